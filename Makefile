@@ -1,0 +1,93 @@
+# Provider portal backend. `make run` brings the whole stack up locally with
+# sample data; `make test` runs every test. Both install what they need.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Tools live outside the clone, keyed by version, so a fresh clone reuses them.
+XDG_CACHE_HOME ?= $(HOME)/.cache
+TOOLS_DIR ?= $(or $(PORTAL_TOOLS_DIR),$(XDG_CACHE_HOME)/provider-portal-tools)
+export PORTAL_TOOLS_DIR := $(TOOLS_DIR)
+
+PYTHON ?= python3
+MOTO_VERSION := 5.2.5
+SAM_VERSION := 1.170.0
+MOTO := $(TOOLS_DIR)/moto-$(MOTO_VERSION)
+SAM_VENV := $(TOOLS_DIR)/sam-$(SAM_VERSION)
+SAM := SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=us-east-1 $(SAM_VENV)/bin/sam
+
+GO_BUILD_FLAGS := -tags lambda.norpc -trimpath -ldflags "-s -w"
+# The largest a function's bootstrap may be (12 MiB).
+MAX_BOOTSTRAP_BYTES := 12582912
+
+.PHONY: help
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+# ------------------------------------------------------------------ tools
+$(MOTO)/.installed:
+	rm -rf $(MOTO)
+	$(PYTHON) -m venv $(MOTO)
+	$(MOTO)/bin/pip install --quiet --disable-pip-version-check "moto[server]==$(MOTO_VERSION)"
+	touch $@
+
+$(SAM_VENV)/.installed:
+	rm -rf $(SAM_VENV)
+	$(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/pip install --quiet --disable-pip-version-check "aws-sam-cli==$(SAM_VERSION)"
+	touch $@
+
+.PHONY: tools
+tools: $(MOTO)/.installed $(SAM_VENV)/.installed ## Install the local servers and SAM CLI into $(TOOLS_DIR)
+
+# ------------------------------------------------------------------ run
+.PHONY: run
+run: $(MOTO)/.installed ## Run the whole stack locally with sample data (Ctrl-C stops it)
+	go run ./localstack/portal-local up
+
+.PHONY: token
+token: ## Print a development token (TIN=222222222 for the second sample provider)
+	@go run ./localstack/portal-local token $(if $(TIN),-tin $(TIN))
+
+# ------------------------------------------------------------------ test
+.PHONY: test
+test: tools lint ## Run every test: unit, integration against the local stack, end to end, SAM validate and build
+	go test -count=1 ./...
+	$(MAKE) sam-validate sam-build
+
+.PHONY: lint
+lint: ## gofmt and go vet
+	@unformatted=$$(gofmt -l functions shared localstack); \
+	  if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	go vet ./...
+
+.PHONY: sam-validate
+sam-validate: $(SAM_VENV)/.installed
+	$(SAM) validate --lint --template template.yaml
+
+.PHONY: sam-build
+sam-build: $(SAM_VENV)/.installed ## Build every function as SAM does, and check each bootstrap's size
+	$(SAM) build --template template.yaml
+	@for f in .aws-sam/build/*/bootstrap; do \
+	  size=$$(stat -c %s "$$f"); echo "$$f: $$size bytes"; \
+	  if [ "$$size" -gt $(MAX_BOOTSTRAP_BYTES) ]; then echo "$$f is over 12 MiB"; exit 1; fi; \
+	done
+
+.PHONY: bench
+bench: $(MOTO)/.installed ## Run the benchmarks
+	go test -run '^$$' -bench . -benchmem ./...
+
+# ------------------------------------------------------------------ SAM makefile builder
+# `sam build` calls build-<LogicalId> with ARTIFACTS_DIR set.
+define lambda-build
+	cd $(or $(PROJECT_ROOT),.) && GOOS=linux GOARCH=arm64 CGO_ENABLED=0 go build $(GO_BUILD_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/$(1)
+endef
+
+.PHONY: build-ClaimsFunction build-ClaimsIngestFunction
+build-ClaimsFunction:
+	$(call lambda-build,claims)
+build-ClaimsIngestFunction:
+	$(call lambda-build,claimsingest)
+
+.PHONY: clean
+clean: ## Remove build output and local state (not the tools cache)
+	rm -rf .aws-sam localstack/.state

@@ -1,0 +1,163 @@
+package stack
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/openpayer/provider-portal/shared/app"
+)
+
+// Gateway plays API Gateway's HTTP API: it routes by the template's HttpApi
+// events, verifies the JWT as the authorizer would, and invokes the
+// function's Lambda handler with a payload format 2.0 event.
+type Gateway struct {
+	mux  *http.ServeMux
+	auth *DevAuth
+	log  *slog.Logger
+}
+
+func newGateway(auth *DevAuth, log *slog.Logger) *Gateway {
+	g := &Gateway{mux: http.NewServeMux(), auth: auth, log: log}
+	g.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		gatewayMessage(w, http.StatusNotFound, "Not Found")
+	})
+	return g
+}
+
+func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) { g.mux.ServeHTTP(w, r) }
+
+// gatewayMessage answers as API Gateway itself does, before any function.
+func gatewayMessage(w http.ResponseWriter, status int, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]string{"message": msg})
+}
+
+func (g *Gateway) route(method, path string, authorize bool, fn app.HTTPFunc) {
+	routeKey := method + " " + path
+	pattern := method + " " + strings.ReplaceAll(path, "+}", "...}")
+	var params []string
+	for _, seg := range strings.Split(path, "/") {
+		if strings.HasPrefix(seg, "{") {
+			params = append(params, strings.TrimSuffix(strings.Trim(seg, "{}"), "+"))
+		}
+	}
+	g.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		ev, err := g.event(r, routeKey, params, authorize)
+		if err != nil {
+			gatewayMessage(w, http.StatusUnauthorized, "Unauthorized")
+			return
+		}
+		resp, err := fn(r.Context(), ev)
+		if err != nil {
+			g.log.Error("function error", "route", routeKey, "error", err.Error())
+			gatewayMessage(w, http.StatusInternalServerError, "Internal Server Error")
+			return
+		}
+		writeResponse(w, resp)
+	})
+}
+
+func (g *Gateway) event(r *http.Request, routeKey string, params []string, authorize bool) (events.APIGatewayV2HTTPRequest, error) {
+	now := time.Now().UTC()
+	ev := events.APIGatewayV2HTTPRequest{
+		Version: "2.0", RouteKey: routeKey, RawPath: r.URL.EscapedPath(), RawQueryString: r.URL.RawQuery,
+		Headers: map[string]string{},
+		RequestContext: events.APIGatewayV2HTTPRequestContext{
+			AccountID: LocalAccount, APIID: "local", DomainName: r.Host, Stage: "$default",
+			RequestID: fmt.Sprintf("local-%d", now.UnixNano()), RouteKey: routeKey,
+			Time: now.Format("02/Jan/2006:15:04:05 -0700"), TimeEpoch: now.UnixMilli(),
+			HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{
+				Method: r.Method, Path: r.URL.Path, Protocol: r.Proto, SourceIP: strings.Split(r.RemoteAddr, ":")[0],
+				UserAgent: r.UserAgent(),
+			},
+		},
+	}
+	for k, v := range r.Header {
+		if strings.EqualFold(k, "Cookie") {
+			ev.Cookies = append(ev.Cookies, v...)
+			continue
+		}
+		ev.Headers[strings.ToLower(k)] = strings.Join(v, ",")
+	}
+	if q := r.URL.Query(); len(q) > 0 {
+		ev.QueryStringParameters = map[string]string{}
+		for k, v := range q {
+			ev.QueryStringParameters[k] = strings.Join(v, ",")
+		}
+	}
+	if len(params) > 0 {
+		ev.PathParameters = map[string]string{}
+		for _, p := range params {
+			ev.PathParameters[p] = r.PathValue(p)
+		}
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, 10<<20))
+	if err != nil {
+		return ev, err
+	}
+	if utf8.Valid(body) {
+		ev.Body = string(body)
+	} else {
+		ev.Body, ev.IsBase64Encoded = base64.StdEncoding.EncodeToString(body), true
+	}
+	if authorize {
+		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok {
+			return ev, fmt.Errorf("no bearer token")
+		}
+		claims, err := g.auth.Verify(token)
+		if err != nil {
+			return ev, err
+		}
+		jwtClaims := map[string]string{}
+		for k, v := range claims {
+			if s, ok := v.(string); ok {
+				jwtClaims[k] = s
+			} else {
+				b, _ := json.Marshal(v)
+				jwtClaims[k] = string(b)
+			}
+		}
+		ev.RequestContext.Authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{
+			JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: jwtClaims},
+		}
+	}
+	return ev, nil
+}
+
+func writeResponse(w http.ResponseWriter, resp events.APIGatewayV2HTTPResponse) {
+	for k, v := range resp.Headers {
+		w.Header().Set(k, v)
+	}
+	for k, vs := range resp.MultiValueHeaders {
+		for _, v := range vs {
+			w.Header().Add(k, v)
+		}
+	}
+	for _, c := range resp.Cookies {
+		w.Header().Add("Set-Cookie", c)
+	}
+	body := []byte(resp.Body)
+	if resp.IsBase64Encoded {
+		if b, err := base64.StdEncoding.DecodeString(resp.Body); err == nil {
+			body = b
+		}
+	}
+	status := resp.StatusCode
+	if status == 0 {
+		status = http.StatusOK
+	}
+	w.WriteHeader(status)
+	_, _ = io.Copy(w, bytes.NewReader(body))
+}

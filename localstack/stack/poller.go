@@ -1,0 +1,115 @@
+package stack
+
+import (
+	"context"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
+
+	"github.com/openpayer/provider-portal/shared/app"
+)
+
+// Poller plays an SQS event source mapping: it long-polls the queue, invokes
+// the function with a batch, and deletes what succeeded. Failed messages stay
+// on the queue until their visibility timeout ends, and the queue's redrive
+// policy moves one that keeps failing to its dead-letter queue.
+type Poller struct {
+	Function       string
+	SQS            *sqs.Client
+	QueueURL       string
+	QueueARN       string
+	BatchSize      int
+	ReportFailures bool
+	Fn             app.SQSFunc
+	Log            *slog.Logger
+}
+
+// Run polls until ctx ends.
+func (p *Poller) Run(ctx context.Context) {
+	for ctx.Err() == nil {
+		out, err := p.SQS.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{
+			QueueUrl:                    &p.QueueURL,
+			MaxNumberOfMessages:         int32(min(p.BatchSize, 10)),
+			WaitTimeSeconds:             1,
+			MessageSystemAttributeNames: []types.MessageSystemAttributeName{types.MessageSystemAttributeNameAll},
+			MessageAttributeNames:       []string{"All"},
+		})
+		if err != nil {
+			if ctx.Err() == nil {
+				p.Log.Error("receive failed", "function", p.Function, "error", err.Error())
+				time.Sleep(time.Second)
+			}
+			continue
+		}
+		if len(out.Messages) > 0 {
+			p.invoke(ctx, out.Messages)
+		}
+	}
+}
+
+func (p *Poller) invoke(ctx context.Context, msgs []types.Message) {
+	ev := events.SQSEvent{}
+	for _, m := range msgs {
+		rec := events.SQSMessage{
+			MessageId: aws.ToString(m.MessageId), ReceiptHandle: aws.ToString(m.ReceiptHandle),
+			Body: aws.ToString(m.Body), Md5OfBody: aws.ToString(m.MD5OfBody), Attributes: m.Attributes,
+			MessageAttributes: map[string]events.SQSMessageAttribute{},
+			EventSource:       "aws:sqs", EventSourceARN: p.QueueARN, AWSRegion: LocalRegion,
+		}
+		for k, v := range m.MessageAttributes {
+			rec.MessageAttributes[k] = events.SQSMessageAttribute{DataType: aws.ToString(v.DataType), StringValue: v.StringValue, BinaryValue: v.BinaryValue}
+		}
+		ev.Records = append(ev.Records, rec)
+	}
+	resp, err := p.Fn(ctx, ev)
+	if err != nil {
+		// As in Lambda: the whole batch returns to the queue.
+		p.Log.Error("function failed; batch returns to the queue", "function", p.Function, "error", err.Error())
+		return
+	}
+	failed := map[string]bool{}
+	if p.ReportFailures {
+		for _, f := range resp.BatchItemFailures {
+			failed[f.ItemIdentifier] = true
+		}
+	}
+	var entries []types.DeleteMessageBatchRequestEntry
+	for i, m := range msgs {
+		if !failed[aws.ToString(m.MessageId)] {
+			entries = append(entries, types.DeleteMessageBatchRequestEntry{Id: aws.String(strconv.Itoa(i)), ReceiptHandle: m.ReceiptHandle})
+		}
+	}
+	if len(entries) > 0 {
+		if _, err := p.SQS.DeleteMessageBatch(ctx, &sqs.DeleteMessageBatchInput{QueueUrl: &p.QueueURL, Entries: entries}); err != nil {
+			p.Log.Error("delete failed", "function", p.Function, "error", err.Error())
+		}
+	}
+}
+
+// WaitIdle waits until the queue has no visible or in-flight messages.
+func WaitIdle(ctx context.Context, c *sqs.Client, queueURL string, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for {
+		out, err := c.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{
+			QueueUrl: &queueURL,
+			AttributeNames: []types.QueueAttributeName{
+				types.QueueAttributeNameApproximateNumberOfMessages, types.QueueAttributeNameApproximateNumberOfMessagesNotVisible,
+			},
+		})
+		if err != nil {
+			return err
+		}
+		if out.Attributes["ApproximateNumberOfMessages"] == "0" && out.Attributes["ApproximateNumberOfMessagesNotVisible"] == "0" {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return context.DeadlineExceeded
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

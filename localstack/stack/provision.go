@@ -1,0 +1,282 @@
+package stack
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
+)
+
+// Local identity of the stack: the emulator's default account and region.
+const (
+	LocalAccount = "123456789012"
+	LocalRegion  = "us-east-1"
+)
+
+// Provisioned is what Provision created, by logical ID.
+type Provisioned struct {
+	Resolver  *Resolver
+	Tables    map[string]string // logical ID -> table name
+	Queues    map[string]string // logical ID -> queue URL
+	QueueARNs map[string]string // queue ARN -> queue URL
+	Buckets   map[string]string // logical ID -> bucket name
+}
+
+// Clients are the AWS clients provisioning and the runner use.
+type Clients struct {
+	DynamoDB *dynamodb.Client
+	SQS      *sqs.Client
+	S3       *s3.Client
+}
+
+// NewClients builds clients from cfg; endpoints come from the standard
+// AWS_ENDPOINT_URL_* variables, as in production.
+func NewClients(cfg aws.Config) Clients {
+	return Clients{
+		DynamoDB: dynamodb.NewFromConfig(cfg),
+		SQS:      sqs.NewFromConfig(cfg),
+		S3:       s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true }),
+	}
+}
+
+// Provision creates the tables, queues and buckets that the template
+// declares, named as the template names them for stackName. params override
+// parameter defaults.
+func Provision(ctx context.Context, c Clients, t *Template, stackName string, params map[string]string) (*Provisioned, error) {
+	r := &Resolver{
+		Params: map[string]string{},
+		Pseudo: map[string]string{
+			"AWS::StackName": stackName, "AWS::Region": LocalRegion, "AWS::AccountId": LocalAccount,
+			"AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com",
+		},
+		Refs: map[string]string{}, Atts: map[string]string{},
+		Conditions: map[string]bool{"IsProd": false},
+	}
+	for name, p := range t.Parameters {
+		if p.Default != nil {
+			r.Params[name] = fmt.Sprint(p.Default)
+		}
+	}
+	for k, v := range params {
+		r.Params[k] = v
+	}
+	p := &Provisioned{Resolver: r, Tables: map[string]string{}, Queues: map[string]string{},
+		QueueARNs: map[string]string{}, Buckets: map[string]string{}}
+
+	for _, id := range t.ResourcesOfType("AWS::DynamoDB::Table") {
+		if err := p.createTable(ctx, c, id, t.Resources[id]); err != nil {
+			return nil, err
+		}
+	}
+	queues := t.ResourcesOfType("AWS::SQS::Queue")
+	for _, id := range queues {
+		if err := p.createQueue(ctx, c, id, t.Resources[id]); err != nil {
+			return nil, err
+		}
+	}
+	// Redrive policies name other queues' ARNs, known only now.
+	for _, id := range queues {
+		props := t.Resources[id].Properties
+		rp, err := r.ResolveField(&props, "RedrivePolicy")
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", id, err)
+		}
+		if rp == nil {
+			continue
+		}
+		b, _ := json.Marshal(normaliseNumbers(rp))
+		if _, err := c.SQS.SetQueueAttributes(ctx, &sqs.SetQueueAttributesInput{
+			QueueUrl:   aws.String(p.Queues[id]),
+			Attributes: map[string]string{"RedrivePolicy": string(b)},
+		}); err != nil {
+			return nil, fmt.Errorf("%s: set redrive policy: %w", id, err)
+		}
+	}
+	for _, id := range t.ResourcesOfType("AWS::S3::Bucket") {
+		if err := p.createBucket(ctx, c, id, t.Resources[id]); err != nil {
+			return nil, err
+		}
+	}
+	// Resources the local stack plays rather than creates (the HTTP API, the
+	// functions, keys, alarms) are referred to by their logical IDs.
+	for id := range t.Resources {
+		if _, ok := r.Refs[id]; !ok {
+			r.Refs[id] = id
+		}
+	}
+	return p, nil
+}
+
+func (p *Provisioned) name(id string, res Resource, prop string) (string, error) {
+	v, err := p.Resolver.ResolveField(&res.Properties, prop)
+	if err != nil {
+		return "", fmt.Errorf("%s.%s: %w", id, prop, err)
+	}
+	s, ok := v.(string)
+	if !ok || s == "" {
+		return "", fmt.Errorf("%s: the local stack needs an explicit %s", id, prop)
+	}
+	return s, nil
+}
+
+// decode turns a resolved property into an SDK type: CloudFormation's
+// property names match the SDK's field names for the parts used here.
+func decode(v any, out any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, out)
+}
+
+func (p *Provisioned) createTable(ctx context.Context, c Clients, id string, res Resource) error {
+	name, err := p.name(id, res, "TableName")
+	if err != nil {
+		return err
+	}
+	in := &dynamodb.CreateTableInput{TableName: &name, BillingMode: ddbtypes.BillingModePayPerRequest}
+	for prop, out := range map[string]any{
+		"AttributeDefinitions":   &in.AttributeDefinitions,
+		"KeySchema":              &in.KeySchema,
+		"GlobalSecondaryIndexes": &in.GlobalSecondaryIndexes,
+	} {
+		v, err := p.Resolver.ResolveField(&res.Properties, prop)
+		if err != nil {
+			return fmt.Errorf("%s.%s: %w", id, prop, err)
+		}
+		if v != nil {
+			if err := decode(v, out); err != nil {
+				return fmt.Errorf("%s.%s: %w", id, prop, err)
+			}
+		}
+	}
+	_, err = c.DynamoDB.CreateTable(ctx, in)
+	var inUse *ddbtypes.ResourceInUseException
+	if err != nil && !errors.As(err, &inUse) {
+		return fmt.Errorf("create table %s: %w", name, err)
+	}
+	if err := dynamodb.NewTableExistsWaiter(c.DynamoDB).Wait(ctx, &dynamodb.DescribeTableInput{TableName: &name}, 30e9); err != nil {
+		return fmt.Errorf("wait for table %s: %w", name, err)
+	}
+	p.Tables[id] = name
+	p.Resolver.Refs[id] = name
+	p.Resolver.Atts[id+".Arn"] = fmt.Sprintf("arn:aws:dynamodb:%s:%s:table/%s", LocalRegion, LocalAccount, name)
+	return nil
+}
+
+func (p *Provisioned) createQueue(ctx context.Context, c Clients, id string, res Resource) error {
+	name, err := p.name(id, res, "QueueName")
+	if err != nil {
+		return err
+	}
+	attrs := map[string]string{}
+	for _, prop := range []string{"VisibilityTimeout", "MessageRetentionPeriod", "DelaySeconds", "ReceiveMessageWaitTimeSeconds", "FifoQueue"} {
+		v, err := p.Resolver.ResolveField(&res.Properties, prop)
+		if err != nil {
+			return fmt.Errorf("%s.%s: %w", id, prop, err)
+		}
+		if v != nil {
+			attrs[prop] = fmt.Sprint(normaliseNumbers(v))
+		}
+	}
+	out, err := c.SQS.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: &name, Attributes: attrs})
+	if err != nil {
+		return fmt.Errorf("create queue %s: %w", name, err)
+	}
+	a, err := c.SQS.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{
+		QueueUrl: out.QueueUrl, AttributeNames: []sqstypes.QueueAttributeName{sqstypes.QueueAttributeNameQueueArn},
+	})
+	if err != nil {
+		return fmt.Errorf("queue %s ARN: %w", name, err)
+	}
+	arn := a.Attributes[string(sqstypes.QueueAttributeNameQueueArn)]
+	p.Queues[id] = *out.QueueUrl
+	p.QueueARNs[arn] = *out.QueueUrl
+	p.Resolver.Refs[id] = *out.QueueUrl
+	p.Resolver.Atts[id+".Arn"] = arn
+	p.Resolver.Atts[id+".QueueName"] = name
+	p.Resolver.Atts[id+".QueueUrl"] = *out.QueueUrl
+	return nil
+}
+
+func (p *Provisioned) createBucket(ctx context.Context, c Clients, id string, res Resource) error {
+	name, err := p.name(id, res, "BucketName")
+	if err != nil {
+		return err
+	}
+	_, err = c.S3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: &name})
+	var owned *s3types.BucketAlreadyOwnedByYou
+	if err != nil && !errors.As(err, &owned) {
+		return fmt.Errorf("create bucket %s: %w", name, err)
+	}
+	p.Buckets[id] = name
+	p.Resolver.Refs[id] = name
+	p.Resolver.Atts[id+".Arn"] = "arn:aws:s3:::" + name
+
+	v, err := p.Resolver.ResolveField(&res.Properties, "NotificationConfiguration", "QueueConfigurations")
+	if err != nil {
+		return fmt.Errorf("%s notifications: %w", id, err)
+	}
+	var qcs []struct {
+		Event  string
+		Queue  string
+		Filter struct {
+			S3Key struct {
+				Rules []struct{ Name, Value string }
+			}
+		}
+	}
+	if err := decode(v, &qcs); err != nil {
+		return fmt.Errorf("%s notifications: %w", id, err)
+	}
+	if len(qcs) == 0 {
+		return nil
+	}
+	nc := &s3types.NotificationConfiguration{}
+	for _, q := range qcs {
+		qc := s3types.QueueConfiguration{QueueArn: aws.String(q.Queue), Events: []s3types.Event{s3types.Event(q.Event)}}
+		if len(q.Filter.S3Key.Rules) > 0 {
+			qc.Filter = &s3types.NotificationConfigurationFilter{Key: &s3types.S3KeyFilter{}}
+			for _, rule := range q.Filter.S3Key.Rules {
+				qc.Filter.Key.FilterRules = append(qc.Filter.Key.FilterRules, s3types.FilterRule{
+					Name: s3types.FilterRuleName(strings.ToLower(rule.Name)), Value: aws.String(rule.Value)})
+			}
+		}
+		nc.QueueConfigurations = append(nc.QueueConfigurations, qc)
+	}
+	if _, err := c.S3.PutBucketNotificationConfiguration(ctx, &s3.PutBucketNotificationConfigurationInput{
+		Bucket: &name, NotificationConfiguration: nc,
+	}); err != nil {
+		return fmt.Errorf("%s notifications: %w", id, err)
+	}
+	return nil
+}
+
+// normaliseNumbers turns YAML's float64 whole numbers back into integers, so
+// that 5 is written "5", not "5e+00".
+func normaliseNumbers(v any) any {
+	switch t := v.(type) {
+	case float64:
+		if t == float64(int64(t)) {
+			return int64(t)
+		}
+	case map[string]any:
+		for k, x := range t {
+			t[k] = normaliseNumbers(x)
+		}
+	case []any:
+		for i, x := range t {
+			t[i] = normaliseNumbers(x)
+		}
+	}
+	return v
+}

@@ -1,0 +1,67 @@
+// Package portal is the provider portal's domain: its types, the plan's rules
+// and the interfaces of the services that store them. It imports no AWS
+// package; adapters in sibling packages implement the interfaces.
+package portal
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Kind groups error codes by how a client should react to them. The HTTP
+// layer maps each kind to one status code.
+type Kind int
+
+const (
+	KindInternal     Kind = iota // a fault of ours: the provider sees "Internal error"
+	KindInvalid                  // the request itself is wrong and should be corrected
+	KindNotFound                 // absent, or not the caller's to see
+	KindConflict                 // the request clashes with the current state
+	KindRefused                  // well formed, but a business rule says no
+	KindUnauthorized             // the caller is not identified as a provider
+)
+
+// Error is the domain's one error type: a stable machine code and a sentence
+// that tells the provider what to do instead.
+type Error struct {
+	Kind   Kind
+	Code   string
+	Detail string
+	// Fields names the offending inputs, input name -> what is wrong with it.
+	Fields map[string]string
+}
+
+func (e *Error) Error() string { return e.Code + ": " + e.Detail }
+
+// Errorf returns an *Error of the given kind and code.
+func Errorf(kind Kind, code, format string, args ...any) *Error {
+	return &Error{Kind: kind, Code: code, Detail: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of err when it is, or wraps, an *Error, and
+// "INTERNAL" otherwise.
+func ErrorCode(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return CodeInternal
+}
+
+// Stable error codes. Clients branch on these; never rename one.
+const (
+	CodeInternal           = "INTERNAL"
+	CodeInvalidRequest     = "INVALID_REQUEST"
+	CodeRouteNotFound      = "ROUTE_NOT_FOUND"
+	CodeProviderUnknown    = "PROVIDER_NOT_IDENTIFIED"
+	CodeClaimNotFound      = "CLAIM_NOT_FOUND"
+	CodeMemberNotFound     = "MEMBER_NOT_FOUND"
+	CodeSearchMethod       = "SEARCH_METHOD_REQUIRED"
+	CodeOneSearchMethod    = "ONE_SEARCH_METHOD_ONLY"
+	CodeMemberInfoPartial  = "MEMBER_INFO_INCOMPLETE"
+	CodeInvalidDate        = "INVALID_DATE"
+	CodeInvalidCursor      = "INVALID_CURSOR"
+	CodeInvalidLimit       = "INVALID_LIMIT"
+	CodeInvalidClaimNumber = "INVALID_CLAIM_NUMBER"
+	CodeInvalidFeedEvent   = "INVALID_FEED_EVENT"
+)

@@ -1,0 +1,118 @@
+package portal
+
+// DenialCategory says what a denial asks of the provider, which decides the
+// path the portal offers: an upload on the claim, a dispute or an appeal.
+type DenialCategory string
+
+const (
+	DenialMissingRecords    DenialCategory = "missing_medical_records"
+	DenialMissingConsent    DenialCategory = "missing_consent_form"
+	DenialMedicalNecessity  DenialCategory = "medical_necessity"
+	DenialAdministrative    DenialCategory = "administrative"
+	DenialCategoryUncharted DenialCategory = "other"
+)
+
+// DenialRule is what the plan says about one denial reason code.
+type DenialRule struct {
+	Category DenialCategory
+	// Document names what to upload, for the categories that take an upload.
+	Document string
+	// Instructions is shown on the claim's Document Upload tab.
+	Instructions string
+}
+
+// Plan holds one health plan's rules as data, so that a second plan is a new
+// value, not new code.
+type Plan struct {
+	ID   string
+	Name string
+	// ClaimLookbackMonths bounds claim search: "any claim you have submitted
+	// in the last 24 months".
+	ClaimLookbackMonths int
+	// MaxUploadBytes is the per-file limit on attachments.
+	MaxUploadBytes int64
+	// UploadTypes lists the accepted attachment types by their usual file
+	// extension; content is checked too, not only the name.
+	UploadTypes []string
+	// DenialReasons maps the core system's denial reason codes to rules.
+	DenialReasons map[string]DenialRule
+}
+
+// KYMarketplace is the KY Marketplace plan of the quick start guides.
+var KYMarketplace = Plan{
+	ID:                  "KY-MARKETPLACE",
+	Name:                "KY Marketplace",
+	ClaimLookbackMonths: 24,
+	MaxUploadBytes:      100 << 20,
+	// The guides' lists differ page to page (tef, ppt, gif, tiff, txt); this
+	// is their union of document and image types that can be checked by content.
+	UploadTypes: []string{"bmp", "png", "gif", "tiff", "jpeg", "txt", "pdf", "xls", "xlsx", "doc", "docx"},
+	DenialReasons: map[string]DenialRule{
+		"ESC": {Category: DenialMissingConsent, Document: "consent_form",
+			Instructions: "Upload the signed member consent form related to the denied claim."},
+		"MRR": {Category: DenialMissingRecords, Document: "medical_records",
+			Instructions: "Upload the medical records that support the billed services on this claim: the records of this stay or visit, not the entire medical record."},
+		"MNC": {Category: DenialMedicalNecessity},
+		"AUT": {Category: DenialAdministrative},
+		"DUP": {Category: DenialAdministrative},
+		"TFL": {Category: DenialAdministrative},
+		"NCV": {Category: DenialAdministrative},
+	},
+}
+
+// Plans lists the plans this deployment knows, by ID.
+var Plans = map[string]Plan{KYMarketplace.ID: KYMarketplace}
+
+// DenialRuleFor returns the plan's rule for a denial reason code; an unknown
+// code is categorised as "other", which offers no upload.
+func (p Plan) DenialRuleFor(code string) DenialRule {
+	if r, ok := p.DenialReasons[code]; ok {
+		return r
+	}
+	return DenialRule{Category: DenialCategoryUncharted}
+}
+
+// UploadOffer says whether a claim's Document Upload tab is offered, and if
+// so for what; if not, why, and which path to take instead.
+type UploadOffer struct {
+	Available      bool     `json:"available"`
+	Document       string   `json:"document,omitempty"`
+	Instructions   string   `json:"instructions,omitempty"`
+	MaxBytes       int64    `json:"maxBytes,omitempty"`
+	AllowedTypes   []string `json:"allowedTypes,omitempty"`
+	UnavailableWhy string   `json:"unavailableReason,omitempty"`
+	// Alternative is the path to take instead: "dispute", "appeal",
+	// "mail_or_fax" or "" when nothing is to be sent.
+	Alternative string `json:"alternative,omitempty"`
+}
+
+// UploadOfferFor applies the guide: Document Upload is offered only on a claim
+// denied for missing medical records or a missing consent form, and the denial
+// reason says which document is wanted.
+func (p Plan) UploadOfferFor(c *Claim) UploadOffer {
+	if c.Status != ClaimDenied {
+		return UploadOffer{UnavailableWhy: "Document Upload is offered only on denied claims. To send records for this claim, use Claim Attachment with its claim number."}
+	}
+	if c.Type == ClaimDental {
+		return UploadOffer{Alternative: "mail_or_fax",
+			UnavailableWhy: "Dental claims cannot take documents, disputes or appeals through the portal: mail or fax them."}
+	}
+	rule := p.DenialRuleFor(c.Denial.Code)
+	switch rule.Category {
+	case DenialMissingRecords, DenialMissingConsent:
+		return UploadOffer{Available: true, Document: rule.Document, Instructions: rule.Instructions,
+			MaxBytes: p.MaxUploadBytes, AllowedTypes: p.UploadTypes}
+	case DenialMedicalNecessity:
+		return UploadOffer{Alternative: "appeal",
+			UnavailableWhy: "This claim was denied on medical necessity: file a clinical appeal with your supporting documents."}
+	default:
+		return UploadOffer{Alternative: "dispute",
+			UnavailableWhy: "This denial is not for missing records or a consent form: if you believe it is wrong, file a dispute with your supporting documents."}
+	}
+}
+
+// ClaimSearchFrom returns the earliest receipt date claim search shows, today
+// being today.
+func (p Plan) ClaimSearchFrom(today Date) Date {
+	return today.AddDate(0, -p.ClaimLookbackMonths, 0)
+}

@@ -1,0 +1,162 @@
+package portal
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// SearchMethod is one of the guide's seven ways to look claims up.
+type SearchMethod string
+
+const (
+	ByMemberID          SearchMethod = "memberId"
+	ByMedicaidID        SearchMethod = "medicaidId"
+	ByMemberInfo        SearchMethod = "memberInfo"
+	ByClaimNumber       SearchMethod = "claimNumber"
+	ByPatientAccount    SearchMethod = "patientAccountNumber"
+	ByCheckNumber       SearchMethod = "checkNumber"
+	ByExternalReference SearchMethod = "externalReferenceNumber"
+)
+
+const (
+	DefaultPageSize = 25
+	MaxPageSize     = 100
+)
+
+// ClaimSearch is a provider's claim search request, before member lookups.
+type ClaimSearch struct {
+	Method SearchMethod
+	// Value is the identifier searched for, for every method but memberInfo.
+	Value string
+	// LastName, FirstName and DateOfBirth are the memberInfo method's inputs.
+	LastName, FirstName string
+	DateOfBirth         Date
+	Limit               int
+	Cursor              string
+}
+
+// ParseClaimSearch reads a search from query parameters: exactly one method,
+// plus optional limit and cursor.
+func ParseClaimSearch(q url.Values) (ClaimSearch, error) {
+	var s ClaimSearch
+	var methods []string
+	for _, m := range []SearchMethod{ByMemberID, ByMedicaidID, ByClaimNumber, ByPatientAccount, ByCheckNumber, ByExternalReference} {
+		if v := strings.TrimSpace(q.Get(string(m))); v != "" {
+			methods = append(methods, string(m))
+			s.Method, s.Value = m, v
+		}
+	}
+	info := map[string]string{}
+	for _, k := range []string{"lastName", "firstName", "dateOfBirth"} {
+		if v := strings.TrimSpace(q.Get(k)); v != "" {
+			info[k] = v
+		}
+	}
+	if len(info) > 0 {
+		methods = append(methods, string(ByMemberInfo))
+		s.Method = ByMemberInfo
+	}
+	switch len(methods) {
+	case 0:
+		return s, Errorf(KindInvalid, CodeSearchMethod,
+			"Search by one of: memberId, medicaidId, lastName with firstName and dateOfBirth, claimNumber, patientAccountNumber, checkNumber or externalReferenceNumber.")
+	case 1:
+	default:
+		return s, Errorf(KindInvalid, CodeOneSearchMethod,
+			"Search by one method at a time; this request has %s.", strings.Join(methods, ", "))
+	}
+	if s.Method == ByMemberInfo {
+		if len(info) != 3 {
+			return s, &Error{Kind: KindInvalid, Code: CodeMemberInfoPartial,
+				Detail: "A member info search needs the member's last name, first name and date of birth (YYYY-MM-DD).",
+				Fields: missing(info, "lastName", "firstName", "dateOfBirth")}
+		}
+		dob, err := ParseDate(info["dateOfBirth"])
+		if err != nil {
+			return s, &Error{Kind: KindInvalid, Code: CodeInvalidDate,
+				Detail: "Enter the date of birth as YYYY-MM-DD, for example 1984-03-07.",
+				Fields: map[string]string{"dateOfBirth": "not a YYYY-MM-DD date"}}
+		}
+		s.LastName, s.FirstName, s.DateOfBirth = info["lastName"], info["firstName"], dob
+	} else if !validID(s.Value) {
+		return s, &Error{Kind: KindInvalid, Code: CodeInvalidRequest,
+			Detail: "Identifiers hold only letters, digits and dashes, up to 40 characters: check the number you entered.",
+			Fields: map[string]string{string(s.Method): "not a valid identifier"}}
+	}
+	s.Limit = DefaultPageSize
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > MaxPageSize {
+			return s, &Error{Kind: KindInvalid, Code: CodeInvalidLimit,
+				Detail: "limit must be a whole number from 1 to 100.", Fields: map[string]string{"limit": "out of range"}}
+		}
+		s.Limit = n
+	}
+	s.Cursor = q.Get("cursor")
+	return s, nil
+}
+
+func missing(have map[string]string, keys ...string) map[string]string {
+	out := map[string]string{}
+	for _, k := range keys {
+		if _, ok := have[k]; !ok {
+			out[k] = "required"
+		}
+	}
+	return out
+}
+
+// ClaimIndex names a provider-scoped lookup the claim store keeps.
+type ClaimIndex string
+
+const (
+	IndexMember         ClaimIndex = "member"
+	IndexPatientAccount ClaimIndex = "patientAccount"
+	IndexCheck          ClaimIndex = "check"
+	IndexExternalRef    ClaimIndex = "externalReference"
+)
+
+// ClaimQuery is a search the store runs: claims of Provider whose Index key
+// is one of Keys, received on or after ReceivedFrom, newest first.
+type ClaimQuery struct {
+	Provider     ProviderID
+	Index        ClaimIndex
+	Keys         []string
+	ReceivedFrom Date
+	Limit        int
+	Cursor       string
+}
+
+// ClaimPage is one page of search results; Next is empty on the last page.
+type ClaimPage struct {
+	Claims []Claim
+	Next   string
+}
+
+// ClaimStore keeps claims.
+type ClaimStore interface {
+	// Claim returns a claim of the provider's. It returns a KindNotFound
+	// error (CLAIM_NOT_FOUND) when the claim does not exist or belongs to
+	// another provider: the two must be indistinguishable.
+	Claim(ctx context.Context, provider ProviderID, number string) (*Claim, error)
+	// SearchClaims runs q; only the provider's claims can be returned. A
+	// cursor not issued for this query returns INVALID_CURSOR.
+	SearchClaims(ctx context.Context, q ClaimQuery) (ClaimPage, error)
+	// UpsertClaim stores c unless a version at least as new is stored;
+	// applied reports whether it was written.
+	UpsertClaim(ctx context.Context, c *Claim) (applied bool, err error)
+}
+
+// MemberStore keeps members.
+type MemberStore interface {
+	// Member returns a member, or a KindNotFound error.
+	Member(ctx context.Context, id string) (*Member, error)
+	// MembersByMedicaidID returns the members with that Medicaid ID.
+	MembersByMedicaidID(ctx context.Context, medicaidID string) ([]Member, error)
+	// MembersByName returns the members with that name and date of birth.
+	MembersByName(ctx context.Context, lastName, firstName string, dob Date) ([]Member, error)
+	// UpsertMember stores m unless a version at least as new is stored.
+	UpsertMember(ctx context.Context, m *Member) (applied bool, err error)
+}
