@@ -2,8 +2,12 @@ package stack
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -83,4 +87,48 @@ func (l *Local) Feed(ctx context.Context, queueID string, bodies [][]byte, timeo
 		}
 	}
 	return WaitIdle(ctx, l.Clients.SQS, url, timeout)
+}
+
+// RepoRoot finds the repository root (where go.mod is) from the working
+// directory, so tests in any package can find template.yaml.
+func RepoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("no go.mod above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// UpForTests brings up a private stack for a test binary: its own emulator
+// on a free 127.0.0.1 port, a fresh signing key, logs in a temporary folder.
+// The caller must call Down, which stops the emulator by its PID.
+func UpForTests(ctx context.Context, name string) (*Local, *DevAuth, error) {
+	root, err := RepoRoot()
+	if err != nil {
+		return nil, nil, err
+	}
+	auth, err := NewDevAuth()
+	if err != nil {
+		return nil, nil, err
+	}
+	if os.Getenv("LOG_LEVEL") == "" {
+		os.Setenv("LOG_LEVEL", "warn") // keep test output to what matters
+	}
+	dir, err := os.MkdirTemp("", "portal-"+name+"-")
+	if err != nil {
+		return nil, nil, err
+	}
+	l, err := Up(ctx, Options{Template: filepath.Join(root, "template.yaml"), StackName: "test-" + name,
+		LogPath: filepath.Join(dir, "aws.log"), Auth: auth,
+		Log: slog.New(slog.NewJSONHandler(io.Discard, nil))})
+	return l, auth, err
 }

@@ -54,12 +54,12 @@ func require(getenv Env, names ...string) (map[string]string, error) {
 	return vals, nil
 }
 
-// Logger returns the JSON logger every function uses; LOG_LEVEL=debug turns
-// on debug lines.
+// Logger returns the JSON logger every function uses, at LOG_LEVEL (debug,
+// info, warn or error; info if unset).
 func Logger(getenv Env, w io.Writer) *slog.Logger {
-	level := slog.LevelInfo
-	if strings.EqualFold(getenv("LOG_LEVEL"), "debug") {
-		level = slog.LevelDebug
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(getenv("LOG_LEVEL"))); err != nil {
+		level = slog.LevelInfo
 	}
 	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level}))
 }
