@@ -39,7 +39,10 @@ type fakeMembers struct {
 	n int
 }
 
-func (f *fakeMembers) UpsertMember(context.Context, *portal.Member) (bool, error) { f.n++; return true, nil }
+func (f *fakeMembers) UpsertMember(context.Context, *portal.Member) (bool, error) {
+	f.n++
+	return true, nil
+}
 
 type parked struct{ body, id, code, reason string }
 
