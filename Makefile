@@ -91,3 +91,7 @@ build-ClaimsIngestFunction:
 .PHONY: clean
 clean: ## Remove build output and local state (not the tools cache)
 	rm -rf .aws-sam localstack/.state
+
+.PHONY: localstack-bin
+localstack-bin: ## Build the provisioner for the LocalStack container's init hook
+	GOOS=linux CGO_ENABLED=0 go build -trimpath -o localstack/.state/bin/portal-local ./localstack/portal-local

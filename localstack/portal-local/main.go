@@ -37,7 +37,7 @@ const stateDir = "localstack/.state"
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("usage: portal-local up [-addr 127.0.0.1:3000] | token [-tin 111111111] [-sub user]")
+		return errors.New("usage: portal-local up [-addr 127.0.0.1:3000] [-endpoint URL] | token [-tin 111111111] [-sub user] | provision [-endpoint URL]")
 	}
 	auth, err := stack.LoadDevAuth(filepath.Join(stateDir, "dev-jwt-key.pem"))
 	if err != nil {
@@ -62,19 +62,44 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fs := flag.NewFlagSet("up", flag.ContinueOnError)
 		addr := fs.String("addr", "127.0.0.1:3000", "address of the local API")
 		port := fs.Int("aws-port", 4566, "port of the local AWS endpoint (DynamoDB, SQS, S3)")
+		endpoint := fs.String("endpoint", "", "use this running AWS-compatible endpoint (e.g. LocalStack) instead of starting one")
 		if err := fs.Parse(args[1:]); err != nil {
 			return err
 		}
-		return up(ctx, *addr, *port, auth, stdout, stderr)
+		return up(ctx, *addr, *port, *endpoint, auth, stdout, stderr)
+	case "provision":
+		// The LocalStack init hook runs this, so LocalStack gets the same
+		// resources as the native stack.
+		fs := flag.NewFlagSet("provision", flag.ContinueOnError)
+		endpoint := fs.String("endpoint", "http://localhost:4566", "AWS-compatible endpoint")
+		tmpl := fs.String("template", "template.yaml", "SAM template")
+		name := fs.String("stack-name", "portal-local", "stack name the template's names use")
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		t, err := stack.LoadTemplate(*tmpl)
+		if err != nil {
+			return err
+		}
+		cfg, err := stack.AWSConfig(ctx, *endpoint)
+		if err != nil {
+			return err
+		}
+		p, err := stack.Provision(ctx, stack.NewClients(cfg), t, *name, stack.LocalParams)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "provisioned %s: tables %v, queues %v, buckets %v\n", *name, p.Tables, p.Queues, p.Buckets)
+		return nil
 	}
 	return fmt.Errorf("unknown command %q", args[0])
 }
 
-func up(ctx context.Context, addr string, port int, auth *stack.DevAuth, stdout, stderr io.Writer) error {
+func up(ctx context.Context, addr string, port int, endpoint string, auth *stack.DevAuth, stdout, stderr io.Writer) error {
 	start := time.Now()
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
 	l, err := stack.Up(ctx, stack.Options{Template: "template.yaml", StackName: "portal-local", Port: port,
-		LogPath: filepath.Join(stateDir, "aws.log"), Auth: auth, Log: log})
+		Endpoint: endpoint, LogPath: filepath.Join(stateDir, "aws.log"), Auth: auth, Log: log})
 	if err != nil {
 		return err
 	}
@@ -93,7 +118,7 @@ func up(ctx context.Context, addr string, port int, auth *stack.DevAuth, stdout,
 	fmt.Fprintf(stdout, `
 Provider portal is up in %.1fs.
   API:           http://%s  (OpenAPI: http://%s/openapi.yaml)
-  AWS endpoint:  %s  (DynamoDB, SQS, S3; pid %d)
+  AWS endpoint:  %s  (DynamoDB, SQS, S3)
   Tables:        %v
   Queues:        %v
 Provider A (TIN %s) token, valid 12h:
@@ -101,7 +126,7 @@ Provider A (TIN %s) token, valid 12h:
   curl -s -H "Authorization: Bearer $TOKEN" "http://%s/claims?memberId=%s"
 Another provider: go run ./localstack/portal-local token -tin %s
 Ctrl-C stops everything.
-`, time.Since(start).Seconds(), ln.Addr(), ln.Addr(), l.Server.Endpoint, l.Server.PID(), l.Res.Tables, l.Res.Queues,
+`, time.Since(start).Seconds(), ln.Addr(), ln.Addr(), l.Endpoint, l.Res.Tables, l.Res.Queues,
 		sampledata.ProviderA.TIN, tokA, ln.Addr(), sampledata.MemberAvery, sampledata.ProviderB.TIN)
 	<-ctx.Done()
 	fmt.Fprintln(stdout, "stopping")

@@ -17,12 +17,13 @@ import (
 // Local is a running local stack: the emulator, the provisioned resources
 // and the wired functions.
 type Local struct {
-	Server  *Server
-	Config  aws.Config
-	Clients Clients
-	Res     *Provisioned
-	Wired   *Wired
-	cancel  context.CancelFunc
+	Server   *Server // nil when Options.Endpoint named a running one
+	Endpoint string
+	Config   aws.Config
+	Clients  Clients
+	Res      *Provisioned
+	Wired    *Wired
+	cancel   context.CancelFunc
 }
 
 // Options say how to bring the stack up.
@@ -30,9 +31,12 @@ type Options struct {
 	Template  string // path to template.yaml
 	StackName string
 	Port      int // emulator port; 0 picks a free one
-	LogPath   string
-	Auth      *DevAuth
-	Log       *slog.Logger
+	// Endpoint, if set, is an AWS-compatible endpoint already running (such
+	// as LocalStack): no emulator is started.
+	Endpoint string
+	LogPath  string
+	Auth     *DevAuth
+	Log      *slog.Logger
 }
 
 // Up starts the emulator, provisions the template and starts the pollers.
@@ -42,19 +46,21 @@ func Up(ctx context.Context, o Options) (*Local, error) {
 	if err != nil {
 		return nil, err
 	}
-	srv, err := StartAWS(ctx, o.Port, o.LogPath)
-	if err != nil {
-		return nil, err
+	l := &Local{}
+	endpoint := o.Endpoint
+	if endpoint == "" {
+		if l.Server, err = StartAWS(ctx, o.Port, o.LogPath); err != nil {
+			return nil, err
+		}
+		endpoint = l.Server.Endpoint
 	}
-	l := &Local{Server: srv}
+	l.Endpoint = endpoint
 	fail := func(err error) (*Local, error) { l.Down(); return nil, err }
-	if l.Config, err = AWSConfig(ctx, srv.Endpoint); err != nil {
+	if l.Config, err = AWSConfig(ctx, endpoint); err != nil {
 		return fail(err)
 	}
 	l.Clients = NewClients(l.Config)
-	if l.Res, err = Provision(ctx, l.Clients, t, o.StackName, map[string]string{
-		"JwtIssuer": DevIssuer, "JwtAudience": DevAudience, "PortalOrigin": "http://127.0.0.1:3000",
-	}); err != nil {
+	if l.Res, err = Provision(ctx, l.Clients, t, o.StackName, LocalParams); err != nil {
 		return fail(fmt.Errorf("provision: %w", err))
 	}
 	if l.Wired, err = Wire(ctx, l.Config, l.Clients, t, l.Res, o.Auth, o.Log); err != nil {
@@ -64,6 +70,11 @@ func Up(ctx context.Context, o Options) (*Local, error) {
 	pctx, l.cancel = context.WithCancel(context.Background())
 	l.Wired.Start(pctx)
 	return l, nil
+}
+
+// LocalParams are the template parameters the local stack deploys with.
+var LocalParams = map[string]string{
+	"JwtIssuer": DevIssuer, "JwtAudience": DevAudience, "PortalOrigin": "http://127.0.0.1:3000",
 }
 
 // Down stops the pollers and the emulator.
