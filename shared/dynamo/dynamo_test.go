@@ -44,6 +44,17 @@ func claim(number, tin, member string, received portal.Date, version int64) port
 	return c
 }
 
+// putDaily stores n claims of one member, received one a day back from today.
+func putDaily(t *testing.T, claims *dynamo.ClaimStore, prefix, member string, n int) {
+	t.Helper()
+	for i := 0; i < n; i++ {
+		c := claim(fmt.Sprintf("%s-%d", prefix, i), "111111111", member, today.AddDate(0, 0, -i), 1)
+		if _, err := claims.UpsertClaim(context.Background(), &c); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func TestOlderVersionNeverOverwritesNewer(t *testing.T) {
 	ctx := context.Background()
 	claims, _ := stores(t)
@@ -97,12 +108,7 @@ func TestClaimOfAnotherProviderIsNotFound(t *testing.T) {
 func TestSearchPagesNewestFirstWithinProvider(t *testing.T) {
 	ctx := context.Background()
 	claims, _ := stores(t)
-	for i := 0; i < 7; i++ {
-		c := claim(fmt.Sprintf("S-A-%d", i), "111111111", "M-S", today.AddDate(0, 0, -i), 1)
-		if _, err := claims.UpsertClaim(ctx, &c); err != nil {
-			t.Fatal(err)
-		}
-	}
+	putDaily(t, claims, "S-A", "M-S", 7)
 	b := claim("S-B-0", "222222222", "M-S", today, 1)
 	old := claim("S-A-OLD", "111111111", "M-S", today.AddDate(-3, 0, 0), 1)
 	for _, c := range []*portal.Claim{&b, &old} {
@@ -141,12 +147,7 @@ func TestSearchPagesNewestFirstWithinProvider(t *testing.T) {
 func TestCursorIsBoundToItsQuery(t *testing.T) {
 	ctx := context.Background()
 	claims, _ := stores(t)
-	for i := 0; i < 3; i++ {
-		c := claim(fmt.Sprintf("K-%d", i), "111111111", "M-K", today.AddDate(0, 0, -i), 1)
-		if _, err := claims.UpsertClaim(ctx, &c); err != nil {
-			t.Fatal(err)
-		}
-	}
+	putDaily(t, claims, "K", "M-K", 3)
 	q := portal.ClaimQuery{Provider: "111111111", Index: portal.IndexMember, Keys: []string{"M-K"}, ReceivedFrom: today.AddDate(-1, 0, 0), Limit: 1}
 	p, err := claims.SearchClaims(ctx, q)
 	if err != nil || p.Next == "" {
