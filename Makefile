@@ -11,7 +11,9 @@ export PORTAL_TOOLS_DIR := $(TOOLS_DIR)
 PYTHON ?= python3
 MOTO_VERSION := 5.2.5
 SAM_VERSION := 1.170.0
+SEAWEEDFS_VERSION := v0.0.0-20261109003541-7506e5f91cd6
 MOTO := $(TOOLS_DIR)/moto-$(MOTO_VERSION)
+SEAWEEDFS := $(TOOLS_DIR)/seaweedfs-$(SEAWEEDFS_VERSION)
 SAM_VENV := $(TOOLS_DIR)/sam-$(SAM_VERSION)
 SAM := SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=us-east-1 $(SAM_VENV)/bin/sam
 
@@ -30,6 +32,16 @@ $(MOTO)/.installed:
 	$(MOTO)/bin/pip install --quiet --disable-pip-version-check "moto[server]==$(MOTO_VERSION)"
 	touch $@
 
+# SeaweedFS serves S3 locally; its go.mod has replace directives, so
+# `go install pkg@version` refuses it: build it from its module source.
+$(SEAWEEDFS)/.installed:
+	rm -rf $(SEAWEEDFS) && mkdir -p $(SEAWEEDFS)
+	src=$$(GOFLAGS=-mod=mod go mod download -json github.com/seaweedfs/seaweedfs@$(SEAWEEDFS_VERSION) | sed -n 's/.*"Dir": "\(.*\)".*/\1/p') && \
+	  cp -r "$$src" $(SEAWEEDFS)/src && chmod -R u+w $(SEAWEEDFS)/src
+	cd $(SEAWEEDFS)/src && CGO_ENABLED=0 go build -buildvcs=false -trimpath -ldflags "-s -w" -o ../bin/weed ./weed
+	rm -rf $(SEAWEEDFS)/src
+	touch $@
+
 $(SAM_VENV)/.installed:
 	rm -rf $(SAM_VENV)
 	$(PYTHON) -m venv $(SAM_VENV)
@@ -37,11 +49,11 @@ $(SAM_VENV)/.installed:
 	touch $@
 
 .PHONY: tools
-tools: $(MOTO)/.installed $(SAM_VENV)/.installed ## Install the local servers and SAM CLI into $(TOOLS_DIR)
+tools: $(MOTO)/.installed $(SEAWEEDFS)/.installed $(SAM_VENV)/.installed ## Install the local servers and SAM CLI into $(TOOLS_DIR)
 
 # ------------------------------------------------------------------ run
 .PHONY: run
-run: $(MOTO)/.installed ## Run the whole stack locally with sample data (Ctrl-C stops it)
+run: $(MOTO)/.installed $(SEAWEEDFS)/.installed ## Run the whole stack locally with sample data (Ctrl-C stops it)
 	go run ./localstack/portal-local up
 
 .PHONY: token
@@ -73,7 +85,7 @@ sam-build: $(SAM_VENV)/.installed ## Build every function as SAM does, and check
 	done
 
 .PHONY: bench
-bench: $(MOTO)/.installed ## Run the benchmarks
+bench: $(MOTO)/.installed $(SEAWEEDFS)/.installed ## Run the benchmarks
 	go test -run '^$$' -bench . -benchmem ./...
 
 # ------------------------------------------------------------------ SAM makefile builder

@@ -81,11 +81,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		cfg, err := stack.AWSConfig(ctx, *endpoint)
+		cfg, err := stack.AWSConfig(ctx, *endpoint, *endpoint)
 		if err != nil {
 			return err
 		}
-		p, err := stack.Provision(ctx, stack.NewClients(cfg), t, *name, stack.LocalParams)
+		p, err := stack.Provision(ctx, stack.NewClients(cfg, true), t, *name, stack.LocalParams, true)
 		if err != nil {
 			return err
 		}
@@ -99,7 +99,7 @@ func up(ctx context.Context, addr string, port int, endpoint string, auth *stack
 	start := time.Now()
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
 	l, err := stack.Up(ctx, stack.Options{Template: "template.yaml", StackName: "portal-local", Port: port,
-		Endpoint: endpoint, LogPath: filepath.Join(stateDir, "aws.log"), Auth: auth, Log: log})
+		Endpoint: endpoint, Dir: stateDir, Auth: auth, Log: log})
 	if err != nil {
 		return err
 	}
@@ -118,7 +118,7 @@ func up(ctx context.Context, addr string, port int, endpoint string, auth *stack
 	fmt.Fprintf(stdout, `
 Provider portal is up in %.1fs.
   API:           http://%s  (OpenAPI: http://%s/openapi.yaml)
-  AWS endpoint:  %s  (DynamoDB, SQS, S3)
+  AWS endpoints: %s (DynamoDB, SQS), %s (S3)
   Tables:        %v
   Queues:        %v
 Provider A (TIN %s) token, valid 12h:
@@ -126,7 +126,7 @@ Provider A (TIN %s) token, valid 12h:
   curl -s -H "Authorization: Bearer $TOKEN" "http://%s/claims?memberId=%s"
 Another provider: go run ./localstack/portal-local token -tin %s
 Ctrl-C stops everything.
-`, time.Since(start).Seconds(), ln.Addr(), ln.Addr(), l.Endpoint, l.Res.Tables, l.Res.Queues,
+`, time.Since(start).Seconds(), ln.Addr(), ln.Addr(), l.Endpoint, l.S3Endpoint, l.Res.Tables, l.Res.Queues,
 		sampledata.ProviderA.TIN, tokA, ln.Addr(), sampledata.MemberAvery, sampledata.ProviderB.TIN)
 	<-ctx.Done()
 	fmt.Fprintln(stdout, "stopping")

@@ -51,7 +51,7 @@ func TestMain(m *testing.M) {
 func run(m *testing.M) (int, error) {
 	ctx := context.Background()
 	var err error
-	if local, auth, err = stack.UpForTests(ctx, "e2e"); err != nil {
+	if local, auth, err = stack.UpForTests(ctx, "e2e", false); err != nil {
 		return 0, fmt.Errorf("local stack: %w", err)
 	}
 	defer local.Down()

@@ -28,13 +28,17 @@ var builders = map[string]struct {
 // AWSConfig returns the SDK configuration for local endpoints. It sets the
 // standard AWS_ENDPOINT_URL_* variables, as a developer would, and loads the
 // configuration the way the functions do in Lambda.
-func AWSConfig(ctx context.Context, endpoint string) (aws.Config, error) {
-	for _, svc := range []string{"DYNAMODB", "SQS", "S3"} {
-		os.Setenv("AWS_ENDPOINT_URL_"+svc, endpoint)
+func AWSConfig(ctx context.Context, endpoint, s3Endpoint string) (aws.Config, error) {
+	os.Setenv("AWS_ENDPOINT_URL_DYNAMODB", endpoint)
+	os.Setenv("AWS_ENDPOINT_URL_SQS", endpoint)
+	if s3Endpoint != "" {
+		os.Setenv("AWS_ENDPOINT_URL_S3", s3Endpoint)
+		// A local S3 server has no per-bucket host names.
+		os.Setenv("S3_FORCE_PATH_STYLE", "true")
 	}
 	os.Setenv("AWS_REGION", LocalRegion)
 	return config.LoadDefaultConfig(ctx, config.WithRegion(LocalRegion),
-		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("local", "local-secret", "")))
+		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(LocalAccessKey, LocalSecretKey, "")))
 }
 
 // Wired is the stack's functions behind their triggers.

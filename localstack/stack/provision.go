@@ -29,9 +29,13 @@ type Provisioned struct {
 	Queues    map[string]string // logical ID -> queue URL
 	QueueARNs map[string]string // queue ARN -> queue URL
 	Buckets   map[string]string // logical ID -> bucket name
+	// Notifications are the buckets' queue notifications, for a runner that
+	// plays them (the local S3 server has none of its own).
+	Notifications []BucketNotification
 }
 
-// Clients are the AWS clients provisioning and the runner use.
+// Clients are the AWS clients provisioning and the runner use. S3 is nil
+// when the stack runs without an S3 server.
 type Clients struct {
 	DynamoDB *dynamodb.Client
 	SQS      *sqs.Client
@@ -40,18 +44,20 @@ type Clients struct {
 
 // NewClients builds clients from cfg; endpoints come from the standard
 // AWS_ENDPOINT_URL_* variables, as in production.
-func NewClients(cfg aws.Config) Clients {
-	return Clients{
-		DynamoDB: dynamodb.NewFromConfig(cfg),
-		SQS:      sqs.NewFromConfig(cfg),
-		S3:       s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true }),
+func NewClients(cfg aws.Config, withS3 bool) Clients {
+	c := Clients{DynamoDB: dynamodb.NewFromConfig(cfg), SQS: sqs.NewFromConfig(cfg)}
+	if withS3 {
+		c.S3 = s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
 	}
+	return c
 }
 
 // Provision creates the tables, queues and buckets that the template
 // declares, named as the template names them for stackName. params override
-// parameter defaults.
-func Provision(ctx context.Context, c Clients, t *Template, stackName string, params map[string]string) (*Provisioned, error) {
+// parameter defaults. With nativeNotifications the bucket notifications are
+// put on the buckets (LocalStack, AWS); without, they are only returned, for
+// the local Notifier to play.
+func Provision(ctx context.Context, c Clients, t *Template, stackName string, params map[string]string, nativeNotifications bool) (*Provisioned, error) {
 	r := &Resolver{
 		Params: map[string]string{},
 		Pseudo: map[string]string{
@@ -102,7 +108,10 @@ func Provision(ctx context.Context, c Clients, t *Template, stackName string, pa
 		}
 	}
 	for _, id := range t.ResourcesOfType("AWS::S3::Bucket") {
-		if err := p.createBucket(ctx, c, id, t.Resources[id]); err != nil {
+		if c.S3 == nil {
+			continue
+		}
+		if err := p.createBucket(ctx, c, id, t.Resources[id], nativeNotifications); err != nil {
 			return nil, err
 		}
 	}
@@ -208,7 +217,7 @@ func (p *Provisioned) createQueue(ctx context.Context, c Clients, id string, res
 	return nil
 }
 
-func (p *Provisioned) createBucket(ctx context.Context, c Clients, id string, res Resource) error {
+func (p *Provisioned) createBucket(ctx context.Context, c Clients, id string, res Resource, native bool) error {
 	name, err := p.name(id, res, "BucketName")
 	if err != nil {
 		return err
@@ -243,6 +252,20 @@ func (p *Provisioned) createBucket(ctx context.Context, c Clients, id string, re
 	}
 	nc := &s3types.NotificationConfiguration{}
 	for _, q := range qcs {
+		url, ok := p.QueueARNs[q.Queue]
+		if !ok {
+			return fmt.Errorf("%s notifies queue %s, which was not provisioned", id, q.Queue)
+		}
+		route := BucketNotification{Bucket: name, QueueURL: url}
+		for _, rule := range q.Filter.S3Key.Rules {
+			switch strings.ToLower(rule.Name) {
+			case "prefix":
+				route.Prefix = rule.Value
+			case "suffix":
+				route.Suffix = rule.Value
+			}
+		}
+		p.Notifications = append(p.Notifications, route)
 		qc := s3types.QueueConfiguration{QueueArn: aws.String(q.Queue), Events: []s3types.Event{s3types.Event(q.Event)}}
 		if len(q.Filter.S3Key.Rules) > 0 {
 			qc.Filter = &s3types.NotificationConfigurationFilter{Key: &s3types.S3KeyFilter{}}
@@ -252,6 +275,9 @@ func (p *Provisioned) createBucket(ctx context.Context, c Clients, id string, re
 			}
 		}
 		nc.QueueConfigurations = append(nc.QueueConfigurations, qc)
+	}
+	if !native {
+		return nil
 	}
 	if _, err := c.S3.PutBucketNotificationConfiguration(ctx, &s3.PutBucketNotificationConfigurationInput{
 		Bucket: &name, NotificationConfiguration: nc,

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"time"
@@ -14,55 +16,79 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 )
 
-// Local is a running local stack: the emulator, the provisioned resources
+// Local is a running local stack: the emulators, the provisioned resources
 // and the wired functions.
 type Local struct {
-	Server   *Server // nil when Options.Endpoint named a running one
-	Endpoint string
-	Config   aws.Config
-	Clients  Clients
-	Res      *Provisioned
-	Wired    *Wired
-	cancel   context.CancelFunc
+	AWS        *Server // DynamoDB and SQS (moto); nil when Options.Endpoint named a running one
+	S3         *Server // S3 (SeaweedFS); nil without S3 or with Options.Endpoint
+	Endpoint   string  // DynamoDB and SQS endpoint
+	S3Endpoint string
+	Config     aws.Config
+	Clients    Clients
+	Res        *Provisioned
+	Wired      *Wired
+	cancel     context.CancelFunc
+	notifier   *http.Server
+	dir        string
 }
 
 // Options say how to bring the stack up.
 type Options struct {
 	Template  string // path to template.yaml
 	StackName string
-	Port      int // emulator port; 0 picks a free one
+	Port      int    // DynamoDB and SQS port; 0 picks a free one
+	Dir       string // state: server logs and S3 data
 	// Endpoint, if set, is an AWS-compatible endpoint already running (such
-	// as LocalStack): no emulator is started.
+	// as LocalStack) for every service: no server is started.
 	Endpoint string
-	LogPath  string
-	Auth     *DevAuth
-	Log      *slog.Logger
+	// WithoutS3 skips the S3 server and the buckets, for tests of tables and
+	// queues alone.
+	WithoutS3 bool
+	Auth      *DevAuth
+	Log       *slog.Logger
 }
 
-// Up starts the emulator, provisions the template and starts the pollers.
-// Call Down to stop everything; the emulator is stopped by its PID.
+// Up starts the servers, provisions the template and starts the pollers.
+// Call Down to stop everything; each server is stopped by its PID.
 func Up(ctx context.Context, o Options) (*Local, error) {
 	t, err := LoadTemplate(o.Template)
 	if err != nil {
 		return nil, err
 	}
-	l := &Local{}
-	endpoint := o.Endpoint
-	if endpoint == "" {
-		if l.Server, err = StartAWS(ctx, o.Port, o.LogPath); err != nil {
-			return nil, err
-		}
-		endpoint = l.Server.Endpoint
+	if err := os.MkdirAll(o.Dir, 0o700); err != nil {
+		return nil, err
 	}
-	l.Endpoint = endpoint
+	l := &Local{dir: o.Dir}
 	fail := func(err error) (*Local, error) { l.Down(); return nil, err }
-	if l.Config, err = AWSConfig(ctx, endpoint); err != nil {
+	l.Endpoint, l.S3Endpoint = o.Endpoint, o.Endpoint
+	notifier := &Notifier{Log: o.Log}
+	if o.Endpoint == "" {
+		if l.AWS, err = StartAWS(ctx, o.Port, filepath.Join(o.Dir, "aws.log")); err != nil {
+			return fail(err)
+		}
+		l.Endpoint = l.AWS.Endpoint
+		if !o.WithoutS3 {
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				return fail(err)
+			}
+			l.notifier = &http.Server{Handler: notifier, ReadHeaderTimeout: 10 * time.Second}
+			go func() { _ = l.notifier.Serve(ln) }()
+			if l.S3, err = StartS3(ctx, filepath.Join(o.Dir, "s3"), "http://"+ln.Addr().String()+"/filer-events",
+				filepath.Join(o.Dir, "s3.log")); err != nil {
+				return fail(err)
+			}
+			l.S3Endpoint = l.S3.Endpoint
+		}
+	}
+	if l.Config, err = AWSConfig(ctx, l.Endpoint, l.S3Endpoint); err != nil {
 		return fail(err)
 	}
-	l.Clients = NewClients(l.Config)
-	if l.Res, err = Provision(ctx, l.Clients, t, o.StackName, LocalParams); err != nil {
+	l.Clients = NewClients(l.Config, l.S3Endpoint != "")
+	if l.Res, err = Provision(ctx, l.Clients, t, o.StackName, LocalParams, o.Endpoint != ""); err != nil {
 		return fail(fmt.Errorf("provision: %w", err))
 	}
+	notifier.SQS, notifier.Routes = l.Clients.SQS, l.Res.Notifications
 	if l.Wired, err = Wire(ctx, l.Config, l.Clients, t, l.Res, o.Auth, o.Log); err != nil {
 		return fail(fmt.Errorf("wire functions: %w", err))
 	}
@@ -77,12 +103,20 @@ var LocalParams = map[string]string{
 	"JwtIssuer": DevIssuer, "JwtAudience": DevAudience, "PortalOrigin": "http://127.0.0.1:3000",
 }
 
-// Down stops the pollers and the emulator.
+// Down stops the pollers, the notifier and the servers, and removes the
+// S3 server's data.
 func (l *Local) Down() {
 	if l.cancel != nil {
 		l.cancel()
 	}
-	l.Server.Stop()
+	if l.notifier != nil {
+		_ = l.notifier.Close()
+	}
+	l.S3.Stop()
+	l.AWS.Stop()
+	if l.S3 != nil {
+		_ = os.RemoveAll(filepath.Join(l.dir, "s3"))
+	}
 }
 
 // Feed sends messages to a queue of the stack, by logical ID, and waits
@@ -122,7 +156,7 @@ func RepoRoot() (string, error) {
 // UpForTests brings up a private stack for a test binary: its own emulator
 // on a free 127.0.0.1 port, a fresh signing key, logs in a temporary folder.
 // The caller must call Down, which stops the emulator by its PID.
-func UpForTests(ctx context.Context, name string) (*Local, *DevAuth, error) {
+func UpForTests(ctx context.Context, name string, withoutS3 bool) (*Local, *DevAuth, error) {
 	root, err := RepoRoot()
 	if err != nil {
 		return nil, nil, err
@@ -139,7 +173,6 @@ func UpForTests(ctx context.Context, name string) (*Local, *DevAuth, error) {
 		return nil, nil, err
 	}
 	l, err := Up(ctx, Options{Template: filepath.Join(root, "template.yaml"), StackName: "test-" + name,
-		LogPath: filepath.Join(dir, "aws.log"), Auth: auth,
-		Log: slog.New(slog.NewJSONHandler(io.Discard, nil))})
+		Dir: dir, WithoutS3: withoutS3, Auth: auth, Log: slog.New(slog.NewJSONHandler(io.Discard, nil))})
 	return l, auth, err
 }

@@ -18,7 +18,7 @@ import (
 var local *stack.Local
 
 func TestMain(m *testing.M) {
-	l, _, err := stack.UpForTests(context.Background(), "dynamo")
+	l, _, err := stack.UpForTests(context.Background(), "dynamo", true)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "local stack:", err)
 		os.Exit(1)

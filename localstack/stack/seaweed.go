@@ -1,0 +1,91 @@
+package stack
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"time"
+)
+
+// SeaweedFSVersion is the pinned SeaweedFS (Apache-2.0) the Makefile builds.
+// It serves S3 locally because it checks what the attachment flow relies
+// on: SigV4 signatures and POST policies (content-length-range, exact key,
+// content type, expiry), and ranged GETs.
+const SeaweedFSVersion = "v0.0.0-20261109003541-7506e5f91cd6"
+
+// S3 access keys of the local S3 server.
+const (
+	LocalAccessKey = "local"
+	LocalSecretKey = "local-secret"
+)
+
+// StartS3 starts SeaweedFS's S3 gateway on 127.0.0.1 with its data in dir.
+// Its filer posts every object write to webhookURL; the local runner turns
+// those into S3 event notifications.
+func StartS3(ctx context.Context, dir, webhookURL, logPath string) (*Server, error) {
+	bin := filepath.Join(ToolsDir(), "seaweedfs-"+SeaweedFSVersion, "bin", "weed")
+	if _, err := os.Stat(bin); err != nil {
+		return nil, fmt.Errorf("SeaweedFS is not installed at %s: run `make tools` first", bin)
+	}
+	ports := make([]int, 10)
+	for i := range ports {
+		p, err := freePort()
+		if err != nil {
+			return nil, err
+		}
+		ports[i] = p
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "data"), 0o700); err != nil {
+		return nil, err
+	}
+	identities := fmt.Sprintf(`{"identities":[{"name":"local","credentials":[{"accessKey":%q,"secretKey":%q}],"actions":["Admin","Read","Write","List","Tagging"]}]}`,
+		LocalAccessKey, LocalSecretKey)
+	notification := fmt.Sprintf("[notification.webhook]\nenabled = true\nendpoint = %q\nevent_types = [\"create\", \"update\"]\npath_prefixes = [\"/buckets/\"]\nmax_retries = 10\nbackoff_seconds = 1\n", webhookURL)
+	for name, body := range map[string]string{"s3.json": identities, "notification.toml": notification} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o600); err != nil {
+			return nil, err
+		}
+	}
+	args := []string{"mini", "-dir=" + filepath.Join(dir, "data"), "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
+		"-s3.config=" + filepath.Join(dir, "s3.json"), "-admin.ui=false", "-webdav=false",
+		"-s3.port.iceberg=0", "-s3.port.lance=0", "-admin.port.legacy=0"}
+	for i, flag := range []string{"master.port", "master.port.grpc", "volume.port", "volume.port.grpc", "filer.port",
+		"filer.port.grpc", "s3.port", "s3.port.grpc", "admin.port", "admin.port.grpc"} {
+		args = append(args, fmt.Sprintf("-%s=%d", flag, ports[i]))
+	}
+	logf, err := os.Create(logPath)
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = dir // the filer reads notification.toml from here
+	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
+	if err := cmd.Start(); err != nil {
+		logf.Close()
+		return nil, fmt.Errorf("start SeaweedFS: %w", err)
+	}
+	s := &Server{Endpoint: fmt.Sprintf("http://127.0.0.1:%d", ports[6]), cmd: cmd, done: make(chan struct{})}
+	go func() { _ = cmd.Wait(); logf.Close(); close(s.done) }()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		select {
+		case <-s.done:
+			return nil, fmt.Errorf("SeaweedFS exited at start; see %s", logPath)
+		default:
+		}
+		if resp, err := http.Get(s.Endpoint); err == nil {
+			resp.Body.Close()
+			return s, nil
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			s.Stop()
+			return nil, fmt.Errorf("SeaweedFS S3 did not answer on %s within 60s; see %s", s.Endpoint, logPath)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
