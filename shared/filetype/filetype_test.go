@@ -1,0 +1,96 @@
+package filetype_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/openpayer/provider-portal/shared/filetype"
+	"github.com/openpayer/provider-portal/shared/filetype/filetypetest"
+)
+
+// memReader serves ranges of a byte slice and counts what was read.
+type memReader struct {
+	b    []byte
+	read int64
+}
+
+func (m *memReader) ReadRange(_ context.Context, off, n int64) ([]byte, error) {
+	end := min(off+n, int64(len(m.b)))
+	m.read += end - off
+	return m.b[off:end], nil
+}
+
+func TestDetectEachAcceptedType(t *testing.T) {
+	for want, b := range filetypetest.Samples() {
+		r := &memReader{b: b}
+		v, err := filetype.Detect(context.Background(), r, int64(len(b)))
+		if err != nil || v.Type != want {
+			t.Errorf("%s sample detected as %+v, %v", want, v, err)
+		}
+	}
+}
+
+func TestDetectRefusals(t *testing.T) {
+	for name, tc := range map[string]struct {
+		b          []byte
+		executable bool
+	}{
+		"executable":          {filetypetest.Executable(), true},
+		"ELF":                 {append([]byte("\x7fELF\x02\x01\x01"), make([]byte, 100)...), true},
+		"shell script":        {[]byte("#!/bin/sh\nrm -rf /\n"), true},
+		"truncated PDF":       {[]byte("%PDF-1.4\n1 0 obj"), false},
+		"plain ZIP":           {filetypetest.OOXML("notes/readme.xml"), false},
+		"PowerPoint-like OLE": {filetypetest.OLE2("PowerPoint Document"), false},
+		"binary noise":        {[]byte{0x00, 0x01, 0x02, 0x03, 0xFE, 0xFF}, false},
+		"empty":               {nil, false},
+	} {
+		v, err := filetype.Detect(context.Background(), &memReader{b: tc.b}, int64(len(tc.b)))
+		if err != nil || v.Type != "" || v.Executable != tc.executable || v.Why == "" {
+			t.Errorf("%s: %+v %v", name, v, err)
+		}
+	}
+}
+
+// A large file costs the same few ranges as a small one.
+func TestDetectReadsAtMost64KiB(t *testing.T) {
+	big := filetypetest.PDF(100 << 20)
+	r := &memReader{b: big}
+	v, err := filetype.Detect(context.Background(), r, int64(len(big)))
+	if err != nil || v.Type != filetype.PDF {
+		t.Fatalf("%+v %v", v, err)
+	}
+	if r.read > filetype.MaxBytesRead {
+		t.Errorf("read %d bytes of a 100 MB file; the budget is %d", r.read, filetype.MaxBytesRead)
+	}
+	for typ, b := range filetypetest.Samples() {
+		r := &memReader{b: b}
+		_, _ = filetype.Detect(context.Background(), r, int64(len(b)))
+		if r.read > filetype.MaxBytesRead {
+			t.Errorf("%s: read %d bytes", typ, r.read)
+		}
+	}
+}
+
+func TestFromFileName(t *testing.T) {
+	for name, want := range map[string]filetype.Type{"scan.JPG": filetype.JPEG, "a.b.tif": filetype.TIFF, "r.docx": filetype.DOCX} {
+		if got, ok := filetype.FromFileName(name); !ok || got != want {
+			t.Errorf("%s: %s %v", name, got, ok)
+		}
+	}
+	if _, ok := filetype.FromFileName("setup.exe"); ok {
+		t.Error(".exe accepted")
+	}
+}
+
+func FuzzDetect(f *testing.F) {
+	for _, b := range filetypetest.Samples() {
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r := &memReader{b: b}
+		_, _ = filetype.Detect(context.Background(), r, int64(len(b)))
+		if r.read > filetype.MaxBytesRead {
+			t.Fatalf("read %d", r.read)
+		}
+	})
+}
