@@ -94,11 +94,17 @@ define lambda-build
 	cd $(or $(PROJECT_ROOT),.) && GOOS=linux GOARCH=arm64 CGO_ENABLED=0 go build $(GO_BUILD_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/$(1)
 endef
 
-.PHONY: build-ClaimsFunction build-ClaimsIngestFunction
+.PHONY: build-ClaimsFunction build-ClaimsIngestFunction build-UploadsFunction build-AttachmentsFunction build-AttachmentProcessorFunction
 build-ClaimsFunction:
 	$(call lambda-build,claims)
 build-ClaimsIngestFunction:
 	$(call lambda-build,claimsingest)
+build-UploadsFunction:
+	$(call lambda-build,uploads)
+build-AttachmentsFunction:
+	$(call lambda-build,attachments)
+build-AttachmentProcessorFunction:
+	$(call lambda-build,attachmentprocessor)
 
 .PHONY: clean
 clean: ## Remove build output and local state (not the tools cache)

@@ -21,8 +21,11 @@ var builders = map[string]struct {
 	http func(context.Context, aws.Config, app.Env) (app.HTTPFunc, error)
 	sqs  func(context.Context, aws.Config, app.Env) (app.SQSFunc, error)
 }{
-	"ClaimsFunction":       {http: app.Claims},
-	"ClaimsIngestFunction": {sqs: app.ClaimsIngest},
+	"ClaimsFunction":              {http: app.Claims},
+	"ClaimsIngestFunction":        {sqs: app.ClaimsIngest},
+	"UploadsFunction":             {http: app.Uploads},
+	"AttachmentsFunction":         {http: app.Attachments},
+	"AttachmentProcessorFunction": {sqs: app.AttachmentProcessor},
 }
 
 // AWSConfig returns the SDK configuration for local endpoints. It sets the

@@ -18,15 +18,20 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 	"log"
 
+	"github.com/openpayer/provider-portal/shared/attachmentsapi"
 	"github.com/openpayer/provider-portal/shared/claimsapi"
 	"github.com/openpayer/provider-portal/shared/dynamo"
 	"github.com/openpayer/provider-portal/shared/ingest"
 	"github.com/openpayer/provider-portal/shared/portal"
+	"github.com/openpayer/provider-portal/shared/processor"
 	"github.com/openpayer/provider-portal/shared/queue"
+	"github.com/openpayer/provider-portal/shared/storage"
+	"github.com/openpayer/provider-portal/shared/uploadsapi"
 )
 
 // HTTPFunc is an API Gateway (HTTP API, payload 2.0) Lambda handler.
@@ -96,16 +101,117 @@ func Claims(ctx context.Context, cfg aws.Config, getenv Env) (HTTPFunc, error) {
 
 // ClaimsIngest builds the claims-ingest function.
 func ClaimsIngest(ctx context.Context, cfg aws.Config, getenv Env) (SQSFunc, error) {
-	env, err := require(getenv, "CLAIMS_TABLE", "MEMBERS_TABLE", "CLAIMS_FEED_DLQ_URL")
+	env, err := require(getenv, "CLAIMS_TABLE", "MEMBERS_TABLE", "ATTACHMENTS_TABLE", "CLAIMS_FEED_DLQ_URL", "CLAIM_DOCUMENTS_QUEUE_URL")
 	if err != nil {
 		return nil, err
 	}
 	db := dynamodb.NewFromConfig(cfg)
+	q := sqs.NewFromConfig(cfg)
 	h := &ingest.Handler{
 		Claims:      &dynamo.ClaimStore{DB: db, Table: env["CLAIMS_TABLE"], Now: time.Now},
 		Members:     &dynamo.MemberStore{DB: db, Table: env["MEMBERS_TABLE"], Now: time.Now},
-		DeadLetters: &queue.DeadLetters{SQS: sqs.NewFromConfig(cfg), URL: env["CLAIMS_FEED_DLQ_URL"]},
+		Attachments: &dynamo.AttachmentStore{DB: db, Table: env["ATTACHMENTS_TABLE"], Now: time.Now},
+		Events:      &queue.DocumentEvents{SQS: q, URL: env["CLAIM_DOCUMENTS_QUEUE_URL"]},
+		DeadLetters: &queue.DeadLetters{SQS: q, URL: env["CLAIMS_FEED_DLQ_URL"]},
 		Log:         Logger(getenv, os.Stdout),
+	}
+	return h.Handle, nil
+}
+
+// files builds the attachments bucket adapter. S3_FORCE_PATH_STYLE serves
+// S3-compatible servers without per-bucket host names; AWS needs it unset.
+func files(cfg aws.Config, getenv Env, bucket string) (*storage.Files, error) {
+	formTTL, err := duration(getenv, "UPLOAD_FORM_TTL", 15*time.Minute)
+	if err != nil {
+		return nil, err
+	}
+	linkTTL, err := duration(getenv, "DOWNLOAD_LINK_TTL", 5*time.Minute)
+	if err != nil {
+		return nil, err
+	}
+	prefix := getenv("UPLOAD_PREFIX")
+	if prefix == "" {
+		prefix = "uploads/"
+	}
+	client := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = getenv("S3_FORCE_PATH_STYLE") == "true" })
+	return storage.New(client, bucket, prefix, formTTL, linkTTL), nil
+}
+
+func duration(getenv Env, name string, def time.Duration) (time.Duration, error) {
+	v := getenv(name)
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%s=%q is not a positive duration such as 15m", name, v)
+	}
+	return d, nil
+}
+
+// Uploads builds the uploads API function.
+func Uploads(ctx context.Context, cfg aws.Config, getenv Env) (HTTPFunc, error) {
+	env, err := require(getenv, "ATTACHMENTS_TABLE", "ATTACHMENTS_BUCKET")
+	if err != nil {
+		return nil, err
+	}
+	p, err := plan(getenv)
+	if err != nil {
+		return nil, err
+	}
+	f, err := files(cfg, getenv, env["ATTACHMENTS_BUCKET"])
+	if err != nil {
+		return nil, err
+	}
+	store := &dynamo.AttachmentStore{DB: dynamodb.NewFromConfig(cfg), Table: env["ATTACHMENTS_TABLE"], Now: time.Now}
+	return httpadapter.NewV2(uploadsapi.NewServer(Logger(getenv, os.Stdout), store, f, p, time.Now)).ProxyWithContext, nil
+}
+
+// Attachments builds the documents API function.
+func Attachments(ctx context.Context, cfg aws.Config, getenv Env) (HTTPFunc, error) {
+	env, err := require(getenv, "CLAIMS_TABLE", "MEMBERS_TABLE", "ATTACHMENTS_TABLE", "ATTACHMENTS_BUCKET", "CLAIM_DOCUMENTS_QUEUE_URL")
+	if err != nil {
+		return nil, err
+	}
+	p, err := plan(getenv)
+	if err != nil {
+		return nil, err
+	}
+	f, err := files(cfg, getenv, env["ATTACHMENTS_BUCKET"])
+	if err != nil {
+		return nil, err
+	}
+	db := dynamodb.NewFromConfig(cfg)
+	h := attachmentsapi.NewServer(attachmentsapi.Deps{
+		Log:         Logger(getenv, os.Stdout),
+		Claims:      &dynamo.ClaimStore{DB: db, Table: env["CLAIMS_TABLE"], Now: time.Now},
+		Members:     &dynamo.MemberStore{DB: db, Table: env["MEMBERS_TABLE"], Now: time.Now},
+		Attachments: &dynamo.AttachmentStore{DB: db, Table: env["ATTACHMENTS_TABLE"], Now: time.Now},
+		Events:      &queue.DocumentEvents{SQS: sqs.NewFromConfig(cfg), URL: env["CLAIM_DOCUMENTS_QUEUE_URL"]},
+		Links:       f, Plan: p, Now: time.Now,
+	})
+	return httpadapter.NewV2(h).ProxyWithContext, nil
+}
+
+// AttachmentProcessor builds the function that checks uploaded files.
+func AttachmentProcessor(ctx context.Context, cfg aws.Config, getenv Env) (SQSFunc, error) {
+	env, err := require(getenv, "ATTACHMENTS_TABLE", "ATTACHMENTS_BUCKET", "CLAIM_DOCUMENTS_QUEUE_URL")
+	if err != nil {
+		return nil, err
+	}
+	p, err := plan(getenv)
+	if err != nil {
+		return nil, err
+	}
+	f, err := files(cfg, getenv, env["ATTACHMENTS_BUCKET"])
+	if err != nil {
+		return nil, err
+	}
+	h := &processor.Handler{
+		Store:  &dynamo.AttachmentStore{DB: dynamodb.NewFromConfig(cfg), Table: env["ATTACHMENTS_TABLE"], Now: time.Now},
+		Files:  f,
+		Events: &queue.DocumentEvents{SQS: sqs.NewFromConfig(cfg), URL: env["CLAIM_DOCUMENTS_QUEUE_URL"]},
+		Plan:   p, Prefix: f.Prefix, Log: Logger(getenv, os.Stdout),
 	}
 	return h.Handle, nil
 }

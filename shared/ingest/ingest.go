@@ -51,6 +51,8 @@ type DeadLetters interface {
 type Handler struct {
 	Claims      portal.ClaimStore
 	Members     portal.MemberStore
+	Attachments portal.AttachmentStore
+	Events      portal.DocumentEvents
 	DeadLetters DeadLetters
 	Log         *slog.Logger
 }
@@ -85,7 +87,9 @@ func (h *Handler) apply(ctx context.Context, msg events.SQSMessage) error {
 	var applied bool
 	switch ev.Type {
 	case "claim":
-		applied, err = h.Claims.UpsertClaim(ctx, ev.Claim)
+		if applied, err = h.Claims.UpsertClaim(ctx, ev.Claim); err == nil && applied {
+			err = h.attachWaiting(ctx, ev.Claim)
+		}
 	case "member":
 		applied, err = h.Members.UpsertMember(ctx, ev.Member)
 	}
@@ -100,5 +104,35 @@ func (h *Handler) apply(ctx context.Context, msg events.SQSMessage) error {
 		attrs = append(attrs, "version", ev.Member.Version)
 	}
 	h.Log.InfoContext(ctx, "feed event", attrs...)
+	return nil
+}
+
+// attachWaiting gives an arriving claim the documents sent for it without a
+// claim number: same provider, member and first date of service, received
+// on or before the claim was. Documents received after the claim stay
+// waiting, as the guide says.
+func (h *Handler) attachWaiting(ctx context.Context, c *portal.Claim) error {
+	waiting, err := h.Attachments.Waiting(ctx, c.Provider(), c.MemberID, c.ServiceFrom, c.DateReceived)
+	if err != nil {
+		return err
+	}
+	var attached []portal.Attachment
+	for _, a := range waiting {
+		ok, err := h.Attachments.AttachWaiting(ctx, a.ID, c.Number)
+		if err != nil {
+			return err
+		}
+		if ok && a.Status == portal.UploadAccepted {
+			attached = append(attached, a)
+		}
+	}
+	if len(waiting) > 0 {
+		h.Log.InfoContext(ctx, "waiting documents attached", "claimNumber", c.Number, "count", len(waiting))
+	}
+	if len(attached) > 0 {
+		if err := h.Events.Attached(ctx, c.Number, attached); err != nil {
+			h.Log.ErrorContext(ctx, "documents attached but core claims not told", "claimNumber", c.Number, "error", err.Error())
+		}
+	}
 	return nil
 }

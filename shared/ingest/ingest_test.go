@@ -59,10 +59,17 @@ func (f *fakeDLQ) Park(_ context.Context, body, id, code, reason string) error {
 	return nil
 }
 
+// noWaiting has no documents waiting for any claim.
+type noWaiting struct{ portal.AttachmentStore }
+
+func (noWaiting) Waiting(context.Context, portal.ProviderID, string, portal.Date, portal.Date) ([]portal.Attachment, error) {
+	return nil, nil
+}
+
 func newHandler() (*ingest.Handler, *fakeClaims, *fakeDLQ) {
 	c := &fakeClaims{byNumber: map[string]portal.Claim{}}
 	d := &fakeDLQ{}
-	return &ingest.Handler{Claims: c, Members: &fakeMembers{}, DeadLetters: d,
+	return &ingest.Handler{Claims: c, Members: &fakeMembers{}, Attachments: noWaiting{}, DeadLetters: d,
 		Log: slog.New(slog.NewJSONHandler(io.Discard, nil))}, c, d
 }
 

@@ -52,6 +52,7 @@ func ErrorCode(err error) string {
 const (
 	CodeInternal           = "INTERNAL"
 	CodeInvalidRequest     = "INVALID_REQUEST"
+	CodeInvalidJSON        = "INVALID_JSON"
 	CodeRouteNotFound      = "ROUTE_NOT_FOUND"
 	CodeProviderUnknown    = "PROVIDER_NOT_IDENTIFIED"
 	CodeClaimNotFound      = "CLAIM_NOT_FOUND"

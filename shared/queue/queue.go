@@ -3,11 +3,15 @@ package queue
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
+
+	"github.com/openpayer/provider-portal/shared/portal"
 )
 
 // API is the part of the SQS client the senders use.
@@ -45,4 +49,46 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return s[:n]
+}
+
+// DocumentEvents tells the core claims system, through its queue, that
+// documents attached to a claim.
+type DocumentEvents struct {
+	SQS API
+	URL string
+}
+
+type attachedDocument struct {
+	UploadID     string `json:"uploadId"`
+	ObjectKey    string `json:"objectKey"`
+	Type         string `json:"type"`
+	Size         int64  `json:"size"`
+	SubmissionID string `json:"submissionId,omitempty"`
+	Kind         string `json:"submissionKind,omitempty"`
+	Reason       string `json:"submissionReason,omitempty"`
+}
+
+// Attached sends one "documents_attached" event for the claim.
+func (d *DocumentEvents) Attached(ctx context.Context, claimNumber string, docs []portal.Attachment) error {
+	ev := struct {
+		Type        string             `json:"type"`
+		ClaimNumber string             `json:"claimNumber"`
+		Documents   []attachedDocument `json:"documents"`
+		SentAt      string             `json:"sentAt"`
+	}{Type: "documents_attached", ClaimNumber: claimNumber, SentAt: time.Now().UTC().Format(time.RFC3339)}
+	for _, a := range docs {
+		doc := attachedDocument{UploadID: a.ID, ObjectKey: a.ObjectKey, Type: string(a.DetectedType), Size: a.Size}
+		if a.Submission != nil {
+			doc.SubmissionID, doc.Kind, doc.Reason = a.Submission.ID, string(a.Submission.Kind), a.Submission.Reason
+		}
+		ev.Documents = append(ev.Documents, doc)
+	}
+	body, err := json.Marshal(ev)
+	if err != nil {
+		return err
+	}
+	if _, err := d.SQS.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: &d.URL, MessageBody: aws.String(string(body))}); err != nil {
+		return fmt.Errorf("send documents event: %w", err)
+	}
+	return nil
 }

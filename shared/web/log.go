@@ -53,10 +53,10 @@ func LogRequests(log *slog.Logger, next http.Handler) http.Handler {
 }
 
 // Audit records that a user read or wrote PHI: who, what, when. It names
-// records by their claim numbers and the action, never by member data.
-func Audit(r *http.Request, log *slog.Logger, action string, claimNumbers ...string) {
+// records by claim numbers and upload IDs, never by member data.
+func Audit(r *http.Request, log *slog.Logger, action string, records ...string) {
 	c, _ := CallerFrom(r.Context())
 	log.InfoContext(r.Context(), "audit", "audit", true, "action", action,
-		"subject", c.Subject, "provider", string(c.Provider), "claims", claimNumbers,
+		"subject", c.Subject, "provider", string(c.Provider), "records", records,
 		"at", time.Now().UTC().Format(time.RFC3339))
 }

@@ -1,0 +1,208 @@
+// Package attachmentsapi is the documents workflow: proactive Claim
+// Attachment submissions, Document Upload on denied claims, and a claim's
+// Attached Documents.
+package attachmentsapi
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/openpayer/provider-portal/shared/filetype"
+	"github.com/openpayer/provider-portal/shared/portal"
+	"github.com/openpayer/provider-portal/shared/uploadsapi"
+	"github.com/openpayer/provider-portal/shared/web"
+)
+
+// Links presigns short-lived download links.
+type Links interface {
+	DownloadLink(ctx context.Context, key, fileName string) (string, time.Time, error)
+}
+
+// Deps are the API's collaborators.
+type Deps struct {
+	Log         *slog.Logger
+	Claims      portal.ClaimStore
+	Members     portal.MemberStore
+	Attachments portal.AttachmentStore
+	Events      portal.DocumentEvents
+	Links       Links
+	Plan        portal.Plan
+	Now         func() time.Time
+}
+
+// NewServer returns the documents API.
+func NewServer(d Deps) http.Handler {
+	mux := http.NewServeMux()
+	auth := func(h http.Handler) http.Handler { return web.RequireProvider(d.Log, h) }
+	mux.Handle("POST /claim-attachments", auth(handleProactive(d)))
+	mux.Handle("POST /claims/{claimNumber}/document-submissions", auth(handleDeniedClaim(d)))
+	mux.Handle("GET /claims/{claimNumber}/documents", auth(handleDocuments(d)))
+	mux.Handle("/", web.NotFound(d.Log))
+	return web.LogRequests(d.Log, mux)
+}
+
+type submissionResponse struct {
+	SubmissionID string `json:"submissionId"`
+	// Status is "attached" when the documents went to a claim, or
+	// "waiting_for_claim" when they apply to the member's claims received
+	// from ReceivedDate on.
+	Status       string        `json:"status"`
+	ClaimNumber  string        `json:"claimNumber,omitempty"`
+	ReceivedDate portal.Date   `json:"receivedDate"`
+	Uploads      []uploadState `json:"uploads"`
+}
+
+type uploadState struct {
+	ID     string              `json:"uploadId"`
+	Status portal.UploadStatus `json:"status"`
+}
+
+func handleProactive(d Deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		caller, _ := web.CallerFrom(r.Context())
+		var req portal.SubmissionRequest
+		if err := web.Decode(r, &req); err != nil {
+			web.Error(w, r, d.Log, err)
+			return
+		}
+		req.ClaimNumber = strings.TrimSpace(req.ClaimNumber)
+		m, err := d.Members.Member(r.Context(), req.MemberID)
+		if err != nil {
+			web.Error(w, r, d.Log, err)
+			return
+		}
+		var c *portal.Claim
+		if req.ClaimNumber != "" {
+			if c, err = d.Claims.Claim(r.Context(), caller.Provider, req.ClaimNumber); err != nil {
+				web.Error(w, r, d.Log, err)
+				return
+			}
+		}
+		if err := portal.CheckProactive(&req, m, c); err != nil {
+			web.Error(w, r, d.Log, err)
+			return
+		}
+		submit(w, r, d, portal.SubmissionProactive, req, req.ClaimNumber)
+	})
+}
+
+func handleDeniedClaim(d Deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		caller, _ := web.CallerFrom(r.Context())
+		c, err := d.Claims.Claim(r.Context(), caller.Provider, r.PathValue("claimNumber"))
+		if err != nil {
+			web.Error(w, r, d.Log, err)
+			return
+		}
+		var req portal.SubmissionRequest
+		if err := web.Decode(r, &req); err != nil {
+			web.Error(w, r, d.Log, err)
+			return
+		}
+		offer, err := d.Plan.DeniedClaimOffer(c)
+		if err != nil {
+			web.Error(w, r, d.Log, err)
+			return
+		}
+		if err := req.CheckCommon(); err != nil {
+			web.Error(w, r, d.Log, err)
+			return
+		}
+		// The form's member, date and reason come from the claim itself.
+		req.MemberID, req.ServiceDate, req.ClaimNumber = c.MemberID, c.ServiceFrom, c.Number
+		req.Reason = offer.Document
+		submit(w, r, d, portal.SubmissionDeniedClaim, req, c.Number)
+	})
+}
+
+func submit(w http.ResponseWriter, r *http.Request, d Deps, kind portal.SubmissionKind, req portal.SubmissionRequest, claim string) {
+	caller, _ := web.CallerFrom(r.Context())
+	now := d.Now().UTC()
+	sub := portal.Submission{ID: uploadsapi.NewID(), Kind: kind, MemberID: req.MemberID, ServiceDate: req.ServiceDate,
+		Reason: req.Reason, ClaimNumber: req.ClaimNumber, ContactEmail: req.ContactEmail, Notes: req.Notes,
+		SubmittedBy: caller.Subject, SubmittedAt: now, ReceivedDate: portal.DateOf(now)}
+	if err := d.Attachments.Submit(r.Context(), caller.Provider, req.UploadIDs, sub, claim); err != nil {
+		web.Error(w, r, d.Log, err)
+		return
+	}
+	resp := submissionResponse{SubmissionID: sub.ID, Status: "waiting_for_claim", ReceivedDate: sub.ReceivedDate}
+	var attached []portal.Attachment
+	for _, id := range req.UploadIDs {
+		a, err := d.Attachments.Upload(r.Context(), caller.Provider, id)
+		if err != nil {
+			web.Error(w, r, d.Log, err)
+			return
+		}
+		resp.Uploads = append(resp.Uploads, uploadState{ID: id, Status: a.Status})
+		if claim != "" && a.Status == portal.UploadAccepted {
+			attached = append(attached, *a)
+		}
+	}
+	if claim != "" {
+		resp.Status, resp.ClaimNumber = "attached", claim
+		// Files still being checked are announced by the processor once accepted.
+		if len(attached) > 0 {
+			if err := d.Events.Attached(r.Context(), claim, attached); err != nil {
+				d.Log.ErrorContext(r.Context(), "documents attached but core claims not told", "claimNumber", claim, "error", err.Error())
+			}
+		}
+	}
+	web.Audit(r, d.Log, "documents.submit."+string(kind), append([]string{claim}, req.UploadIDs...)...)
+	web.Encode(w, http.StatusCreated, resp)
+}
+
+type document struct {
+	ID             string              `json:"uploadId"`
+	FileName       string              `json:"fileName"`
+	Type           filetype.Type       `json:"type"`
+	Size           int64               `json:"size,omitempty"`
+	Status         portal.UploadStatus `json:"status"`
+	RejectReason   string              `json:"rejectReason,omitempty"`
+	UploadedBy     string              `json:"uploadedBy"`
+	UploadedAt     time.Time           `json:"uploadedAt"`
+	AttachedAt     *time.Time          `json:"attachedAt,omitempty"`
+	SubmissionKind string              `json:"submissionKind,omitempty"`
+	DownloadURL    string              `json:"downloadUrl,omitempty"`
+	LinkExpiresAt  *time.Time          `json:"downloadExpiresAt,omitempty"`
+}
+
+func handleDocuments(d Deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		caller, _ := web.CallerFrom(r.Context())
+		c, err := d.Claims.Claim(r.Context(), caller.Provider, r.PathValue("claimNumber"))
+		if err != nil {
+			web.Error(w, r, d.Log, err)
+			return
+		}
+		docs, err := d.Attachments.ClaimDocuments(r.Context(), caller.Provider, c.Number)
+		if err != nil {
+			web.Error(w, r, d.Log, err)
+			return
+		}
+		out := struct {
+			ClaimNumber string     `json:"claimNumber"`
+			Documents   []document `json:"documents"`
+		}{ClaimNumber: c.Number, Documents: []document{}}
+		for _, a := range docs {
+			doc := document{ID: a.ID, FileName: a.FileName, Type: a.DeclaredType, Size: a.Size, Status: a.Status,
+				RejectReason: a.RejectReason, UploadedBy: a.UploadedBy, UploadedAt: a.CreatedAt, AttachedAt: a.AttachedAt}
+			if a.Submission != nil {
+				doc.SubmissionKind = string(a.Submission.Kind)
+			}
+			if a.Status == portal.UploadAccepted {
+				url, exp, err := d.Links.DownloadLink(r.Context(), a.ObjectKey, a.FileName)
+				if err != nil {
+					web.Error(w, r, d.Log, err)
+					return
+				}
+				doc.DownloadURL, doc.LinkExpiresAt = url, &exp
+			}
+			out.Documents = append(out.Documents, doc)
+		}
+		web.Audit(r, d.Log, "documents.list", c.Number)
+		web.Encode(w, http.StatusOK, out)
+	})
+}

@@ -1,0 +1,297 @@
+package dynamo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/openpayer/provider-portal/shared/portal"
+)
+
+// TxAPI adds transactions to API, for writes that must be all or nothing.
+type TxAPI interface {
+	API
+	UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error)
+	DeleteItem(ctx context.Context, in *dynamodb.DeleteItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error)
+	TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, opts ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
+}
+
+// AttachmentStore implements portal.AttachmentStore on the Attachments
+// table: one item per uploaded file. Its byClaim index lists a claim's
+// documents; its sparse byWaiting index holds documents sent without a claim
+// number until their claim arrives.
+type AttachmentStore struct {
+	DB    TxAPI
+	Table string
+	Now   func() time.Time
+}
+
+var _ portal.AttachmentStore = (*AttachmentStore)(nil)
+
+type attachmentItem struct {
+	portal.Attachment
+	ClaimKey        string `json:"claimKey,omitempty"`        // TIN#claimNumber
+	WaitingKey      string `json:"waitingKey,omitempty"`      // TIN#memberId#serviceDate
+	WaitingReceived string `json:"waitingReceived,omitempty"` // receipt date of a waiting document
+}
+
+func waitingKey(p portal.ProviderID, member string, serviceDate portal.Date) string {
+	return string(p) + "#" + member + "#" + serviceDate.String()
+}
+
+func uploadNotFound() error {
+	return portal.Errorf(portal.KindNotFound, portal.CodeUploadNotFound,
+		"No such upload was found for your organisation. Upload the file again.")
+}
+
+func (s *AttachmentStore) CreateUpload(ctx context.Context, a *portal.Attachment) error {
+	item, err := marshal(attachmentItem{Attachment: *a})
+	if err != nil {
+		return fmt.Errorf("encode upload: %w", err)
+	}
+	_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName: &s.Table, Item: item, ConditionExpression: aws.String("attribute_not_exists(uploadId)"),
+	})
+	if err != nil {
+		return fmt.Errorf("put upload: %w", err)
+	}
+	return nil
+}
+
+func (s *AttachmentStore) get(ctx context.Context, id string) (*attachmentItem, error) {
+	out, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName: &s.Table, Key: map[string]types.AttributeValue{"uploadId": str(id)}, ConsistentRead: aws.Bool(true),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("get upload: %w", err)
+	}
+	if out.Item == nil {
+		return nil, nil
+	}
+	var it attachmentItem
+	if err := unmarshal(out.Item, &it); err != nil {
+		return nil, fmt.Errorf("decode upload: %w", err)
+	}
+	return &it, nil
+}
+
+func (s *AttachmentStore) Upload(ctx context.Context, provider portal.ProviderID, id string) (*portal.Attachment, error) {
+	if !portal.ValidIdentifier(id) {
+		return nil, uploadNotFound()
+	}
+	it, err := s.get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if it == nil || it.Provider != provider {
+		return nil, uploadNotFound()
+	}
+	return &it.Attachment, nil
+}
+
+func (s *AttachmentStore) Get(ctx context.Context, id string) (*portal.Attachment, error) {
+	it, err := s.get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if it == nil {
+		return nil, uploadNotFound()
+	}
+	return &it.Attachment, nil
+}
+
+func (s *AttachmentStore) DeleteUpload(ctx context.Context, provider portal.ProviderID, id string) error {
+	if !portal.ValidIdentifier(id) {
+		return uploadNotFound()
+	}
+	_, err := s.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{
+		TableName: &s.Table, Key: map[string]types.AttributeValue{"uploadId": str(id)},
+		ConditionExpression:       aws.String("providerTin = :p AND attribute_not_exists(submission)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":p": str(string(provider))},
+	})
+	if !conditionFailed(err) {
+		if err != nil {
+			return fmt.Errorf("delete upload: %w", err)
+		}
+		return nil
+	}
+	it, gerr := s.get(ctx, id)
+	if gerr != nil {
+		return gerr
+	}
+	if it == nil || it.Provider != provider {
+		return uploadNotFound()
+	}
+	return portal.Errorf(portal.KindConflict, portal.CodeUploadSubmitted,
+		"This file was already submitted and can no longer be deleted. Contact provider services if it was sent in error.")
+}
+
+func (s *AttachmentStore) RecordCheck(ctx context.Context, id string, a portal.Attachment) (*portal.Attachment, bool, error) {
+	now := s.Now().UTC()
+	values := map[string]types.AttributeValue{
+		":pending": str(string(portal.UploadPending)), ":status": str(string(a.Status)),
+		":size": &types.AttributeValueMemberN{Value: strconv.FormatInt(a.Size, 10)},
+		":at":   str(now.Format(time.RFC3339Nano)),
+		":type": str(string(a.DetectedType)), ":code": str(a.RejectCode), ":why": str(a.RejectReason),
+	}
+	out, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.Table, Key: map[string]types.AttributeValue{"uploadId": str(id)},
+		UpdateExpression:          aws.String("SET #status = :status, size = :size, checkedAt = :at, detectedType = :type, rejectCode = :code, rejectReason = :why"),
+		ConditionExpression:       aws.String("#status = :pending"),
+		ExpressionAttributeNames:  map[string]string{"#status": "status"},
+		ExpressionAttributeValues: values,
+		ReturnValues:              types.ReturnValueAllNew,
+	})
+	if conditionFailed(err) {
+		it, gerr := s.get(ctx, id)
+		if gerr != nil {
+			return nil, false, gerr
+		}
+		if it == nil {
+			return nil, false, uploadNotFound()
+		}
+		return &it.Attachment, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("record check: %w", err)
+	}
+	var it attachmentItem
+	if err := unmarshal(out.Attributes, &it); err != nil {
+		return nil, false, fmt.Errorf("decode upload: %w", err)
+	}
+	return &it.Attachment, true, nil
+}
+
+func (s *AttachmentStore) Submit(ctx context.Context, provider portal.ProviderID, ids []string, sub portal.Submission, claim string) error {
+	subAV, err := marshal(struct {
+		S portal.Submission `json:"s"`
+	}{sub})
+	if err != nil {
+		return fmt.Errorf("encode submission: %w", err)
+	}
+	now := str(s.Now().UTC().Format(time.RFC3339Nano))
+	var items []types.TransactWriteItem
+	for _, id := range ids {
+		set := "SET submission = :sub"
+		values := map[string]types.AttributeValue{
+			":sub": subAV["s"], ":p": str(string(provider)),
+			":pending": str(string(portal.UploadPending)), ":accepted": str(string(portal.UploadAccepted)),
+		}
+		if claim != "" {
+			set += ", claimNumber = :claim, claimKey = :ck, attachedAt = :now"
+			values[":claim"], values[":ck"], values[":now"] = str(claim), str(IndexKey(provider, claim)), now
+		} else {
+			set += ", waitingKey = :wk, waitingReceived = :wr"
+			values[":wk"], values[":wr"] = str(waitingKey(provider, sub.MemberID, sub.ServiceDate)), str(sub.ReceivedDate.String())
+		}
+		items = append(items, types.TransactWriteItem{Update: &types.Update{
+			TableName: &s.Table, Key: map[string]types.AttributeValue{"uploadId": str(id)},
+			UpdateExpression:          aws.String(set),
+			ConditionExpression:       aws.String("providerTin = :p AND attribute_not_exists(submission) AND #status IN (:pending, :accepted)"),
+			ExpressionAttributeNames:  map[string]string{"#status": "status"},
+			ExpressionAttributeValues: values,
+		}})
+	}
+	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	var tce *types.TransactionCanceledException
+	if errors.As(err, &tce) {
+		return s.whyNotSubmittable(ctx, provider, ids)
+	}
+	if err != nil {
+		return fmt.Errorf("submit uploads: %w", err)
+	}
+	return nil
+}
+
+// whyNotSubmittable finds the first upload that stopped a submission and
+// says what is wrong with it.
+func (s *AttachmentStore) whyNotSubmittable(ctx context.Context, provider portal.ProviderID, ids []string) error {
+	for _, id := range ids {
+		it, err := s.get(ctx, id)
+		if err != nil {
+			return err
+		}
+		switch {
+		case it == nil || it.Provider != provider:
+			e := uploadNotFound().(*portal.Error)
+			e.Fields = map[string]string{"uploadIds": id + ": not found"}
+			return e
+		case it.Submission != nil:
+			return &portal.Error{Kind: portal.KindConflict, Code: portal.CodeUploadSubmitted,
+				Detail: "A file in this submission was already submitted. Remove it and submit the others.",
+				Fields: map[string]string{"uploadIds": id + ": already submitted"}}
+		case it.Status == portal.UploadRejected:
+			return &portal.Error{Kind: portal.KindRefused, Code: portal.CodeUploadRejected,
+				Detail: "A file in this submission was refused: " + it.RejectReason + " Remove it and submit the others.",
+				Fields: map[string]string{"uploadIds": id + ": rejected"}}
+		}
+	}
+	return portal.Errorf(portal.KindConflict, portal.CodeUploadNotReady, "Your files changed while submitting. Submit again.")
+}
+
+func (s *AttachmentStore) queryAll(ctx context.Context, in *dynamodb.QueryInput) ([]portal.Attachment, error) {
+	var out []portal.Attachment
+	p := dynamodb.NewQueryPaginator(s.DB, in)
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("query attachments: %w", err)
+		}
+		for _, item := range page.Items {
+			var it attachmentItem
+			if err := unmarshal(item, &it); err != nil {
+				return nil, fmt.Errorf("decode attachment: %w", err)
+			}
+			out = append(out, it.Attachment)
+		}
+	}
+	return out, nil
+}
+
+func (s *AttachmentStore) ClaimDocuments(ctx context.Context, provider portal.ProviderID, claimNumber string) ([]portal.Attachment, error) {
+	return s.queryAll(ctx, &dynamodb.QueryInput{
+		TableName: &s.Table, IndexName: aws.String("byClaim"),
+		KeyConditionExpression:    aws.String("claimKey = :k"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":k": str(IndexKey(provider, claimNumber))},
+	})
+}
+
+func (s *AttachmentStore) Waiting(ctx context.Context, provider portal.ProviderID, memberID string, serviceDate, receivedBy portal.Date) ([]portal.Attachment, error) {
+	return s.queryAll(ctx, &dynamodb.QueryInput{
+		TableName: &s.Table, IndexName: aws.String("byWaiting"),
+		KeyConditionExpression: aws.String("waitingKey = :k AND waitingReceived <= :r"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":k": str(waitingKey(provider, memberID, serviceDate)), ":r": str(receivedBy.String()),
+		},
+	})
+}
+
+func (s *AttachmentStore) AttachWaiting(ctx context.Context, id, claimNumber string) (bool, error) {
+	it, err := s.get(ctx, id)
+	if err != nil || it == nil {
+		return false, err
+	}
+	_, err = s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.Table, Key: map[string]types.AttributeValue{"uploadId": str(id)},
+		UpdateExpression:         aws.String("SET claimNumber = :c, claimKey = :ck, attachedAt = :now REMOVE waitingKey, waitingReceived"),
+		ConditionExpression:      aws.String("attribute_exists(waitingKey) AND #status <> :rejected"),
+		ExpressionAttributeNames: map[string]string{"#status": "status"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":c": str(claimNumber), ":ck": str(IndexKey(it.Provider, claimNumber)),
+			":now": str(s.Now().UTC().Format(time.RFC3339Nano)), ":rejected": str(string(portal.UploadRejected)),
+		},
+	})
+	if conditionFailed(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("attach waiting document: %w", err)
+	}
+	return true, nil
+}

@@ -1,0 +1,316 @@
+package portal
+
+import (
+	"context"
+	"net/mail"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/openpayer/provider-portal/shared/filetype"
+)
+
+// UploadStatus is where an uploaded file stands.
+type UploadStatus string
+
+const (
+	// UploadPending: the form was issued; the file has not arrived or has
+	// not been checked yet.
+	UploadPending UploadStatus = "pending"
+	// UploadAccepted: the file arrived and its content is of its declared,
+	// allowed type.
+	UploadAccepted UploadStatus = "accepted"
+	// UploadRejected: the file was refused and removed; RejectReason says why.
+	UploadRejected UploadStatus = "rejected"
+)
+
+// Attachment is one uploaded file, from its upload slot to its claim. The
+// same record carries the submission it was sent with, so that checking the
+// file and submitting it can happen in either order without a race.
+type Attachment struct {
+	ID           string        `json:"uploadId"`
+	Provider     ProviderID    `json:"providerTin"`
+	UploadedBy   string        `json:"uploadedBy"` // the user (token subject)
+	FileName     string        `json:"fileName"`
+	DeclaredType filetype.Type `json:"declaredType"`
+	ContentType  string        `json:"contentType"`
+	DeclaredSize int64         `json:"declaredSize"`
+	ObjectKey    string        `json:"objectKey"`
+	Status       UploadStatus  `json:"status"`
+	Size         int64         `json:"size,omitempty"`
+	DetectedType filetype.Type `json:"detectedType,omitempty"`
+	RejectCode   string        `json:"rejectCode,omitempty"`
+	RejectReason string        `json:"rejectReason,omitempty"`
+	CreatedAt    time.Time     `json:"createdAt"`
+	FormExpires  time.Time     `json:"formExpiresAt"`
+	CheckedAt    *time.Time    `json:"checkedAt,omitempty"`
+
+	Submission *Submission `json:"submission,omitempty"`
+	// ClaimNumber is set once the file is attached to a claim.
+	ClaimNumber string     `json:"claimNumber,omitempty"`
+	AttachedAt  *time.Time `json:"attachedAt,omitempty"`
+}
+
+// SubmissionKind tells the guide's two ways of sending documents apart.
+type SubmissionKind string
+
+const (
+	SubmissionProactive   SubmissionKind = "proactive"    // Claim Attachment tab
+	SubmissionDeniedClaim SubmissionKind = "denied_claim" // Document Upload tab
+)
+
+// Submission is what a provider said when sending files.
+type Submission struct {
+	ID           string         `json:"submissionId"`
+	Kind         SubmissionKind `json:"kind"`
+	MemberID     string         `json:"memberId"`
+	ServiceDate  Date           `json:"serviceDate"`
+	Reason       string         `json:"reason,omitempty"`
+	ClaimNumber  string         `json:"claimNumber,omitempty"` // as entered; may be empty
+	ContactEmail string         `json:"contactEmail"`
+	Notes        string         `json:"notes,omitempty"`
+	SubmittedBy  string         `json:"submittedBy"`
+	SubmittedAt  time.Time      `json:"submittedAt"`
+	// ReceivedDate is the receipt date of the documents: without a claim
+	// number they apply only to claims received on or after it.
+	ReceivedDate Date `json:"receivedDate"`
+}
+
+// Upload, submission and file error codes.
+const (
+	CodeUploadNotFound       = "UPLOAD_NOT_FOUND"
+	CodeUnsafeFileName       = "UNSAFE_FILE_NAME"
+	CodeFileTypeNotAllowed   = "FILE_TYPE_NOT_ALLOWED"
+	CodeContentTypeMismatch  = "CONTENT_TYPE_MISMATCH"
+	CodeFileTooLarge         = "FILE_TOO_LARGE"
+	CodeFileEmpty            = "FILE_EMPTY"
+	CodeFileIsProgram        = "FILE_IS_PROGRAM"
+	CodeFileContentMismatch  = "FILE_CONTENT_MISMATCH"
+	CodeFileUnrecognised     = "FILE_UNRECOGNISED"
+	CodeUploadNotReady       = "UPLOAD_NOT_READY"
+	CodeUploadRejected       = "UPLOAD_REJECTED"
+	CodeUploadSubmitted      = "UPLOAD_ALREADY_SUBMITTED"
+	CodeMemberNotEligible    = "MEMBER_NOT_ELIGIBLE"
+	CodeServiceDateMismatch  = "SERVICE_DATE_MISMATCH"
+	CodeClaimMemberMismatch  = "CLAIM_MEMBER_MISMATCH"
+	CodeInvalidReason        = "INVALID_SUBMISSION_REASON"
+	CodeInvalidEmail         = "INVALID_CONTACT_EMAIL"
+	CodeUploadNotOffered     = "UPLOAD_NOT_OFFERED"
+	CodeDentalByMailOrFax    = "DENTAL_BY_MAIL_OR_FAX"
+	CodeUseAppeal            = "USE_APPEAL_FOR_MEDICAL_NECESSITY"
+	CodeUseDispute           = "USE_DISPUTE"
+	CodeUploadRecordsOnClaim = "UPLOAD_RECORDS_ON_CLAIM"
+)
+
+// MaxUploadsPerSubmission bounds one submission's files.
+const MaxUploadsPerSubmission = 20
+
+// UploadRequest is a provider's request for an upload form.
+type UploadRequest struct {
+	FileName    string `json:"fileName"`
+	ContentType string `json:"contentType"`
+	Size        int64  `json:"size"`
+}
+
+// CheckUploadRequest applies the plan's limits before any form is issued:
+// a safe file name, an allowed type, and a size within the limit. It
+// returns the file's declared type.
+func (p Plan) CheckUploadRequest(r UploadRequest) (filetype.Type, error) {
+	name := strings.TrimSpace(r.FileName)
+	if name == "" || len(name) > 200 || strings.ContainsAny(name, `/\`) || name == "." || name == ".." ||
+		strings.IndexFunc(name, unicode.IsControl) >= 0 {
+		return "", &Error{Kind: KindInvalid, Code: CodeUnsafeFileName,
+			Detail: "Give the file a plain name of up to 200 characters, without folders or control characters, for example records.pdf.",
+			Fields: map[string]string{"fileName": "missing or unsafe"}}
+	}
+	t, ok := filetype.FromFileName(name)
+	if !ok || !p.allows(t) {
+		return "", &Error{Kind: KindInvalid, Code: CodeFileTypeNotAllowed,
+			Detail: "Only these file types may be uploaded: " + strings.Join(p.UploadTypes, ", ") + ". Save the document as one of them and try again.",
+			Fields: map[string]string{"fileName": "type not accepted"}}
+	}
+	if r.ContentType != "" && !strings.EqualFold(r.ContentType, filetype.ContentTypes[t]) {
+		return "", &Error{Kind: KindInvalid, Code: CodeContentTypeMismatch,
+			Detail: "The content type does not match the file name's extension: send " + filetype.ContentTypes[t] + " for this file, or leave contentType out.",
+			Fields: map[string]string{"contentType": "does not match the extension"}}
+	}
+	if r.Size <= 0 {
+		return "", &Error{Kind: KindInvalid, Code: CodeFileEmpty, Detail: "Give the file's size in bytes; empty files cannot be uploaded.",
+			Fields: map[string]string{"size": "must be positive"}}
+	}
+	if r.Size > p.MaxUploadBytes {
+		return "", &Error{Kind: KindInvalid, Code: CodeFileTooLarge,
+			Detail: "Files are limited to 100 MB. Split the document, or send only the records that support the billed services.",
+			Fields: map[string]string{"size": "over the limit"}}
+	}
+	return t, nil
+}
+
+func (p Plan) allows(t filetype.Type) bool {
+	for _, a := range p.UploadTypes {
+		if filetype.Type(a) == t {
+			return true
+		}
+	}
+	return false
+}
+
+// CheckContent decides on a received file: the content must be an allowed
+// type and the type it was declared as. It returns the rejection code and a
+// reason a provider understands, or "" to accept.
+func (p Plan) CheckContent(declared filetype.Type, v filetype.Verdict, size int64) (code, reason string) {
+	switch {
+	case size > p.MaxUploadBytes:
+		return CodeFileTooLarge, "The file is larger than 100 MB."
+	case size == 0:
+		return CodeFileEmpty, "The file is empty."
+	case v.Executable:
+		return CodeFileIsProgram, "The file is a program, not a document, and was removed. Upload the document itself."
+	case v.Type == "":
+		return CodeFileUnrecognised, "The file could not be read as an accepted type (" + v.Why + "). Save it as PDF or another accepted type and upload it again."
+	case !p.allows(v.Type):
+		return CodeFileTypeNotAllowed, "The file is " + filetype.Describe(v.Type) + ", which is not accepted."
+	case v.Type != declared:
+		return CodeFileContentMismatch, "The file is named as " + filetype.Describe(declared) + " but is " + filetype.Describe(v.Type) + ". Upload it again with the right extension."
+	}
+	return "", ""
+}
+
+// SubmissionRequest is a provider's Claim Attachment form (proactive) or
+// Document Upload form (denied claim).
+type SubmissionRequest struct {
+	MemberID     string   `json:"memberId"`
+	ServiceDate  Date     `json:"serviceDate"`
+	Reason       string   `json:"submissionReason"`
+	ClaimNumber  string   `json:"claimNumber"`
+	ContactEmail string   `json:"contactEmail"`
+	Notes        string   `json:"notes"`
+	UploadIDs    []string `json:"uploadIds"`
+}
+
+// SubmissionReasons are the plan's Submission Reason choices.
+var SubmissionReasons = map[string]string{
+	"medical_records":  "Medical records",
+	"consent_form":     "Signed consent form",
+	"itemized_bill":    "Itemized bill",
+	"operative_report": "Operative report",
+	"invoice":          "Invoice or pricing",
+	"other":            "Other supporting documentation",
+}
+
+// CheckCommon checks what both forms require: the contact email, the notes'
+// length and the upload IDs.
+func (r *SubmissionRequest) CheckCommon() error {
+	fields := map[string]string{}
+	if a, err := mail.ParseAddress(r.ContactEmail); err != nil || a.Address != r.ContactEmail {
+		fields["contactEmail"] = "a valid email address is required"
+	}
+	if len(r.Notes) > 4000 {
+		fields["notes"] = "at most 4000 characters"
+	}
+	if len(r.UploadIDs) == 0 || len(r.UploadIDs) > MaxUploadsPerSubmission {
+		fields["uploadIds"] = "between 1 and 20 uploads"
+	}
+	seen := map[string]bool{}
+	for _, id := range r.UploadIDs {
+		if !validID(id) || seen[id] {
+			fields["uploadIds"] = "each upload once, by its uploadId"
+		}
+		seen[id] = true
+	}
+	if len(fields) == 0 {
+		return nil
+	}
+	code := CodeInvalidRequest
+	if _, ok := fields["contactEmail"]; ok && len(fields) == 1 {
+		code = CodeInvalidEmail
+	}
+	return &Error{Kind: KindInvalid, Code: code, Detail: "Correct the highlighted fields and submit again.", Fields: fields}
+}
+
+// CheckProactive applies the Claim Attachment rules to a request whose
+// member and (if a claim number was entered) claim were found.
+func CheckProactive(r *SubmissionRequest, m *Member, c *Claim) error {
+	if err := r.CheckCommon(); err != nil {
+		return err
+	}
+	if r.ServiceDate.IsZero() {
+		return &Error{Kind: KindInvalid, Code: CodeInvalidDate, Detail: "Enter the service date as YYYY-MM-DD; for a date range, the first date on the claim.",
+			Fields: map[string]string{"serviceDate": "required"}}
+	}
+	if _, ok := SubmissionReasons[r.Reason]; !ok {
+		return &Error{Kind: KindInvalid, Code: CodeInvalidReason, Detail: "Choose a submission reason from the list.",
+			Fields: map[string]string{"submissionReason": "not one of the plan's reasons"}}
+	}
+	if !m.EligibleOn(r.ServiceDate) {
+		return &Error{Kind: KindRefused, Code: CodeMemberNotEligible,
+			Detail: "The member was not eligible on that service date, so documents cannot be attached for it. Check the date of service.",
+			Fields: map[string]string{"serviceDate": "member not eligible"}}
+	}
+	if c != nil {
+		if c.MemberID != m.ID {
+			return &Error{Kind: KindRefused, Code: CodeClaimMemberMismatch,
+				Detail: "That claim is not for this member. Check the claim number, or leave it empty.",
+				Fields: map[string]string{"claimNumber": "belongs to another member"}}
+		}
+		if !c.ServiceFrom.Equal(r.ServiceDate) {
+			return &Error{Kind: KindRefused, Code: CodeServiceDateMismatch,
+				Detail: "The service date must match the claim's: for a date range, enter the first date on the claim (" + c.ServiceFrom.String() + ").",
+				Fields: map[string]string{"serviceDate": "does not match the claim"}}
+		}
+	}
+	return nil
+}
+
+// DeniedClaimOffer refuses a Document Upload on a claim that does not offer
+// one, naming the path to take instead.
+func (p Plan) DeniedClaimOffer(c *Claim) (UploadOffer, error) {
+	o := p.UploadOfferFor(c)
+	if o.Available {
+		return o, nil
+	}
+	code := CodeUploadNotOffered
+	switch o.Alternative {
+	case "mail_or_fax":
+		code = CodeDentalByMailOrFax
+	case "appeal":
+		code = CodeUseAppeal
+	case "dispute":
+		code = CodeUseDispute
+	}
+	return o, &Error{Kind: KindRefused, Code: code, Detail: o.UnavailableWhy}
+}
+
+// AttachmentStore keeps uploads and their submissions.
+type AttachmentStore interface {
+	// CreateUpload records a new pending upload.
+	CreateUpload(ctx context.Context, a *Attachment) error
+	// Upload returns one of the provider's uploads, or UPLOAD_NOT_FOUND
+	// (also for another provider's).
+	Upload(ctx context.Context, provider ProviderID, id string) (*Attachment, error)
+	// Get returns an upload whoever it belongs to, for the functions that
+	// act on the plan's behalf (the processor); never for a provider's request.
+	Get(ctx context.Context, id string) (*Attachment, error)
+	// DeleteUpload removes an upload that was not submitted yet.
+	DeleteUpload(ctx context.Context, provider ProviderID, id string) error
+	// RecordCheck stores the verdict on a pending upload. It changes
+	// nothing if the upload was checked already, and returns the record
+	// as it now stands and whether this call changed it.
+	RecordCheck(ctx context.Context, id string, a Attachment) (*Attachment, bool, error)
+	// Submit attaches the uploads to a submission, all or none; claim is
+	// set when the documents go to a known claim at once.
+	Submit(ctx context.Context, provider ProviderID, ids []string, s Submission, claim string) error
+	// ClaimDocuments lists what is attached to one of the provider's claims.
+	ClaimDocuments(ctx context.Context, provider ProviderID, claimNumber string) ([]Attachment, error)
+	// Waiting lists submitted documents without a claim number for the
+	// member and service date, received on or before receivedBy.
+	Waiting(ctx context.Context, provider ProviderID, memberID string, serviceDate, receivedBy Date) ([]Attachment, error)
+	// AttachWaiting links a waiting document to a claim, once.
+	AttachWaiting(ctx context.Context, id, claimNumber string) (bool, error)
+}
+
+// DocumentEvents tells the core claims system that documents attached to
+// a claim, so that a denied claim is reprocessed.
+type DocumentEvents interface {
+	Attached(ctx context.Context, claimNumber string, attachments []Attachment) error
+}
