@@ -85,7 +85,25 @@ func token(t *testing.T, tin string) string {
 // get calls the API and checks the response against the OpenAPI document.
 func get(t *testing.T, tok, target string) (int, []byte) {
 	t.Helper()
-	req, _ := http.NewRequest("GET", api.URL+target, nil)
+	return call(t, tok, "GET", target, nil)
+}
+
+// call sends a request, with body as JSON if not nil, and checks the
+// response against the OpenAPI document.
+func call(t *testing.T, tok, method, target string, body any) (int, []byte) {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, api.URL+target, rd)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	if tok != "" {
 		req.Header.Set("Authorization", "Bearer "+tok)
 	}
@@ -94,9 +112,9 @@ func get(t *testing.T, tok, target string) (int, []byte) {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
+	respBody, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode == http.StatusUnauthorized {
-		return resp.StatusCode, body // the gateway's own answer, not the API's
+		return resp.StatusCode, respBody // the gateway's own answer, not the API's
 	}
 	route, params, err := router.FindRoute(req)
 	if err != nil {
@@ -104,13 +122,13 @@ func get(t *testing.T, tok, target string) (int, []byte) {
 	}
 	in := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route},
-		Status:                 resp.StatusCode, Header: resp.Header, Body: io.NopCloser(bytes.NewReader(body)),
+		Status:                 resp.StatusCode, Header: resp.Header, Body: io.NopCloser(bytes.NewReader(respBody)),
 		Options: &openapi3filter.Options{IncludeResponseStatus: true},
 	}
 	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
-		t.Errorf("GET %s: response does not match the OpenAPI document: %v\n%s", target, err, body)
+		t.Errorf("%s %s: response does not match the OpenAPI document: %v\n%s", method, target, err, respBody)
 	}
-	return resp.StatusCode, body
+	return resp.StatusCode, respBody
 }
 
 func claimNumbers(t *testing.T, body []byte) []string {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -172,7 +171,11 @@ func UpForTests(ctx context.Context, name string, withoutS3 bool) (*Local, *DevA
 	if err != nil {
 		return nil, nil, err
 	}
+	logf, err := os.Create(filepath.Join(dir, "stack.log"))
+	if err != nil {
+		return nil, nil, err
+	}
 	l, err := Up(ctx, Options{Template: filepath.Join(root, "template.yaml"), StackName: "test-" + name,
-		Dir: dir, WithoutS3: withoutS3, Auth: auth, Log: slog.New(slog.NewJSONHandler(io.Discard, nil))})
+		Dir: dir, WithoutS3: withoutS3, Auth: auth, Log: slog.New(slog.NewJSONHandler(logf, nil))})
 	return l, auth, err
 }

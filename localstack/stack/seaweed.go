@@ -31,6 +31,10 @@ func StartS3(ctx context.Context, dir, webhookURL, logPath string) (*Server, err
 	if _, err := os.Stat(bin); err != nil {
 		return nil, fmt.Errorf("SeaweedFS is not installed at %s: run `make tools` first", bin)
 	}
+	dir, err := filepath.Abs(dir) // the server runs in dir: every path must be absolute
+	if err != nil {
+		return nil, err
+	}
 	ports := make([]int, 10)
 	for i := range ports {
 		p, err := freePort()

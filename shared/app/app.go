@@ -133,7 +133,11 @@ func files(cfg aws.Config, getenv Env, bucket string) (*storage.Files, error) {
 	if prefix == "" {
 		prefix = "uploads/"
 	}
-	client := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = getenv("S3_FORCE_PATH_STYLE") == "true" })
+	client := s3.NewFromConfig(cfg, func(o *s3.Options) {
+		o.UsePathStyle = getenv("S3_FORCE_PATH_STYLE") == "true"
+		// Ranged GETs carry no whole-object checksum to validate.
+		o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
+	})
 	return storage.New(client, bucket, prefix, formTTL, linkTTL), nil
 }
 

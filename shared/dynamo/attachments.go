@@ -137,14 +137,15 @@ func (s *AttachmentStore) RecordCheck(ctx context.Context, id string, a portal.A
 	values := map[string]types.AttributeValue{
 		":pending": str(string(portal.UploadPending)), ":status": str(string(a.Status)),
 		":size": &types.AttributeValueMemberN{Value: strconv.FormatInt(a.Size, 10)},
+		":read": &types.AttributeValueMemberN{Value: strconv.FormatInt(a.BytesRead, 10)},
 		":at":   str(now.Format(time.RFC3339Nano)),
 		":type": str(string(a.DetectedType)), ":code": str(a.RejectCode), ":why": str(a.RejectReason),
 	}
 	out, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: &s.Table, Key: map[string]types.AttributeValue{"uploadId": str(id)},
-		UpdateExpression:          aws.String("SET #status = :status, size = :size, checkedAt = :at, detectedType = :type, rejectCode = :code, rejectReason = :why"),
+		UpdateExpression:          aws.String("SET #status = :status, #size = :size, bytesRead = :read, checkedAt = :at, detectedType = :type, rejectCode = :code, rejectReason = :why"),
 		ConditionExpression:       aws.String("#status = :pending"),
-		ExpressionAttributeNames:  map[string]string{"#status": "status"},
+		ExpressionAttributeNames:  map[string]string{"#status": "status", "#size": "size"},
 		ExpressionAttributeValues: values,
 		ReturnValues:              types.ReturnValueAllNew,
 	})

@@ -44,6 +44,9 @@ type Attachment struct {
 	CreatedAt    time.Time     `json:"createdAt"`
 	FormExpires  time.Time     `json:"formExpiresAt"`
 	CheckedAt    *time.Time    `json:"checkedAt,omitempty"`
+	// BytesRead is how much of the file the check read (it never reads
+	// the whole body).
+	BytesRead int64 `json:"bytesRead,omitempty"`
 
 	Submission *Submission `json:"submission,omitempty"`
 	// ClaimNumber is set once the file is attached to a claim.

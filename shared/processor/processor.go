@@ -105,7 +105,7 @@ func (h *Handler) object(ctx context.Context, key string) error {
 			return err
 		}
 	}
-	result := portal.Attachment{Status: portal.UploadAccepted, Size: size, DetectedType: verdict.Type}
+	result := portal.Attachment{Status: portal.UploadAccepted, Size: size, DetectedType: verdict.Type, BytesRead: obj.Read}
 	if code, reason := h.Plan.CheckContent(a.DeclaredType, verdict, size); code != "" {
 		result.Status, result.RejectCode, result.RejectReason = portal.UploadRejected, code, reason
 	}

@@ -1,0 +1,436 @@
+package stack_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+
+	"github.com/openpayer/provider-portal/shared/dynamo"
+	"github.com/openpayer/provider-portal/shared/filetype"
+	"github.com/openpayer/provider-portal/shared/filetype/filetypetest"
+	"github.com/openpayer/provider-portal/shared/portal"
+	"github.com/openpayer/provider-portal/shared/sampledata"
+	"github.com/openpayer/provider-portal/shared/storage"
+)
+
+type uploadCreated struct {
+	Upload struct{ UploadID string }
+	Form   storage.Form
+}
+
+type uploadView struct {
+	UploadID, Status, RejectCode, RejectReason, ClaimNumber, DeclaredType string
+	Size                                                                  int64
+}
+
+// postForm uploads content with a presigned form, as a browser would.
+func postForm(t testing.TB, form storage.Form, fields map[string]string, content []byte) *http.Response {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, v := range form.Fields {
+		if o, ok := fields[k]; ok {
+			v = o
+		}
+		_ = mw.WriteField(k, v)
+	}
+	fw, _ := mw.CreateFormFile("file", "upload")
+	_, _ = fw.Write(content)
+	_ = mw.Close()
+	resp, err := http.Post(form.URL, mw.FormDataContentType(), &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp
+}
+
+// newUpload asks for a form for fileName and returns it unused.
+func newUpload(t testing.TB, tok, fileName string, size int) uploadCreated {
+	tt, _ := t.(*testing.T)
+	var status int
+	var body []byte
+	if tt != nil {
+		status, body = call(tt, tok, "POST", "/uploads", map[string]any{"fileName": fileName, "size": size})
+	} else {
+		status, body = rawCall(t, tok, "POST", "/uploads", map[string]any{"fileName": fileName, "size": size})
+	}
+	if status != 201 {
+		t.Fatalf("POST /uploads %s: %d %s", fileName, status, body)
+	}
+	var c uploadCreated
+	_ = json.Unmarshal(body, &c)
+	return c
+}
+
+// rawCall is call without OpenAPI checks, for benchmarks.
+func rawCall(t testing.TB, tok, method, target string, body any) (int, []byte) {
+	b, _ := json.Marshal(body)
+	req, _ := http.NewRequest(method, api.URL+target, bytes.NewReader(b))
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, out
+}
+
+// upload uploads content as fileName and returns its upload ID.
+func upload(t testing.TB, tok, fileName string, content []byte) string {
+	c := newUpload(t, tok, fileName, len(content))
+	if resp := postForm(t, c.Form, nil, content); resp.StatusCode != 204 && resp.StatusCode != 201 && resp.StatusCode != 200 {
+		t.Fatalf("upload of %s refused by S3: %d", fileName, resp.StatusCode)
+	}
+	return c.Upload.UploadID
+}
+
+// waitChecked polls the upload until the processor has decided on it.
+func waitChecked(t testing.TB, tok, id string) uploadView {
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		status, body := rawCall(t, tok, "GET", "/uploads/"+id, nil)
+		var v uploadView
+		_ = json.Unmarshal(body, &v)
+		if status != 200 {
+			t.Fatalf("GET /uploads/%s: %d %s", id, status, body)
+		}
+		if v.Status != "pending" {
+			return v
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("upload %s still pending after 20s", id)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+var extensionOf = map[filetype.Type]string{filetype.JPEG: "jpg", filetype.TIFF: "tif"}
+
+func TestEachAcceptedTypeIsAccepted(t *testing.T) {
+	a := token(t, sampledata.ProviderA.TIN)
+	for typ, content := range filetypetest.Samples() {
+		ext := string(typ)
+		if e, ok := extensionOf[typ]; ok {
+			ext = e
+		}
+		id := upload(t, a, "sample."+ext, content)
+		if v := waitChecked(t, a, id); v.Status != "accepted" || v.Size != int64(len(content)) {
+			t.Errorf("%s: %+v", typ, v)
+		}
+		if status, _ := get(t, a, "/uploads/"+id); status != 200 {
+			t.Errorf("GET upload: %d", status)
+		}
+	}
+}
+
+func objectExists(t *testing.T, key string) bool {
+	_, err := local.Clients.S3.HeadObject(context.Background(), &s3.HeadObjectInput{
+		Bucket: aws.String(local.Res.Buckets["AttachmentsBucket"]), Key: aws.String(key)})
+	return err == nil
+}
+
+func TestRefusedContentIsRemovedWithReason(t *testing.T) {
+	a := token(t, sampledata.ProviderA.TIN)
+	for name, tc := range map[string]struct {
+		file    string
+		content []byte
+		code    string
+	}{
+		"program renamed .pdf": {"invoice.pdf", filetypetest.Executable(), portal.CodeFileIsProgram},
+		"docx declared xlsx":   {"totals.xlsx", filetypetest.OOXML("word/document.xml"), portal.CodeFileContentMismatch},
+	} {
+		id := upload(t, a, tc.file, tc.content)
+		v := waitChecked(t, a, id)
+		if v.Status != "rejected" || v.RejectCode != tc.code || v.RejectReason == "" {
+			t.Errorf("%s: %+v", name, v)
+		}
+		if objectExists(t, "uploads/"+id) {
+			t.Errorf("%s: the refused file is still in the bucket", name)
+		}
+	}
+}
+
+func TestUploadRequestsRefusedUpFront(t *testing.T) {
+	a := token(t, sampledata.ProviderA.TIN)
+	for body, code := range map[string]string{
+		`{"fileName":"setup.exe","size":10}`:                       portal.CodeFileTypeNotAllowed,
+		`{"fileName":"../../etc/passwd.pdf","size":10}`:            portal.CodeUnsafeFileName,
+		`{"fileName":"","size":10}`:                                portal.CodeUnsafeFileName,
+		`{"fileName":"big.pdf","size":104857601}`:                  portal.CodeFileTooLarge,
+		`{"fileName":"a.pdf","size":10,"contentType":"image/png"}`: portal.CodeContentTypeMismatch,
+		`{"fileName":"a.pdf","size":10,"colour":"blue"}`:           portal.CodeInvalidJSON,
+	} {
+		var v map[string]any
+		_ = json.Unmarshal([]byte(body), &v)
+		status, resp := call(t, a, "POST", "/uploads", v)
+		var p struct{ Code string }
+		_ = json.Unmarshal(resp, &p)
+		if status != 400 || p.Code != code {
+			t.Errorf("%s: %d %s, want 400 %s", body, status, resp, code)
+		}
+	}
+}
+
+func TestS3EnforcesTheForm(t *testing.T) {
+	a := token(t, sampledata.ProviderA.TIN)
+	// One byte over 100 MB: refused by S3 itself, before any function runs.
+	c := newUpload(t, a, "huge.pdf", 100<<20)
+	if resp := postForm(t, c.Form, nil, filetypetest.PDF(100<<20+1)); resp.StatusCode != 400 {
+		t.Errorf("100 MB + 1 byte: S3 answered %d, want 400 EntityTooLarge", resp.StatusCode)
+	}
+	// Tampered: another key, or another content type, than the form's.
+	c = newUpload(t, a, "notes.txt", 10)
+	if resp := postForm(t, c.Form, map[string]string{"key": "uploads/someone-elses"}, []byte("hello")); resp.StatusCode != 403 {
+		t.Errorf("tampered key: %d, want 403", resp.StatusCode)
+	}
+	if resp := postForm(t, c.Form, map[string]string{"Content-Type": "application/pdf"}, []byte("hello")); resp.StatusCode != 403 {
+		t.Errorf("tampered content type: %d, want 403", resp.StatusCode)
+	}
+	// Expired: a form made with a one-second life, as the function makes them.
+	f := storage.New(local.Clients.S3, local.Res.Buckets["AttachmentsBucket"], "uploads/", time.Second, time.Minute)
+	form, err := f.UploadForm(context.Background(), "uploads/expired-form-test", "text/plain", 100<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2100 * time.Millisecond)
+	if resp := postForm(t, form, nil, []byte("late")); resp.StatusCode != 403 {
+		t.Errorf("expired form: %d, want 403", resp.StatusCode)
+	}
+}
+
+func attachments() *dynamo.AttachmentStore {
+	return &dynamo.AttachmentStore{DB: local.Clients.DynamoDB, Table: local.Res.Tables["AttachmentsTable"], Now: time.Now}
+}
+
+func TestLargeFileIsCheckedFromAFewRanges(t *testing.T) {
+	a := token(t, sampledata.ProviderA.TIN)
+	content := filetypetest.PDF(100 << 20)
+	id := upload(t, a, "chart.pdf", content)
+	if v := waitChecked(t, a, id); v.Status != "accepted" || v.Size != 100<<20 {
+		t.Fatalf("%+v", v)
+	}
+	rec, err := attachments().Get(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.BytesRead <= 0 || rec.BytesRead > 64<<10 {
+		t.Errorf("the processor read %d bytes of a 100 MB file; at most 64 KiB allowed", rec.BytesRead)
+	}
+	t.Logf("100 MB PDF checked reading %d bytes", rec.BytesRead)
+}
+
+// claimDocEvents drains the core claims queue and counts events per upload.
+func claimDocEvents(t *testing.T) map[string]int {
+	counts := map[string]int{}
+	for {
+		out, err := local.Clients.SQS.ReceiveMessage(context.Background(), &sqs.ReceiveMessageInput{
+			QueueUrl: aws.String(local.Res.Queues["ClaimDocumentsQueue"]), MaxNumberOfMessages: 10, WaitTimeSeconds: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(out.Messages) == 0 {
+			return counts
+		}
+		for _, m := range out.Messages {
+			var ev struct {
+				ClaimNumber string
+				Documents   []struct{ UploadID string }
+			}
+			_ = json.Unmarshal([]byte(aws.ToString(m.Body)), &ev)
+			for _, d := range ev.Documents {
+				counts[ev.ClaimNumber+"/"+d.UploadID]++
+			}
+			_, _ = local.Clients.SQS.DeleteMessage(context.Background(), &sqs.DeleteMessageInput{
+				QueueUrl: aws.String(local.Res.Queues["ClaimDocumentsQueue"]), ReceiptHandle: m.ReceiptHandle})
+		}
+	}
+}
+
+func documents(t *testing.T, tok, claim string) []map[string]any {
+	status, body := get(t, tok, "/claims/"+claim+"/documents")
+	if status != 200 {
+		t.Fatalf("documents of %s: %d %s", claim, status, body)
+	}
+	var out struct{ Documents []map[string]any }
+	_ = json.Unmarshal(body, &out)
+	return out.Documents
+}
+
+func TestDeniedClaimUploadAndRepeatedEvent(t *testing.T) {
+	a := token(t, sampledata.ProviderA.TIN)
+	claimDocEvents(t) // start from an empty queue
+	id := upload(t, a, "consent.pdf", filetypetest.PDF(0))
+	waitChecked(t, a, id)
+	status, body := call(t, a, "POST", "/claims/C10000000002/document-submissions",
+		map[string]any{"contactEmail": "billing@example.org", "notes": "signed form attached", "uploadIds": []string{id}})
+	if status != 201 || !strings.Contains(string(body), `"attached"`) {
+		t.Fatalf("submission: %d %s", status, body)
+	}
+	// The same S3 event delivered twice more changes nothing.
+	ev := fmt.Sprintf(`{"Records":[{"eventSource":"aws:s3","eventName":"ObjectCreated:Post","s3":{"bucket":{"name":%q},"object":{"key":"uploads/%s","size":10}}}]}`,
+		local.Res.Buckets["AttachmentsBucket"], id)
+	if err := local.Feed(context.Background(), "UploadQueue", [][]byte{[]byte(ev), []byte(ev)}, 20*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	for _, d := range documents(t, a, "C10000000002") {
+		if d["uploadId"] == id {
+			n++
+			if d["status"] != "accepted" || d["downloadUrl"] == nil {
+				t.Errorf("document %v", d)
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("the document is listed %d times on the claim, want once", n)
+	}
+	if got := claimDocEvents(t)["C10000000002/"+id]; got != 1 {
+		t.Errorf("core claims was told %d times, want once", got)
+	}
+	// A submitted file can no longer be deleted.
+	if status, _ := call(t, a, "DELETE", "/uploads/"+id, nil); status != 409 {
+		t.Errorf("delete of a submitted upload: %d, want 409", status)
+	}
+}
+
+func TestDeniedClaimPathsNameTheAlternative(t *testing.T) {
+	a := token(t, sampledata.ProviderA.TIN)
+	id := upload(t, a, "records.pdf", filetypetest.PDF(0))
+	waitChecked(t, a, id)
+	for claim, code := range map[string]string{
+		"C10000000001": portal.CodeUploadNotOffered, // paid
+		"C10000000004": portal.CodeUseAppeal,        // medical necessity
+		"C10000000005": portal.CodeDentalByMailOrFax,
+	} {
+		status, body := call(t, a, "POST", "/claims/"+claim+"/document-submissions",
+			map[string]any{"contactEmail": "billing@example.org", "uploadIds": []string{id}})
+		var p struct{ Code string }
+		_ = json.Unmarshal(body, &p)
+		if status != 422 || p.Code != code {
+			t.Errorf("%s: %d %s, want 422 %s", claim, status, body, code)
+		}
+	}
+	// Delete Selected works before submission.
+	if status, _ := call(t, a, "DELETE", "/uploads/"+id, nil); status != 204 {
+		t.Errorf("delete: %d", status)
+	}
+	if status, _ := get(t, a, "/uploads/"+id); status != 404 {
+		t.Errorf("deleted upload still answers %d", status)
+	}
+}
+
+func feedClaim(t *testing.T, c portal.Claim) {
+	b, _ := json.Marshal(map[string]any{"type": "claim", "claim": c})
+	if err := local.Feed(context.Background(), "ClaimsFeedQueue", [][]byte{b}, 20*time.Second); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestProactiveWithoutClaimNumberWaitsForALaterClaim(t *testing.T) {
+	a := token(t, sampledata.ProviderA.TIN)
+	today := portal.DateOf(time.Now())
+	dos := today.AddDate(0, 0, -40)
+	id := upload(t, a, "op-report.pdf", filetypetest.PDF(0))
+	waitChecked(t, a, id)
+	status, body := call(t, a, "POST", "/claim-attachments", map[string]any{
+		"memberId": sampledata.MemberCasey, "serviceDate": dos.String(), "submissionReason": "operative_report",
+		"contactEmail": "billing@example.org", "uploadIds": []string{id}})
+	if status != 201 || !strings.Contains(string(body), "waiting_for_claim") {
+		t.Fatalf("submission: %d %s", status, body)
+	}
+	base := set.Claims[3] // provider A's claim for Casey
+	base.ServiceFrom, base.ServiceTo, base.Version = dos, dos, 1
+	base.Lines = []portal.ClaimLine{{LineNumber: 1, ServiceFrom: dos, ServiceTo: dos, ProcedureCode: "27447", Units: 1}}
+	base.PatientAccountNumber, base.CheckNumber, base.ExternalReferenceNumber = "PA-W", "", ""
+	earlier, later := base, base
+	earlier.Number, earlier.DateReceived = "C30000000001", today.AddDate(0, 0, -1) // received before the documents
+	later.Number, later.DateReceived = "C30000000002", today
+	feedClaim(t, earlier)
+	feedClaim(t, later)
+	if docs := documents(t, a, "C30000000001"); len(docs) != 0 {
+		t.Errorf("documents attached to a claim received before them: %v", docs)
+	}
+	docs := documents(t, a, "C30000000002")
+	if len(docs) != 1 || docs[0]["uploadId"] != id {
+		t.Errorf("the later claim has %v, want the waiting document", docs)
+	}
+}
+
+func TestProactiveRules(t *testing.T) {
+	a := token(t, sampledata.ProviderA.TIN)
+	id := upload(t, a, "records.pdf", filetypetest.PDF(0))
+	waitChecked(t, a, id)
+	c := set.Claims[0] // C10000000001, provider A, member Avery
+	form := func(change map[string]any) map[string]any {
+		f := map[string]any{"memberId": c.MemberID, "serviceDate": c.ServiceFrom.String(), "submissionReason": "medical_records",
+			"claimNumber": c.Number, "contactEmail": "billing@example.org", "uploadIds": []string{id}}
+		for k, v := range change {
+			f[k] = v
+		}
+		return f
+	}
+	for name, tc := range map[string]struct {
+		change map[string]any
+		status int
+		code   string
+	}{
+		"service date not the claim's": {map[string]any{"serviceDate": c.ServiceFrom.AddDate(0, 0, 1).String()}, 422, portal.CodeServiceDateMismatch},
+		"member not eligible":          {map[string]any{"serviceDate": portal.DateOf(time.Now()).AddDate(-5, 0, 0).String(), "claimNumber": ""}, 422, portal.CodeMemberNotEligible},
+		"unknown reason":               {map[string]any{"submissionReason": "because"}, 400, portal.CodeInvalidReason},
+		"bad email":                    {map[string]any{"contactEmail": "not-an-email"}, 400, portal.CodeInvalidEmail},
+		"another provider's claim":     {map[string]any{"claimNumber": "C20000000001"}, 404, portal.CodeClaimNotFound},
+	} {
+		status, body := call(t, a, "POST", "/claim-attachments", form(tc.change))
+		var p struct{ Code string }
+		_ = json.Unmarshal(body, &p)
+		if status != tc.status || p.Code != tc.code {
+			t.Errorf("%s: %d %s, want %d %s", name, status, body, tc.status, tc.code)
+		}
+	}
+	status, body := call(t, a, "POST", "/claim-attachments", form(nil))
+	if status != 201 || !strings.Contains(string(body), `"attached"`) {
+		t.Errorf("valid submission with claim number: %d %s", status, body)
+	}
+}
+
+func TestAnotherProviderCanNeitherSeeNorAttach(t *testing.T) {
+	a := token(t, sampledata.ProviderA.TIN)
+	b := token(t, sampledata.ProviderB.TIN)
+	idA := upload(t, a, "a.pdf", filetypetest.PDF(0))
+	idB := upload(t, b, "b.pdf", filetypetest.PDF(0))
+	waitChecked(t, a, idA)
+	waitChecked(t, b, idB)
+	for name, st := range map[string]int{
+		"B reads A's claim documents": func() int { s, _ := get(t, b, "/claims/C10000000003/documents"); return s }(),
+		"B reads A's upload":          func() int { s, _ := get(t, b, "/uploads/"+idA); return s }(),
+		"B deletes A's upload":        func() int { s, _ := call(t, b, "DELETE", "/uploads/"+idA, nil); return s }(),
+		"B sends documents to A's claim": func() int {
+			s, _ := call(t, b, "POST", "/claims/C10000000003/document-submissions", map[string]any{"contactEmail": "x@example.org", "uploadIds": []string{idB}})
+			return s
+		}(),
+		"B submits A's upload on B's claim": func() int {
+			s, _ := call(t, b, "POST", "/claims/C20000000002/document-submissions", map[string]any{"contactEmail": "x@example.org", "uploadIds": []string{idA}})
+			return s
+		}(),
+	} {
+		if st != 404 {
+			t.Errorf("%s: %d, want 404", name, st)
+		}
+	}
+	if v := waitChecked(t, a, idA); v.ClaimNumber != "" {
+		t.Errorf("A's upload was attached by B: %+v", v)
+	}
+}
