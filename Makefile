@@ -86,7 +86,8 @@ sam-build: $(SAM_VENV)/.installed ## Build every function as SAM does, and check
 
 .PHONY: bench
 bench: $(MOTO)/.installed $(SEAWEEDFS)/.installed ## Run the benchmarks
-	go test -run '^$$' -bench . -benchmem ./...
+	go test -run '^$$' -bench . -benchmem ./shared/...
+	go test -run '^$$' -bench . -benchmem -benchtime 50x ./localstack/...
 
 # ------------------------------------------------------------------ SAM makefile builder
 # `sam build` calls build-<LogicalId> with ARTIFACTS_DIR set.
