@@ -434,3 +434,48 @@ func TestAnotherProviderCanNeitherSeeNorAttach(t *testing.T) {
 		t.Errorf("A's upload was attached by B: %+v", v)
 	}
 }
+
+func postWithKey(t *testing.T, tok, target, key string, body any) (int, []byte) {
+	b, _ := json.Marshal(body)
+	req, _ := http.NewRequest("POST", api.URL+target, bytes.NewReader(b))
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("Idempotency-Key", key)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, out
+}
+
+func TestRetriesWithIdempotencyKeyReturnTheFirstResult(t *testing.T) {
+	a := token(t, sampledata.ProviderA.TIN)
+	key := fmt.Sprintf("retry-%d", time.Now().UnixNano())
+	req := map[string]any{"fileName": "consent.pdf", "size": 100}
+	s1, b1 := postWithKey(t, a, "/uploads", key, req)
+	s2, b2 := postWithKey(t, a, "/uploads", key, req)
+	var u1, u2 uploadCreated
+	_ = json.Unmarshal(b1, &u1)
+	_ = json.Unmarshal(b2, &u2)
+	if s1 != 201 || s2 != 201 || u1.Upload.UploadID == "" || u1.Upload.UploadID != u2.Upload.UploadID {
+		t.Fatalf("retry made a second upload: %d %s / %d %s", s1, b1, s2, b2)
+	}
+	req["size"] = 200
+	if s, b := postWithKey(t, a, "/uploads", key, req); s != 422 || !strings.Contains(string(b), portal.CodeIdempotencyKeyReused) {
+		t.Errorf("same key, other request: %d %s", s, b)
+	}
+	// Another provider's identical key is another key.
+	if s, _ := postWithKey(t, token(t, sampledata.ProviderB.TIN), "/uploads", key, map[string]any{"fileName": "x.pdf", "size": 1}); s != 201 {
+		t.Errorf("provider B with A's key: %d", s)
+	}
+
+	id := upload(t, a, "records.pdf", filetypetest.PDF(0))
+	waitChecked(t, a, id)
+	sub := map[string]any{"contactEmail": "billing@example.org", "uploadIds": []string{id}}
+	s1, b1 = postWithKey(t, a, "/claims/C10000000003/document-submissions", key+"-sub", sub)
+	s2, b2 = postWithKey(t, a, "/claims/C10000000003/document-submissions", key+"-sub", sub)
+	if s1 != 201 || s2 != 201 || string(b1) != string(b2) {
+		t.Errorf("retried submission: %d %s / %d %s", s1, b1, s2, b2)
+	}
+}

@@ -176,6 +176,19 @@ func (p *Provisioned) createTable(ctx context.Context, c Clients, id string, res
 	if err := dynamodb.NewTableExistsWaiter(c.DynamoDB).Wait(ctx, &dynamodb.DescribeTableInput{TableName: &name}, 30e9); err != nil {
 		return fmt.Errorf("wait for table %s: %w", name, err)
 	}
+	ttl, err := p.Resolver.ResolveField(&res.Properties, "TimeToLiveSpecification")
+	if err != nil {
+		return fmt.Errorf("%s.TimeToLiveSpecification: %w", id, err)
+	}
+	if ttl != nil {
+		spec := &ddbtypes.TimeToLiveSpecification{}
+		if err := decode(ttl, spec); err != nil {
+			return fmt.Errorf("%s.TimeToLiveSpecification: %w", id, err)
+		}
+		if _, err := c.DynamoDB.UpdateTimeToLive(ctx, &dynamodb.UpdateTimeToLiveInput{TableName: &name, TimeToLiveSpecification: spec}); err != nil {
+			return fmt.Errorf("table %s TTL: %w", name, err)
+		}
+	}
 	p.Tables[id] = name
 	p.Resolver.Refs[id] = name
 	p.Resolver.Atts[id+".Arn"] = fmt.Sprintf("arn:aws:dynamodb:%s:%s:table/%s", LocalRegion, LocalAccount, name)

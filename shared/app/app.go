@@ -155,7 +155,7 @@ func duration(getenv Env, name string, def time.Duration) (time.Duration, error)
 
 // Uploads builds the uploads API function.
 func Uploads(ctx context.Context, cfg aws.Config, getenv Env) (HTTPFunc, error) {
-	env, err := require(getenv, "ATTACHMENTS_TABLE", "ATTACHMENTS_BUCKET")
+	env, err := require(getenv, "ATTACHMENTS_TABLE", "ATTACHMENTS_BUCKET", "IDEMPOTENCY_TABLE")
 	if err != nil {
 		return nil, err
 	}
@@ -167,13 +167,19 @@ func Uploads(ctx context.Context, cfg aws.Config, getenv Env) (HTTPFunc, error) 
 	if err != nil {
 		return nil, err
 	}
-	store := &dynamo.AttachmentStore{DB: dynamodb.NewFromConfig(cfg), Table: env["ATTACHMENTS_TABLE"], Now: time.Now}
-	return httpadapter.NewV2(uploadsapi.NewServer(Logger(getenv, os.Stdout), store, f, p, time.Now)).ProxyWithContext, nil
+	db := dynamodb.NewFromConfig(cfg)
+	store := &dynamo.AttachmentStore{DB: db, Table: env["ATTACHMENTS_TABLE"], Now: time.Now}
+	h := uploadsapi.NewServer(Logger(getenv, os.Stdout), store, f, idempotency(db, env), p, time.Now)
+	return httpadapter.NewV2(h).ProxyWithContext, nil
+}
+
+func idempotency(db *dynamodb.Client, env map[string]string) *dynamo.IdempotencyStore {
+	return &dynamo.IdempotencyStore{DB: db, Table: env["IDEMPOTENCY_TABLE"], Now: time.Now, TTL: 24 * time.Hour}
 }
 
 // Attachments builds the documents API function.
 func Attachments(ctx context.Context, cfg aws.Config, getenv Env) (HTTPFunc, error) {
-	env, err := require(getenv, "CLAIMS_TABLE", "MEMBERS_TABLE", "ATTACHMENTS_TABLE", "ATTACHMENTS_BUCKET", "CLAIM_DOCUMENTS_QUEUE_URL")
+	env, err := require(getenv, "CLAIMS_TABLE", "MEMBERS_TABLE", "ATTACHMENTS_TABLE", "ATTACHMENTS_BUCKET", "CLAIM_DOCUMENTS_QUEUE_URL", "IDEMPOTENCY_TABLE")
 	if err != nil {
 		return nil, err
 	}
@@ -192,7 +198,7 @@ func Attachments(ctx context.Context, cfg aws.Config, getenv Env) (HTTPFunc, err
 		Members:     &dynamo.MemberStore{DB: db, Table: env["MEMBERS_TABLE"], Now: time.Now},
 		Attachments: &dynamo.AttachmentStore{DB: db, Table: env["ATTACHMENTS_TABLE"], Now: time.Now},
 		Events:      &queue.DocumentEvents{SQS: sqs.NewFromConfig(cfg), URL: env["CLAIM_DOCUMENTS_QUEUE_URL"]},
-		Links:       f, Plan: p, Now: time.Now,
+		Links:       f, Idempotency: idempotency(db, env), Plan: p, Now: time.Now,
 	})
 	return httpadapter.NewV2(h).ProxyWithContext, nil
 }

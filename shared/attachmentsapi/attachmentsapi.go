@@ -29,6 +29,7 @@ type Deps struct {
 	Attachments portal.AttachmentStore
 	Events      portal.DocumentEvents
 	Links       Links
+	Idempotency web.IdempotencyStore
 	Plan        portal.Plan
 	Now         func() time.Time
 }
@@ -37,8 +38,9 @@ type Deps struct {
 func NewServer(d Deps) http.Handler {
 	mux := http.NewServeMux()
 	auth := func(h http.Handler) http.Handler { return web.RequireProvider(d.Log, h) }
-	mux.Handle("POST /claim-attachments", auth(handleProactive(d)))
-	mux.Handle("POST /claims/{claimNumber}/document-submissions", auth(handleDeniedClaim(d)))
+	idem := func(h http.Handler) http.Handler { return web.Idempotent(d.Log, d.Idempotency, h) }
+	mux.Handle("POST /claim-attachments", auth(idem(handleProactive(d))))
+	mux.Handle("POST /claims/{claimNumber}/document-submissions", auth(idem(handleDeniedClaim(d))))
 	mux.Handle("GET /claims/{claimNumber}/documents", auth(handleDocuments(d)))
 	mux.Handle("/", web.NotFound(d.Log))
 	return web.LogRequests(d.Log, mux)

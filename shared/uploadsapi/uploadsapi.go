@@ -25,10 +25,10 @@ type Files interface {
 }
 
 // NewServer returns the uploads API.
-func NewServer(log *slog.Logger, store portal.AttachmentStore, files Files, plan portal.Plan, now func() time.Time) http.Handler {
+func NewServer(log *slog.Logger, store portal.AttachmentStore, files Files, idem web.IdempotencyStore, plan portal.Plan, now func() time.Time) http.Handler {
 	mux := http.NewServeMux()
 	auth := func(h http.Handler) http.Handler { return web.RequireProvider(log, h) }
-	mux.Handle("POST /uploads", auth(handleCreate(log, store, files, plan, now)))
+	mux.Handle("POST /uploads", auth(web.Idempotent(log, idem, handleCreate(log, store, files, plan, now))))
 	mux.Handle("GET /uploads/{uploadId}", auth(handleGet(log, store)))
 	mux.Handle("DELETE /uploads/{uploadId}", auth(handleDelete(log, store, files)))
 	mux.Handle("/", web.NotFound(log))

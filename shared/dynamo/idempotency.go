@@ -1,0 +1,97 @@
+package dynamo
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/openpayer/provider-portal/shared/portal"
+	"github.com/openpayer/provider-portal/shared/web"
+)
+
+// IdempotencyStore implements web.IdempotencyStore on the Idempotency
+// table; DynamoDB's TTL removes keys after a day.
+type IdempotencyStore struct {
+	DB    TxAPI
+	Table string
+	Now   func() time.Time
+	TTL   time.Duration
+}
+
+var _ web.IdempotencyStore = (*IdempotencyStore)(nil)
+
+type idempotencyItem struct {
+	Key         string `json:"idempotencyKey"`
+	State       string `json:"state"` // in_progress or done
+	Fingerprint string `json:"fingerprint"`
+	Status      int    `json:"status,omitempty"`
+	ContentType string `json:"contentType,omitempty"`
+	Body        []byte `json:"body,omitempty"`
+	ExpiresAt   int64  `json:"expiresAt"`
+}
+
+func (s *IdempotencyStore) expires() int64 { return s.Now().Add(s.TTL).Unix() }
+
+func (s *IdempotencyStore) Begin(ctx context.Context, key, fingerprint string) (*web.StoredResponse, error) {
+	item, err := marshal(idempotencyItem{Key: key, State: "in_progress", Fingerprint: fingerprint, ExpiresAt: s.expires()})
+	if err != nil {
+		return nil, err
+	}
+	_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.Table, Item: item,
+		ConditionExpression: aws.String("attribute_not_exists(idempotencyKey) OR expiresAt < :now"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":now": &types.AttributeValueMemberN{Value: strconv.FormatInt(s.Now().Unix(), 10)}},
+	})
+	if err == nil {
+		return nil, nil
+	}
+	if !conditionFailed(err) {
+		return nil, fmt.Errorf("begin idempotent request: %w", err)
+	}
+	out, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.Table, ConsistentRead: aws.Bool(true),
+		Key: map[string]types.AttributeValue{"idempotencyKey": str(key)}})
+	if err != nil {
+		return nil, fmt.Errorf("read idempotent response: %w", err)
+	}
+	var it idempotencyItem
+	if err := unmarshal(out.Item, &it); err != nil {
+		return nil, err
+	}
+	switch {
+	case it.Fingerprint != fingerprint:
+		return nil, portal.Errorf(portal.KindRefused, portal.CodeIdempotencyKeyReused,
+			"This Idempotency-Key was already used for a different request. Use a new key for a new request.")
+	case it.State != "done":
+		return nil, portal.Errorf(portal.KindConflict, portal.CodeIdempotencyInProgress,
+			"A request with this Idempotency-Key is still being processed. Retry in a few seconds.")
+	}
+	return &web.StoredResponse{Status: it.Status, ContentType: it.ContentType, Body: it.Body}, nil
+}
+
+func (s *IdempotencyStore) Complete(ctx context.Context, key string, r web.StoredResponse) error {
+	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.Table,
+		Key:                      map[string]types.AttributeValue{"idempotencyKey": str(key)},
+		UpdateExpression:         aws.String("SET #state = :done, #status = :status, contentType = :ct, body = :body, expiresAt = :exp"),
+		ExpressionAttributeNames: map[string]string{"#state": "state", "#status": "status"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":done": str("done"), ":status": &types.AttributeValueMemberN{Value: strconv.Itoa(r.Status)},
+			":ct": str(r.ContentType), ":body": &types.AttributeValueMemberB{Value: r.Body},
+			":exp": &types.AttributeValueMemberN{Value: strconv.FormatInt(s.expires(), 10)},
+		},
+	})
+	if err != nil {
+		return fmt.Errorf("complete idempotent request: %w", err)
+	}
+	return nil
+}
+
+func (s *IdempotencyStore) Abandon(ctx context.Context, key string) error {
+	_, err := s.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &s.Table,
+		Key: map[string]types.AttributeValue{"idempotencyKey": str(key)}})
+	return err
+}
