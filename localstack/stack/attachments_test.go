@@ -74,11 +74,14 @@ func newUpload(t testing.TB, tok, fileName string, size int) uploadCreated {
 	return c
 }
 
-// rawCall is call without OpenAPI checks, for benchmarks.
-func rawCall(t testing.TB, tok, method, target string, body any) (int, []byte) {
+// rawCall is call without OpenAPI checks, for benchmarks and headers.
+func rawCall(t testing.TB, tok, method, target string, body any, headers ...string) (int, []byte) {
 	b, _ := json.Marshal(body)
 	req, _ := http.NewRequest(method, api.URL+target, bytes.NewReader(b))
 	req.Header.Set("Authorization", "Bearer "+tok)
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -436,17 +439,7 @@ func TestAnotherProviderCanNeitherSeeNorAttach(t *testing.T) {
 }
 
 func postWithKey(t *testing.T, tok, target, key string, body any) (int, []byte) {
-	b, _ := json.Marshal(body)
-	req, _ := http.NewRequest("POST", api.URL+target, bytes.NewReader(b))
-	req.Header.Set("Authorization", "Bearer "+tok)
-	req.Header.Set("Idempotency-Key", key)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, out
+	return rawCall(t, tok, "POST", target, body, "Idempotency-Key", key)
 }
 
 func TestRetriesWithIdempotencyKeyReturnTheFirstResult(t *testing.T) {

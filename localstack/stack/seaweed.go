@@ -3,11 +3,8 @@ package stack
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"syscall"
 	"time"
 )
 
@@ -61,35 +58,6 @@ func StartS3(ctx context.Context, dir, webhookURL, logPath string) (*Server, err
 		"filer.port.grpc", "s3.port", "s3.port.grpc", "admin.port", "admin.port.grpc"} {
 		args = append(args, fmt.Sprintf("-%s=%d", flag, ports[i]))
 	}
-	logf, err := os.Create(logPath)
-	if err != nil {
-		return nil, err
-	}
-	cmd := exec.Command(bin, args...)
-	cmd.Dir = dir // the filer reads notification.toml from here
-	cmd.Stdout, cmd.Stderr = logf, logf
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
-	if err := cmd.Start(); err != nil {
-		logf.Close()
-		return nil, fmt.Errorf("start SeaweedFS: %w", err)
-	}
-	s := &Server{Endpoint: fmt.Sprintf("http://127.0.0.1:%d", ports[6]), cmd: cmd, done: make(chan struct{})}
-	go func() { _ = cmd.Wait(); logf.Close(); close(s.done) }()
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		select {
-		case <-s.done:
-			return nil, fmt.Errorf("SeaweedFS exited at start; see %s", logPath)
-		default:
-		}
-		if resp, err := http.Get(s.Endpoint); err == nil {
-			resp.Body.Close()
-			return s, nil
-		}
-		if time.Now().After(deadline) || ctx.Err() != nil {
-			s.Stop()
-			return nil, fmt.Errorf("SeaweedFS S3 did not answer on %s within 60s; see %s", s.Endpoint, logPath)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	// The filer reads notification.toml from its working directory.
+	return startServer(ctx, "SeaweedFS", bin, args, dir, fmt.Sprintf("http://127.0.0.1:%d", ports[6]), "", logPath, 60*time.Second)
 }

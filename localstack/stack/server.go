@@ -52,35 +52,44 @@ func StartAWS(ctx context.Context, port int, logPath string) (*Server, error) {
 			return nil, err
 		}
 	}
+	return startServer(ctx, "moto_server", bin, []string{"-H", "127.0.0.1", "-p", fmt.Sprint(port)}, "",
+		fmt.Sprintf("http://127.0.0.1:%d", port), "/moto-api/", logPath, 30*time.Second)
+}
+
+// startServer runs bin in its own process group, logging to logPath, and
+// waits until endpoint+probe answers HTTP. It fails loudly if the server
+// exits or does not answer in time.
+func startServer(ctx context.Context, name, bin string, args []string, dir, endpoint, probe, logPath string, timeout time.Duration) (*Server, error) {
 	logf, err := os.Create(logPath)
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = dir
 	cmd.Stdout, cmd.Stderr = logf, logf
-	// Its own process group, so Stop ends it and any child it forks.
+	// Its own process group, so Stop ends it and any child it forks; and it
+	// ends if the process that started it dies.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
 	if err := cmd.Start(); err != nil {
 		logf.Close()
-		return nil, fmt.Errorf("start moto_server: %w", err)
+		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
-	s := &Server{Endpoint: fmt.Sprintf("http://127.0.0.1:%d", port), cmd: cmd, done: make(chan struct{})}
+	s := &Server{Endpoint: endpoint, cmd: cmd, done: make(chan struct{})}
 	go func() { _ = cmd.Wait(); logf.Close(); close(s.done) }()
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(timeout)
 	for {
 		select {
 		case <-s.done:
-			return nil, fmt.Errorf("moto_server exited at start; see %s", logPath)
+			return nil, fmt.Errorf("%s exited at start; see %s", name, logPath)
 		default:
 		}
-		resp, err := http.Get(s.Endpoint + "/moto-api/")
-		if err == nil {
+		if resp, err := http.Get(endpoint + probe); err == nil {
 			resp.Body.Close()
 			return s, nil
 		}
 		if time.Now().After(deadline) || ctx.Err() != nil {
 			s.Stop()
-			return nil, fmt.Errorf("moto_server did not answer on %s within 30s; see %s", s.Endpoint, logPath)
+			return nil, fmt.Errorf("%s did not answer on %s within %s; see %s", name, endpoint, timeout, logPath)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}

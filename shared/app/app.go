@@ -153,17 +153,24 @@ func duration(getenv Env, name string, def time.Duration) (time.Duration, error)
 	return d, nil
 }
 
-// Uploads builds the uploads API function.
-func Uploads(ctx context.Context, cfg aws.Config, getenv Env) (HTTPFunc, error) {
-	env, err := require(getenv, "ATTACHMENTS_TABLE", "ATTACHMENTS_BUCKET", "IDEMPOTENCY_TABLE")
+// withBucket reads what every function on the attachments bucket needs: the
+// named variables, ATTACHMENTS_BUCKET, the plan and the bucket adapter.
+func withBucket(cfg aws.Config, getenv Env, names ...string) (map[string]string, portal.Plan, *storage.Files, error) {
+	env, err := require(getenv, append(names, "ATTACHMENTS_BUCKET")...)
 	if err != nil {
-		return nil, err
+		return nil, portal.Plan{}, nil, err
 	}
 	p, err := plan(getenv)
 	if err != nil {
-		return nil, err
+		return nil, portal.Plan{}, nil, err
 	}
 	f, err := files(cfg, getenv, env["ATTACHMENTS_BUCKET"])
+	return env, p, f, err
+}
+
+// Uploads builds the uploads API function.
+func Uploads(ctx context.Context, cfg aws.Config, getenv Env) (HTTPFunc, error) {
+	env, p, f, err := withBucket(cfg, getenv, "ATTACHMENTS_TABLE", "IDEMPOTENCY_TABLE")
 	if err != nil {
 		return nil, err
 	}
@@ -179,15 +186,7 @@ func idempotency(db *dynamodb.Client, env map[string]string) *dynamo.Idempotency
 
 // Attachments builds the documents API function.
 func Attachments(ctx context.Context, cfg aws.Config, getenv Env) (HTTPFunc, error) {
-	env, err := require(getenv, "CLAIMS_TABLE", "MEMBERS_TABLE", "ATTACHMENTS_TABLE", "ATTACHMENTS_BUCKET", "CLAIM_DOCUMENTS_QUEUE_URL", "IDEMPOTENCY_TABLE")
-	if err != nil {
-		return nil, err
-	}
-	p, err := plan(getenv)
-	if err != nil {
-		return nil, err
-	}
-	f, err := files(cfg, getenv, env["ATTACHMENTS_BUCKET"])
+	env, p, f, err := withBucket(cfg, getenv, "CLAIMS_TABLE", "MEMBERS_TABLE", "ATTACHMENTS_TABLE", "CLAIM_DOCUMENTS_QUEUE_URL", "IDEMPOTENCY_TABLE")
 	if err != nil {
 		return nil, err
 	}
@@ -205,15 +204,7 @@ func Attachments(ctx context.Context, cfg aws.Config, getenv Env) (HTTPFunc, err
 
 // AttachmentProcessor builds the function that checks uploaded files.
 func AttachmentProcessor(ctx context.Context, cfg aws.Config, getenv Env) (SQSFunc, error) {
-	env, err := require(getenv, "ATTACHMENTS_TABLE", "ATTACHMENTS_BUCKET", "CLAIM_DOCUMENTS_QUEUE_URL")
-	if err != nil {
-		return nil, err
-	}
-	p, err := plan(getenv)
-	if err != nil {
-		return nil, err
-	}
-	f, err := files(cfg, getenv, env["ATTACHMENTS_BUCKET"])
+	env, p, f, err := withBucket(cfg, getenv, "ATTACHMENTS_TABLE", "CLAIM_DOCUMENTS_QUEUE_URL")
 	if err != nil {
 		return nil, err
 	}
