@@ -472,3 +472,57 @@ func TestRetriesWithIdempotencyKeyReturnTheFirstResult(t *testing.T) {
 		t.Errorf("retried submission: %d %s / %d %s", s1, b1, s2, b2)
 	}
 }
+
+// A file may be submitted before it has arrived: the claim lists it as
+// pending, and once the processor accepts it, core claims is told once.
+func TestSubmittedBeforeTheFileArrives(t *testing.T) {
+	a := token(t, sampledata.ProviderA.TIN)
+	claimDocEvents(t)
+	c := newUpload(t, a, "records.pdf", 100)
+	status, body := call(t, a, "POST", "/claims/C10000000003/document-submissions",
+		map[string]any{"contactEmail": "billing@example.org", "uploadIds": []string{c.Upload.UploadID}})
+	if status != 201 || !strings.Contains(string(body), `"pending"`) {
+		t.Fatalf("submission of a pending upload: %d %s", status, body)
+	}
+	statusOf := func() any {
+		for _, d := range documents(t, a, "C10000000003") {
+			if d["uploadId"] == c.Upload.UploadID {
+				return d["status"]
+			}
+		}
+		return nil
+	}
+	if s := statusOf(); s != "pending" {
+		t.Errorf("before the file: listed as %v, want pending", s)
+	}
+	if resp := postForm(t, c.Form, nil, filetypetest.PDF(0)); resp.StatusCode >= 300 {
+		t.Fatalf("upload: %d", resp.StatusCode)
+	}
+	waitChecked(t, a, c.Upload.UploadID)
+	if s := statusOf(); s != "accepted" {
+		t.Errorf("after the file: listed as %v, want accepted", s)
+	}
+	if n := claimDocEvents(t)["C10000000003/"+c.Upload.UploadID]; n != 1 {
+		t.Errorf("core claims told %d times, want once", n)
+	}
+}
+
+// A file that lands for an upload deleted in the meantime does not stay.
+func TestFileForADeletedUploadIsRemoved(t *testing.T) {
+	a := token(t, sampledata.ProviderA.TIN)
+	c := newUpload(t, a, "late.pdf", 100)
+	if status, _ := call(t, a, "DELETE", "/uploads/"+c.Upload.UploadID, nil); status != 204 {
+		t.Fatalf("delete: %d", status)
+	}
+	if resp := postForm(t, c.Form, nil, filetypetest.PDF(0)); resp.StatusCode >= 300 {
+		t.Fatalf("upload: %d", resp.StatusCode)
+	}
+	key := "uploads/" + c.Upload.UploadID
+	deadline := time.Now().Add(10 * time.Second)
+	for objectExists(t, key) {
+		if time.Now().After(deadline) {
+			t.Fatal("a file without an upload record is still in the bucket")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
