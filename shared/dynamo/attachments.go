@@ -273,19 +273,16 @@ func (s *AttachmentStore) Waiting(ctx context.Context, provider portal.ProviderI
 	})
 }
 
-func (s *AttachmentStore) AttachWaiting(ctx context.Context, id, claimNumber string) (bool, error) {
-	it, err := s.get(ctx, id)
-	if err != nil || it == nil {
-		return false, err
-	}
-	_, err = s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+func (s *AttachmentStore) AttachWaiting(ctx context.Context, provider portal.ProviderID, id, claimNumber string) (bool, error) {
+	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: &s.Table, Key: map[string]types.AttributeValue{"uploadId": str(id)},
 		UpdateExpression:         aws.String("SET claimNumber = :c, claimKey = :ck, attachedAt = :now REMOVE waitingKey, waitingReceived"),
-		ConditionExpression:      aws.String("attribute_exists(waitingKey) AND #status <> :rejected"),
+		ConditionExpression:      aws.String("attribute_exists(waitingKey) AND providerTin = :p AND #status <> :rejected"),
 		ExpressionAttributeNames: map[string]string{"#status": "status"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":c": str(claimNumber), ":ck": str(IndexKey(it.Provider, claimNumber)),
+			":c": str(claimNumber), ":ck": str(IndexKey(provider, claimNumber)),
 			":now": str(s.Now().UTC().Format(time.RFC3339Nano)), ":rejected": str(string(portal.UploadRejected)),
+			":p": str(string(provider)),
 		},
 	})
 	if conditionFailed(err) {

@@ -118,7 +118,7 @@ func (h *Handler) attachWaiting(ctx context.Context, c *portal.Claim) error {
 	}
 	var attached []portal.Attachment
 	for _, a := range waiting {
-		ok, err := h.Attachments.AttachWaiting(ctx, a.ID, c.Number)
+		ok, err := h.Attachments.AttachWaiting(ctx, c.Provider(), a.ID, c.Number)
 		if err != nil {
 			return err
 		}

@@ -307,8 +307,8 @@ type AttachmentStore interface {
 	// Waiting lists submitted documents without a claim number for the
 	// member and service date, received on or before receivedBy.
 	Waiting(ctx context.Context, provider ProviderID, memberID string, serviceDate, receivedBy Date) ([]Attachment, error)
-	// AttachWaiting links a waiting document to a claim, once.
-	AttachWaiting(ctx context.Context, id, claimNumber string) (bool, error)
+	// AttachWaiting links a waiting document of the provider's to a claim, once.
+	AttachWaiting(ctx context.Context, provider ProviderID, id, claimNumber string) (bool, error)
 }
 
 // DocumentEvents tells the core claims system that documents attached to
