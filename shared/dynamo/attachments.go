@@ -141,9 +141,14 @@ func (s *AttachmentStore) RecordCheck(ctx context.Context, id string, a portal.A
 		":at":   str(now.Format(time.RFC3339Nano)),
 		":type": str(string(a.DetectedType)), ":code": str(a.RejectCode), ":why": str(a.RejectReason),
 	}
+	update := "SET #status = :status, #size = :size, bytesRead = :read, checkedAt = :at, detectedType = :type, rejectCode = :code, rejectReason = :why"
+	if a.Status == portal.UploadRejected {
+		// A refused file no longer waits for a claim.
+		update += " REMOVE waitingKey, waitingReceived"
+	}
 	out, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: &s.Table, Key: map[string]types.AttributeValue{"uploadId": str(id)},
-		UpdateExpression:          aws.String("SET #status = :status, #size = :size, bytesRead = :read, checkedAt = :at, detectedType = :type, rejectCode = :code, rejectReason = :why"),
+		UpdateExpression:          aws.String(update),
 		ConditionExpression:       aws.String("#status = :pending"),
 		ExpressionAttributeNames:  map[string]string{"#status": "status", "#size": "size"},
 		ExpressionAttributeValues: values,
