@@ -210,7 +210,7 @@ func AttachmentProcessor(ctx context.Context, cfg aws.Config, getenv Env) (SQSFu
 	}
 	h := &processor.Handler{
 		Store:  &dynamo.AttachmentStore{DB: dynamodb.NewFromConfig(cfg), Table: env["ATTACHMENTS_TABLE"], Now: time.Now},
-		Files:  f,
+		Files:  storage.Objects{Files: f},
 		Events: &queue.DocumentEvents{SQS: sqs.NewFromConfig(cfg), URL: env["CLAIM_DOCUMENTS_QUEUE_URL"]},
 		Plan:   p, Prefix: f.Prefix, Log: Logger(getenv, os.Stdout),
 	}

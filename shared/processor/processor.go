@@ -21,7 +21,7 @@ import (
 // Files is the part of the bucket the processor uses.
 type Files interface {
 	Size(ctx context.Context, key string) (int64, error)
-	Object(key string) *storage.Object
+	Object(key string) storage.RangeReader
 	Delete(ctx context.Context, key string) error
 }
 
@@ -105,7 +105,7 @@ func (h *Handler) object(ctx context.Context, key string) error {
 			return err
 		}
 	}
-	result := portal.Attachment{Status: portal.UploadAccepted, Size: size, DetectedType: verdict.Type, BytesRead: obj.Read}
+	result := portal.Attachment{Status: portal.UploadAccepted, Size: size, DetectedType: verdict.Type, BytesRead: obj.BytesRead()}
 	if code, reason := h.Plan.CheckContent(a.DeclaredType, verdict, size); code != "" {
 		result.Status, result.RejectCode, result.RejectReason = portal.UploadRejected, code, reason
 	}
@@ -114,7 +114,7 @@ func (h *Handler) object(ctx context.Context, key string) error {
 		return err
 	}
 	h.Log.InfoContext(ctx, "upload checked", "uploadId", id, "status", string(updated.Status), "code", updated.RejectCode,
-		"detectedType", string(verdict.Type), "size", size, "bytesRead", obj.Read)
+		"detectedType", string(verdict.Type), "size", size, "bytesRead", obj.BytesRead())
 	if updated.Status == portal.UploadRejected {
 		return h.Files.Delete(ctx, key)
 	}

@@ -88,11 +88,27 @@ func (f *Files) Size(ctx context.Context, key string) (int64, error) {
 type Object struct {
 	files *Files
 	key   string
-	Read  int64
+	read  int64
 }
+
+// BytesRead is how many bytes ReadRange has fetched.
+func (o *Object) BytesRead() int64 { return o.read }
 
 // Object returns a range reader for key.
 func (f *Files) Object(key string) *Object { return &Object{files: f, key: key} }
+
+// Objects adapts Files to readers that only promise ranged reads, for the
+// attachment processor.
+type Objects struct{ *Files }
+
+// Object returns a counting range reader for key.
+func (o Objects) Object(key string) RangeReader { return o.Files.Object(key) }
+
+// RangeReader reads byte ranges and says how much it read.
+type RangeReader interface {
+	ReadRange(ctx context.Context, offset, length int64) ([]byte, error)
+	BytesRead() int64
+}
 
 // ReadRange fetches length bytes at offset with a ranged GET.
 func (o *Object) ReadRange(ctx context.Context, offset, length int64) ([]byte, error) {
@@ -106,7 +122,7 @@ func (o *Object) ReadRange(ctx context.Context, offset, length int64) ([]byte, e
 	}
 	defer out.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(out.Body, length))
-	o.Read += int64(len(b))
+	o.read += int64(len(b))
 	if err != nil {
 		return nil, fmt.Errorf("ranged get: %w", err)
 	}
