@@ -93,10 +93,8 @@ func handleProactive(d Deps) http.Handler {
 
 func handleDeniedClaim(d Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		caller, _ := web.CallerFrom(r.Context())
-		c, err := d.Claims.Claim(r.Context(), caller.Provider, r.PathValue("claimNumber"))
-		if err != nil {
-			web.Error(w, r, d.Log, err)
+		c, ok := pathClaim(w, r, d)
+		if !ok {
 			return
 		}
 		var req portal.SubmissionRequest
@@ -118,6 +116,17 @@ func handleDeniedClaim(d Deps) http.Handler {
 		req.Reason = offer.Document
 		submit(w, r, d, portal.SubmissionDeniedClaim, req, c.Number)
 	})
+}
+
+// pathClaim returns the caller's claim named in the path, or answers 404.
+func pathClaim(w http.ResponseWriter, r *http.Request, d Deps) (*portal.Claim, bool) {
+	caller, _ := web.CallerFrom(r.Context())
+	c, err := d.Claims.Claim(r.Context(), caller.Provider, r.PathValue("claimNumber"))
+	if err != nil {
+		web.Error(w, r, d.Log, err)
+		return nil, false
+	}
+	return c, true
 }
 
 func submit(w http.ResponseWriter, r *http.Request, d Deps, kind portal.SubmissionKind, req portal.SubmissionRequest, claim string) {
@@ -174,9 +183,8 @@ type document struct {
 func handleDocuments(d Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		caller, _ := web.CallerFrom(r.Context())
-		c, err := d.Claims.Claim(r.Context(), caller.Provider, r.PathValue("claimNumber"))
-		if err != nil {
-			web.Error(w, r, d.Log, err)
+		c, ok := pathClaim(w, r, d)
+		if !ok {
 			return
 		}
 		docs, err := d.Attachments.ClaimDocuments(r.Context(), caller.Provider, c.Number)

@@ -8,21 +8,9 @@ import (
 	"github.com/openpayer/provider-portal/shared/filetype/filetypetest"
 )
 
-// memReader serves ranges of a byte slice and counts what was read.
-type memReader struct {
-	b    []byte
-	read int64
-}
-
-func (m *memReader) ReadRange(_ context.Context, off, n int64) ([]byte, error) {
-	end := min(off+n, int64(len(m.b)))
-	m.read += end - off
-	return m.b[off:end], nil
-}
-
 func TestDetectEachAcceptedType(t *testing.T) {
 	for want, b := range filetypetest.Samples() {
-		r := &memReader{b: b}
+		r := &filetypetest.Reader{B: b}
 		v, err := filetype.Detect(context.Background(), r, int64(len(b)))
 		if err != nil || v.Type != want {
 			t.Errorf("%s sample detected as %+v, %v", want, v, err)
@@ -44,7 +32,7 @@ func TestDetectRefusals(t *testing.T) {
 		"binary noise":        {[]byte{0x00, 0x01, 0x02, 0x03, 0xFE, 0xFF}, false},
 		"empty":               {nil, false},
 	} {
-		v, err := filetype.Detect(context.Background(), &memReader{b: tc.b}, int64(len(tc.b)))
+		v, err := filetype.Detect(context.Background(), &filetypetest.Reader{B: tc.b}, int64(len(tc.b)))
 		if err != nil || v.Type != "" || v.Executable != tc.executable || v.Why == "" {
 			t.Errorf("%s: %+v %v", name, v, err)
 		}
@@ -54,19 +42,19 @@ func TestDetectRefusals(t *testing.T) {
 // A large file costs the same few ranges as a small one.
 func TestDetectReadsAtMost64KiB(t *testing.T) {
 	big := filetypetest.PDF(100 << 20)
-	r := &memReader{b: big}
+	r := &filetypetest.Reader{B: big}
 	v, err := filetype.Detect(context.Background(), r, int64(len(big)))
 	if err != nil || v.Type != filetype.PDF {
 		t.Fatalf("%+v %v", v, err)
 	}
-	if r.read > filetype.MaxBytesRead {
-		t.Errorf("read %d bytes of a 100 MB file; the budget is %d", r.read, filetype.MaxBytesRead)
+	if r.Read > filetype.MaxBytesRead {
+		t.Errorf("read %d bytes of a 100 MB file; the budget is %d", r.Read, filetype.MaxBytesRead)
 	}
 	for typ, b := range filetypetest.Samples() {
-		r := &memReader{b: b}
+		r := &filetypetest.Reader{B: b}
 		_, _ = filetype.Detect(context.Background(), r, int64(len(b)))
-		if r.read > filetype.MaxBytesRead {
-			t.Errorf("%s: read %d bytes", typ, r.read)
+		if r.Read > filetype.MaxBytesRead {
+			t.Errorf("%s: read %d bytes", typ, r.Read)
 		}
 	}
 }
@@ -87,10 +75,10 @@ func FuzzDetect(f *testing.F) {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		r := &memReader{b: b}
+		r := &filetypetest.Reader{B: b}
 		_, _ = filetype.Detect(context.Background(), r, int64(len(b)))
-		if r.read > filetype.MaxBytesRead {
-			t.Fatalf("read %d", r.read)
+		if r.Read > filetype.MaxBytesRead {
+			t.Fatalf("read %d", r.Read)
 		}
 	})
 }

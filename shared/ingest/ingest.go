@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/openpayer/provider-portal/shared/portal"
+	"github.com/openpayer/provider-portal/shared/queue"
 )
 
 // Event is one message of the claims feed: a claim or a member, whole, with
@@ -62,13 +63,7 @@ type Handler struct {
 // a timeout) is reported as a batch item failure, so SQS retries it and, if it
 // keeps failing, redrives it to the dead-letter queue.
 func (h *Handler) Handle(ctx context.Context, batch events.SQSEvent) (events.SQSEventResponse, error) {
-	var resp events.SQSEventResponse
-	for _, msg := range batch.Records {
-		if err := h.apply(ctx, msg); err != nil {
-			resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: msg.MessageId})
-		}
-	}
-	return resp, nil
+	return queue.EachMessage(batch, func(msg events.SQSMessage) error { return h.apply(ctx, msg) }), nil
 }
 
 func (h *Handler) apply(ctx context.Context, msg events.SQSMessage) error {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/openpayer/provider-portal/shared/filetype"
 	"github.com/openpayer/provider-portal/shared/portal"
+	"github.com/openpayer/provider-portal/shared/queue"
 	"github.com/openpayer/provider-portal/shared/storage"
 )
 
@@ -39,14 +40,13 @@ type Handler struct {
 // failed for a passing cause is reported for retry; SQS redrives one that
 // keeps failing to the dead-letter queue.
 func (h *Handler) Handle(ctx context.Context, batch events.SQSEvent) (events.SQSEventResponse, error) {
-	var resp events.SQSEventResponse
-	for _, msg := range batch.Records {
-		if err := h.message(ctx, msg); err != nil {
+	return queue.EachMessage(batch, func(msg events.SQSMessage) error {
+		err := h.message(ctx, msg)
+		if err != nil {
 			h.Log.ErrorContext(ctx, "upload notification failed; will retry", "messageId", msg.MessageId, "error", err.Error())
-			resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: msg.MessageId})
 		}
-	}
-	return resp, nil
+		return err
+	}), nil
 }
 
 func (h *Handler) message(ctx context.Context, msg events.SQSMessage) error {

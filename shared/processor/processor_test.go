@@ -46,18 +46,6 @@ func (m *memStore) RecordCheck(_ context.Context, id string, v portal.Attachment
 	return &c, true, nil
 }
 
-type memReader struct {
-	b    []byte
-	read int64
-}
-
-func (r *memReader) ReadRange(_ context.Context, off, n int64) ([]byte, error) {
-	end := min(off+n, int64(len(r.b)))
-	r.read += end - off
-	return r.b[off:end], nil
-}
-func (r *memReader) BytesRead() int64 { return r.read }
-
 type memFiles struct {
 	objects map[string][]byte
 	deleted []string
@@ -70,7 +58,9 @@ func (f *memFiles) Size(_ context.Context, key string) (int64, error) {
 	}
 	return int64(len(b)), nil
 }
-func (f *memFiles) Object(key string) storage.RangeReader { return &memReader{b: f.objects[key]} }
+func (f *memFiles) Object(key string) storage.RangeReader {
+	return &filetypetest.Reader{B: f.objects[key]}
+}
 func (f *memFiles) Delete(_ context.Context, key string) error {
 	delete(f.objects, key)
 	f.deleted = append(f.deleted, key)

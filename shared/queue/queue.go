@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
@@ -91,4 +92,17 @@ func (d *DocumentEvents) Attached(ctx context.Context, claimNumber string, docs 
 		return fmt.Errorf("send documents event: %w", err)
 	}
 	return nil
+}
+
+// EachMessage runs fn on every message of an SQS batch and reports those it
+// failed as batch item failures, so that SQS retries only them (the event
+// source mapping needs ReportBatchItemFailures).
+func EachMessage(batch events.SQSEvent, fn func(events.SQSMessage) error) events.SQSEventResponse {
+	var resp events.SQSEventResponse
+	for _, msg := range batch.Records {
+		if err := fn(msg); err != nil {
+			resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: msg.MessageId})
+		}
+	}
+	return resp
 }

@@ -6,6 +6,7 @@ package filetypetest
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"encoding/binary"
 	"image"
 	"image/color"
@@ -160,3 +161,19 @@ func OLE2(stream string) []byte {
 	entry(1, stream, 2, 2, sector)
 	return b
 }
+
+// Reader serves byte ranges of B, as S3 ranged GETs would, and counts them.
+type Reader struct {
+	B    []byte
+	Read int64
+}
+
+// ReadRange returns length bytes at offset, fewer at the end.
+func (r *Reader) ReadRange(_ context.Context, offset, length int64) ([]byte, error) {
+	end := min(offset+length, int64(len(r.B)))
+	r.Read += end - offset
+	return r.B[offset:end], nil
+}
+
+// BytesRead is how much ReadRange returned.
+func (r *Reader) BytesRead() int64 { return r.Read }
