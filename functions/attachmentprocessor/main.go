@@ -2,6 +2,20 @@
 // triggered by the bucket's ObjectCreated notifications through SQS.
 package main
 
-import "github.com/openpayer/provider-portal/shared/app"
+import (
+	"context"
+	"log"
+	"os"
 
-func main() { app.Start("attachment-processor", app.AttachmentProcessor) }
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/openpayer/provider-portal/shared/attachmentprocessor"
+)
+
+func main() {
+	h, err := attachmentprocessor.FromEnv(context.Background(), os.Getenv)
+	if err != nil {
+		log.Fatalf("attachment-processor: %v", err)
+	}
+	lambda.Start(h.Handle)
+}

@@ -2,6 +2,20 @@
 // members from the core claims system.
 package main
 
-import "github.com/openpayer/provider-portal/shared/app"
+import (
+	"context"
+	"log"
+	"os"
 
-func main() { app.Start("claims-ingest", app.ClaimsIngest) }
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/openpayer/provider-portal/shared/claimsingest"
+)
+
+func main() {
+	h, err := claimsingest.FromEnv(context.Background(), os.Getenv)
+	if err != nil {
+		log.Fatalf("claims-ingest: %v", err)
+	}
+	lambda.Start(h.Handle)
+}

@@ -19,9 +19,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/openpayer/provider-portal/localstack/sampledata"
 	"github.com/openpayer/provider-portal/localstack/stack"
 	"github.com/openpayer/provider-portal/shared/portal"
-	"github.com/openpayer/provider-portal/shared/sampledata"
 )
 
 func main() {
@@ -81,11 +81,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		cfg, err := stack.AWSConfig(ctx, *endpoint, *endpoint)
+		clients, err := stack.NewClients(stack.AWSEnv(*endpoint, *endpoint))
 		if err != nil {
 			return err
 		}
-		p, err := stack.Provision(ctx, stack.NewClients(cfg, true), t, *name, stack.LocalParams, true)
+		p, err := stack.Provision(ctx, clients, t, *name, stack.LocalParams, true)
 		if err != nil {
 			return err
 		}

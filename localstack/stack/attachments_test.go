@@ -13,20 +13,20 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
+	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
+	"github.com/openpayer/provider-portal/localstack/sampledata"
 	"github.com/openpayer/provider-portal/shared/dynamo"
 	"github.com/openpayer/provider-portal/shared/filetype"
 	"github.com/openpayer/provider-portal/shared/filetype/filetypetest"
 	"github.com/openpayer/provider-portal/shared/portal"
-	"github.com/openpayer/provider-portal/shared/sampledata"
-	"github.com/openpayer/provider-portal/shared/storage"
+	"github.com/openpayer/provider-portal/shared/s3"
 )
 
 type uploadCreated struct {
 	Upload struct{ UploadID string }
-	Form   storage.Form
+	Form   s3.Form
 }
 
 type uploadView struct {
@@ -35,7 +35,7 @@ type uploadView struct {
 }
 
 // postForm uploads content with a presigned form, as a browser would.
-func postForm(t testing.TB, form storage.Form, fields map[string]string, content []byte) *http.Response {
+func postForm(t testing.TB, form s3.Form, fields map[string]string, content []byte) *http.Response {
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	for k, v := range form.Fields {
@@ -140,7 +140,7 @@ func TestEachAcceptedTypeIsAccepted(t *testing.T) {
 }
 
 func objectExists(t *testing.T, key string) bool {
-	_, err := local.Clients.S3.HeadObject(context.Background(), &s3.HeadObjectInput{
+	_, err := local.Clients.S3.HeadObject(context.Background(), &awss3.HeadObjectInput{
 		Bucket: aws.String(local.Res.Buckets["AttachmentsBucket"]), Key: aws.String(key)})
 	return err == nil
 }
@@ -203,7 +203,7 @@ func TestS3EnforcesTheForm(t *testing.T) {
 		t.Errorf("tampered content type: %d, want 403", resp.StatusCode)
 	}
 	// Expired: a form made with a one-second life, as the function makes them.
-	f := storage.New(local.Clients.S3, local.Res.Buckets["AttachmentsBucket"], "uploads/", time.Second, time.Minute)
+	f := s3.New(local.Clients.S3, local.Res.Buckets["AttachmentsBucket"], "uploads/", time.Second, time.Minute)
 	form, err := f.UploadForm(context.Background(), "uploads/expired-form-test", "text/plain", 100<<20)
 	if err != nil {
 		t.Fatal(err)

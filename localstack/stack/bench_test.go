@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/openpayer/provider-portal/localstack/sampledata"
 	"github.com/openpayer/provider-portal/shared/filetype/filetypetest"
-	"github.com/openpayer/provider-portal/shared/sampledata"
 )
 
 // Round trips through the local API Gateway, the claims function and the

@@ -21,10 +21,10 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
+	"github.com/openpayer/provider-portal/localstack/sampledata"
 	"github.com/openpayer/provider-portal/localstack/stack"
 	"github.com/openpayer/provider-portal/shared/openapi"
 	"github.com/openpayer/provider-portal/shared/portal"
-	"github.com/openpayer/provider-portal/shared/sampledata"
 )
 
 // End to end: the sample data goes in through the claims feed queue and the

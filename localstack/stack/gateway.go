@@ -13,8 +13,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/aws/aws-lambda-go/events"
-
-	"github.com/openpayer/provider-portal/shared/app"
 )
 
 // Gateway plays API Gateway's HTTP API: it routes by the template's HttpApi
@@ -43,7 +41,7 @@ func gatewayMessage(w http.ResponseWriter, status int, msg string) {
 	_ = json.NewEncoder(w).Encode(map[string]string{"message": msg})
 }
 
-func (g *Gateway) route(method, path string, authorize bool, fn app.HTTPFunc) {
+func (g *Gateway) route(method, path string, authorize bool, fn HTTPFunc) {
 	routeKey := method + " " + path
 	pattern := method + " " + strings.ReplaceAll(path, "+}", "...}")
 	var params []string

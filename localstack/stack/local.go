@@ -4,44 +4,78 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 	"sort"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
-	"github.com/openpayer/provider-portal/shared/app"
+	"github.com/openpayer/provider-portal/shared/attachmentprocessor"
+	"github.com/openpayer/provider-portal/shared/attachments"
+	"github.com/openpayer/provider-portal/shared/claims"
+	"github.com/openpayer/provider-portal/shared/claimsingest"
+	"github.com/openpayer/provider-portal/shared/lambdaenv"
+	"github.com/openpayer/provider-portal/shared/uploads"
 )
 
-// builders maps each function of template.yaml to the constructor its main.go
-// calls. A function missing here fails Wire loudly.
-var builders = map[string]struct {
-	http func(context.Context, aws.Config, app.Env) (app.HTTPFunc, error)
-	sqs  func(context.Context, aws.Config, app.Env) (app.SQSFunc, error)
-}{
-	"ClaimsFunction":              {http: app.Claims},
-	"ClaimsIngestFunction":        {sqs: app.ClaimsIngest},
-	"UploadsFunction":             {http: app.Uploads},
-	"AttachmentsFunction":         {http: app.Attachments},
-	"AttachmentProcessorFunction": {sqs: app.AttachmentProcessor},
+// HTTPFunc is an API Gateway (HTTP API, payload 2.0) Lambda handler.
+type HTTPFunc func(context.Context, events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error)
+
+// SQSFunc is an SQS event source Lambda handler with partial batch failures.
+type SQSFunc func(context.Context, events.SQSEvent) (events.SQSEventResponse, error)
+
+type sqsHandler interface {
+	Handle(context.Context, events.SQSEvent) (events.SQSEventResponse, error)
 }
 
-// AWSConfig returns the SDK configuration for local endpoints. It sets the
-// standard AWS_ENDPOINT_URL_* variables, as a developer would, and loads the
-// configuration the way the functions do in Lambda.
-func AWSConfig(ctx context.Context, endpoint, s3Endpoint string) (aws.Config, error) {
-	os.Setenv("AWS_ENDPOINT_URL_DYNAMODB", endpoint)
-	os.Setenv("AWS_ENDPOINT_URL_SQS", endpoint)
-	if s3Endpoint != "" {
-		os.Setenv("AWS_ENDPOINT_URL_S3", s3Endpoint)
-		// A local S3 server has no per-bucket host names.
-		os.Setenv("S3_FORCE_PATH_STYLE", "true")
+func httpFn(build func(context.Context, lambdaenv.Getenv) (http.Handler, error)) func(context.Context, lambdaenv.Getenv) (HTTPFunc, error) {
+	return func(ctx context.Context, getenv lambdaenv.Getenv) (HTTPFunc, error) {
+		h, err := build(ctx, getenv)
+		if err != nil {
+			return nil, err
+		}
+		return httpadapter.NewV2(h).ProxyWithContext, nil // as each HTTP function's main does
 	}
-	os.Setenv("AWS_REGION", LocalRegion)
-	return config.LoadDefaultConfig(ctx, config.WithRegion(LocalRegion),
-		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(LocalAccessKey, LocalSecretKey, "")))
+}
+
+func sqsFn[H sqsHandler](build func(context.Context, lambdaenv.Getenv) (H, error)) func(context.Context, lambdaenv.Getenv) (SQSFunc, error) {
+	return func(ctx context.Context, getenv lambdaenv.Getenv) (SQSFunc, error) {
+		h, err := build(ctx, getenv)
+		if err != nil {
+			return nil, err
+		}
+		return h.Handle, nil
+	}
+}
+
+// builders maps each function of template.yaml to the FromEnv its main.go
+// calls. A function missing here fails Wire loudly.
+var builders = map[string]struct {
+	http func(context.Context, lambdaenv.Getenv) (HTTPFunc, error)
+	sqs  func(context.Context, lambdaenv.Getenv) (SQSFunc, error)
+}{
+	"ClaimsFunction":              {http: httpFn(claims.FromEnv)},
+	"ClaimsIngestFunction":        {sqs: sqsFn(claimsingest.FromEnv)},
+	"UploadsFunction":             {http: httpFn(uploads.FromEnv)},
+	"AttachmentsFunction":         {http: httpFn(attachments.FromEnv)},
+	"AttachmentProcessorFunction": {sqs: sqsFn(attachmentprocessor.FromEnv)},
+}
+
+// AWSEnv is what Lambda would put in a function's environment to reach AWS,
+// pointed at the local servers: the region, credentials, and the standard
+// AWS_ENDPOINT_URL_* variables. The runner's own clients use it too.
+func AWSEnv(endpoint, s3Endpoint string) map[string]string {
+	env := map[string]string{
+		"AWS_REGION": LocalRegion, "AWS_ACCESS_KEY_ID": LocalAccessKey, "AWS_SECRET_ACCESS_KEY": LocalSecretKey,
+		"AWS_ENDPOINT_URL_DYNAMODB": endpoint, "AWS_ENDPOINT_URL_SQS": endpoint,
+	}
+	if s3Endpoint != "" {
+		env["AWS_ENDPOINT_URL_S3"] = s3Endpoint
+		env["S3_FORCE_PATH_STYLE"] = "true" // a local S3 server has no per-bucket host names
+	}
+	return env
 }
 
 // Wired is the stack's functions behind their triggers.
@@ -53,8 +87,8 @@ type Wired struct {
 }
 
 // Wire builds every function of the template with its resolved environment
-// and connects it to its HttpApi routes and SQS event sources.
-func Wire(ctx context.Context, cfg aws.Config, c Clients, t *Template, p *Provisioned, auth *DevAuth, log *slog.Logger) (*Wired, error) {
+// plus awsEnv, and connects it to its HttpApi routes and SQS event sources.
+func Wire(ctx context.Context, c Clients, t *Template, p *Provisioned, awsEnv map[string]string, auth *DevAuth, log *slog.Logger) (*Wired, error) {
 	w := &Wired{Gateway: newGateway(auth, log), Env: map[string]map[string]string{}}
 	globalEnv, err := p.Resolver.ResolveField(&t.Globals.Function, "Environment", "Variables")
 	if err != nil {
@@ -70,7 +104,10 @@ func Wire(ctx context.Context, cfg aws.Config, c Clients, t *Template, p *Provis
 		if err != nil {
 			return nil, fmt.Errorf("%s environment: %w", id, err)
 		}
-		env := map[string]string{}
+		env := map[string]string{"LOG_LEVEL": os.Getenv("LOG_LEVEL")}
+		for k, v := range awsEnv {
+			env[k] = v
+		}
 		for _, src := range []any{globalEnv, fnEnv} {
 			m, _ := src.(map[string]any)
 			for k, v := range m {
@@ -78,12 +115,7 @@ func Wire(ctx context.Context, cfg aws.Config, c Clients, t *Template, p *Provis
 			}
 		}
 		w.Env[id] = env
-		getenv := func(k string) string {
-			if v, ok := env[k]; ok {
-				return v
-			}
-			return os.Getenv(k)
-		}
+		getenv := func(k string) string { return env[k] }
 		evs, err := p.Resolver.ResolveField(&res.Properties, "Events")
 		if err != nil {
 			return nil, fmt.Errorf("%s events: %w", id, err)
@@ -106,8 +138,8 @@ func Wire(ctx context.Context, cfg aws.Config, c Clients, t *Template, p *Provis
 			names = append(names, n)
 		}
 		sort.Strings(names)
-		var httpFn app.HTTPFunc
-		var sqsFn app.SQSFunc
+		var httpFn HTTPFunc
+		var sqsFn SQSFunc
 		for _, n := range names {
 			ev := events[n]
 			switch ev.Type {
@@ -116,7 +148,7 @@ func Wire(ctx context.Context, cfg aws.Config, c Clients, t *Template, p *Provis
 					return nil, fmt.Errorf("%s has HttpApi events but builds no HTTP handler", id)
 				}
 				if httpFn == nil {
-					if httpFn, err = b.http(ctx, cfg, getenv); err != nil {
+					if httpFn, err = b.http(ctx, getenv); err != nil {
 						return nil, fmt.Errorf("build %s: %w", id, err)
 					}
 				}
@@ -126,7 +158,7 @@ func Wire(ctx context.Context, cfg aws.Config, c Clients, t *Template, p *Provis
 					return nil, fmt.Errorf("%s has SQS events but builds no SQS handler", id)
 				}
 				if sqsFn == nil {
-					if sqsFn, err = b.sqs(ctx, cfg, getenv); err != nil {
+					if sqsFn, err = b.sqs(ctx, getenv); err != nil {
 						return nil, fmt.Errorf("build %s: %w", id, err)
 					}
 				}

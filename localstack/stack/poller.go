@@ -10,8 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
-
-	"github.com/openpayer/provider-portal/shared/app"
 )
 
 // Poller plays an SQS event source mapping: it long-polls the queue, invokes
@@ -25,7 +23,7 @@ type Poller struct {
 	QueueARN       string
 	BatchSize      int
 	ReportFailures bool
-	Fn             app.SQSFunc
+	Fn             SQSFunc
 	Log            *slog.Logger
 }
 

@@ -14,6 +14,8 @@ import (
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
+
+	"github.com/openpayer/provider-portal/shared/lambdaenv"
 )
 
 // Local identity of the stack: the emulator's default account and region.
@@ -42,14 +44,22 @@ type Clients struct {
 	S3       *s3.Client
 }
 
-// NewClients builds clients from cfg; endpoints come from the standard
-// AWS_ENDPOINT_URL_* variables, as in production.
-func NewClients(cfg aws.Config, withS3 bool) Clients {
-	c := Clients{DynamoDB: dynamodb.NewFromConfig(cfg), SQS: sqs.NewFromConfig(cfg)}
-	if withS3 {
-		c.S3 = s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
+// NewClients builds the runner's clients from the same environment the
+// functions get (see AWSEnv), the way the functions build theirs.
+func NewClients(env map[string]string) (Clients, error) {
+	getenv := func(k string) string { return env[k] }
+	cfg, err := lambdaenv.AWS(getenv)
+	if err != nil {
+		return Clients{}, err
 	}
-	return c
+	c := Clients{
+		DynamoDB: dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = lambdaenv.Endpoint(getenv, "DYNAMODB") }),
+		SQS:      sqs.NewFromConfig(cfg, func(o *sqs.Options) { o.BaseEndpoint = lambdaenv.Endpoint(getenv, "SQS") }),
+	}
+	if ep := lambdaenv.Endpoint(getenv, "S3"); ep != nil {
+		c.S3 = s3.NewFromConfig(cfg, func(o *s3.Options) { o.BaseEndpoint, o.UsePathStyle = ep, true })
+	}
+	return c, nil
 }
 
 // Provision creates the tables, queues and buckets that the template

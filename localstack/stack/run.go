@@ -22,13 +22,14 @@ type Local struct {
 	S3         *Server // S3 (SeaweedFS); nil without S3 or with Options.Endpoint
 	Endpoint   string  // DynamoDB and SQS endpoint
 	S3Endpoint string
-	Config     aws.Config
-	Clients    Clients
-	Res        *Provisioned
-	Wired      *Wired
-	cancel     context.CancelFunc
-	notifier   *http.Server
-	dir        string
+	// AWSEnv is the AWS part of every function's environment.
+	AWSEnv   map[string]string
+	Clients  Clients
+	Res      *Provisioned
+	Wired    *Wired
+	cancel   context.CancelFunc
+	notifier *http.Server
+	dir      string
 }
 
 // Options say how to bring the stack up.
@@ -80,15 +81,15 @@ func Up(ctx context.Context, o Options) (*Local, error) {
 			l.S3Endpoint = l.S3.Endpoint
 		}
 	}
-	if l.Config, err = AWSConfig(ctx, l.Endpoint, l.S3Endpoint); err != nil {
+	l.AWSEnv = AWSEnv(l.Endpoint, l.S3Endpoint)
+	if l.Clients, err = NewClients(l.AWSEnv); err != nil {
 		return fail(err)
 	}
-	l.Clients = NewClients(l.Config, l.S3Endpoint != "")
 	if l.Res, err = Provision(ctx, l.Clients, t, o.StackName, LocalParams, o.Endpoint != ""); err != nil {
 		return fail(fmt.Errorf("provision: %w", err))
 	}
 	notifier.SQS, notifier.Routes = l.Clients.SQS, l.Res.Notifications
-	if l.Wired, err = Wire(ctx, l.Config, l.Clients, t, l.Res, o.Auth, o.Log); err != nil {
+	if l.Wired, err = Wire(ctx, l.Clients, t, l.Res, l.AWSEnv, o.Auth, o.Log); err != nil {
 		return fail(fmt.Errorf("wire functions: %w", err))
 	}
 	var pctx context.Context

@@ -22,7 +22,7 @@ type TxAPI interface {
 	TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, opts ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
 }
 
-// AttachmentStore implements portal.AttachmentStore on the Attachments
+// AttachmentStore keeps uploads and their submissions in the Attachments
 // table: one item per uploaded file. Its byClaim index lists a claim's
 // documents; its sparse byWaiting index holds documents sent without a claim
 // number until their claim arrives.
@@ -31,8 +31,6 @@ type AttachmentStore struct {
 	Table string
 	Now   func() time.Time
 }
-
-var _ portal.AttachmentStore = (*AttachmentStore)(nil)
 
 type attachmentItem struct {
 	portal.Attachment
@@ -43,11 +41,6 @@ type attachmentItem struct {
 
 func waitingKey(p portal.ProviderID, member string, serviceDate portal.Date) string {
 	return string(p) + "#" + member + "#" + serviceDate.String()
-}
-
-func uploadNotFound() error {
-	return portal.Errorf(portal.KindNotFound, portal.CodeUploadNotFound,
-		"No such upload was found for your organisation. Upload the file again.")
 }
 
 func (s *AttachmentStore) CreateUpload(ctx context.Context, a *portal.Attachment) error {
@@ -83,14 +76,14 @@ func (s *AttachmentStore) get(ctx context.Context, id string) (*attachmentItem, 
 
 func (s *AttachmentStore) Upload(ctx context.Context, provider portal.ProviderID, id string) (*portal.Attachment, error) {
 	if !portal.ValidIdentifier(id) {
-		return nil, uploadNotFound()
+		return nil, portal.ErrUploadNotFound()
 	}
 	it, err := s.get(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	if it == nil || it.Provider != provider {
-		return nil, uploadNotFound()
+		return nil, portal.ErrUploadNotFound()
 	}
 	return &it.Attachment, nil
 }
@@ -101,14 +94,14 @@ func (s *AttachmentStore) Get(ctx context.Context, id string) (*portal.Attachmen
 		return nil, err
 	}
 	if it == nil {
-		return nil, uploadNotFound()
+		return nil, portal.ErrUploadNotFound()
 	}
 	return &it.Attachment, nil
 }
 
 func (s *AttachmentStore) DeleteUpload(ctx context.Context, provider portal.ProviderID, id string) error {
 	if !portal.ValidIdentifier(id) {
-		return uploadNotFound()
+		return portal.ErrUploadNotFound()
 	}
 	_, err := s.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{
 		TableName: &s.Table, Key: map[string]types.AttributeValue{"uploadId": str(id)},
@@ -126,10 +119,9 @@ func (s *AttachmentStore) DeleteUpload(ctx context.Context, provider portal.Prov
 		return gerr
 	}
 	if it == nil || it.Provider != provider {
-		return uploadNotFound()
+		return portal.ErrUploadNotFound()
 	}
-	return portal.Errorf(portal.KindConflict, portal.CodeUploadSubmitted,
-		"This file was already submitted and can no longer be deleted. Contact provider services if it was sent in error.")
+	return portal.ErrUploadSubmitted()
 }
 
 func (s *AttachmentStore) RecordCheck(ctx context.Context, id string, a portal.Attachment) (*portal.Attachment, bool, error) {
@@ -160,7 +152,7 @@ func (s *AttachmentStore) RecordCheck(ctx context.Context, id string, a portal.A
 			return nil, false, gerr
 		}
 		if it == nil {
-			return nil, false, uploadNotFound()
+			return nil, false, portal.ErrUploadNotFound()
 		}
 		return &it.Attachment, false, nil
 	}
@@ -215,30 +207,20 @@ func (s *AttachmentStore) Submit(ctx context.Context, provider portal.ProviderID
 	return nil
 }
 
-// whyNotSubmittable finds the first upload that stopped a submission and
-// says what is wrong with it.
+// whyNotSubmittable reads the uploads of a refused submission to say which
+// one stopped it.
 func (s *AttachmentStore) whyNotSubmittable(ctx context.Context, provider portal.ProviderID, ids []string) error {
-	for _, id := range ids {
+	stored := make([]*portal.Attachment, len(ids))
+	for i, id := range ids {
 		it, err := s.get(ctx, id)
 		if err != nil {
 			return err
 		}
-		switch {
-		case it == nil || it.Provider != provider:
-			e := uploadNotFound().(*portal.Error)
-			e.Fields = map[string]string{"uploadIds": id + ": not found"}
-			return e
-		case it.Submission != nil:
-			return &portal.Error{Kind: portal.KindConflict, Code: portal.CodeUploadSubmitted,
-				Detail: "A file in this submission was already submitted. Remove it and submit the others.",
-				Fields: map[string]string{"uploadIds": id + ": already submitted"}}
-		case it.Status == portal.UploadRejected:
-			return &portal.Error{Kind: portal.KindRefused, Code: portal.CodeUploadRejected,
-				Detail: "A file in this submission was refused: " + it.RejectReason + " Remove it and submit the others.",
-				Fields: map[string]string{"uploadIds": id + ": rejected"}}
+		if it != nil {
+			stored[i] = &it.Attachment
 		}
 	}
-	return portal.Errorf(portal.KindConflict, portal.CodeUploadNotReady, "Your files changed while submitting. Submit again.")
+	return portal.WhyNotSubmittable(provider, ids, stored)
 }
 
 func (s *AttachmentStore) queryAll(ctx context.Context, in *dynamodb.QueryInput) ([]portal.Attachment, error) {

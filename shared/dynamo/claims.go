@@ -28,14 +28,12 @@ var claimIndexes = map[portal.ClaimIndex]struct{ name, key string }{
 	portal.IndexExternalRef:    {"byExternalReference", "externalReferenceKey"},
 }
 
-// ClaimStore implements portal.ClaimStore on the Claims table.
+// ClaimStore keeps claims in the Claims table.
 type ClaimStore struct {
 	DB    API
 	Table string
 	Now   func() time.Time
 }
-
-var _ portal.ClaimStore = (*ClaimStore)(nil)
 
 type claimItem struct {
 	portal.Claim
@@ -50,8 +48,7 @@ type claimItem struct {
 func IndexKey(p portal.ProviderID, value string) string { return string(p) + "#" + value }
 
 func (s *ClaimStore) Claim(ctx context.Context, provider portal.ProviderID, number string) (*portal.Claim, error) {
-	notFound := portal.Errorf(portal.KindNotFound, portal.CodeClaimNotFound,
-		"No claim %s was found for your organisation. Check the claim number, or search by member or patient account number.", number)
+	notFound := portal.ErrClaimNotFound(number)
 	if !portal.ValidIdentifier(number) {
 		return nil, notFound
 	}
@@ -133,8 +130,7 @@ func queryFingerprint(q portal.ClaimQuery) string {
 	return hex.EncodeToString(h[:8])
 }
 
-var errCursor = portal.Errorf(portal.KindInvalid, portal.CodeInvalidCursor,
-	"This page link has expired or belongs to another search: run the search again from its first page.")
+var errCursor = portal.ErrInvalidCursor()
 
 func decodeCursor(s, fingerprint string, keys int) (cursor, error) {
 	if s == "" {

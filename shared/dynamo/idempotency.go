@@ -11,10 +11,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/openpayer/provider-portal/shared/portal"
-	"github.com/openpayer/provider-portal/shared/web"
 )
 
-// IdempotencyStore implements web.IdempotencyStore on the Idempotency
+// IdempotencyStore keeps the first response to each Idempotency-Key in the Idempotency
 // table; DynamoDB's TTL removes keys after a day.
 type IdempotencyStore struct {
 	DB    TxAPI
@@ -22,8 +21,6 @@ type IdempotencyStore struct {
 	Now   func() time.Time
 	TTL   time.Duration
 }
-
-var _ web.IdempotencyStore = (*IdempotencyStore)(nil)
 
 type idempotencyItem struct {
 	Key         string `json:"idempotencyKey"`
@@ -37,7 +34,7 @@ type idempotencyItem struct {
 
 func (s *IdempotencyStore) expires() int64 { return s.Now().Add(s.TTL).Unix() }
 
-func (s *IdempotencyStore) Begin(ctx context.Context, key, fingerprint string) (*web.StoredResponse, error) {
+func (s *IdempotencyStore) Begin(ctx context.Context, key, fingerprint string) (*portal.SavedResponse, error) {
 	item, err := marshal(idempotencyItem{Key: key, State: "in_progress", Fingerprint: fingerprint, ExpiresAt: s.expires()})
 	if err != nil {
 		return nil, err
@@ -64,25 +61,34 @@ func (s *IdempotencyStore) Begin(ctx context.Context, key, fingerprint string) (
 	}
 	switch {
 	case it.Fingerprint != fingerprint:
-		return nil, portal.Errorf(portal.KindRefused, portal.CodeIdempotencyKeyReused,
-			"This Idempotency-Key was already used for a different request. Use a new key for a new request.")
+		return nil, portal.ErrIdempotencyKeyReused()
 	case it.State != "done":
-		return nil, portal.Errorf(portal.KindConflict, portal.CodeIdempotencyInProgress,
-			"A request with this Idempotency-Key is still being processed. Retry in a few seconds.")
+		return nil, portal.ErrIdempotencyInProgress()
 	}
-	return &web.StoredResponse{Status: it.Status, ContentType: it.ContentType, Body: it.Body}, nil
+	return &portal.SavedResponse{Status: it.Status, ContentType: it.ContentType, Body: it.Body}, nil
 }
 
-func (s *IdempotencyStore) Complete(ctx context.Context, key string, r web.StoredResponse) error {
+func (s *IdempotencyStore) Complete(ctx context.Context, key string, r portal.SavedResponse) error {
+	update := "SET #state = :done, #status = :status, expiresAt = :exp"
+	values := map[string]types.AttributeValue{
+		":done": str("done"), ":status": &types.AttributeValueMemberN{Value: strconv.Itoa(r.Status)},
+		":exp": &types.AttributeValueMemberN{Value: strconv.FormatInt(s.expires(), 10)},
+	}
+	// An empty body or content type is left out rather than written empty:
+	// it reads back the same, and the local emulator fails on empty values.
+	if r.ContentType != "" {
+		update += ", contentType = :ct"
+		values[":ct"] = str(r.ContentType)
+	}
+	if len(r.Body) > 0 {
+		update += ", body = :body"
+		values[":body"] = &types.AttributeValueMemberB{Value: r.Body}
+	}
 	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.Table,
-		Key:                      map[string]types.AttributeValue{"idempotencyKey": str(key)},
-		UpdateExpression:         aws.String("SET #state = :done, #status = :status, contentType = :ct, body = :body, expiresAt = :exp"),
-		ExpressionAttributeNames: map[string]string{"#state": "state", "#status": "status"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":done": str("done"), ":status": &types.AttributeValueMemberN{Value: strconv.Itoa(r.Status)},
-			":ct": str(r.ContentType), ":body": &types.AttributeValueMemberB{Value: r.Body},
-			":exp": &types.AttributeValueMemberN{Value: strconv.FormatInt(s.expires(), 10)},
-		},
+		Key:                       map[string]types.AttributeValue{"idempotencyKey": str(key)},
+		UpdateExpression:          aws.String(update),
+		ExpressionAttributeNames:  map[string]string{"#state": "state", "#status": "status"},
+		ExpressionAttributeValues: values,
 	})
 	if err != nil {
 		return fmt.Errorf("complete idempotent request: %w", err)

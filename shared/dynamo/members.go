@@ -12,14 +12,12 @@ import (
 	"github.com/openpayer/provider-portal/shared/portal"
 )
 
-// MemberStore implements portal.MemberStore on the Members table.
+// MemberStore keeps members in the Members table.
 type MemberStore struct {
 	DB    API
 	Table string
 	Now   func() time.Time
 }
-
-var _ portal.MemberStore = (*MemberStore)(nil)
 
 type memberItem struct {
 	portal.Member
@@ -29,8 +27,7 @@ type memberItem struct {
 }
 
 func (s *MemberStore) Member(ctx context.Context, id string) (*portal.Member, error) {
-	notFound := portal.Errorf(portal.KindNotFound, portal.CodeMemberNotFound,
-		"No member was found with that member ID. Check the ID on the member's card.")
+	notFound := portal.ErrMemberNotFound()
 	if !portal.ValidIdentifier(id) {
 		return nil, notFound
 	}

@@ -1,7 +1,6 @@
 package portal
 
 import (
-	"context"
 	"net/mail"
 	"strings"
 	"time"
@@ -281,38 +280,4 @@ func (p Plan) DeniedClaimOffer(c *Claim) (UploadOffer, error) {
 		code = CodeUseDispute
 	}
 	return o, &Error{Kind: KindRefused, Code: code, Detail: o.UnavailableWhy}
-}
-
-// AttachmentStore keeps uploads and their submissions.
-type AttachmentStore interface {
-	// CreateUpload records a new pending upload.
-	CreateUpload(ctx context.Context, a *Attachment) error
-	// Upload returns one of the provider's uploads, or UPLOAD_NOT_FOUND
-	// (also for another provider's).
-	Upload(ctx context.Context, provider ProviderID, id string) (*Attachment, error)
-	// Get returns an upload whoever it belongs to, for the functions that
-	// act on the plan's behalf (the processor); never for a provider's request.
-	Get(ctx context.Context, id string) (*Attachment, error)
-	// DeleteUpload removes an upload that was not submitted yet.
-	DeleteUpload(ctx context.Context, provider ProviderID, id string) error
-	// RecordCheck stores the verdict on a pending upload. It changes
-	// nothing if the upload was checked already, and returns the record
-	// as it now stands and whether this call changed it.
-	RecordCheck(ctx context.Context, id string, a Attachment) (*Attachment, bool, error)
-	// Submit attaches the uploads to a submission, all or none; claim is
-	// set when the documents go to a known claim at once.
-	Submit(ctx context.Context, provider ProviderID, ids []string, s Submission, claim string) error
-	// ClaimDocuments lists what is attached to one of the provider's claims.
-	ClaimDocuments(ctx context.Context, provider ProviderID, claimNumber string) ([]Attachment, error)
-	// Waiting lists submitted documents without a claim number for the
-	// member and service date, received on or before receivedBy.
-	Waiting(ctx context.Context, provider ProviderID, memberID string, serviceDate, receivedBy Date) ([]Attachment, error)
-	// AttachWaiting links a waiting document of the provider's to a claim, once.
-	AttachWaiting(ctx context.Context, provider ProviderID, id, claimNumber string) (bool, error)
-}
-
-// DocumentEvents tells the core claims system that documents attached to
-// a claim, so that a denied claim is reprocessed.
-type DocumentEvents interface {
-	Attached(ctx context.Context, claimNumber string, attachments []Attachment) error
 }

@@ -1,7 +1,6 @@
 package portal
 
 import (
-	"context"
 	"net/url"
 	"strconv"
 	"strings"
@@ -133,30 +132,4 @@ type ClaimQuery struct {
 type ClaimPage struct {
 	Claims []Claim
 	Next   string
-}
-
-// ClaimStore keeps claims.
-type ClaimStore interface {
-	// Claim returns a claim of the provider's. It returns a KindNotFound
-	// error (CLAIM_NOT_FOUND) when the claim does not exist or belongs to
-	// another provider: the two must be indistinguishable.
-	Claim(ctx context.Context, provider ProviderID, number string) (*Claim, error)
-	// SearchClaims runs q; only the provider's claims can be returned. A
-	// cursor not issued for this query returns INVALID_CURSOR.
-	SearchClaims(ctx context.Context, q ClaimQuery) (ClaimPage, error)
-	// UpsertClaim stores c unless a version at least as new is stored;
-	// applied reports whether it was written.
-	UpsertClaim(ctx context.Context, c *Claim) (applied bool, err error)
-}
-
-// MemberStore keeps members.
-type MemberStore interface {
-	// Member returns a member, or a KindNotFound error.
-	Member(ctx context.Context, id string) (*Member, error)
-	// MembersByMedicaidID returns the members with that Medicaid ID.
-	MembersByMedicaidID(ctx context.Context, medicaidID string) ([]Member, error)
-	// MembersByName returns the members with that name and date of birth.
-	MembersByName(ctx context.Context, lastName, firstName string, dob Date) ([]Member, error)
-	// UpsertMember stores m unless a version at least as new is stored.
-	UpsertMember(ctx context.Context, m *Member) (applied bool, err error)
 }

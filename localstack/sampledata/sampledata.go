@@ -1,0 +1,111 @@
+// Package sampledata is a synthetic data set for the local stack and the
+// tests: two providers, their members and claims, dated relative to today so
+// that windows such as "the last 24 months" stay meaningful. No real person
+// is in it.
+package sampledata
+
+import (
+	"encoding/json"
+
+	"github.com/openpayer/provider-portal/shared/portal"
+)
+
+// The two sample providers. Provider B's claims share member, patient
+// account, check and reference numbers with provider A's, so that every
+// search path is shown to keep them apart.
+var (
+	ProviderA = portal.BillingProvider{TIN: "111111111", NPI: "1111111111", Name: "Bluegrass Family Medicine"}
+	ProviderB = portal.BillingProvider{TIN: "222222222", NPI: "2222222222", Name: "Lexington General Hospital"}
+)
+
+// Set is the data set.
+type Set struct {
+	Members []portal.Member
+	Claims  []portal.Claim
+}
+
+// Events returns the set as claims feed messages: members first.
+func (s Set) Events() [][]byte {
+	var out [][]byte
+	for i := range s.Members {
+		b, _ := json.Marshal(portal.FeedEvent{Type: "member", Member: &s.Members[i]})
+		out = append(out, b)
+	}
+	for i := range s.Claims {
+		b, _ := json.Marshal(portal.FeedEvent{Type: "claim", Claim: &s.Claims[i]})
+		out = append(out, b)
+	}
+	return out
+}
+
+// Member IDs of the set, for tests and the README's examples.
+const (
+	MemberAvery   = "100000001" // eligible, no other insurance; claims with A and B
+	MemberBlake   = "100000002" // other insurance active around the dates of service
+	MemberCasey   = "100000003" // other insurance on file now, not active on the dates of service
+	MemberDrew    = "100000004" // dental claim
+	MedicaidAvery = "KY12345678900"
+)
+
+// New builds the set with dates relative to today.
+func New(today portal.Date) Set {
+	d := func(months, days int) portal.Date { return today.AddDate(0, -months, -days) }
+	open := portal.Span{From: today.AddDate(-3, 0, 0)}
+	members := []portal.Member{
+		{ID: MemberAvery, MedicaidID: MedicaidAvery, FirstName: "Avery", LastName: "Sample-Quinn",
+			DateOfBirth: portal.MustDate("1984-03-07"), PlanID: portal.KYMarketplace.ID, Eligibility: []portal.Span{open}, Version: 1},
+		{ID: MemberBlake, MedicaidID: "KY22345678900", FirstName: "Blake", LastName: "Testwood",
+			DateOfBirth: portal.MustDate("1991-11-21"), PlanID: portal.KYMarketplace.ID, Eligibility: []portal.Span{open},
+			OtherInsurance: []portal.OtherInsurance{{Carrier: "Example Employer Health", PolicyNumber: "EEH-5521",
+				Span: portal.Span{From: d(6, 0), To: d(0, 30)}}}, Version: 1},
+		{ID: MemberCasey, FirstName: "Casey", LastName: "Fakeley", DateOfBirth: portal.MustDate("1977-06-02"),
+			PlanID: portal.KYMarketplace.ID, Eligibility: []portal.Span{open},
+			OtherInsurance: []portal.OtherInsurance{{Carrier: "Sample Mutual", Span: portal.Span{From: d(0, 20)}}}, Version: 1},
+		{ID: MemberDrew, FirstName: "Drew", LastName: "Placeholder", DateOfBirth: portal.MustDate("2001-01-15"),
+			PlanID: portal.KYMarketplace.ID, Eligibility: []portal.Span{{From: d(30, 0), To: d(0, 10)}}, Version: 1},
+	}
+	avery := portal.Patient{FirstName: "Avery", LastName: "Sample-Quinn", DateOfBirth: portal.MustDate("1984-03-07")}
+	blake := portal.Patient{FirstName: "Blake", LastName: "Testwood", DateOfBirth: portal.MustDate("1991-11-21")}
+	casey := portal.Patient{FirstName: "Casey", LastName: "Fakeley", DateOfBirth: portal.MustDate("1977-06-02")}
+	drew := portal.Patient{FirstName: "Drew", LastName: "Placeholder", DateOfBirth: portal.MustDate("2001-01-15")}
+
+	claim := func(number string, bp portal.BillingProvider, member string, p portal.Patient, typ portal.ClaimType,
+		serviceMonthsAgo int, status portal.ClaimStatus, denial portal.DenialReason, charged, paid portal.Money) portal.Claim {
+		// Service half a month before the given month, received a week
+		// later, processed two weeks after that.
+		from := d(serviceMonthsAgo, 15)
+		received := from.AddDate(0, 0, 7)
+		c := portal.Claim{Number: number, Type: typ, MemberID: member, Patient: p, PlanID: portal.KYMarketplace.ID,
+			BillingProvider: bp, ServiceFrom: from, ServiceTo: from, DateReceived: received,
+			ProcessedDate: received.AddDate(0, 0, 14), Status: status, Denial: denial,
+			TotalCharged: charged, TotalPaid: paid, Version: 1,
+			Lines: []portal.ClaimLine{{LineNumber: 1, ServiceFrom: from, ServiceTo: from, ProcedureCode: "99214",
+				Units: 1, Charged: charged, Paid: paid, Status: status, Denial: denial}}}
+		if status == portal.ClaimPending {
+			c.ProcessedDate = portal.Date{}
+		}
+		return c
+	}
+	consent := portal.DenialReason{Code: "ESC", Text: "Disallow; consent form required"}
+	records := portal.DenialReason{Code: "MRR", Text: "Medical records required to process the claim"}
+	necessity := portal.DenialReason{Code: "MNC", Text: "Not medically necessary as billed"}
+	duplicate := portal.DenialReason{Code: "DUP", Text: "Duplicate of a claim already processed"}
+
+	var claims []portal.Claim
+	add := func(c portal.Claim, pan, check, ext string) {
+		c.PatientAccountNumber, c.CheckNumber, c.ExternalReferenceNumber = pan, check, ext
+		claims = append(claims, c)
+	}
+	// Provider A.
+	add(claim("C10000000001", ProviderA, MemberAvery, avery, portal.ClaimProfessional, 2, portal.ClaimPaid, portal.DenialReason{}, 176000, 74491), "PA-1001", "CHK-5001", "EXT-9001")
+	add(claim("C10000000002", ProviderA, MemberAvery, avery, portal.ClaimProfessional, 1, portal.ClaimDenied, consent, 45000, 0), "PA-1002", "", "EXT-9002")
+	add(claim("C10000000003", ProviderA, MemberBlake, blake, portal.ClaimInstitutional, 3, portal.ClaimDenied, records, 1250000, 0), "PA-1003", "", "")
+	add(claim("C10000000004", ProviderA, MemberCasey, casey, portal.ClaimProfessional, 2, portal.ClaimDenied, necessity, 98000, 0), "PA-1004", "", "")
+	add(claim("C10000000005", ProviderA, MemberDrew, drew, portal.ClaimDental, 4, portal.ClaimDenied, duplicate, 32000, 0), "PA-1005", "", "")
+	add(claim("C10000000006", ProviderA, MemberAvery, avery, portal.ClaimProfessional, 0, portal.ClaimPending, portal.DenialReason{}, 21000, 0), "PA-1006", "", "")
+	add(claim("C10000000007", ProviderA, MemberAvery, avery, portal.ClaimProfessional, 27, portal.ClaimPaid, portal.DenialReason{}, 15000, 12000), "PA-1001", "CHK-5001", "EXT-9001")
+	// Provider B: same member and the same reference numbers as A's first claim.
+	add(claim("C20000000001", ProviderB, MemberAvery, avery, portal.ClaimInstitutional, 2, portal.ClaimPaid, portal.DenialReason{}, 830000, 612050), "PA-1001", "CHK-5001", "EXT-9001")
+	add(claim("C20000000002", ProviderB, MemberCasey, casey, portal.ClaimInstitutional, 5, portal.ClaimDenied, records, 2400000, 0), "PB-2002", "", "")
+	return Set{Members: members, Claims: claims}
+}

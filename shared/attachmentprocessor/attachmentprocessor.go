@@ -1,0 +1,165 @@
+// Package attachmentprocessor is the attachment processor: fed by the bucket's
+// ObjectCreated notifications, it checks each uploaded file by its content
+// and records the verdict; a refused file is deleted.
+package attachmentprocessor
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/url"
+	"strings"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/openpayer/provider-portal/shared/filetype"
+	"github.com/openpayer/provider-portal/shared/portal"
+	"github.com/openpayer/provider-portal/shared/s3"
+	"github.com/openpayer/provider-portal/shared/sqs"
+)
+
+// Uploads keeps the upload records. It acts for the plan, not for a
+// provider: an S3 key names no provider, so Get is unscoped, and no HTTP
+// handler is given it.
+type Uploads interface {
+	// Get returns an upload whoever it belongs to, or UPLOAD_NOT_FOUND.
+	Get(ctx context.Context, id string) (*portal.Attachment, error)
+	// RecordCheck stores the verdict on a pending upload. It changes
+	// nothing if the upload was checked already, and returns the record as
+	// it now stands and whether this call changed it.
+	RecordCheck(ctx context.Context, id string, verdict portal.Attachment) (*portal.Attachment, bool, error)
+}
+
+// Files is the part of the bucket the processor uses. Size returns
+// s3.ErrNoObject for a file that is gone.
+type Files interface {
+	Size(ctx context.Context, key string) (int64, error)
+	ReadRange(ctx context.Context, key string, offset, length int64) ([]byte, error)
+	Delete(ctx context.Context, key string) error
+}
+
+// Events tells the core claims system that documents attached to a claim.
+type Events interface {
+	Attached(ctx context.Context, claimNumber string, docs []portal.Attachment) error
+}
+
+// Deps are the processor's collaborators. Prefix is where uploads land in
+// the bucket: the upload ID follows it.
+type Deps struct {
+	Log     *slog.Logger
+	Uploads Uploads
+	Files   Files
+	Events  Events
+	Plan    portal.Plan
+	Prefix  string
+}
+
+// Handler is the attachment processor function.
+type Handler struct{ d Deps }
+
+// New returns the attachment processor.
+func New(d Deps) *Handler { return &Handler{d: d} }
+
+// object is one file read by ranges, counting what it read.
+type object struct {
+	files Files
+	key   string
+	read  int64
+}
+
+func (o *object) ReadRange(ctx context.Context, offset, length int64) ([]byte, error) {
+	b, err := o.files.ReadRange(ctx, o.key, offset, length)
+	o.read += int64(len(b))
+	return b, err
+}
+
+// Handle checks every object a batch names. A message whose processing
+// failed for a passing cause is reported for retry; SQS redrives one that
+// keeps failing to the dead-letter queue.
+func (h *Handler) Handle(ctx context.Context, batch events.SQSEvent) (events.SQSEventResponse, error) {
+	return sqs.EachMessage(batch, func(msg events.SQSMessage) error {
+		err := h.message(ctx, msg)
+		if err != nil {
+			h.d.Log.ErrorContext(ctx, "upload notification failed; will retry", "messageId", msg.MessageId, "error", err.Error())
+		}
+		return err
+	}), nil
+}
+
+func (h *Handler) message(ctx context.Context, msg events.SQSMessage) error {
+	var ev events.S3Event
+	if err := json.Unmarshal([]byte(msg.Body), &ev); err != nil {
+		// Not an S3 event: nothing to check, and retrying cannot help.
+		h.d.Log.WarnContext(ctx, "upload queue message is not an S3 event; dropped", "messageId", msg.MessageId)
+		return nil
+	}
+	for _, rec := range ev.Records { // s3:TestEvent has none
+		if !strings.HasPrefix(rec.EventName, "ObjectCreated:") {
+			continue
+		}
+		key, err := url.QueryUnescape(rec.S3.Object.Key) // S3 sends keys URL-encoded
+		if err != nil {
+			h.d.Log.WarnContext(ctx, "undecodable object key; dropped", "messageId", msg.MessageId)
+			continue
+		}
+		if err := h.object(ctx, key); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (h *Handler) object(ctx context.Context, key string) error {
+	id, ok := strings.CutPrefix(key, h.d.Prefix)
+	if !ok || !portal.ValidIdentifier(id) {
+		h.d.Log.WarnContext(ctx, "object outside the upload prefix; ignored")
+		return nil
+	}
+	a, err := h.d.Uploads.Get(ctx, id)
+	if portal.ErrorCode(err) == portal.CodeUploadNotFound {
+		// No upload record (deleted before the file landed): no file may
+		// stay without one.
+		h.d.Log.WarnContext(ctx, "object without an upload record; deleted", "uploadId", id)
+		return h.d.Files.Delete(ctx, key)
+	}
+	if err != nil {
+		return err
+	}
+	if a.Status != portal.UploadPending {
+		return nil // checked already: a repeated or reordered event changes nothing
+	}
+	size, err := h.d.Files.Size(ctx, key)
+	if errors.Is(err, s3.ErrNoObject) {
+		return nil // deleted since: nothing to check
+	}
+	if err != nil {
+		return err
+	}
+	obj := &object{files: h.d.Files, key: key}
+	var verdict filetype.Verdict
+	if size <= h.d.Plan.MaxUploadBytes {
+		if verdict, err = filetype.Detect(ctx, obj, size); err != nil {
+			return err
+		}
+	}
+	result := portal.Attachment{Status: portal.UploadAccepted, Size: size, DetectedType: verdict.Type, BytesRead: obj.read}
+	if code, reason := h.d.Plan.CheckContent(a.DeclaredType, verdict, size); code != "" {
+		result.Status, result.RejectCode, result.RejectReason = portal.UploadRejected, code, reason
+	}
+	updated, changed, err := h.d.Uploads.RecordCheck(ctx, id, result)
+	if err != nil || !changed {
+		return err
+	}
+	h.d.Log.InfoContext(ctx, "upload checked", "uploadId", id, "status", string(updated.Status), "code", updated.RejectCode,
+		"detectedType", string(verdict.Type), "size", size, "bytesRead", obj.read)
+	if updated.Status == portal.UploadRejected {
+		return h.d.Files.Delete(ctx, key)
+	}
+	if updated.ClaimNumber != "" {
+		if err := h.d.Events.Attached(ctx, updated.ClaimNumber, []portal.Attachment{*updated}); err != nil {
+			h.d.Log.ErrorContext(ctx, "document attached but core claims not told", "claimNumber", updated.ClaimNumber, "error", err.Error())
+		}
+	}
+	return nil
+}

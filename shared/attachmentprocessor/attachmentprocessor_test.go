@@ -1,0 +1,166 @@
+package attachmentprocessor_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"testing"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/openpayer/provider-portal/shared/attachmentprocessor"
+	"github.com/openpayer/provider-portal/shared/filetype"
+	"github.com/openpayer/provider-portal/shared/filetype/filetypetest"
+	"github.com/openpayer/provider-portal/shared/inmem"
+	"github.com/openpayer/provider-portal/shared/portal"
+	"github.com/openpayer/provider-portal/shared/s3"
+)
+
+type memFiles struct {
+	objects map[string][]byte
+	deleted []string
+}
+
+func (f *memFiles) Size(_ context.Context, key string) (int64, error) {
+	b, ok := f.objects[key]
+	if !ok {
+		return 0, s3.ErrNoObject
+	}
+	return int64(len(b)), nil
+}
+func (f *memFiles) ReadRange(ctx context.Context, key string, offset, length int64) ([]byte, error) {
+	r := filetypetest.Reader{B: f.objects[key]}
+	return r.ReadRange(ctx, offset, length)
+}
+func (f *memFiles) Delete(_ context.Context, key string) error {
+	delete(f.objects, key)
+	f.deleted = append(f.deleted, key)
+	return nil
+}
+
+type memEvents struct{ sent map[string]int }
+
+func (e *memEvents) Attached(_ context.Context, claim string, docs []portal.Attachment) error {
+	for _, d := range docs {
+		e.sent[claim+"/"+d.ID]++
+	}
+	return nil
+}
+
+func setup() (*attachmentprocessor.Handler, *inmem.Attachments, *memFiles, *memEvents) {
+	s := &inmem.Attachments{}
+	f := &memFiles{objects: map[string][]byte{}}
+	e := &memEvents{sent: map[string]int{}}
+	return attachmentprocessor.New(attachmentprocessor.Deps{Uploads: s, Files: f, Events: e, Plan: portal.KYMarketplace,
+		Prefix: "uploads/", Log: slog.New(slog.NewJSONHandler(io.Discard, nil))}), s, f, e
+}
+
+// pending records a pending upload of the declared type; with claim set, it
+// is already submitted on that claim.
+func pending(t *testing.T, s *inmem.Attachments, id string, declared filetype.Type, claim string) {
+	t.Helper()
+	ctx := context.Background()
+	if err := s.CreateUpload(ctx, &portal.Attachment{ID: id, Provider: "111111111", DeclaredType: declared, Status: portal.UploadPending}); err != nil {
+		t.Fatal(err)
+	}
+	if claim != "" {
+		if err := s.Submit(ctx, "111111111", []string{id}, portal.Submission{ID: "s-" + id}, claim); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func upload(t *testing.T, s *inmem.Attachments, id string) *portal.Attachment {
+	t.Helper()
+	a, err := s.Get(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func s3Event(keys ...string) events.SQSMessage {
+	body := `{"Records":[`
+	for i, k := range keys {
+		if i > 0 {
+			body += ","
+		}
+		body += fmt.Sprintf(`{"eventName":"ObjectCreated:Post","s3":{"object":{"key":%q}}}`, k)
+	}
+	return events.SQSMessage{MessageId: "m1", Body: body + "]}"}
+}
+
+func handle(t *testing.T, h *attachmentprocessor.Handler, msgs ...events.SQSMessage) events.SQSEventResponse {
+	resp, err := h.Handle(context.Background(), events.SQSEvent{Records: msgs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}
+
+func TestAcceptedDocumentOnAClaimIsAnnouncedOnce(t *testing.T) {
+	h, store, files, ev := setup()
+	pending(t, store, "u1", filetype.PDF, "C1")
+	files.objects["uploads/u1"] = filetypetest.PDF(0)
+	handle(t, h, s3Event("uploads/u1"), s3Event("uploads/u1"))
+	if a := upload(t, store, "u1"); a.Status != portal.UploadAccepted || a.BytesRead == 0 {
+		t.Errorf("%+v", a)
+	}
+	if ev.sent["C1/u1"] != 1 {
+		t.Errorf("announced %d times, want once", ev.sent["C1/u1"])
+	}
+}
+
+func TestRefusedFileIsDeleted(t *testing.T) {
+	h, store, files, _ := setup()
+	pending(t, store, "u2", filetype.PDF, "")
+	files.objects["uploads/u2"] = filetypetest.Executable()
+	handle(t, h, s3Event("uploads/u2"))
+	if a := upload(t, store, "u2"); a.Status != portal.UploadRejected || a.RejectCode != portal.CodeFileIsProgram {
+		t.Errorf("%+v", a)
+	}
+	if _, ok := files.objects["uploads/u2"]; ok {
+		t.Error("the program is still stored")
+	}
+}
+
+func TestKeysArriveURLEncoded(t *testing.T) {
+	h, store, files, _ := setup()
+	pending(t, store, "u-3", filetype.TXT, "")
+	files.objects["uploads/u-3"] = []byte("notes")
+	handle(t, h, s3Event("uploads%2Fu-3"))
+	if a := upload(t, store, "u-3"); a.Status != portal.UploadAccepted {
+		t.Errorf("%+v", a)
+	}
+}
+
+func TestOrphanObjectIsDeleted(t *testing.T) {
+	h, _, files, _ := setup()
+	files.objects["uploads/gone"] = filetypetest.PDF(0)
+	handle(t, h, s3Event("uploads/gone"))
+	if len(files.deleted) != 1 {
+		t.Error("a file without an upload record stayed")
+	}
+}
+
+func TestWhatCannotSucceedIsNotRetried(t *testing.T) {
+	h, _, _, _ := setup()
+	resp := handle(t, h,
+		events.SQSMessage{MessageId: "a", Body: "not json"},
+		events.SQSMessage{MessageId: "b", Body: `{"Service":"Amazon S3","Event":"s3:TestEvent"}`},
+		s3Event("elsewhere/x"))
+	if len(resp.BatchItemFailures) != 0 {
+		t.Errorf("retrying these cannot help: %+v", resp.BatchItemFailures)
+	}
+}
+
+func TestPassingFailureIsRetried(t *testing.T) {
+	h, store, _, _ := setup()
+	store.Fault = func(string) error { return errors.New("throttled") }
+	resp := handle(t, h, s3Event("uploads/u1"))
+	if len(resp.BatchItemFailures) != 1 {
+		t.Errorf("a throttled message must be retried: %+v", resp)
+	}
+}

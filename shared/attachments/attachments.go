@@ -1,0 +1,182 @@
+package attachments
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/openpayer/provider-portal/shared/filetype"
+	"github.com/openpayer/provider-portal/shared/httpapi"
+	"github.com/openpayer/provider-portal/shared/portal"
+)
+
+type submissionResponse struct {
+	SubmissionID string `json:"submissionId"`
+	// Status is "attached" when the documents went to a claim, or
+	// "waiting_for_claim" when they apply to the member's claims received
+	// from ReceivedDate on.
+	Status       string        `json:"status"`
+	ClaimNumber  string        `json:"claimNumber,omitempty"`
+	ReceivedDate portal.Date   `json:"receivedDate"`
+	Uploads      []uploadState `json:"uploads"`
+}
+
+type uploadState struct {
+	ID     string              `json:"uploadId"`
+	Status portal.UploadStatus `json:"status"`
+}
+
+func handleProactive(d Deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		caller, _ := httpapi.CallerFrom(r.Context())
+		var req portal.SubmissionRequest
+		if err := httpapi.Decode(r, &req); err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		req.ClaimNumber = strings.TrimSpace(req.ClaimNumber)
+		m, err := d.Members.Member(r.Context(), req.MemberID)
+		if err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		var c *portal.Claim
+		if req.ClaimNumber != "" {
+			if c, err = d.Claims.Claim(r.Context(), caller.Provider, req.ClaimNumber); err != nil {
+				httpapi.Error(w, r, d.Log, err)
+				return
+			}
+		}
+		if err := portal.CheckProactive(&req, m, c); err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		submit(w, r, d, portal.SubmissionProactive, req, req.ClaimNumber)
+	})
+}
+
+func handleDeniedClaim(d Deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, ok := pathClaim(w, r, d)
+		if !ok {
+			return
+		}
+		var req portal.SubmissionRequest
+		if err := httpapi.Decode(r, &req); err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		offer, err := d.Plan.DeniedClaimOffer(c)
+		if err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		if err := req.CheckCommon(); err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		// The form's member, date and reason come from the claim itself.
+		req.MemberID, req.ServiceDate, req.ClaimNumber = c.MemberID, c.ServiceFrom, c.Number
+		req.Reason = offer.Document
+		submit(w, r, d, portal.SubmissionDeniedClaim, req, c.Number)
+	})
+}
+
+// pathClaim returns the caller's claim named in the path, or answers 404.
+func pathClaim(w http.ResponseWriter, r *http.Request, d Deps) (*portal.Claim, bool) {
+	caller, _ := httpapi.CallerFrom(r.Context())
+	c, err := d.Claims.Claim(r.Context(), caller.Provider, r.PathValue("claimNumber"))
+	if err != nil {
+		httpapi.Error(w, r, d.Log, err)
+		return nil, false
+	}
+	return c, true
+}
+
+func submit(w http.ResponseWriter, r *http.Request, d Deps, kind portal.SubmissionKind, req portal.SubmissionRequest, claim string) {
+	caller, _ := httpapi.CallerFrom(r.Context())
+	now := d.Now().UTC()
+	sub := portal.Submission{ID: portal.NewID(), Kind: kind, MemberID: req.MemberID, ServiceDate: req.ServiceDate,
+		Reason: req.Reason, ClaimNumber: req.ClaimNumber, ContactEmail: req.ContactEmail, Notes: req.Notes,
+		SubmittedBy: caller.Subject, SubmittedAt: now, ReceivedDate: portal.DateOf(now)}
+	if err := d.Documents.Submit(r.Context(), caller.Provider, req.UploadIDs, sub, claim); err != nil {
+		httpapi.Error(w, r, d.Log, err)
+		return
+	}
+	resp := submissionResponse{SubmissionID: sub.ID, Status: "waiting_for_claim", ReceivedDate: sub.ReceivedDate}
+	var attached []portal.Attachment
+	for _, id := range req.UploadIDs {
+		a, err := d.Documents.Upload(r.Context(), caller.Provider, id)
+		if err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		resp.Uploads = append(resp.Uploads, uploadState{ID: id, Status: a.Status})
+		if claim != "" && a.Status == portal.UploadAccepted {
+			attached = append(attached, *a)
+		}
+	}
+	if claim != "" {
+		resp.Status, resp.ClaimNumber = "attached", claim
+		// Files still being checked are announced by the processor once accepted.
+		if len(attached) > 0 {
+			if err := d.Events.Attached(r.Context(), claim, attached); err != nil {
+				d.Log.ErrorContext(r.Context(), "documents attached but core claims not told", "claimNumber", claim, "error", err.Error())
+			}
+		}
+	}
+	httpapi.Audit(r, d.Log, "documents.submit."+string(kind), append([]string{claim}, req.UploadIDs...)...)
+	httpapi.Encode(w, http.StatusCreated, resp)
+}
+
+type document struct {
+	ID             string              `json:"uploadId"`
+	FileName       string              `json:"fileName"`
+	Type           filetype.Type       `json:"type"`
+	Size           int64               `json:"size,omitempty"`
+	Status         portal.UploadStatus `json:"status"`
+	RejectReason   string              `json:"rejectReason,omitempty"`
+	UploadedBy     string              `json:"uploadedBy"`
+	UploadedAt     time.Time           `json:"uploadedAt"`
+	AttachedAt     *time.Time          `json:"attachedAt,omitempty"`
+	SubmissionKind string              `json:"submissionKind,omitempty"`
+	DownloadURL    string              `json:"downloadUrl,omitempty"`
+	LinkExpiresAt  *time.Time          `json:"downloadExpiresAt,omitempty"`
+}
+
+func handleDocuments(d Deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		caller, _ := httpapi.CallerFrom(r.Context())
+		c, ok := pathClaim(w, r, d)
+		if !ok {
+			return
+		}
+		docs, err := d.Documents.ClaimDocuments(r.Context(), caller.Provider, c.Number)
+		if err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		out := struct {
+			ClaimNumber string     `json:"claimNumber"`
+			Documents   []document `json:"documents"`
+		}{ClaimNumber: c.Number, Documents: []document{}}
+		for _, a := range docs {
+			doc := document{ID: a.ID, FileName: a.FileName, Type: a.DeclaredType, Size: a.Size, Status: a.Status,
+				RejectReason: a.RejectReason, UploadedBy: a.UploadedBy, UploadedAt: a.CreatedAt, AttachedAt: a.AttachedAt}
+			if a.Submission != nil {
+				doc.SubmissionKind = string(a.Submission.Kind)
+			}
+			if a.Status == portal.UploadAccepted {
+				url, exp, err := d.Links.DownloadLink(r.Context(), a.ObjectKey, a.FileName)
+				if err != nil {
+					httpapi.Error(w, r, d.Log, err)
+					return
+				}
+				doc.DownloadURL, doc.LinkExpiresAt = url, &exp
+			}
+			out.Documents = append(out.Documents, doc)
+		}
+		httpapi.Audit(r, d.Log, "documents.list", c.Number)
+		httpapi.Encode(w, http.StatusOK, out)
+	})
+}

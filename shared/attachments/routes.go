@@ -1,0 +1,71 @@
+// Package attachments is the documents workflow: proactive Claim
+// Attachment submissions, Document Upload on denied claims, and a claim's
+// Attached Documents.
+package attachments
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/openpayer/provider-portal/shared/httpapi"
+	"github.com/openpayer/provider-portal/shared/portal"
+)
+
+// Claims finds the caller's claim; another provider's is CLAIM_NOT_FOUND.
+type Claims interface {
+	Claim(ctx context.Context, provider portal.ProviderID, number string) (*portal.Claim, error)
+}
+
+// Members finds a member by the plan's member ID.
+type Members interface {
+	Member(ctx context.Context, id string) (*portal.Member, error)
+}
+
+// Documents submits uploads and lists a claim's documents. Every call is
+// scoped to the caller's provider.
+type Documents interface {
+	// Upload returns one of the provider's uploads, or UPLOAD_NOT_FOUND.
+	Upload(ctx context.Context, provider portal.ProviderID, id string) (*portal.Attachment, error)
+	// Submit attaches the provider's uploads to a submission, all or none;
+	// claim is set when the documents go to a known claim at once.
+	Submit(ctx context.Context, provider portal.ProviderID, ids []string, s portal.Submission, claim string) error
+	// ClaimDocuments lists what is attached to one of the provider's claims.
+	ClaimDocuments(ctx context.Context, provider portal.ProviderID, claimNumber string) ([]portal.Attachment, error)
+}
+
+// Events tells the core claims system that documents attached to a claim.
+type Events interface {
+	Attached(ctx context.Context, claimNumber string, docs []portal.Attachment) error
+}
+
+// Links presigns short-lived download links.
+type Links interface {
+	DownloadLink(ctx context.Context, key, fileName string) (string, time.Time, error)
+}
+
+// Deps are the documents API's collaborators.
+type Deps struct {
+	Log         *slog.Logger
+	Claims      Claims
+	Members     Members
+	Documents   Documents
+	Events      Events
+	Links       Links
+	Idempotency httpapi.IdempotencyStore
+	Plan        portal.Plan
+	Now         func() time.Time
+}
+
+// New returns the documents API.
+func New(d Deps) http.Handler {
+	mux := http.NewServeMux()
+	auth := func(h http.Handler) http.Handler { return httpapi.RequireProvider(d.Log, h) }
+	idem := func(h http.Handler) http.Handler { return httpapi.Idempotent(d.Log, d.Idempotency, h) }
+	mux.Handle("POST /claim-attachments", auth(idem(handleProactive(d))))
+	mux.Handle("POST /claims/{claimNumber}/document-submissions", auth(idem(handleDeniedClaim(d))))
+	mux.Handle("GET /claims/{claimNumber}/documents", auth(handleDocuments(d)))
+	mux.Handle("/", httpapi.NotFound(d.Log))
+	return httpapi.LogRequests(d.Log, mux)
+}

@@ -1,0 +1,188 @@
+package claims_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+
+	"github.com/openpayer/provider-portal/localstack/sampledata"
+	"github.com/openpayer/provider-portal/shared/claims"
+	"github.com/openpayer/provider-portal/shared/httpapi"
+	"github.com/openpayer/provider-portal/shared/inmem"
+	"github.com/openpayer/provider-portal/shared/portal"
+)
+
+var today = portal.MustDate("2026-11-24")
+
+// newServer serves the claims API over in-memory stores holding the sample
+// data; the returned stores let a test inject faults.
+func newServer(t *testing.T) (*inmem.Claims, *bytes.Buffer, func(path string, jwt map[string]string) events.APIGatewayV2HTTPResponse) {
+	set := sampledata.New(today)
+	store, members := &inmem.Claims{}, &inmem.Members{}
+	for i := range set.Claims {
+		if _, err := store.UpsertClaim(context.Background(), &set.Claims[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range set.Members {
+		if _, err := members.UpsertMember(context.Background(), &set.Members[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var logs bytes.Buffer
+	h := claims.New(claims.Deps{Log: slog.New(slog.NewJSONHandler(&logs, nil)), Claims: store, Members: members,
+		Plan: portal.KYMarketplace, Now: func() time.Time { return today.Time().Add(10 * time.Hour) }})
+	proxy := httpadapter.NewV2(h)
+	invoke := func(target string, jwt map[string]string) events.APIGatewayV2HTTPResponse {
+		u, _ := url.Parse(target)
+		ev := events.APIGatewayV2HTTPRequest{RawPath: u.Path, RawQueryString: u.RawQuery,
+			RequestContext: events.APIGatewayV2HTTPRequestContext{HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: "GET", Path: u.Path}}}
+		if jwt != nil {
+			ev.RequestContext.Authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{
+				JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: jwt}}
+		}
+		resp, err := proxy.ProxyWithContext(context.Background(), ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	return store, &logs, invoke
+}
+
+var providerA = map[string]string{"sub": "user-a", httpapi.ProviderClaim: sampledata.ProviderA.TIN}
+
+func problemCode(t *testing.T, resp events.APIGatewayV2HTTPResponse, status int) string {
+	t.Helper()
+	if resp.StatusCode != status {
+		t.Fatalf("status %d, want %d: %s", resp.StatusCode, status, resp.Body)
+	}
+	if ct := resp.Headers["Content-Type"]; ct != "application/problem+json" {
+		t.Fatalf("content type %q, want application/problem+json", ct)
+	}
+	var p httpapi.Problem
+	if err := json.Unmarshal([]byte(resp.Body), &p); err != nil {
+		t.Fatal(err)
+	}
+	if p.Detail == "" || p.Status != status {
+		t.Errorf("problem without detail or status: %+v", p)
+	}
+	return p.Code
+}
+
+func TestTokenWithoutProviderIsRefused(t *testing.T) {
+	_, _, invoke := newServer(t)
+	resp := invoke("/claims?memberId=100000001", map[string]string{"sub": "someone"})
+	if code := problemCode(t, resp, 403); code != portal.CodeProviderUnknown {
+		t.Errorf("code %s", code)
+	}
+}
+
+func TestBadSearchAnswersProblem(t *testing.T) {
+	_, _, invoke := newServer(t)
+	if code := problemCode(t, invoke("/claims", providerA), 400); code != portal.CodeSearchMethod {
+		t.Errorf("code %s", code)
+	}
+	if code := problemCode(t, invoke("/claims?memberId=1&checkNumber=2", providerA), 400); code != portal.CodeOneSearchMethod {
+		t.Errorf("code %s", code)
+	}
+}
+
+func TestAnotherProvidersClaimIsNotFound(t *testing.T) {
+	_, _, invoke := newServer(t)
+	if code := problemCode(t, invoke("/claims/C20000000001", providerA), 404); code != portal.CodeClaimNotFound {
+		t.Errorf("code %s", code)
+	}
+	if resp := invoke("/claims/C10000000001", providerA); resp.StatusCode != 200 {
+		t.Errorf("own claim: %d", resp.StatusCode)
+	}
+}
+
+func claimNumbers(t *testing.T, resp events.APIGatewayV2HTTPResponse) []string {
+	t.Helper()
+	if resp.StatusCode != 200 {
+		t.Fatalf("status %d: %s", resp.StatusCode, resp.Body)
+	}
+	var out struct {
+		Claims []struct{ ClaimNumber string }
+	}
+	if err := json.Unmarshal([]byte(resp.Body), &out); err != nil {
+		t.Fatal(err)
+	}
+	var n []string
+	for _, c := range out.Claims {
+		n = append(n, c.ClaimNumber)
+	}
+	slices.Sort(n)
+	return n
+}
+
+func TestSearchShowsTheCallersClaimsInTheWindow(t *testing.T) {
+	_, _, invoke := newServer(t)
+	// Avery has claims with providers A and B, and one of A's was received
+	// 27 months ago: only A's recent ones show.
+	want := []string{"C10000000001", "C10000000002", "C10000000006"}
+	for _, q := range []string{"memberId=" + sampledata.MemberAvery, "medicaidId=" + sampledata.MedicaidAvery,
+		"lastName=sample-quinn&firstName=AVERY&dateOfBirth=1984-03-07"} {
+		if got := claimNumbers(t, invoke("/claims?"+q, providerA)); !slices.Equal(got, want) {
+			t.Errorf("%s: got %v, want %v", q, got, want)
+		}
+	}
+	if got := claimNumbers(t, invoke("/claims?claimNumber=C10000000007", providerA)); len(got) != 0 {
+		t.Errorf("claim received 27 months ago was returned: %v", got)
+	}
+	if got := claimNumbers(t, invoke("/claims?claimNumber=C20000000001", providerA)); len(got) != 0 {
+		t.Errorf("another provider's claim was returned: %v", got)
+	}
+}
+
+func TestInternalErrorsAreHidden(t *testing.T) {
+	store, logs, invoke := newServer(t)
+	store.Fault = func(string) error { return errors.New("dynamodb: table portal-claims throttled") }
+	resp := invoke("/claims/C10000000001", providerA)
+	if code := problemCode(t, resp, 500); code != portal.CodeInternal {
+		t.Errorf("code %s", code)
+	}
+	if strings.Contains(resp.Body, "throttled") {
+		t.Error("internal detail leaked to the provider")
+	}
+	if !strings.Contains(logs.String(), "throttled") {
+		t.Error("internal detail not logged for operators")
+	}
+}
+
+func TestUnknownRouteIsProblem(t *testing.T) {
+	_, _, invoke := newServer(t)
+	if code := problemCode(t, invoke("/nowhere", providerA), 404); code != portal.CodeRouteNotFound {
+		t.Errorf("code %s", code)
+	}
+}
+
+func TestNoPHIInLogs(t *testing.T) {
+	_, logs, invoke := newServer(t)
+	m := sampledata.New(today).Members[0]
+	q := url.Values{"lastName": {m.LastName}, "firstName": {m.FirstName}, "dateOfBirth": {m.DateOfBirth.String()}}
+	if resp := invoke("/claims?"+q.Encode(), providerA); resp.StatusCode != 200 || !strings.Contains(resp.Body, m.ID) {
+		t.Fatalf("member info search failed: %d %s", resp.StatusCode, resp.Body)
+	}
+	invoke("/claims?memberId="+m.ID, providerA)
+	invoke("/claims/C10000000001", providerA)
+	for _, phi := range []string{m.LastName, m.FirstName, m.DateOfBirth.String(), m.ID, m.MedicaidID} {
+		if strings.Contains(logs.String(), phi) {
+			t.Errorf("logs hold PHI %q:\n%s", phi, logs.String())
+		}
+	}
+	if !strings.Contains(logs.String(), `"audit":true`) {
+		t.Error("reads of PHI must leave audit records")
+	}
+}

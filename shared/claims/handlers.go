@@ -1,0 +1,137 @@
+package claims
+
+import (
+	"net/http"
+
+	"github.com/openpayer/provider-portal/shared/httpapi"
+	"github.com/openpayer/provider-portal/shared/portal"
+)
+
+// claimSummary is one row of search results.
+type claimSummary struct {
+	ClaimNumber          string             `json:"claimNumber"`
+	ClaimType            portal.ClaimType   `json:"claimType"`
+	MemberID             string             `json:"memberId"`
+	Patient              portal.Patient     `json:"patient"`
+	PatientAccountNumber string             `json:"patientAccountNumber,omitempty"`
+	ServiceFrom          portal.Date        `json:"serviceFrom"`
+	ServiceTo            portal.Date        `json:"serviceTo"`
+	DateReceived         portal.Date        `json:"dateReceived"`
+	ProcessedDate        portal.Date        `json:"processedDate,omitzero"`
+	Status               portal.ClaimStatus `json:"status"`
+	TotalCharged         portal.Money       `json:"totalCharged"`
+	TotalPaid            portal.Money       `json:"totalPaid"`
+	CheckNumber          string             `json:"checkNumber,omitempty"`
+}
+
+type searchResponse struct {
+	Claims []claimSummary `json:"claims"`
+	// ReceivedFrom is the start of the search window: claims received
+	// before it are not shown.
+	ReceivedFrom portal.Date `json:"receivedFrom"`
+	NextCursor   string      `json:"nextCursor,omitempty"`
+}
+
+func handleSearch(d Deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		caller, _ := httpapi.CallerFrom(r.Context())
+		s, err := portal.ParseClaimSearch(r.URL.Query())
+		if err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		from := d.Plan.ClaimSearchFrom(portal.DateOf(d.Now()))
+		page, err := search(r, d, caller.Provider, s, from)
+		if err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		resp := searchResponse{Claims: make([]claimSummary, 0, len(page.Claims)), ReceivedFrom: from, NextCursor: page.Next}
+		numbers := make([]string, 0, len(page.Claims))
+		for _, c := range page.Claims {
+			resp.Claims = append(resp.Claims, summarise(&c))
+			numbers = append(numbers, c.Number)
+		}
+		httpapi.Audit(r, d.Log, "claims.search."+string(s.Method), numbers...)
+		httpapi.Encode(w, http.StatusOK, resp)
+	})
+}
+
+// search resolves member-based methods to member IDs, then runs the
+// provider-scoped query.
+func search(r *http.Request, d Deps, provider portal.ProviderID, s portal.ClaimSearch, from portal.Date) (portal.ClaimPage, error) {
+	ctx := r.Context()
+	q := portal.ClaimQuery{Provider: provider, ReceivedFrom: from, Limit: s.Limit, Cursor: s.Cursor}
+	switch s.Method {
+	case portal.ByClaimNumber:
+		c, err := d.Claims.Claim(ctx, provider, s.Value)
+		if portal.ErrorCode(err) == portal.CodeClaimNotFound {
+			return portal.ClaimPage{}, nil
+		}
+		if err != nil {
+			return portal.ClaimPage{}, err
+		}
+		if c.DateReceived.Before(from) {
+			return portal.ClaimPage{}, nil
+		}
+		return portal.ClaimPage{Claims: []portal.Claim{*c}}, nil
+	case portal.ByMemberID:
+		q.Index, q.Keys = portal.IndexMember, []string{s.Value}
+	case portal.ByMedicaidID, portal.ByMemberInfo:
+		var found []portal.Member
+		var err error
+		if s.Method == portal.ByMedicaidID {
+			found, err = d.Members.MembersByMedicaidID(ctx, s.Value)
+		} else {
+			found, err = d.Members.MembersByName(ctx, s.LastName, s.FirstName, s.DateOfBirth)
+		}
+		if err != nil {
+			return portal.ClaimPage{}, err
+		}
+		q.Index = portal.IndexMember
+		for _, m := range found {
+			q.Keys = append(q.Keys, m.ID)
+		}
+	case portal.ByPatientAccount:
+		q.Index, q.Keys = portal.IndexPatientAccount, []string{s.Value}
+	case portal.ByCheckNumber:
+		q.Index, q.Keys = portal.IndexCheck, []string{s.Value}
+	case portal.ByExternalReference:
+		q.Index, q.Keys = portal.IndexExternalRef, []string{s.Value}
+	}
+	return d.Claims.SearchClaims(ctx, q)
+}
+
+func summarise(c *portal.Claim) claimSummary {
+	return claimSummary{
+		ClaimNumber: c.Number, ClaimType: c.Type, MemberID: c.MemberID, Patient: c.Patient,
+		PatientAccountNumber: c.PatientAccountNumber, ServiceFrom: c.ServiceFrom, ServiceTo: c.ServiceTo,
+		DateReceived: c.DateReceived, ProcessedDate: c.ProcessedDate, Status: c.Status,
+		TotalCharged: c.TotalCharged, TotalPaid: c.TotalPaid, CheckNumber: c.CheckNumber,
+	}
+}
+
+// claimDetail is the guide's Claim Detail: general information, lines, the
+// denial reason and the Document Upload tab's offer.
+type claimDetail struct {
+	portal.Claim
+	DenialCategory portal.DenialCategory `json:"denialCategory,omitempty"`
+	DocumentUpload portal.UploadOffer    `json:"documentUpload"`
+}
+
+func handleDetail(d Deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		caller, _ := httpapi.CallerFrom(r.Context())
+		c, err := d.Claims.Claim(r.Context(), caller.Provider, r.PathValue("claimNumber"))
+		if err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		detail := claimDetail{Claim: *c, DocumentUpload: d.Plan.UploadOfferFor(c)}
+		if c.Status == portal.ClaimDenied {
+			detail.DenialCategory = d.Plan.DenialRuleFor(c.Denial.Code).Category
+		}
+		httpapi.Audit(r, d.Log, "claims.read", c.Number)
+		httpapi.Encode(w, http.StatusOK, detail)
+	})
+}

@@ -1,0 +1,60 @@
+package httpapi
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"regexp"
+
+	"github.com/awslabs/aws-lambda-go-api-proxy/core"
+
+	"github.com/openpayer/provider-portal/shared/portal"
+)
+
+// ProviderClaim is the JWT claim that carries the provider organisation's
+// TIN. In a Cognito user pool it is the custom attribute "tin"; any OIDC
+// issuer can add the same claim.
+const ProviderClaim = "custom:tin"
+
+// Caller is who is calling: the user (the token's subject) and the provider
+// organisation they act for.
+type Caller struct {
+	Subject  string
+	Provider portal.ProviderID
+}
+
+type callerKey struct{}
+
+// CallerFrom returns the caller that RequireProvider put in ctx.
+func CallerFrom(ctx context.Context) (Caller, bool) {
+	c, ok := ctx.Value(callerKey{}).(Caller)
+	return c, ok
+}
+
+// WithCaller returns ctx carrying c; for tests of handlers.
+func WithCaller(ctx context.Context, c Caller) context.Context {
+	return context.WithValue(ctx, callerKey{}, c)
+}
+
+var tinPattern = regexp.MustCompile(`^[0-9]{9}$`)
+
+// RequireProvider reads the caller from the claims that API Gateway's JWT
+// authorizer verified and passed on. The gateway has already refused a
+// missing or invalid token; a valid token without a provider is refused here.
+func RequireProvider(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var claims map[string]string
+		if rc, ok := core.GetAPIGatewayV2ContextFromContext(r.Context()); ok && rc.Authorizer != nil && rc.Authorizer.JWT != nil {
+			claims = rc.Authorizer.JWT.Claims
+		}
+		tin, sub := claims[ProviderClaim], claims["sub"]
+		if !tinPattern.MatchString(tin) || sub == "" {
+			Error(w, r, log, portal.Errorf(portal.KindUnauthorized, portal.CodeProviderUnknown,
+				"Your sign-in does not name a provider organisation. Sign in again with a provider account, or ask your portal administrator to link your account to your TIN."))
+			return
+		}
+		noteProvider(r, tin)
+		ctx := WithCaller(r.Context(), Caller{Subject: sub, Provider: portal.ProviderID(tin)})
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}

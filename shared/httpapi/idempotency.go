@@ -1,0 +1,93 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"log/slog"
+	"net/http"
+
+	"github.com/openpayer/provider-portal/shared/portal"
+)
+
+// IdempotencyStore remembers the first response to each key.
+type IdempotencyStore interface {
+	// Begin claims key for a request with this fingerprint. It returns the
+	// stored response if the key was used before with the same request;
+	// IDEMPOTENCY_KEY_REUSED if with another; IDEMPOTENCY_IN_PROGRESS while
+	// the first request still runs; (nil, nil) if this request is the first.
+	Begin(ctx context.Context, key, fingerprint string) (*portal.SavedResponse, error)
+	// Complete stores the response for key.
+	Complete(ctx context.Context, key string, r portal.SavedResponse) error
+	// Abandon frees key after a failure of ours, so that a retry runs again.
+	Abandon(ctx context.Context, key string) error
+}
+
+// IdempotencyHeader names the header a client sets to make a POST safe to
+// retry: a retry with the same key returns the first result.
+const IdempotencyHeader = "Idempotency-Key"
+
+type recorder struct {
+	http.ResponseWriter
+	status int
+	buf    bytes.Buffer
+}
+
+func (r *recorder) WriteHeader(code int) { r.status = code; r.ResponseWriter.WriteHeader(code) }
+func (r *recorder) Write(b []byte) (int, error) {
+	r.buf.Write(b)
+	return r.ResponseWriter.Write(b)
+}
+
+// Idempotent makes a POST honour Idempotency-Key. Keys are scoped to the
+// caller and the route, so one provider's key never meets another's.
+func Idempotent(log *slog.Logger, store IdempotencyStore, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		key := r.Header.Get(IdempotencyHeader)
+		if key == "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if len(key) > 128 {
+			Error(w, r, log, &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidRequest,
+				Detail: "Idempotency-Key may be at most 128 characters; a UUID is a good key."})
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 64<<10))
+		if err != nil {
+			Error(w, r, log, &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidJSON, Detail: "The request body is over 64 KiB."})
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		caller, _ := CallerFrom(r.Context())
+		scoped := sha256.Sum256([]byte(string(caller.Provider) + "\x00" + caller.Subject + "\x00" + r.Pattern + "\x00" + r.URL.Path + "\x00" + key))
+		fp := sha256.Sum256(body)
+		id, fingerprint := hex.EncodeToString(scoped[:]), hex.EncodeToString(fp[:])
+		stored, err := store.Begin(r.Context(), id, fingerprint)
+		if err != nil {
+			Error(w, r, log, err)
+			return
+		}
+		if stored != nil {
+			w.Header().Set("Content-Type", stored.ContentType)
+			w.Header().Set("Cache-Control", "no-store")
+			w.Header().Set("Idempotent-Replayed", "true")
+			w.WriteHeader(stored.Status)
+			_, _ = w.Write(stored.Body)
+			return
+		}
+		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		if rec.status >= 500 {
+			if err := store.Abandon(r.Context(), id); err != nil {
+				log.ErrorContext(r.Context(), "could not free idempotency key", "error", err.Error())
+			}
+			return
+		}
+		if err := store.Complete(r.Context(), id, portal.SavedResponse{Status: rec.status, ContentType: w.Header().Get("Content-Type"), Body: rec.buf.Bytes()}); err != nil {
+			log.ErrorContext(r.Context(), "could not store idempotent response", "error", err.Error())
+		}
+	})
+}

@@ -1,0 +1,76 @@
+// Package httpapi holds what every HTTP function shares: problem responses, JSON
+// encoding, the caller's identity from the JWT authorizer, and request logs.
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/openpayer/provider-portal/shared/portal"
+)
+
+// Problem is an RFC 9457 problem document with the portal's stable code.
+type Problem struct {
+	Type     string            `json:"type"`
+	Title    string            `json:"title"`
+	Status   int               `json:"status"`
+	Code     string            `json:"code"`
+	Detail   string            `json:"detail"`
+	Instance string            `json:"instance,omitempty"`
+	Errors   map[string]string `json:"errors,omitempty"`
+}
+
+// ProblemTypeBase prefixes each problem's type; the code completes it.
+const ProblemTypeBase = "https://provider-portal.example/problems/"
+
+var kindStatus = map[portal.Kind]int{
+	portal.KindInvalid:      http.StatusBadRequest,
+	portal.KindNotFound:     http.StatusNotFound,
+	portal.KindConflict:     http.StatusConflict,
+	portal.KindRefused:      http.StatusUnprocessableEntity,
+	portal.KindUnauthorized: http.StatusForbidden,
+}
+
+// Error writes err as a problem response. A *portal.Error is shown as it is;
+// anything else is logged in full for operators and shown as "Internal error".
+func Error(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	var pe *portal.Error
+	if !errors.As(err, &pe) {
+		// Errors from stores and clients carry no PHI: they are built from
+		// operation names and AWS error codes, never from request values.
+		log.ErrorContext(r.Context(), "internal error", "error", err.Error(), "route", r.Pattern)
+		pe = &portal.Error{Kind: portal.KindInternal, Code: portal.CodeInternal,
+			Detail: "Internal error. Please try again; if it keeps happening, contact provider services with the time of your request."}
+	}
+	status, ok := kindStatus[pe.Kind]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	WriteProblem(w, Problem{
+		Type:     ProblemTypeBase + pe.Code,
+		Title:    http.StatusText(status),
+		Status:   status,
+		Code:     pe.Code,
+		Detail:   pe.Detail,
+		Instance: r.URL.Path,
+		Errors:   pe.Fields,
+	})
+}
+
+// WriteProblem writes p as application/problem+json.
+func WriteProblem(w http.ResponseWriter, p Problem) {
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(p.Status)
+	_ = json.NewEncoder(w).Encode(p)
+}
+
+// NotFound answers every route the function does not serve.
+func NotFound(log *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		Error(w, r, log, portal.Errorf(portal.KindNotFound, portal.CodeRouteNotFound,
+			"There is no %s %s in this API: see /openapi.yaml for the routes.", r.Method, r.URL.Path))
+	})
+}

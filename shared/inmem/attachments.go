@@ -1,0 +1,225 @@
+package inmem
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/openpayer/provider-portal/shared/portal"
+)
+
+// Attachments keeps uploads and their submissions, as
+// dynamo.AttachmentStore does.
+type Attachments struct {
+	base
+	uploads map[string]*attachment
+}
+
+// attachment is an upload with the keys the DynamoDB item carries for its
+// indexes: the claim it is attached to, or the member and service date it
+// waits for.
+type attachment struct {
+	portal.Attachment
+	claimKey        string
+	waitingKey      string
+	waitingReceived portal.Date
+}
+
+func timePtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	c := *t
+	return &c
+}
+
+func cloneAttachment(a portal.Attachment) *portal.Attachment {
+	if a.Submission != nil {
+		s := *a.Submission
+		a.Submission = &s
+	}
+	a.CheckedAt, a.AttachedAt = timePtr(a.CheckedAt), timePtr(a.AttachedAt)
+	return &a
+}
+
+func claimKey(p portal.ProviderID, claim string) string { return string(p) + "#" + claim }
+
+func waitingKey(p portal.ProviderID, member string, serviceDate portal.Date) string {
+	return string(p) + "#" + member + "#" + serviceDate.String()
+}
+
+// CreateUpload records a new pending upload; an ID already used is an error.
+func (s *Attachments) CreateUpload(_ context.Context, a *portal.Attachment) error {
+	if err := s.fault("CreateUpload"); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.uploads[a.ID]; ok {
+		return fmt.Errorf("put upload: upload %s exists", a.ID)
+	}
+	if s.uploads == nil {
+		s.uploads = map[string]*attachment{}
+	}
+	s.uploads[a.ID] = &attachment{Attachment: *cloneAttachment(*a)}
+	return nil
+}
+
+// Upload returns one of the provider's uploads, or UPLOAD_NOT_FOUND.
+func (s *Attachments) Upload(_ context.Context, provider portal.ProviderID, id string) (*portal.Attachment, error) {
+	if err := s.fault("Upload"); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok := s.uploads[id]
+	if !ok || a.Provider != provider {
+		return nil, portal.ErrUploadNotFound()
+	}
+	return cloneAttachment(a.Attachment), nil
+}
+
+// Get returns an upload whoever it belongs to, or UPLOAD_NOT_FOUND: for the
+// processor, which acts for the plan.
+func (s *Attachments) Get(_ context.Context, id string) (*portal.Attachment, error) {
+	if err := s.fault("Get"); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok := s.uploads[id]
+	if !ok {
+		return nil, portal.ErrUploadNotFound()
+	}
+	return cloneAttachment(a.Attachment), nil
+}
+
+// DeleteUpload removes an upload of the provider's that was not submitted.
+func (s *Attachments) DeleteUpload(_ context.Context, provider portal.ProviderID, id string) error {
+	if err := s.fault("DeleteUpload"); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok := s.uploads[id]
+	switch {
+	case !ok || a.Provider != provider:
+		return portal.ErrUploadNotFound()
+	case a.Submission != nil:
+		return portal.ErrUploadSubmitted()
+	}
+	delete(s.uploads, id)
+	return nil
+}
+
+// RecordCheck stores the verdict on a pending upload, once.
+func (s *Attachments) RecordCheck(_ context.Context, id string, v portal.Attachment) (*portal.Attachment, bool, error) {
+	if err := s.fault("RecordCheck"); err != nil {
+		return nil, false, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok := s.uploads[id]
+	if !ok {
+		return nil, false, portal.ErrUploadNotFound()
+	}
+	if a.Status != portal.UploadPending {
+		return cloneAttachment(a.Attachment), false, nil
+	}
+	now := s.now().UTC()
+	a.Status, a.Size, a.BytesRead, a.CheckedAt = v.Status, v.Size, v.BytesRead, &now
+	a.DetectedType, a.RejectCode, a.RejectReason = v.DetectedType, v.RejectCode, v.RejectReason
+	if a.Status == portal.UploadRejected {
+		a.waitingKey, a.waitingReceived = "", portal.Date{} // a refused file no longer waits for a claim
+	}
+	return cloneAttachment(a.Attachment), true, nil
+}
+
+// Submit attaches the provider's uploads to a submission, all or none.
+func (s *Attachments) Submit(_ context.Context, provider portal.ProviderID, ids []string, sub portal.Submission, claim string) error {
+	if err := s.fault("Submit"); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	stored := make([]*portal.Attachment, len(ids))
+	ok := true
+	for i, id := range ids {
+		if a, found := s.uploads[id]; found {
+			stored[i] = &a.Attachment
+		}
+		ok = ok && stored[i].Submittable(provider)
+	}
+	if !ok {
+		return portal.WhyNotSubmittable(provider, ids, stored)
+	}
+	now := s.now().UTC()
+	for _, id := range ids {
+		a := s.uploads[id]
+		sc := sub
+		a.Submission = &sc
+		if claim != "" {
+			t := now
+			a.ClaimNumber, a.claimKey, a.AttachedAt = claim, claimKey(provider, claim), &t
+		} else {
+			a.waitingKey, a.waitingReceived = waitingKey(provider, sub.MemberID, sub.ServiceDate), sub.ReceivedDate
+		}
+	}
+	return nil
+}
+
+// ClaimDocuments lists what is attached to one of the provider's claims, in
+// the order the files were uploaded.
+func (s *Attachments) ClaimDocuments(_ context.Context, provider portal.ProviderID, claimNumber string) ([]portal.Attachment, error) {
+	if err := s.fault("ClaimDocuments"); err != nil {
+		return nil, err
+	}
+	key := claimKey(provider, claimNumber)
+	out := s.where(func(a *attachment) bool { return a.claimKey == key })
+	slices.SortFunc(out, func(a, b portal.Attachment) int {
+		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
+	})
+	return out, nil
+}
+
+// Waiting lists the provider's documents waiting for a claim of the member
+// with that first date of service, received on or before receivedBy.
+func (s *Attachments) Waiting(_ context.Context, provider portal.ProviderID, memberID string, serviceDate, receivedBy portal.Date) ([]portal.Attachment, error) {
+	if err := s.fault("Waiting"); err != nil {
+		return nil, err
+	}
+	key := waitingKey(provider, memberID, serviceDate)
+	return s.where(func(a *attachment) bool { return a.waitingKey == key && !a.waitingReceived.After(receivedBy) }), nil
+}
+
+func (s *Attachments) where(match func(*attachment) bool) []portal.Attachment {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []portal.Attachment
+	for _, a := range s.uploads {
+		if match(a) {
+			out = append(out, *cloneAttachment(a.Attachment))
+		}
+	}
+	slices.SortFunc(out, func(a, b portal.Attachment) int { return cmp.Compare(a.ID, b.ID) })
+	return out
+}
+
+// AttachWaiting links a waiting document of the provider's to a claim, once.
+func (s *Attachments) AttachWaiting(_ context.Context, provider portal.ProviderID, id, claimNumber string) (bool, error) {
+	if err := s.fault("AttachWaiting"); err != nil {
+		return false, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok := s.uploads[id]
+	if !ok || a.waitingKey == "" || a.Provider != provider || a.Status == portal.UploadRejected {
+		return false, nil
+	}
+	now := s.now().UTC()
+	a.ClaimNumber, a.claimKey, a.AttachedAt = claimNumber, claimKey(provider, claimNumber), &now
+	a.waitingKey, a.waitingReceived = "", portal.Date{}
+	return true, nil
+}

@@ -1,0 +1,33 @@
+package inmem_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/openpayer/provider-portal/shared/inmem"
+	"github.com/openpayer/provider-portal/shared/storetest"
+)
+
+func TestClaimsContract(t *testing.T) {
+	storetest.Claims(t, func(*testing.T) storetest.ClaimStore { return &inmem.Claims{} })
+}
+
+func TestMembersContract(t *testing.T) {
+	storetest.Members(t, func(*testing.T) storetest.MemberStore { return &inmem.Members{} })
+}
+
+func TestAttachmentsContract(t *testing.T) {
+	storetest.Attachments(t, func(_ *testing.T, now func() time.Time) storetest.AttachmentStore {
+		s := &inmem.Attachments{}
+		s.Now = now
+		return s
+	})
+}
+
+func TestIdempotencyContract(t *testing.T) {
+	storetest.Idempotency(t, func(_ *testing.T, now func() time.Time, ttl time.Duration) storetest.IdempotencyStore {
+		s := &inmem.Idempotency{TTL: ttl}
+		s.Now = now
+		return s
+	})
+}

@@ -1,0 +1,77 @@
+package portal
+
+// The errors every implementation of a store returns, so that a provider
+// sees the same problem whichever store answers.
+
+// ErrClaimNotFound is the answer for a claim that does not exist or is
+// another provider's: the two must be indistinguishable.
+func ErrClaimNotFound(number string) *Error {
+	return Errorf(KindNotFound, CodeClaimNotFound,
+		"No claim %s was found for your organisation. Check the claim number, or search by member or patient account number.", number)
+}
+
+// ErrMemberNotFound is the answer for a member ID the plan does not know.
+func ErrMemberNotFound() *Error {
+	return Errorf(KindNotFound, CodeMemberNotFound, "No member was found with that member ID. Check the ID on the member's card.")
+}
+
+// ErrUploadNotFound is the answer for an upload that does not exist or is
+// another provider's.
+func ErrUploadNotFound() *Error {
+	return Errorf(KindNotFound, CodeUploadNotFound, "No such upload was found for your organisation. Upload the file again.")
+}
+
+// ErrUploadSubmitted refuses to delete an upload that was submitted.
+func ErrUploadSubmitted() *Error {
+	return Errorf(KindConflict, CodeUploadSubmitted,
+		"This file was already submitted and can no longer be deleted. Contact provider services if it was sent in error.")
+}
+
+// ErrInvalidCursor refuses a page cursor that was not issued for the search.
+func ErrInvalidCursor() *Error {
+	return Errorf(KindInvalid, CodeInvalidCursor,
+		"This page link has expired or belongs to another search: run the search again from its first page.")
+}
+
+// ErrIdempotencyKeyReused refuses a key first used for another request.
+func ErrIdempotencyKeyReused() *Error {
+	return Errorf(KindRefused, CodeIdempotencyKeyReused,
+		"This Idempotency-Key was already used for a different request. Use a new key for a new request.")
+}
+
+// ErrIdempotencyInProgress answers a retry while the first request runs.
+func ErrIdempotencyInProgress() *Error {
+	return Errorf(KindConflict, CodeIdempotencyInProgress,
+		"A request with this Idempotency-Key is still being processed. Retry in a few seconds.")
+}
+
+// Submittable reports whether an upload of the provider's may join a
+// submission: it exists, is the provider's, was not submitted, and was not
+// refused.
+func (a *Attachment) Submittable(provider ProviderID) bool {
+	return a != nil && a.Provider == provider && a.Submission == nil &&
+		(a.Status == UploadPending || a.Status == UploadAccepted)
+}
+
+// WhyNotSubmittable explains why a submission of ids was refused, given the
+// uploads as stored (nil where there is none): the first one at fault.
+func WhyNotSubmittable(provider ProviderID, ids []string, stored []*Attachment) error {
+	for i, id := range ids {
+		a := stored[i]
+		switch {
+		case a == nil || a.Provider != provider:
+			e := ErrUploadNotFound()
+			e.Fields = map[string]string{"uploadIds": id + ": not found"}
+			return e
+		case a.Submission != nil:
+			return &Error{Kind: KindConflict, Code: CodeUploadSubmitted,
+				Detail: "A file in this submission was already submitted. Remove it and submit the others.",
+				Fields: map[string]string{"uploadIds": id + ": already submitted"}}
+		case a.Status == UploadRejected:
+			return &Error{Kind: KindRefused, Code: CodeUploadRejected,
+				Detail: "A file in this submission was refused: " + a.RejectReason + " Remove it and submit the others.",
+				Fields: map[string]string{"uploadIds": id + ": rejected"}}
+		}
+	}
+	return Errorf(KindConflict, CodeUploadNotReady, "Your files changed while submitting. Submit again.")
+}

@@ -1,0 +1,156 @@
+// Package s3 keeps provider documents in the S3 attachments bucket.
+// Files never pass through Lambda: providers upload with presigned POST
+// forms, and the processor reads only byte ranges.
+package s3
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/openpayer/provider-portal/shared/lambdaenv"
+)
+
+// Files is the attachments bucket.
+type Files struct {
+	S3      *s3.Client
+	Presign *s3.PresignClient
+	Bucket  string
+	// Prefix is where uploads land; the bucket notifies the uploads queue
+	// for keys under it.
+	Prefix string
+	// FormTTL is how long an upload form stays valid; LinkTTL how long a
+	// download link does.
+	FormTTL, LinkTTL time.Duration
+}
+
+// New builds Files on an S3 client.
+func New(client *s3.Client, bucket, prefix string, formTTL, linkTTL time.Duration) *Files {
+	return &Files{S3: client, Presign: s3.NewPresignClient(client), Bucket: bucket, Prefix: prefix, FormTTL: formTTL, LinkTTL: linkTTL}
+}
+
+// Key is an upload's object key: the upload ID only, never the file name,
+// which can hold a patient's name.
+func (f *Files) Key(uploadID string) string { return f.Prefix + uploadID }
+
+// Form is a presigned POST form: the client posts Fields plus the file (as
+// the last field, "file") to URL.
+type Form struct {
+	URL     string            `json:"url"`
+	Fields  map[string]string `json:"fields"`
+	Expires time.Time         `json:"expiresAt"`
+}
+
+// UploadForm presigns a POST of exactly key, of contentType, of 1 byte to
+// maxBytes, valid for FormTTL. S3 itself refuses anything else.
+func (f *Files) UploadForm(ctx context.Context, key, contentType string, maxBytes int64) (Form, error) {
+	expires := time.Now().Add(f.FormTTL).UTC().Truncate(time.Second)
+	req, err := f.Presign.PresignPostObject(ctx, &s3.PutObjectInput{Bucket: &f.Bucket, Key: &key, ContentType: &contentType},
+		func(o *s3.PresignPostOptions) {
+			o.Expires = f.FormTTL
+			o.Conditions = []any{
+				[]any{"content-length-range", 1, maxBytes},
+				map[string]string{"Content-Type": contentType},
+			}
+		})
+	if err != nil {
+		return Form{}, fmt.Errorf("presign upload form: %w", err)
+	}
+	fields := map[string]string{"Content-Type": contentType}
+	for k, v := range req.Values {
+		fields[k] = v
+	}
+	return Form{URL: req.URL, Fields: fields, Expires: expires}, nil
+}
+
+// ErrNoObject is returned for an object that is not there.
+var ErrNoObject = errors.New("no such object")
+
+// Size returns an object's size.
+func (f *Files) Size(ctx context.Context, key string) (int64, error) {
+	out, err := f.S3.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &f.Bucket, Key: &key})
+	var nf *types.NotFound
+	if errors.As(err, &nf) {
+		return 0, ErrNoObject
+	}
+	if err != nil {
+		return 0, fmt.Errorf("head object: %w", err)
+	}
+	return aws.ToInt64(out.ContentLength), nil
+}
+
+// ReadRange fetches length bytes of key at offset with a ranged GET: the
+// processor checks a file without reading its whole body.
+func (f *Files) ReadRange(ctx context.Context, key string, offset, length int64) ([]byte, error) {
+	if length <= 0 {
+		return nil, nil
+	}
+	rng := fmt.Sprintf("bytes=%d-%d", offset, offset+length-1)
+	out, err := f.S3.GetObject(ctx, &s3.GetObjectInput{Bucket: &f.Bucket, Key: &key, Range: &rng})
+	if err != nil {
+		return nil, fmt.Errorf("ranged get: %w", err)
+	}
+	defer out.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(out.Body, length))
+	if err != nil {
+		return nil, fmt.Errorf("ranged get: %w", err)
+	}
+	return b, nil
+}
+
+// Delete removes an object: a refused file is put out of providers' reach.
+func (f *Files) Delete(ctx context.Context, key string) error {
+	if _, err := f.S3.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: &f.Bucket, Key: &key}); err != nil {
+		return fmt.Errorf("delete object: %w", err)
+	}
+	return nil
+}
+
+// DownloadLink presigns a GET valid for LinkTTL that downloads the object
+// under its original file name.
+func (f *Files) DownloadLink(ctx context.Context, key, fileName string) (string, time.Time, error) {
+	disposition := mime.FormatMediaType("attachment", map[string]string{"filename": fileName})
+	req, err := f.Presign.PresignGetObject(ctx, &s3.GetObjectInput{Bucket: &f.Bucket, Key: &key, ResponseContentDisposition: &disposition},
+		func(o *s3.PresignOptions) { o.Expires = f.LinkTTL })
+	if err != nil {
+		return "", time.Time{}, fmt.Errorf("presign download: %w", err)
+	}
+	return req.URL, time.Now().Add(f.LinkTTL).UTC().Truncate(time.Second), nil
+}
+
+// FromEnv builds the attachments bucket adapter from a function's
+// environment: ATTACHMENTS_BUCKET, UPLOAD_PREFIX (uploads/), UPLOAD_FORM_TTL
+// (15m), DOWNLOAD_LINK_TTL (5m). S3_FORCE_PATH_STYLE=true serves
+// S3-compatible servers without per-bucket host names; AWS needs it unset.
+func FromEnv(cfg aws.Config, getenv lambdaenv.Getenv) (*Files, error) {
+	env, err := lambdaenv.Require(getenv, "ATTACHMENTS_BUCKET")
+	if err != nil {
+		return nil, err
+	}
+	formTTL, err := lambdaenv.Duration(getenv, "UPLOAD_FORM_TTL", 15*time.Minute)
+	if err != nil {
+		return nil, err
+	}
+	linkTTL, err := lambdaenv.Duration(getenv, "DOWNLOAD_LINK_TTL", 5*time.Minute)
+	if err != nil {
+		return nil, err
+	}
+	prefix := getenv("UPLOAD_PREFIX")
+	if prefix == "" {
+		prefix = "uploads/"
+	}
+	client := s3.NewFromConfig(cfg, func(o *s3.Options) {
+		o.BaseEndpoint = lambdaenv.Endpoint(getenv, "S3")
+		o.UsePathStyle = getenv("S3_FORCE_PATH_STYLE") == "true"
+		// Ranged GETs carry no whole-object checksum to validate.
+		o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
+	})
+	return New(client, env["ATTACHMENTS_BUCKET"], prefix, formTTL, linkTTL), nil
+}

@@ -1,0 +1,109 @@
+// Package sqs is the SQS adapter: it sends events to queues, parks messages on
+// dead-letter queues, and runs a Lambda SQS batch with partial failures.
+package sqs
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
+
+	"github.com/openpayer/provider-portal/shared/portal"
+)
+
+// API is the part of the SQS client the senders use.
+type API interface {
+	SendMessage(ctx context.Context, in *sqs.SendMessageInput, opts ...func(*sqs.Options)) (*sqs.SendMessageOutput, error)
+}
+
+// DeadLetters parks messages that can never succeed on a dead-letter queue,
+// with the reason as message attributes, so that operations staff see in the
+// console why each one is there.
+type DeadLetters struct {
+	SQS API
+	URL string
+}
+
+// Park sends body to the dead-letter queue with its error code and reason.
+func (d *DeadLetters) Park(ctx context.Context, body, sourceMessageID, code, reason string) error {
+	_, err := d.SQS.SendMessage(ctx, &sqs.SendMessageInput{
+		QueueUrl:    &d.URL,
+		MessageBody: &body,
+		MessageAttributes: map[string]types.MessageAttributeValue{
+			"ErrorCode":       {DataType: aws.String("String"), StringValue: aws.String(code)},
+			"ErrorReason":     {DataType: aws.String("String"), StringValue: aws.String(truncate(reason, 1000))},
+			"SourceMessageId": {DataType: aws.String("String"), StringValue: aws.String(sourceMessageID)},
+		},
+	})
+	if err != nil {
+		return fmt.Errorf("send to dead-letter queue: %w", err)
+	}
+	return nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}
+
+// DocumentEvents tells the core claims system, through its queue, that
+// documents attached to a claim.
+type DocumentEvents struct {
+	SQS API
+	URL string
+}
+
+type attachedDocument struct {
+	UploadID     string `json:"uploadId"`
+	ObjectKey    string `json:"objectKey"`
+	Type         string `json:"type"`
+	Size         int64  `json:"size"`
+	SubmissionID string `json:"submissionId,omitempty"`
+	Kind         string `json:"submissionKind,omitempty"`
+	Reason       string `json:"submissionReason,omitempty"`
+}
+
+// Attached sends one "documents_attached" event for the claim.
+func (d *DocumentEvents) Attached(ctx context.Context, claimNumber string, docs []portal.Attachment) error {
+	ev := struct {
+		Type        string             `json:"type"`
+		ClaimNumber string             `json:"claimNumber"`
+		Documents   []attachedDocument `json:"documents"`
+		SentAt      string             `json:"sentAt"`
+	}{Type: "documents_attached", ClaimNumber: claimNumber, SentAt: time.Now().UTC().Format(time.RFC3339)}
+	for _, a := range docs {
+		doc := attachedDocument{UploadID: a.ID, ObjectKey: a.ObjectKey, Type: string(a.DetectedType), Size: a.Size}
+		if a.Submission != nil {
+			doc.SubmissionID, doc.Kind, doc.Reason = a.Submission.ID, string(a.Submission.Kind), a.Submission.Reason
+		}
+		ev.Documents = append(ev.Documents, doc)
+	}
+	body, err := json.Marshal(ev)
+	if err != nil {
+		return err
+	}
+	if _, err := d.SQS.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: &d.URL, MessageBody: aws.String(string(body))}); err != nil {
+		return fmt.Errorf("send documents event: %w", err)
+	}
+	return nil
+}
+
+// EachMessage runs fn on every message of an SQS batch and reports those it
+// failed as batch item failures, so that SQS retries only them (the event
+// source mapping needs ReportBatchItemFailures).
+func EachMessage(batch events.SQSEvent, fn func(events.SQSMessage) error) events.SQSEventResponse {
+	var resp events.SQSEventResponse
+	for _, msg := range batch.Records {
+		if err := fn(msg); err != nil {
+			resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: msg.MessageId})
+		}
+	}
+	return resp
+}

@@ -1,0 +1,222 @@
+package storetest
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/openpayer/provider-portal/shared/filetype"
+	"github.com/openpayer/provider-portal/shared/portal"
+)
+
+func pendingUpload(provider portal.ProviderID, created time.Time) *portal.Attachment {
+	id := portal.NewID()
+	return &portal.Attachment{ID: id, Provider: provider, UploadedBy: "user", FileName: "records.pdf",
+		DeclaredType: filetype.PDF, ContentType: "application/pdf", DeclaredSize: 100, ObjectKey: "uploads/" + id,
+		Status: portal.UploadPending, CreatedAt: created.UTC(), FormExpires: created.Add(15 * time.Minute).UTC()}
+}
+
+func submission(member string, serviceDate portal.Date) portal.Submission {
+	return portal.Submission{ID: portal.NewID(), Kind: portal.SubmissionProactive, MemberID: member, ServiceDate: serviceDate,
+		Reason: "medical_records", ContactEmail: "billing@example.org", SubmittedBy: "user",
+		SubmittedAt: Today.Time(), ReceivedDate: Today}
+}
+
+var accepted = portal.Attachment{Status: portal.UploadAccepted, Size: 100, DetectedType: filetype.PDF, BytesRead: 10}
+
+func ids(as []portal.Attachment) []string {
+	var out []string
+	for _, a := range as {
+		out = append(out, a.ID)
+	}
+	return out
+}
+
+// Attachments runs the attachments store contract against the stores
+// newStore makes; now is the store's clock.
+func Attachments(t *testing.T, newStore func(t *testing.T, now func() time.Time) AttachmentStore) {
+	ctx := context.Background()
+	clock := &Clock{T: Today.Time().Add(9 * time.Hour)}
+	create := func(t *testing.T, s AttachmentStore, provider portal.ProviderID) *portal.Attachment {
+		t.Helper()
+		clock.T = clock.T.Add(time.Second)
+		a := pendingUpload(provider, clock.T)
+		if err := s.CreateUpload(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	check := func(t *testing.T, s AttachmentStore, id string, v portal.Attachment) {
+		t.Helper()
+		if _, changed, err := s.RecordCheck(ctx, id, v); err != nil || !changed {
+			t.Fatalf("record check of %s: changed=%v err=%v", id, changed, err)
+		}
+	}
+
+	t.Run("an upload is the provider's alone", func(t *testing.T) {
+		s := newStore(t, clock.Now)
+		a := create(t, s, providerA)
+		got, err := s.Upload(ctx, providerA, a.ID)
+		if err != nil || got.FileName != "records.pdf" || got.Status != portal.UploadPending || !got.CreatedAt.Equal(a.CreatedAt) {
+			t.Fatalf("own upload: %+v %v", got, err)
+		}
+		for _, id := range []string{a.ID, portal.NewID(), "not an id!"} {
+			if _, err := s.Upload(ctx, providerB, id); portal.ErrorCode(err) != portal.CodeUploadNotFound {
+				t.Errorf("provider B reading %q: %v", id, err)
+			}
+		}
+		if got, err := s.Get(ctx, a.ID); err != nil || got.Provider != providerA {
+			t.Errorf("unscoped get: %+v %v", got, err)
+		}
+		if _, err := s.Get(ctx, portal.NewID()); portal.ErrorCode(err) != portal.CodeUploadNotFound {
+			t.Errorf("unscoped get of nothing: %v", err)
+		}
+		if err := s.CreateUpload(ctx, a); err == nil {
+			t.Error("an upload ID was created twice")
+		}
+	})
+	t.Run("delete removes an unsubmitted upload of the provider's only", func(t *testing.T) {
+		s := newStore(t, clock.Now)
+		a := create(t, s, providerA)
+		if err := s.DeleteUpload(ctx, providerB, a.ID); portal.ErrorCode(err) != portal.CodeUploadNotFound {
+			t.Errorf("provider B deleting: %v", err)
+		}
+		if err := s.DeleteUpload(ctx, providerA, a.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Upload(ctx, providerA, a.ID); portal.ErrorCode(err) != portal.CodeUploadNotFound {
+			t.Errorf("a deleted upload reads back: %v", err)
+		}
+		if err := s.DeleteUpload(ctx, providerA, a.ID); portal.ErrorCode(err) != portal.CodeUploadNotFound {
+			t.Errorf("deleting twice: %v", err)
+		}
+		b := create(t, s, providerA)
+		if err := s.Submit(ctx, providerA, []string{b.ID}, submission(fresh("M"), Today), "C-1"); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.DeleteUpload(ctx, providerA, b.ID); portal.ErrorCode(err) != portal.CodeUploadSubmitted {
+			t.Errorf("deleting a submitted upload: %v", err)
+		}
+	})
+	t.Run("a verdict is recorded once", func(t *testing.T) {
+		s := newStore(t, clock.Now)
+		a := create(t, s, providerA)
+		got, changed, err := s.RecordCheck(ctx, a.ID, accepted)
+		if err != nil || !changed || got.Status != portal.UploadAccepted || got.Size != 100 || got.BytesRead != 10 ||
+			got.DetectedType != filetype.PDF || got.CheckedAt == nil || got.FileName != "records.pdf" {
+			t.Fatalf("first verdict: %+v changed=%v err=%v", got, changed, err)
+		}
+		rejected := portal.Attachment{Status: portal.UploadRejected, Size: 5, RejectCode: portal.CodeFileIsProgram, RejectReason: "a program"}
+		got, changed, err = s.RecordCheck(ctx, a.ID, rejected)
+		if err != nil || changed || got.Status != portal.UploadAccepted {
+			t.Errorf("second verdict changed the first: %+v changed=%v err=%v", got, changed, err)
+		}
+		if _, _, err := s.RecordCheck(ctx, portal.NewID(), accepted); portal.ErrorCode(err) != portal.CodeUploadNotFound {
+			t.Errorf("verdict on nothing: %v", err)
+		}
+	})
+	t.Run("a submission is all or none", func(t *testing.T) {
+		s := newStore(t, clock.Now)
+		good, bad, theirs := create(t, s, providerA), create(t, s, providerA), create(t, s, providerB)
+		check(t, s, good.ID, accepted)
+		check(t, s, bad.ID, portal.Attachment{Status: portal.UploadRejected, RejectCode: portal.CodeFileIsProgram, RejectReason: "It is a program."})
+		claim := fresh("C")
+		for name, tc := range map[string]struct {
+			ids  []string
+			code string
+		}{
+			"a rejected file":        {[]string{good.ID, bad.ID}, portal.CodeUploadRejected},
+			"another provider's":     {[]string{good.ID, theirs.ID}, portal.CodeUploadNotFound},
+			"a file that is not any": {[]string{good.ID, portal.NewID()}, portal.CodeUploadNotFound},
+		} {
+			err := s.Submit(ctx, providerA, tc.ids, submission(fresh("M"), Today), claim)
+			if portal.ErrorCode(err) != tc.code {
+				t.Errorf("%s: %v, want %s", name, err, tc.code)
+			}
+		}
+		if docs, err := s.ClaimDocuments(ctx, providerA, claim); err != nil || len(docs) != 0 {
+			t.Fatalf("a refused submission attached %v (%v)", ids(docs), err)
+		}
+		if got, _ := s.Upload(ctx, providerA, good.ID); got.Submission != nil {
+			t.Error("a refused submission marked a file")
+		}
+		if err := s.Submit(ctx, providerA, []string{good.ID}, submission(fresh("M"), Today), claim); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Submit(ctx, providerA, []string{good.ID}, submission(fresh("M"), Today), claim); portal.ErrorCode(err) != portal.CodeUploadSubmitted {
+			t.Errorf("submitting twice: %v", err)
+		}
+	})
+	t.Run("documents on a claim are listed for its provider", func(t *testing.T) {
+		s := newStore(t, clock.Now)
+		first, second, pending := create(t, s, providerA), create(t, s, providerA), create(t, s, providerA)
+		check(t, s, first.ID, accepted)
+		check(t, s, second.ID, accepted)
+		claim := fresh("C")
+		sub := submission(fresh("M"), Today)
+		if err := s.Submit(ctx, providerA, []string{second.ID, first.ID, pending.ID}, sub, claim); err != nil {
+			t.Fatal(err)
+		}
+		docs, err := s.ClaimDocuments(ctx, providerA, claim)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []string{first.ID, second.ID, pending.ID}; !slices.Equal(ids(docs), want) {
+			t.Errorf("listed %v, want %v in upload order", ids(docs), want)
+		}
+		for _, d := range docs {
+			if d.ClaimNumber != claim || d.AttachedAt == nil || d.Submission == nil || d.Submission.ID != sub.ID {
+				t.Errorf("document %+v", d)
+			}
+		}
+		if docs, _ := s.ClaimDocuments(ctx, providerB, claim); len(docs) != 0 {
+			t.Errorf("provider B sees %v", ids(docs))
+		}
+	})
+	t.Run("documents without a claim number wait for their claim", func(t *testing.T) {
+		s := newStore(t, clock.Now)
+		member, dos := fresh("M"), Today.AddDate(0, 0, -30)
+		waiting, refused, elsewhere := create(t, s, providerA), create(t, s, providerA), create(t, s, providerA)
+		sub := submission(member, dos)
+		if err := s.Submit(ctx, providerA, []string{waiting.ID, refused.ID}, sub, ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Submit(ctx, providerA, []string{elsewhere.ID}, submission(member, dos.AddDate(0, 0, 1)), ""); err != nil {
+			t.Fatal(err)
+		}
+		check(t, s, refused.ID, portal.Attachment{Status: portal.UploadRejected, RejectCode: portal.CodeFileIsProgram, RejectReason: "It is a program."})
+		got, err := s.Waiting(ctx, providerA, member, dos, Today)
+		if err != nil || !slices.Equal(ids(got), []string{waiting.ID}) {
+			t.Fatalf("waiting: %v %v; want only %s (a refused file stops waiting)", ids(got), err, waiting.ID)
+		}
+		if got, _ := s.Waiting(ctx, providerA, member, dos, Today.AddDate(0, 0, -1)); len(got) != 0 {
+			t.Errorf("documents received today wait for a claim received yesterday: %v", ids(got))
+		}
+		if got, _ := s.Waiting(ctx, providerB, member, dos, Today); len(got) != 0 {
+			t.Errorf("provider B's claim would take %v", ids(got))
+		}
+		for name, tc := range map[string]struct {
+			provider portal.ProviderID
+			id       string
+		}{"provider B": {providerB, waiting.ID}, "refused": {providerA, refused.ID}, "nothing": {providerA, portal.NewID()}} {
+			if ok, err := s.AttachWaiting(ctx, tc.provider, tc.id, fresh("C")); ok || err != nil {
+				t.Errorf("%s attached: %v %v", name, ok, err)
+			}
+		}
+		claim := fresh("C")
+		if ok, err := s.AttachWaiting(ctx, providerA, waiting.ID, claim); !ok || err != nil {
+			t.Fatalf("attach: %v %v", ok, err)
+		}
+		if ok, err := s.AttachWaiting(ctx, providerA, waiting.ID, fresh("C")); ok || err != nil {
+			t.Errorf("attached twice: %v %v", ok, err)
+		}
+		if got, _ := s.Waiting(ctx, providerA, member, dos, Today); len(got) != 0 {
+			t.Errorf("still waiting after attaching: %v", ids(got))
+		}
+		docs, _ := s.ClaimDocuments(ctx, providerA, claim)
+		if !slices.Equal(ids(docs), []string{waiting.ID}) || docs[0].ClaimNumber != claim || docs[0].AttachedAt == nil {
+			t.Errorf("the claim lists %+v", docs)
+		}
+	})
+}

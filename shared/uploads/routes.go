@@ -1,0 +1,55 @@
+// Package uploads hands out presigned upload forms and tracks each file:
+// POST /uploads, GET /uploads/{uploadId}, DELETE /uploads/{uploadId} (the
+// guide's "Delete Selected"). Files go straight to S3, never through here.
+package uploads
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/openpayer/provider-portal/shared/httpapi"
+	"github.com/openpayer/provider-portal/shared/portal"
+	"github.com/openpayer/provider-portal/shared/s3"
+)
+
+// Uploads keeps upload records. Every call is scoped to the caller's
+// provider: another provider's upload is UPLOAD_NOT_FOUND.
+type Uploads interface {
+	// CreateUpload records a new pending upload.
+	CreateUpload(ctx context.Context, a *portal.Attachment) error
+	// Upload returns one of the provider's uploads.
+	Upload(ctx context.Context, provider portal.ProviderID, id string) (*portal.Attachment, error)
+	// DeleteUpload removes an upload that was not submitted yet;
+	// UPLOAD_ALREADY_SUBMITTED for one that was.
+	DeleteUpload(ctx context.Context, provider portal.ProviderID, id string) error
+}
+
+// Files is the part of the bucket the API uses.
+type Files interface {
+	Key(uploadID string) string
+	UploadForm(ctx context.Context, key, contentType string, maxBytes int64) (s3.Form, error)
+	Delete(ctx context.Context, key string) error
+}
+
+// Deps are the uploads API's collaborators.
+type Deps struct {
+	Log         *slog.Logger
+	Uploads     Uploads
+	Files       Files
+	Idempotency httpapi.IdempotencyStore
+	Plan        portal.Plan
+	Now         func() time.Time
+}
+
+// New returns the uploads API.
+func New(d Deps) http.Handler {
+	mux := http.NewServeMux()
+	auth := func(h http.Handler) http.Handler { return httpapi.RequireProvider(d.Log, h) }
+	mux.Handle("POST /uploads", auth(httpapi.Idempotent(d.Log, d.Idempotency, handleCreate(d))))
+	mux.Handle("GET /uploads/{uploadId}", auth(handleGet(d)))
+	mux.Handle("DELETE /uploads/{uploadId}", auth(handleDelete(d)))
+	mux.Handle("/", httpapi.NotFound(d.Log))
+	return httpapi.LogRequests(d.Log, mux)
+}

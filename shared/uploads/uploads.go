@@ -1,0 +1,107 @@
+package uploads
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/openpayer/provider-portal/shared/filetype"
+	"github.com/openpayer/provider-portal/shared/httpapi"
+	"github.com/openpayer/provider-portal/shared/portal"
+	"github.com/openpayer/provider-portal/shared/s3"
+)
+
+type createResponse struct {
+	Upload   uploadView `json:"upload"`
+	Form     s3.Form    `json:"form"`
+	MaxBytes int64      `json:"maxBytes"`
+}
+
+// uploadView is what a provider sees of an upload.
+type uploadView struct {
+	ID           string              `json:"uploadId"`
+	FileName     string              `json:"fileName"`
+	DeclaredType filetype.Type       `json:"declaredType"`
+	Status       portal.UploadStatus `json:"status"`
+	Size         int64               `json:"size,omitempty"`
+	RejectCode   string              `json:"rejectCode,omitempty"`
+	RejectReason string              `json:"rejectReason,omitempty"`
+	CreatedAt    time.Time           `json:"createdAt"`
+	CheckedAt    *time.Time          `json:"checkedAt,omitempty"`
+	SubmissionID string              `json:"submissionId,omitempty"`
+	ClaimNumber  string              `json:"claimNumber,omitempty"`
+}
+
+// View is the provider's view of an upload.
+func View(a *portal.Attachment) uploadView {
+	v := uploadView{ID: a.ID, FileName: a.FileName, DeclaredType: a.DeclaredType, Status: a.Status, Size: a.Size,
+		RejectCode: a.RejectCode, RejectReason: a.RejectReason, CreatedAt: a.CreatedAt, CheckedAt: a.CheckedAt,
+		ClaimNumber: a.ClaimNumber}
+	if a.Submission != nil {
+		v.SubmissionID = a.Submission.ID
+	}
+	return v
+}
+
+func handleCreate(d Deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		caller, _ := httpapi.CallerFrom(r.Context())
+		var req portal.UploadRequest
+		if err := httpapi.Decode(r, &req); err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		typ, err := d.Plan.CheckUploadRequest(req)
+		if err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		id := portal.NewID()
+		a := &portal.Attachment{ID: id, Provider: caller.Provider, UploadedBy: caller.Subject, FileName: req.FileName,
+			DeclaredType: typ, ContentType: filetype.ContentTypes[typ], DeclaredSize: req.Size, ObjectKey: d.Files.Key(id),
+			Status: portal.UploadPending, CreatedAt: d.Now().UTC()}
+		form, err := d.Files.UploadForm(r.Context(), a.ObjectKey, a.ContentType, d.Plan.MaxUploadBytes)
+		if err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		a.FormExpires = form.Expires
+		// The record is written before the form is handed out, so that no
+		// file can arrive for an upload nobody knows.
+		if err := d.Uploads.CreateUpload(r.Context(), a); err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		httpapi.Audit(r, d.Log, "uploads.create")
+		httpapi.Encode(w, http.StatusCreated, createResponse{Upload: View(a), Form: form, MaxBytes: d.Plan.MaxUploadBytes})
+	})
+}
+
+func handleGet(d Deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		caller, _ := httpapi.CallerFrom(r.Context())
+		a, err := d.Uploads.Upload(r.Context(), caller.Provider, r.PathValue("uploadId"))
+		if err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		httpapi.Encode(w, http.StatusOK, View(a))
+	})
+}
+
+func handleDelete(d Deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		caller, _ := httpapi.CallerFrom(r.Context())
+		id := r.PathValue("uploadId")
+		if err := d.Uploads.DeleteUpload(r.Context(), caller.Provider, id); err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		// The record goes first: a file is never removed from under a
+		// submission. A failed object delete leaves an orphan, not a loss.
+		if err := d.Files.Delete(r.Context(), d.Files.Key(id)); err != nil {
+			d.Log.ErrorContext(r.Context(), "upload record deleted but object remains", "uploadId", id, "error", err.Error())
+		}
+		httpapi.Audit(r, d.Log, "uploads.delete")
+		w.WriteHeader(http.StatusNoContent)
+	})
+}
