@@ -4,11 +4,14 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"os"
 	"slices"
 	"testing"
 	"time"
 
+	"github.com/openpayer/provider-portal/localstack/runtimeapi"
 	"github.com/openpayer/provider-portal/localstack/sampledata"
+	"github.com/openpayer/provider-portal/localstack/stack"
 	"github.com/openpayer/provider-portal/shared/filetype/filetypetest"
 )
 
@@ -85,4 +88,63 @@ func BenchmarkUploadToVisible(b *testing.B) {
 	b.ReportMetric(pct(0.50), "p50-ms")
 	b.ReportMetric(pct(0.99), "p99-ms")
 	b.ReportMetric(float64(maxRead), "max-bytes-read/file")
+}
+
+// BenchmarkColdStart times each function's init as Lambda sees it, from the
+// exec of its bootstrap to its first request for work on the Runtime API,
+// interleaved run by run with a hello-world Go Lambda built the same way. It
+// reports both medians, their ratio (target: at most 1.5), the function's
+// peak resident memory at the end of init, and the size of the arm64
+// bootstrap that deploys (target: at most 8 MiB).
+func BenchmarkColdStart(b *testing.B) {
+	tmpl, bins := buildBootstraps(b, runtimeapi.HelloPackage)
+	root, err := stack.RepoRoot()
+	if err != nil {
+		b.Fatal(err)
+	}
+	start := func(bin string, env map[string]string) (time.Duration, int64) {
+		f, err := runtimeapi.Start(bin, env)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer f.Stop()
+		d, err := f.WaitReady(10 * time.Second)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rss, err := f.PeakRSS()
+		if err != nil {
+			b.Fatal(err)
+		}
+		return d, rss
+	}
+	median := func(ds []time.Duration) float64 {
+		slices.Sort(ds)
+		return float64(ds[len(ds)/2].Microseconds()) / 1000
+	}
+	for _, id := range tmpl.ResourcesOfType("AWS::Serverless::Function") {
+		b.Run(id, func(b *testing.B) {
+			var fn, hello []time.Duration
+			var rss, helloRSS int64
+			for b.Loop() {
+				d, r := start(bins[id], local.Wired.Env[id])
+				h, hr := start(bins[runtimeapi.HelloPackage], nil)
+				fn, hello, rss, helloRSS = append(fn, d), append(hello, h), max(rss, r), max(helloRSS, hr)
+			}
+			arm, err := runtimeapi.BuildFor(context.Background(), root, stack.FunctionPackage(id), b.TempDir(), "arm64")
+			if err != nil {
+				b.Fatal(err)
+			}
+			st, err := os.Stat(arm)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(median(fn), "init-ms")
+			b.ReportMetric(median(hello), "hello-init-ms")
+			b.ReportMetric(median(fn)/median(hello), "init-ratio")
+			b.ReportMetric(float64(rss)/(1<<20), "peak-rss-MiB")
+			b.ReportMetric(float64(helloRSS)/(1<<20), "hello-peak-rss-MiB")
+			b.ReportMetric(float64(st.Size())/(1<<20), "bootstrap-MiB")
+		})
+	}
 }

@@ -86,9 +86,42 @@ type Wired struct {
 	Env map[string]map[string]string
 }
 
-// Wire builds every function of the template with its resolved environment
-// plus awsEnv, and connects it to its HttpApi routes and SQS event sources.
+// Builder makes the handler of the function with that logical ID from its
+// environment: in process (InProcess), or as a running bootstrap.
+type Builder interface {
+	HTTP(ctx context.Context, id string, env map[string]string) (HTTPFunc, error)
+	SQS(ctx context.Context, id string, env map[string]string) (SQSFunc, error)
+}
+
+// InProcess builds each function in this process with the FromEnv its
+// main.go calls.
+type InProcess struct{}
+
+func (InProcess) HTTP(ctx context.Context, id string, env map[string]string) (HTTPFunc, error) {
+	b, ok := builders[id]
+	if !ok || b.http == nil {
+		return nil, fmt.Errorf("function %s of template.yaml has no HTTP builder in localstack/stack/local.go", id)
+	}
+	return b.http(ctx, func(k string) string { return env[k] })
+}
+
+func (InProcess) SQS(ctx context.Context, id string, env map[string]string) (SQSFunc, error) {
+	b, ok := builders[id]
+	if !ok || b.sqs == nil {
+		return nil, fmt.Errorf("function %s of template.yaml has no SQS builder in localstack/stack/local.go", id)
+	}
+	return b.sqs(ctx, func(k string) string { return env[k] })
+}
+
+// Wire builds every function of the template in process with its resolved
+// environment plus awsEnv, and connects it to its HttpApi routes and SQS
+// event sources.
 func Wire(ctx context.Context, c Clients, t *Template, p *Provisioned, awsEnv map[string]string, auth *DevAuth, log *slog.Logger) (*Wired, error) {
+	return WireWith(ctx, InProcess{}, c, t, p, awsEnv, auth, log)
+}
+
+// WireWith is Wire with the functions made by build.
+func WireWith(ctx context.Context, build Builder, c Clients, t *Template, p *Provisioned, awsEnv map[string]string, auth *DevAuth, log *slog.Logger) (*Wired, error) {
 	w := &Wired{Gateway: newGateway(auth, log), Env: map[string]map[string]string{}}
 	globalEnv, err := p.Resolver.ResolveField(&t.Globals.Function, "Environment", "Variables")
 	if err != nil {
@@ -96,10 +129,6 @@ func Wire(ctx context.Context, c Clients, t *Template, p *Provisioned, awsEnv ma
 	}
 	for _, id := range t.ResourcesOfType("AWS::Serverless::Function") {
 		res := t.Resources[id]
-		b, ok := builders[id]
-		if !ok {
-			return nil, fmt.Errorf("function %s of template.yaml has no builder in localstack/stack/local.go", id)
-		}
 		fnEnv, err := p.Resolver.ResolveField(&res.Properties, "Environment", "Variables")
 		if err != nil {
 			return nil, fmt.Errorf("%s environment: %w", id, err)
@@ -115,7 +144,6 @@ func Wire(ctx context.Context, c Clients, t *Template, p *Provisioned, awsEnv ma
 			}
 		}
 		w.Env[id] = env
-		getenv := func(k string) string { return env[k] }
 		evs, err := p.Resolver.ResolveField(&res.Properties, "Events")
 		if err != nil {
 			return nil, fmt.Errorf("%s events: %w", id, err)
@@ -144,21 +172,15 @@ func Wire(ctx context.Context, c Clients, t *Template, p *Provisioned, awsEnv ma
 			ev := events[n]
 			switch ev.Type {
 			case "HttpApi":
-				if b.http == nil {
-					return nil, fmt.Errorf("%s has HttpApi events but builds no HTTP handler", id)
-				}
 				if httpFn == nil {
-					if httpFn, err = b.http(ctx, getenv); err != nil {
+					if httpFn, err = build.HTTP(ctx, id, env); err != nil {
 						return nil, fmt.Errorf("build %s: %w", id, err)
 					}
 				}
 				w.Gateway.route(strings.ToUpper(ev.Properties.Method), ev.Properties.Path, ev.Properties.Auth.Authorizer != "NONE", httpFn)
 			case "SQS":
-				if b.sqs == nil {
-					return nil, fmt.Errorf("%s has SQS events but builds no SQS handler", id)
-				}
 				if sqsFn == nil {
-					if sqsFn, err = b.sqs(ctx, getenv); err != nil {
+					if sqsFn, err = build.SQS(ctx, id, env); err != nil {
 						return nil, fmt.Errorf("build %s: %w", id, err)
 					}
 				}

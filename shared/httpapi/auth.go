@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"regexp"
 
 	"github.com/awslabs/aws-lambda-go-api-proxy/core"
 
@@ -36,7 +35,18 @@ func WithCaller(ctx context.Context, c Caller) context.Context {
 	return context.WithValue(ctx, callerKey{}, c)
 }
 
-var tinPattern = regexp.MustCompile(`^[0-9]{9}$`)
+// isTIN reports whether s is a 9-digit taxpayer identification number.
+func isTIN(s string) bool {
+	if len(s) != 9 {
+		return false
+	}
+	for i := range len(s) {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
 
 // RequireProvider reads the caller from the claims that API Gateway's JWT
 // authorizer verified and passed on. The gateway has already refused a
@@ -48,7 +58,7 @@ func RequireProvider(log *slog.Logger, next http.Handler) http.Handler {
 			claims = rc.Authorizer.JWT.Claims
 		}
 		tin, sub := claims[ProviderClaim], claims["sub"]
-		if !tinPattern.MatchString(tin) || sub == "" {
+		if !isTIN(tin) || sub == "" {
 			Error(w, r, log, portal.Errorf(portal.KindUnauthorized, portal.CodeProviderUnknown,
 				"Your sign-in does not name a provider organisation. Sign in again with a provider account, or ask your portal administrator to link your account to your TIN."))
 			return

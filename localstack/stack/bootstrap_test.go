@@ -1,0 +1,167 @@
+package stack_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/openpayer/provider-portal/localstack/runtimeapi"
+	"github.com/openpayer/provider-portal/localstack/sampledata"
+	"github.com/openpayer/provider-portal/localstack/stack"
+	"github.com/openpayer/provider-portal/shared/dynamo"
+	"github.com/openpayer/provider-portal/shared/filetype"
+	"github.com/openpayer/provider-portal/shared/filetype/filetypetest"
+	"github.com/openpayer/provider-portal/shared/portal"
+)
+
+// buildBootstraps builds every function of template.yaml (and extra main
+// packages) as `sam build` does, for this machine, into a temporary folder.
+func buildBootstraps(tb testing.TB, extra ...string) (*stack.Template, map[string]string) {
+	tb.Helper()
+	root, err := stack.RepoRoot()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tmpl, err := stack.LoadTemplate(filepath.Join(root, "template.yaml"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	dir := tb.TempDir()
+	bins := map[string]string{}
+	for _, id := range tmpl.ResourcesOfType("AWS::Serverless::Function") {
+		if bins[id], err = runtimeapi.Build(context.Background(), root, stack.FunctionPackage(id), dir); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	for _, pkg := range extra {
+		if bins[pkg], err = runtimeapi.Build(context.Background(), root, pkg, dir); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return tmpl, bins
+}
+
+// withEnv changes some functions' environment before they start.
+type withEnv struct {
+	stack.Builder
+	set map[string]map[string]string
+}
+
+func (w withEnv) SQS(ctx context.Context, id string, env map[string]string) (stack.SQSFunc, error) {
+	for k, v := range w.set[id] {
+		env[k] = v
+	}
+	return w.Builder.SQS(ctx, id, env)
+}
+
+// The artifacts that deploy, run as Lambda runs them: each function's
+// bootstrap, built with the deploy flags, reads its environment in its own
+// main, and answers real API Gateway (payload 2.0) and SQS events through the
+// Runtime API, against the local stack.
+func TestBootstrapsServeRealEvents(t *testing.T) {
+	ctx := context.Background()
+	tmpl, bins := buildBootstraps(t)
+
+	// The processor's bootstrap reads a bucket that notifies nobody, so the
+	// in-process processor cannot check its file first.
+	quiet := "bootstrap-test-" + strings.ToLower(portal.NewID()[:8])
+	if _, err := local.Clients.S3.CreateBucket(ctx, &awss3.CreateBucketInput{Bucket: &quiet}); err != nil {
+		t.Fatal(err)
+	}
+	b := &stack.Bootstraps{Bins: bins}
+	defer b.Stop()
+	w, err := stack.WireWith(ctx, withEnv{b, map[string]map[string]string{"AttachmentProcessorFunction": {"ATTACHMENTS_BUCKET": quiet}}},
+		local.Clients, tmpl, local.Res, local.AWSEnv, auth, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gw := httptest.NewServer(w.Gateway)
+	defer gw.Close()
+
+	a := token(t, sampledata.ProviderA.TIN)
+	send := func(method, path, tok string, body any) (int, []byte) {
+		var rd io.Reader
+		if body != nil {
+			j, _ := json.Marshal(body)
+			rd = bytes.NewReader(j)
+		}
+		req, _ := http.NewRequest(method, gw.URL+path, rd)
+		if tok != "" {
+			req.Header.Set("Authorization", "Bearer "+tok)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		out, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, out
+	}
+	for _, tc := range []struct {
+		method, path, tok string
+		body              any
+		status            int
+		has               string
+	}{
+		{"GET", "/claims/C10000000001", a, nil, 200, `"claimNumber":"C10000000001"`},
+		{"GET", "/claims/C20000000001", a, nil, 404, portal.CodeClaimNotFound},
+		{"GET", "/claims?memberId=" + sampledata.MemberAvery, a, nil, 200, "C10000000002"},
+		{"GET", "/openapi.yaml", "", nil, 200, "openapi: 3.1"},
+		{"POST", "/uploads", a, map[string]any{"fileName": "a.pdf", "size": 10}, 201, `"status":"pending"`},
+		{"GET", "/claims/C10000000003/documents", a, nil, 200, `"claimNumber":"C10000000003"`},
+		{"POST", "/claim-attachments", a, map[string]any{"memberId": "nobody"}, 404, portal.CodeMemberNotFound},
+	} {
+		status, body := send(tc.method, tc.path, tc.tok, tc.body)
+		if status != tc.status || !strings.Contains(string(body), tc.has) {
+			t.Errorf("%s %s: %d %s; want %d with %s", tc.method, tc.path, status, body, tc.status, tc.has)
+		}
+	}
+
+	pollers := map[string]stack.SQSFunc{}
+	for _, p := range w.Pollers {
+		pollers[p.Function] = p.Fn
+	}
+	// claims-ingest applies a feed event in its own process.
+	m := sampledata.New(portal.DateOf(time.Now())).Members[0]
+	m.ID, m.Version = "BOOT-"+portal.NewID()[:8], 1
+	body, _ := json.Marshal(portal.FeedEvent{Type: "member", Member: &m})
+	resp, err := pollers["ClaimsIngestFunction"](ctx, events.SQSEvent{Records: []events.SQSMessage{{MessageId: "m1", Body: string(body)}}})
+	if err != nil || len(resp.BatchItemFailures) != 0 {
+		t.Fatalf("claims-ingest: %+v %v", resp, err)
+	}
+	members := &dynamo.MemberStore{DB: local.Clients.DynamoDB, Table: local.Res.Tables["MembersTable"], Now: time.Now}
+	if got, err := members.Member(ctx, m.ID); err != nil || got.LastName != m.LastName {
+		t.Errorf("the member claims-ingest applied: %+v %v", got, err)
+	}
+
+	// The processor checks a file by its content and records the verdict.
+	id := portal.NewID()
+	if err := attachments().CreateUpload(ctx, &portal.Attachment{ID: id, Provider: portal.ProviderID(sampledata.ProviderA.TIN),
+		DeclaredType: filetype.PDF, ObjectKey: "uploads/" + id, Status: portal.UploadPending, CreatedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := local.Clients.S3.PutObject(ctx, &awss3.PutObjectInput{Bucket: &quiet, Key: aws.String("uploads/" + id),
+		Body: bytes.NewReader(filetypetest.PDF(0))}); err != nil {
+		t.Fatal(err)
+	}
+	ev := `{"Records":[{"eventSource":"aws:s3","eventName":"ObjectCreated:Post","s3":{"bucket":{"name":"` + quiet + `"},"object":{"key":"uploads/` + id + `"}}}]}`
+	resp, err = pollers["AttachmentProcessorFunction"](ctx, events.SQSEvent{Records: []events.SQSMessage{{MessageId: "m2", Body: ev}}})
+	if err != nil || len(resp.BatchItemFailures) != 0 {
+		t.Fatalf("attachment processor: %+v %v", resp, err)
+	}
+	if got, err := attachments().Get(ctx, id); err != nil || got.Status != portal.UploadAccepted || got.BytesRead == 0 {
+		t.Errorf("the verdict the processor recorded: %+v %v", got, err)
+	}
+}
