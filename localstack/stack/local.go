@@ -125,7 +125,7 @@ func WireWith(ctx context.Context, build Builder, c Clients, t *Template, p *Pro
 	w := &Wired{Gateway: newGateway(auth, log), Env: map[string]map[string]string{}}
 	globalEnv, err := p.Resolver.ResolveField(&t.Globals.Function, "Environment", "Variables")
 	if err != nil {
-		return nil, fmt.Errorf("Globals environment: %w", err)
+		return nil, fmt.Errorf("globals environment: %w", err)
 	}
 	for _, id := range t.ResourcesOfType("AWS::Serverless::Function") {
 		res := t.Resources[id]

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
@@ -19,30 +21,50 @@ import (
 )
 
 type memFiles struct {
+	mu      sync.Mutex
 	objects map[string][]byte
 	deleted []string
+	latency time.Duration // how long each call takes
+}
+
+// call takes the fake's latency and its lock: the processor may call it
+// from several goroutines.
+func (f *memFiles) call() func() {
+	time.Sleep(f.latency)
+	f.mu.Lock()
+	return f.mu.Unlock
 }
 
 func (f *memFiles) Size(_ context.Context, key string) (int64, error) {
+	defer f.call()()
 	b, ok := f.objects[key]
 	if !ok {
 		return 0, s3.ErrNoObject
 	}
 	return int64(len(b)), nil
 }
+
 func (f *memFiles) ReadRange(ctx context.Context, key string, offset, length int64) ([]byte, error) {
+	defer f.call()()
 	r := filetypetest.Reader{B: f.objects[key]}
 	return r.ReadRange(ctx, offset, length)
 }
+
 func (f *memFiles) Delete(_ context.Context, key string) error {
+	defer f.call()()
 	delete(f.objects, key)
 	f.deleted = append(f.deleted, key)
 	return nil
 }
 
-type memEvents struct{ sent map[string]int }
+type memEvents struct {
+	mu   sync.Mutex
+	sent map[string]int
+}
 
 func (e *memEvents) Attached(_ context.Context, claim string, docs []portal.Attachment) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	for _, d := range docs {
 		e.sent[claim+"/"+d.ID]++
 	}

@@ -82,3 +82,18 @@ func FuzzDetect(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkDetect tells each accepted type from its content, as the
+// processor does for every upload.
+func BenchmarkDetect(b *testing.B) {
+	for typ, content := range filetypetest.Samples() {
+		b.Run(string(typ), func(b *testing.B) {
+			for b.Loop() {
+				v, err := filetype.Detect(context.Background(), &filetypetest.Reader{B: content}, int64(len(content)))
+				if err != nil || v.Type != typ {
+					b.Fatalf("%+v %v", v, err)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,77 @@
+package claims_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+
+	"github.com/openpayer/provider-portal/localstack/sampledata"
+	"github.com/openpayer/provider-portal/shared/claims"
+	"github.com/openpayer/provider-portal/shared/inmem"
+	"github.com/openpayer/provider-portal/shared/portal"
+)
+
+// benchAPI serves the claims API over in-memory stores holding, besides
+// the sample data, n claims with six lines each for member Avery.
+func benchAPI(b *testing.B, n int) func(target string) events.APIGatewayV2HTTPResponse {
+	ctx := context.Background()
+	set := sampledata.New(today)
+	store, members := &inmem.Claims{}, &inmem.Members{}
+	for i := range set.Members {
+		if _, err := members.UpsertMember(ctx, &set.Members[i]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for i := range n {
+		c := set.Claims[0]
+		c.Number, c.DateReceived = fmt.Sprintf("CB%010d", i), today.AddDate(0, 0, -i)
+		for l := 2; l <= 6; l++ {
+			line := c.Lines[0]
+			line.LineNumber = l
+			c.Lines = append(c.Lines, line)
+		}
+		if _, err := store.UpsertClaim(ctx, &c); err != nil {
+			b.Fatal(err)
+		}
+	}
+	h := claims.New(claims.Deps{Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), Claims: store, Members: members,
+		Plan: portal.KYMarketplace, Now: func() time.Time { return today.Time() }})
+	proxy := httpadapter.NewV2(h)
+	return func(target string) events.APIGatewayV2HTTPResponse {
+		u, _ := url.Parse(target)
+		resp, err := proxy.ProxyWithContext(ctx, events.APIGatewayV2HTTPRequest{RawPath: u.Path, RawQueryString: u.RawQuery,
+			RequestContext: events.APIGatewayV2HTTPRequestContext{
+				HTTP:       events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: "GET", Path: u.Path},
+				Authorizer: &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: providerA}},
+			}})
+		if err != nil || resp.StatusCode != 200 {
+			b.Fatalf("%s: %d %v %s", target, resp.StatusCode, err, resp.Body)
+		}
+		return resp
+	}
+}
+
+// BenchmarkSearch is a page of 25 claims found by member info, through the
+// handler: parsing, the member lookup, the search and the response.
+func BenchmarkSearch(b *testing.B) {
+	invoke := benchAPI(b, 60)
+	q := url.Values{"lastName": {"Sample-Quinn"}, "firstName": {"Avery"}, "dateOfBirth": {"1984-03-07"}}.Encode()
+	for b.Loop() {
+		invoke("/claims?" + q)
+	}
+}
+
+// BenchmarkDetail is one claim's detail through the handler.
+func BenchmarkDetail(b *testing.B) {
+	invoke := benchAPI(b, 60)
+	for b.Loop() {
+		invoke("/claims/CB0000000007")
+	}
+}
