@@ -7,25 +7,8 @@ import (
 	"github.com/openpayer/provider-portal/shared/portal"
 )
 
-// claimSummary is one row of search results.
-type claimSummary struct {
-	ClaimNumber          string             `json:"claimNumber"`
-	ClaimType            portal.ClaimType   `json:"claimType"`
-	MemberID             string             `json:"memberId"`
-	Patient              portal.Patient     `json:"patient"`
-	PatientAccountNumber string             `json:"patientAccountNumber,omitempty"`
-	ServiceFrom          portal.Date        `json:"serviceFrom"`
-	ServiceTo            portal.Date        `json:"serviceTo"`
-	DateReceived         portal.Date        `json:"dateReceived"`
-	ProcessedDate        portal.Date        `json:"processedDate,omitzero"`
-	Status               portal.ClaimStatus `json:"status"`
-	TotalCharged         portal.Money       `json:"totalCharged"`
-	TotalPaid            portal.Money       `json:"totalPaid"`
-	CheckNumber          string             `json:"checkNumber,omitempty"`
-}
-
 type searchResponse struct {
-	Claims []claimSummary `json:"claims"`
+	Claims []portal.ClaimSummary `json:"claims"`
 	// ReceivedFrom is the start of the search window: claims received
 	// before it are not shown.
 	ReceivedFrom portal.Date `json:"receivedFrom"`
@@ -46,10 +29,12 @@ func handleSearch(d Deps) http.Handler {
 			httpapi.Error(w, r, d.Log, err)
 			return
 		}
-		resp := searchResponse{Claims: make([]claimSummary, 0, len(page.Claims)), ReceivedFrom: from, NextCursor: page.Next}
+		resp := searchResponse{Claims: page.Claims, ReceivedFrom: from, NextCursor: page.Next}
+		if resp.Claims == nil {
+			resp.Claims = []portal.ClaimSummary{}
+		}
 		numbers := make([]string, 0, len(page.Claims))
 		for _, c := range page.Claims {
-			resp.Claims = append(resp.Claims, summarise(&c))
 			numbers = append(numbers, c.Number)
 		}
 		httpapi.Audit(r, d.Log, "claims.search."+string(s.Method), numbers...)
@@ -74,7 +59,7 @@ func search(r *http.Request, d Deps, provider portal.ProviderID, s portal.ClaimS
 		if c.DateReceived.Before(from) {
 			return portal.ClaimPage{}, nil
 		}
-		return portal.ClaimPage{Claims: []portal.Claim{*c}}, nil
+		return portal.ClaimPage{Claims: []portal.ClaimSummary{c.Summary()}}, nil
 	case portal.ByMemberID:
 		q.Index, q.Keys = portal.IndexMember, []string{s.Value}
 	case portal.ByMedicaidID, portal.ByMemberInfo:
@@ -88,6 +73,10 @@ func search(r *http.Request, d Deps, provider portal.ProviderID, s portal.ClaimS
 		if err != nil {
 			return portal.ClaimPage{}, err
 		}
+		if len(found) > portal.MaxSearchKeys {
+			return portal.ClaimPage{}, portal.Errorf(portal.KindRefused, portal.CodeTooManyMembers,
+				"More than %d members match this search. Search by the member's ID or Medicaid ID instead.", portal.MaxSearchKeys)
+		}
 		q.Index = portal.IndexMember
 		for _, m := range found {
 			q.Keys = append(q.Keys, m.ID)
@@ -100,15 +89,6 @@ func search(r *http.Request, d Deps, provider portal.ProviderID, s portal.ClaimS
 		q.Index, q.Keys = portal.IndexExternalRef, []string{s.Value}
 	}
 	return d.Claims.SearchClaims(ctx, q)
-}
-
-func summarise(c *portal.Claim) claimSummary {
-	return claimSummary{
-		ClaimNumber: c.Number, ClaimType: c.Type, MemberID: c.MemberID, Patient: c.Patient,
-		PatientAccountNumber: c.PatientAccountNumber, ServiceFrom: c.ServiceFrom, ServiceTo: c.ServiceTo,
-		DateReceived: c.DateReceived, ProcessedDate: c.ProcessedDate, Status: c.Status,
-		TotalCharged: c.TotalCharged, TotalPaid: c.TotalPaid, CheckNumber: c.CheckNumber,
-	}
 }
 
 // claimDetail is the guide's Claim Detail: general information, lines, the

@@ -7,8 +7,11 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -116,13 +119,20 @@ func putIfNewer(ctx context.Context, db API, table, hashKey string, item map[str
 	return true, nil
 }
 
-// cursor is where a search stopped: the position in its keys and
-// DynamoDB's last evaluated key. Query ties it to the query it was issued
-// for, so that it cannot be replayed against another.
+// position is where one key of a search stands: not started (zero), done,
+// or after the claim last returned, by its sort key and claim number, which
+// with the index key make DynamoDB's ExclusiveStartKey.
+type position struct {
+	Done     bool   `json:"d,omitempty"`
+	Received string `json:"r,omitempty"`
+	Number   string `json:"n,omitempty"`
+}
+
+// cursor is where a search stopped: a position per key, tied to the query
+// it was issued for, so that it cannot be replayed against another.
 type cursor struct {
-	Key   int               `json:"i"`
-	Last  map[string]string `json:"k,omitempty"`
-	Query string            `json:"q"`
+	Query string     `json:"q"`
+	At    []position `json:"p"`
 }
 
 func queryFingerprint(q portal.ClaimQuery) string {
@@ -132,26 +142,69 @@ func queryFingerprint(q portal.ClaimQuery) string {
 
 var errCursor = portal.ErrInvalidCursor()
 
+// decodeCursor reads a cursor and checks every value in it, so that nothing
+// a caller forged reaches DynamoDB as a key.
 func decodeCursor(s, fingerprint string, keys int) (cursor, error) {
 	if s == "" {
-		return cursor{Query: fingerprint}, nil
+		return cursor{Query: fingerprint, At: make([]position, keys)}, nil
 	}
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
 		return cursor{}, errCursor
 	}
 	var c cursor
-	if err := json.Unmarshal(b, &c); err != nil || c.Query != fingerprint || c.Key < 0 || c.Key >= keys {
+	if err := json.Unmarshal(b, &c); err != nil || c.Query != fingerprint || len(c.At) != keys {
 		return cursor{}, errCursor
+	}
+	for _, p := range c.At {
+		switch {
+		case p.Done && p.Received == "" && p.Number == "":
+		case !p.Done && p.Received == "" && p.Number == "":
+		case !p.Done && portal.ValidIdentifier(p.Number):
+			if _, err := portal.ParseDate(p.Received); err != nil {
+				return cursor{}, errCursor
+			}
+		default:
+			return cursor{}, errCursor
+		}
 	}
 	return c, nil
 }
 
 func (c cursor) encode() string {
-	b, _ := json.Marshal(c)
+	b, _ := json.Marshal(c) // positions are strings and booleans: always marshal
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
+// summaryItem is what a search reads of a claim item: the row it shows and
+// whose claim it is.
+type summaryItem struct {
+	portal.ClaimSummary
+	BillingProvider struct {
+		TIN string `json:"tin"`
+	} `json:"billingProvider"`
+}
+
+// summaryProjection names the attributes of summaryItem: a search reads
+// and decodes a row's worth of each claim, not its lines.
+var summaryProjection, summaryNames = func() (string, map[string]string) {
+	attrs := []string{"claimNumber", "claimType", "memberId", "patient", "patientAccountNumber", "serviceFrom",
+		"serviceTo", "dateReceived", "processedDate", "status", "totalCharged", "totalPaid", "checkNumber", "billingProvider"}
+	names := map[string]string{}
+	paths := make([]string, len(attrs))
+	for i, a := range attrs {
+		n := fmt.Sprintf("#p%d", i)
+		names[n], paths[i] = a, n // placeholders: status and others are reserved words
+	}
+	paths[len(paths)-1] += ".tin"
+	return strings.Join(paths, ", "), names
+}()
+
+// searchConcurrency bounds the queries one search runs at once.
+const searchConcurrency = 8
+
+// SearchClaims runs one query per key, concurrently, each from where the
+// cursor says that key stands, and merges them newest first into a page.
 func (s *ClaimStore) SearchClaims(ctx context.Context, q portal.ClaimQuery) (portal.ClaimPage, error) {
 	idx, ok := claimIndexes[q.Index]
 	if !ok {
@@ -160,66 +213,110 @@ func (s *ClaimStore) SearchClaims(ctx context.Context, q portal.ClaimQuery) (por
 	if len(q.Keys) == 0 {
 		return portal.ClaimPage{}, nil
 	}
+	if len(q.Keys) > portal.MaxSearchKeys {
+		return portal.ClaimPage{}, fmt.Errorf("search claims: %d keys, at most %d", len(q.Keys), portal.MaxSearchKeys)
+	}
 	fp := queryFingerprint(q)
 	cur, err := decodeCursor(q.Cursor, fp, len(q.Keys))
 	if err != nil {
 		return portal.ClaimPage{}, err
 	}
-	var page portal.ClaimPage
-	for i := cur.Key; i < len(q.Keys); i++ {
-		in := &dynamodb.QueryInput{
-			TableName:              &s.Table,
-			IndexName:              aws.String(idx.name),
-			KeyConditionExpression: aws.String("#pk = :pk AND dateReceived >= :from"),
-			ExpressionAttributeNames: map[string]string{
-				"#pk": idx.key,
-			},
-			ExpressionAttributeValues: map[string]types.AttributeValue{
-				":pk":   str(IndexKey(q.Provider, q.Keys[i])),
-				":from": str(q.ReceivedFrom.String()),
-			},
-			ScanIndexForward: aws.Bool(false),
-			Limit:            aws.Int32(int32(q.Limit - len(page.Claims))),
+	type result struct {
+		items []summaryItem
+		more  bool
+		err   error
+	}
+	results := make([]result, len(q.Keys))
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, searchConcurrency)
+	for i, key := range q.Keys {
+		if cur.At[i].Done {
+			continue
 		}
-		if i == cur.Key && cur.Last != nil {
-			// The last evaluated key must be this query's: same index key.
-			if cur.Last[idx.key] != IndexKey(q.Provider, q.Keys[i]) {
-				return portal.ClaimPage{}, errCursor
-			}
-			in.ExclusiveStartKey = map[string]types.AttributeValue{}
-			for k, v := range cur.Last {
-				in.ExclusiveStartKey[k] = str(v)
-			}
-		}
-		out, err := s.DB.Query(ctx, in)
-		if err != nil {
-			return portal.ClaimPage{}, fmt.Errorf("query claims %s: %w", idx.name, err)
-		}
-		for _, item := range out.Items {
-			var it claimItem
-			if err := unmarshal(item, &it); err != nil {
-				return portal.ClaimPage{}, fmt.Errorf("decode claim: %w", err)
-			}
-			if it.Claim.Provider() == q.Provider { // defence in depth: the key already says so
-				page.Claims = append(page.Claims, it.Claim)
-			}
-		}
-		if len(out.LastEvaluatedKey) > 0 {
-			next := cursor{Key: i, Last: map[string]string{}, Query: fp}
-			for k, v := range out.LastEvaluatedKey {
-				sv, ok := v.(*types.AttributeValueMemberS)
-				if !ok {
-					return portal.ClaimPage{}, fmt.Errorf("query claims: non-string key attribute %s", k)
-				}
-				next.Last[k] = sv.Value
-			}
-			page.Next = next.encode()
-			return page, nil
-		}
-		if len(page.Claims) >= q.Limit && i+1 < len(q.Keys) {
-			page.Next = cursor{Key: i + 1, Query: fp}.encode()
-			return page, nil
+		wg.Go(func() {
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			r := &results[i]
+			r.items, r.more, r.err = s.queryKey(ctx, idx.name, idx.key, IndexKey(q.Provider, key), q, cur.At[i])
+		})
+	}
+	wg.Wait()
+	for _, r := range results {
+		if r.err != nil {
+			return portal.ClaimPage{}, r.err
 		}
 	}
+	// Merge: each key's results are newest first; take the newest head
+	// until the page is full, and move that key's position past it.
+	next := cursor{Query: fp, At: slices.Clone(cur.At)}
+	taken := make([]int, len(q.Keys))
+	var page portal.ClaimPage
+	for len(page.Claims) < q.Limit {
+		best := -1
+		for i := range results {
+			if taken[i] < len(results[i].items) &&
+				(best < 0 || results[i].items[taken[i]].DateReceived.After(results[best].items[taken[best]].DateReceived)) {
+				best = i
+			}
+		}
+		if best < 0 {
+			break
+		}
+		it := results[best].items[taken[best]]
+		taken[best]++
+		page.Claims = append(page.Claims, it.ClaimSummary)
+		next.At[best] = position{Received: it.DateReceived.String(), Number: it.Number}
+	}
+	more := false
+	for i, r := range results {
+		if !cur.At[i].Done && taken[i] == len(r.items) && !r.more {
+			next.At[i] = position{Done: true}
+		}
+		more = more || !next.At[i].Done
+	}
+	if more {
+		page.Next = next.encode()
+	}
 	return page, nil
+}
+
+// queryKey reads up to q.Limit claim rows of one index key, newest first,
+// after position at; more reports that DynamoDB has more.
+func (s *ClaimStore) queryKey(ctx context.Context, index, keyAttr, key string, q portal.ClaimQuery, at position) ([]summaryItem, bool, error) {
+	names := maps.Clone(summaryNames)
+	names["#pk"], names["#received"] = keyAttr, "dateReceived"
+	in := &dynamodb.QueryInput{
+		TableName:                &s.Table,
+		IndexName:                aws.String(index),
+		KeyConditionExpression:   aws.String("#pk = :pk AND #received >= :from"),
+		ProjectionExpression:     aws.String(summaryProjection),
+		ExpressionAttributeNames: names,
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk":   str(key),
+			":from": str(q.ReceivedFrom.String()),
+		},
+		ScanIndexForward: aws.Bool(false),
+		Limit:            aws.Int32(int32(q.Limit)),
+	}
+	if at.Number != "" {
+		in.ExclusiveStartKey = map[string]types.AttributeValue{
+			"claimNumber": str(at.Number), keyAttr: str(key), "dateReceived": str(at.Received),
+		}
+	}
+	out, err := s.DB.Query(ctx, in)
+	if err != nil {
+		return nil, false, fmt.Errorf("query claims %s: %w", index, err)
+	}
+	items := make([]summaryItem, len(out.Items))
+	for i, item := range out.Items {
+		if err := unmarshal(item, &items[i]); err != nil {
+			return nil, false, fmt.Errorf("decode claim: %w", err)
+		}
+		if portal.ProviderID(items[i].BillingProvider.TIN) != q.Provider {
+			// The index key starts with the provider's TIN: this cannot
+			// happen, and must not pass quietly if it does.
+			return nil, false, fmt.Errorf("query claims %s: a claim of another provider under this provider's key", index)
+		}
+	}
+	return items, len(out.LastEvaluatedKey) > 0, nil
 }

@@ -70,8 +70,8 @@ func indexValue(c *portal.Claim, idx portal.ClaimIndex) (string, error) {
 	return "", fmt.Errorf("search claims: unknown index %q", idx)
 }
 
-// SearchClaims runs q over the provider's claims, newest first, a page at a
-// time.
+// SearchClaims runs q over the provider's claims, newest first across all
+// its keys, a page at a time.
 func (s *Claims) SearchClaims(_ context.Context, q portal.ClaimQuery) (portal.ClaimPage, error) {
 	if err := s.fault("SearchClaims"); err != nil {
 		return portal.ClaimPage{}, err
@@ -82,36 +82,35 @@ func (s *Claims) SearchClaims(_ context.Context, q portal.ClaimQuery) (portal.Cl
 	if len(q.Keys) == 0 {
 		return portal.ClaimPage{}, nil
 	}
+	if len(q.Keys) > portal.MaxSearchKeys {
+		return portal.ClaimPage{}, fmt.Errorf("search claims: %d keys, at most %d", len(q.Keys), portal.MaxSearchKeys)
+	}
 	fp := fingerprint(string(q.Provider), string(q.Index), strings.Join(q.Keys, "\x00"), q.ReceivedFrom.String())
-	cur, err := decodeCursor(q.Cursor, fp, len(q.Keys))
+	cur, err := decodeCursor(q.Cursor, fp)
 	if err != nil {
 		return portal.ClaimPage{}, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	var found []portal.Claim
+	for _, c := range s.claims {
+		v, _ := indexValue(&c, q.Index)
+		if c.Provider() == q.Provider && slices.Contains(q.Keys, v) && !c.DateReceived.Before(q.ReceivedFrom) {
+			found = append(found, c)
+		}
+	}
+	s.mu.Unlock()
+	slices.SortFunc(found, func(a, b portal.Claim) int {
+		return cmp.Or(-cmp.Compare(a.DateReceived.String(), b.DateReceived.String()), cmp.Compare(a.Number, b.Number))
+	})
 	var page portal.ClaimPage
-	for i := cur.Key; i < len(q.Keys); i++ {
-		var found []portal.Claim
-		for _, c := range s.claims {
-			v, _ := indexValue(&c, q.Index)
-			if c.Provider() == q.Provider && v == q.Keys[i] && !c.DateReceived.Before(q.ReceivedFrom) {
-				found = append(found, c)
-			}
+	for _, c := range found[min(cur.Offset, len(found)):] {
+		page.Claims = append(page.Claims, c.Summary())
+		if len(page.Claims) == q.Limit {
+			break
 		}
-		slices.SortFunc(found, func(a, b portal.Claim) int {
-			return cmp.Or(-cmp.Compare(a.DateReceived.String(), b.DateReceived.String()), -cmp.Compare(a.Number, b.Number))
-		})
-		from := 0
-		if i == cur.Key {
-			from = min(cur.Offset, len(found))
-		}
-		for j := from; j < len(found); j++ {
-			if len(page.Claims) == q.Limit {
-				page.Next = cursor{Key: i, Offset: j, Query: fp}.encode()
-				return page, nil
-			}
-			page.Claims = append(page.Claims, cloneClaim(found[j]))
-		}
+	}
+	if end := cur.Offset + len(page.Claims); end < len(found) {
+		page.Next = cursor{Offset: end, Query: fp}.encode()
 	}
 	return page, nil
 }

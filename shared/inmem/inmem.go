@@ -41,10 +41,9 @@ func (b *base) fault(op string) error {
 	return nil
 }
 
-// cursor is where a search stopped: the position in its keys and in that
-// key's results, tied to the query it was issued for.
+// cursor is where a search stopped: how many results it has shown, tied
+// to the query it was issued for.
 type cursor struct {
-	Key    int    `json:"i"`
 	Offset int    `json:"o"`
 	Query  string `json:"q"`
 }
@@ -59,7 +58,7 @@ func (c cursor) encode() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-func decodeCursor(s, query string, keys int) (cursor, error) {
+func decodeCursor(s, query string) (cursor, error) {
 	if s == "" {
 		return cursor{Query: query}, nil
 	}
@@ -68,7 +67,7 @@ func decodeCursor(s, query string, keys int) (cursor, error) {
 		return cursor{}, portal.ErrInvalidCursor()
 	}
 	var c cursor
-	if err := json.Unmarshal(b, &c); err != nil || c.Query != query || c.Key < 0 || c.Key >= keys || c.Offset < 0 {
+	if err := json.Unmarshal(b, &c); err != nil || c.Query != query || c.Offset < 0 {
 		return cursor{}, portal.ErrInvalidCursor()
 	}
 	return c, nil

@@ -60,6 +60,7 @@ const (
 	CodeSearchMethod          = "SEARCH_METHOD_REQUIRED"
 	CodeOneSearchMethod       = "ONE_SEARCH_METHOD_ONLY"
 	CodeMemberInfoPartial     = "MEMBER_INFO_INCOMPLETE"
+	CodeTooManyMembers        = "TOO_MANY_MEMBERS"
 	CodeInvalidDate           = "INVALID_DATE"
 	CodeInvalidCursor         = "INVALID_CURSOR"
 	CodeInvalidLimit          = "INVALID_LIMIT"

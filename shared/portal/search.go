@@ -22,6 +22,9 @@ const (
 const (
 	DefaultPageSize = 25
 	MaxPageSize     = 100
+	// MaxSearchKeys bounds the members one search may span: a Medicaid ID
+	// or a name and date of birth matches one member, rarely a few.
+	MaxSearchKeys = 20
 )
 
 // ClaimSearch is a provider's claim search request, before member lookups.
@@ -118,7 +121,8 @@ const (
 )
 
 // ClaimQuery is a search the store runs: claims of Provider whose Index key
-// is one of Keys, received on or after ReceivedFrom, newest first.
+// is one of Keys, received on or after ReceivedFrom, newest first. Keys are
+// at most MaxSearchKeys.
 type ClaimQuery struct {
 	Provider     ProviderID
 	Index        ClaimIndex
@@ -128,8 +132,35 @@ type ClaimQuery struct {
 	Cursor       string
 }
 
-// ClaimPage is one page of search results; Next is empty on the last page.
+// ClaimSummary is one row of claim search results: what the Claims tab
+// shows of a claim, without its lines.
+type ClaimSummary struct {
+	Number               string      `json:"claimNumber"`
+	Type                 ClaimType   `json:"claimType"`
+	MemberID             string      `json:"memberId"`
+	Patient              Patient     `json:"patient"`
+	PatientAccountNumber string      `json:"patientAccountNumber,omitempty"`
+	ServiceFrom          Date        `json:"serviceFrom"`
+	ServiceTo            Date        `json:"serviceTo"`
+	DateReceived         Date        `json:"dateReceived"`
+	ProcessedDate        Date        `json:"processedDate,omitzero"`
+	Status               ClaimStatus `json:"status"`
+	TotalCharged         Money       `json:"totalCharged"`
+	TotalPaid            Money       `json:"totalPaid"`
+	CheckNumber          string      `json:"checkNumber,omitempty"`
+}
+
+// Summary returns the claim's search result row.
+func (c *Claim) Summary() ClaimSummary {
+	return ClaimSummary{Number: c.Number, Type: c.Type, MemberID: c.MemberID, Patient: c.Patient,
+		PatientAccountNumber: c.PatientAccountNumber, ServiceFrom: c.ServiceFrom, ServiceTo: c.ServiceTo,
+		DateReceived: c.DateReceived, ProcessedDate: c.ProcessedDate, Status: c.Status,
+		TotalCharged: c.TotalCharged, TotalPaid: c.TotalPaid, CheckNumber: c.CheckNumber}
+}
+
+// ClaimPage is one page of search results, newest first across all the
+// query's keys; Next is empty on the last page.
 type ClaimPage struct {
-	Claims []Claim
+	Claims []ClaimSummary
 	Next   string
 }

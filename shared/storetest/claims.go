@@ -29,10 +29,12 @@ func put(t *testing.T, s ClaimStore, claims ...portal.Claim) {
 	}
 }
 
-// searchAll follows q's pages to the end, checking each page's size.
+// searchAll follows q's pages to the end, checking each page's size and
+// that results come newest first across pages.
 func searchAll(t *testing.T, s ClaimStore, q portal.ClaimQuery) []string {
 	t.Helper()
 	var got []string
+	var last portal.Date
 	for page := 0; ; page++ {
 		p, err := s.SearchClaims(context.Background(), q)
 		if err != nil {
@@ -42,6 +44,10 @@ func searchAll(t *testing.T, s ClaimStore, q portal.ClaimQuery) []string {
 			t.Fatalf("a page of %d over the limit of %d", len(p.Claims), q.Limit)
 		}
 		for _, c := range p.Claims {
+			if !last.IsZero() && c.DateReceived.After(last) {
+				t.Errorf("%s (received %s) comes after a claim received %s: not newest first", c.Number, c.DateReceived, last)
+			}
+			last = c.DateReceived
 			got = append(got, c.Number)
 		}
 		if p.Next == "" {
@@ -132,19 +138,34 @@ func Claims(t *testing.T, newStore func(t *testing.T) ClaimStore) {
 			}
 		}
 	})
-	t.Run("search across several members pages through each", func(t *testing.T) {
+	t.Run("search across several members is newest first across them all", func(t *testing.T) {
 		s := newStore(t)
 		m1, m2, m3 := fresh("M"), fresh("M"), fresh("M")
 		prefix := fresh("K")
-		put(t, s, claim(prefix+"-1a", providerA, m1, Today, 1), claim(prefix+"-1b", providerA, m1, Today.AddDate(0, 0, -1), 1),
-			claim(prefix+"-3a", providerA, m3, Today, 1))
-		for _, limit := range []int{1, 2, 10} {
+		put(t, s, claim(prefix+"-1a", providerA, m1, Today.AddDate(0, 0, -2), 1), claim(prefix+"-1b", providerA, m1, Today.AddDate(0, 0, -5), 1),
+			claim(prefix+"-3a", providerA, m3, Today, 1), claim(prefix+"-3b", providerA, m3, Today.AddDate(0, 0, -3), 1),
+			claim(prefix+"-3c", providerA, m3, Today.AddDate(0, 0, -9), 1), claim(prefix+"-2B", providerB, m2, Today, 1))
+		want := []string{prefix + "-3a", prefix + "-1a", prefix + "-3b", prefix + "-1b", prefix + "-3c"}
+		for _, limit := range []int{1, 2, 3, 10} {
 			got := searchAll(t, s, portal.ClaimQuery{Provider: providerA, Index: portal.IndexMember, Keys: []string{m1, m2, m3},
 				ReceivedFrom: Today.AddDate(-1, 0, 0), Limit: limit})
-			slices.Sort(got)
-			if want := []string{prefix + "-1a", prefix + "-1b", prefix + "-3a"}; !slices.Equal(got, want) {
+			if !slices.Equal(got, want) {
 				t.Errorf("limit %d: got %v, want %v", limit, got, want)
 			}
+		}
+	})
+	t.Run("a row shows the claim's summary", func(t *testing.T) {
+		s := newStore(t)
+		c := claim(fresh("W"), providerA, fresh("M"), Today, 1)
+		c.PatientAccountNumber, c.CheckNumber, c.ProcessedDate = "PA-9", "CHK-9", Today
+		put(t, s, c)
+		p, err := s.SearchClaims(ctx, portal.ClaimQuery{Provider: providerA, Index: portal.IndexMember, Keys: []string{c.MemberID},
+			ReceivedFrom: Today.AddDate(-1, 0, 0), Limit: 5})
+		if err != nil || len(p.Claims) != 1 {
+			t.Fatalf("%+v %v", p, err)
+		}
+		if got, want := fmt.Sprintf("%+v", p.Claims[0]), fmt.Sprintf("%+v", c.Summary()); got != want {
+			t.Errorf("row\n%s\nwant\n%s", got, want)
 		}
 	})
 	t.Run("every index finds only the provider's claims", func(t *testing.T) {
