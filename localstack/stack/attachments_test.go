@@ -526,3 +526,34 @@ func TestFileForADeletedUploadIsRemoved(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// A page with several files polls their status in one call; another
+// provider's upload is as unknown as a missing one.
+func TestStatusOfSeveralUploadsAtOnce(t *testing.T) {
+	a := token(t, sampledata.ProviderA.TIN)
+	pdf := upload(t, a, "records.pdf", filetypetest.PDF(0))
+	prog := upload(t, a, "invoice.pdf", filetypetest.Executable())
+	theirs := upload(t, token(t, sampledata.ProviderB.TIN), "b.pdf", filetypetest.PDF(0))
+	waitChecked(t, a, pdf)
+	waitChecked(t, a, prog)
+	status, body := get(t, a, "/uploads?ids="+pdf+","+theirs+","+prog)
+	var out struct {
+		Uploads  []uploadView
+		NotFound []string
+	}
+	if err := json.Unmarshal(body, &out); err != nil || status != 200 {
+		t.Fatalf("%d %s", status, body)
+	}
+	if len(out.Uploads) != 2 || out.Uploads[0].UploadID != pdf || out.Uploads[0].Status != "accepted" ||
+		out.Uploads[1].UploadID != prog || out.Uploads[1].Status != "rejected" || out.Uploads[1].RejectCode != portal.CodeFileIsProgram {
+		t.Errorf("uploads %+v", out.Uploads)
+	}
+	if len(out.NotFound) != 1 || out.NotFound[0] != theirs {
+		t.Errorf("not found %v, want provider B's upload", out.NotFound)
+	}
+	for _, bad := range []string{"/uploads", "/uploads?ids=", "/uploads?ids=" + strings.Repeat(pdf+",", 20) + pdf, "/uploads?ids=" + pdf + "&colour=blue"} {
+		if status, body := get(t, a, bad); status != 400 {
+			t.Errorf("%s: %d %s, want 400", bad, status, body)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package attachments
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -104,14 +105,18 @@ func submit(w http.ResponseWriter, r *http.Request, d Deps, kind portal.Submissi
 		return
 	}
 	resp := submissionResponse{SubmissionID: sub.ID, Status: "waiting_for_claim", ReceivedDate: sub.ReceivedDate}
+	uploads, err := d.Documents.Uploads(r.Context(), caller.Provider, req.UploadIDs)
+	if err != nil {
+		httpapi.Error(w, r, d.Log, err)
+		return
+	}
 	var attached []portal.Attachment
-	for _, id := range req.UploadIDs {
-		a, err := d.Documents.Upload(r.Context(), caller.Provider, id)
-		if err != nil {
-			httpapi.Error(w, r, d.Log, err)
+	for i, a := range uploads {
+		if a == nil { // submitted a moment ago: only a store fault loses it
+			httpapi.Error(w, r, d.Log, fmt.Errorf("submitted upload %s not found on reading back", req.UploadIDs[i]))
 			return
 		}
-		resp.Uploads = append(resp.Uploads, uploadState{ID: id, Status: a.Status})
+		resp.Uploads = append(resp.Uploads, uploadState{ID: a.ID, Status: a.Status})
 		if claim != "" && a.Status == portal.UploadAccepted {
 			attached = append(attached, *a)
 		}

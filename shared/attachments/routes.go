@@ -26,8 +26,9 @@ type Members interface {
 // Documents submits uploads and lists a claim's documents. Every call is
 // scoped to the caller's provider.
 type Documents interface {
-	// Upload returns one of the provider's uploads, or UPLOAD_NOT_FOUND.
-	Upload(ctx context.Context, provider portal.ProviderID, id string) (*portal.Attachment, error)
+	// Uploads returns the provider's uploads with those IDs, in their
+	// order, in one read: nil where there is none.
+	Uploads(ctx context.Context, provider portal.ProviderID, ids []string) ([]*portal.Attachment, error)
 	// Submit attaches the provider's uploads to a submission, all or none;
 	// claim is set when the documents go to a known claim at once.
 	Submit(ctx context.Context, provider portal.ProviderID, ids []string, s portal.Submission, claim string) error

@@ -20,6 +20,7 @@ type TxAPI interface {
 	UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error)
 	DeleteItem(ctx context.Context, in *dynamodb.DeleteItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error)
 	TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, opts ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
+	BatchGetItem(ctx context.Context, in *dynamodb.BatchGetItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error)
 }
 
 // AttachmentStore keeps uploads and their submissions in the Attachments
@@ -86,6 +87,70 @@ func (s *AttachmentStore) Upload(ctx context.Context, provider portal.ProviderID
 		return nil, portal.ErrUploadNotFound()
 	}
 	return &it.Attachment, nil
+}
+
+// Uploads returns the provider's uploads with those IDs, in their order, in
+// one round trip: nil where there is none or it is another provider's.
+func (s *AttachmentStore) Uploads(ctx context.Context, provider portal.ProviderID, ids []string) ([]*portal.Attachment, error) {
+	all, err := s.getMany(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i, a := range all {
+		if a != nil && a.Provider != provider {
+			all[i] = nil
+		}
+	}
+	return all, nil
+}
+
+// getMany reads uploads with strongly consistent BatchGetItem calls of at
+// most 100 keys, retrying the keys DynamoDB leaves unprocessed.
+func (s *AttachmentStore) getMany(ctx context.Context, ids []string) ([]*portal.Attachment, error) {
+	byID := map[string]*portal.Attachment{}
+	var unique []string // a batch may not name a key twice
+	for _, id := range ids {
+		if _, seen := byID[id]; !seen && portal.ValidIdentifier(id) {
+			byID[id] = nil
+			unique = append(unique, id)
+		}
+	}
+	for start := 0; start < len(unique); start += 100 {
+		var keys []map[string]types.AttributeValue
+		for _, id := range unique[start:min(start+100, len(unique))] {
+			keys = append(keys, map[string]types.AttributeValue{"uploadId": str(id)})
+		}
+		req := map[string]types.KeysAndAttributes{s.Table: {Keys: keys, ConsistentRead: aws.Bool(true)}}
+		for attempt := 0; len(keys) > 0 && len(req) > 0; attempt++ {
+			if attempt == 5 {
+				return nil, fmt.Errorf("get uploads: keys still unprocessed after %d attempts", attempt)
+			}
+			if attempt > 0 {
+				select {
+				case <-ctx.Done():
+					return nil, ctx.Err()
+				case <-time.After(time.Duration(25<<attempt) * time.Millisecond):
+				}
+			}
+			out, err := s.DB.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
+			if err != nil {
+				return nil, fmt.Errorf("get uploads: %w", err)
+			}
+			for _, item := range out.Responses[s.Table] {
+				var it attachmentItem
+				if err := unmarshal(item, &it); err != nil {
+					return nil, fmt.Errorf("decode upload: %w", err)
+				}
+				byID[it.ID] = &it.Attachment
+			}
+			req = out.UnprocessedKeys
+		}
+	}
+	out := make([]*portal.Attachment, len(ids))
+	for i, id := range ids {
+		out[i] = byID[id]
+	}
+	return out, nil
 }
 
 func (s *AttachmentStore) Get(ctx context.Context, id string) (*portal.Attachment, error) {
@@ -210,15 +275,9 @@ func (s *AttachmentStore) Submit(ctx context.Context, provider portal.ProviderID
 // whyNotSubmittable reads the uploads of a refused submission to say which
 // one stopped it.
 func (s *AttachmentStore) whyNotSubmittable(ctx context.Context, provider portal.ProviderID, ids []string) error {
-	stored := make([]*portal.Attachment, len(ids))
-	for i, id := range ids {
-		it, err := s.get(ctx, id)
-		if err != nil {
-			return err
-		}
-		if it != nil {
-			stored[i] = &it.Attachment
-		}
+	stored, err := s.getMany(ctx, ids)
+	if err != nil {
+		return err
 	}
 	return portal.WhyNotSubmittable(provider, ids, stored)
 }

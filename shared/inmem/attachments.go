@@ -81,6 +81,23 @@ func (s *Attachments) Upload(_ context.Context, provider portal.ProviderID, id s
 	return cloneAttachment(a.Attachment), nil
 }
 
+// Uploads returns the provider's uploads with those IDs, in their order:
+// nil where there is none or it is another provider's.
+func (s *Attachments) Uploads(_ context.Context, provider portal.ProviderID, ids []string) ([]*portal.Attachment, error) {
+	if err := s.fault("Uploads"); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]*portal.Attachment, len(ids))
+	for i, id := range ids {
+		if a, ok := s.uploads[id]; ok && a.Provider == provider {
+			out[i] = cloneAttachment(a.Attachment)
+		}
+	}
+	return out, nil
+}
+
 // Get returns an upload whoever it belongs to, or UPLOAD_NOT_FOUND: for the
 // processor, which acts for the plan.
 func (s *Attachments) Get(_ context.Context, id string) (*portal.Attachment, error) {

@@ -76,6 +76,35 @@ func Attachments(t *testing.T, newStore func(t *testing.T, now func() time.Time)
 			t.Error("an upload ID was created twice")
 		}
 	})
+	t.Run("several uploads read at once, in order, the provider's only", func(t *testing.T) {
+		s := newStore(t, clock.Now)
+		first, second, theirs := create(t, s, providerA), create(t, s, providerA), create(t, s, providerB)
+		check(t, s, second.ID, accepted)
+		missing := portal.NewID()
+		ids := []string{second.ID, missing, theirs.ID, first.ID, "not an id!", second.ID}
+		got, err := s.Uploads(ctx, providerA, ids)
+		if err != nil || len(got) != len(ids) {
+			t.Fatalf("%d uploads for %d IDs, %v", len(got), len(ids), err)
+		}
+		if got[0] == nil || got[0].ID != second.ID || got[0].Status != portal.UploadAccepted || got[3] == nil || got[3].ID != first.ID ||
+			got[5] == nil || got[5].ID != second.ID {
+			t.Errorf("own uploads: %+v, %+v, %+v", got[0], got[3], got[5])
+		}
+		for _, i := range []int{1, 2, 4} {
+			if got[i] != nil {
+				t.Errorf("%s: %+v, want nil (missing or another provider's)", ids[i], got[i])
+			}
+		}
+		many := make([]string, 150) // more than one DynamoDB batch
+		for i := range many {
+			many[i] = portal.NewID()
+		}
+		many[120] = first.ID
+		got, err = s.Uploads(ctx, providerA, many)
+		if err != nil || len(got) != 150 || got[120] == nil || got[120].ID != first.ID || got[0] != nil {
+			t.Errorf("150 IDs: %d, %v", len(got), err)
+		}
+	})
 	t.Run("delete removes an unsubmitted upload of the provider's only", func(t *testing.T) {
 		s := newStore(t, clock.Now)
 		a := create(t, s, providerA)

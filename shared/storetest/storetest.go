@@ -33,6 +33,7 @@ type MemberStore interface {
 type AttachmentStore interface {
 	CreateUpload(ctx context.Context, a *portal.Attachment) error
 	Upload(ctx context.Context, provider portal.ProviderID, id string) (*portal.Attachment, error)
+	Uploads(ctx context.Context, provider portal.ProviderID, ids []string) ([]*portal.Attachment, error)
 	Get(ctx context.Context, id string) (*portal.Attachment, error)
 	DeleteUpload(ctx context.Context, provider portal.ProviderID, id string) error
 	RecordCheck(ctx context.Context, id string, verdict portal.Attachment) (*portal.Attachment, bool, error)

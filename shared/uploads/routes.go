@@ -1,6 +1,7 @@
 // Package uploads hands out presigned upload forms and tracks each file:
-// POST /uploads, GET /uploads/{uploadId}, DELETE /uploads/{uploadId} (the
-// guide's "Delete Selected"). Files go straight to S3, never through here.
+// POST /uploads, GET /uploads/{uploadId}, GET /uploads?ids= (several at
+// once), DELETE /uploads/{uploadId} (the guide's "Delete Selected"). Files go
+// straight to S3, never through here.
 package uploads
 
 import (
@@ -21,6 +22,9 @@ type Uploads interface {
 	CreateUpload(ctx context.Context, a *portal.Attachment) error
 	// Upload returns one of the provider's uploads.
 	Upload(ctx context.Context, provider portal.ProviderID, id string) (*portal.Attachment, error)
+	// Uploads returns the provider's uploads with those IDs, in their
+	// order, in one read: nil where there is none.
+	Uploads(ctx context.Context, provider portal.ProviderID, ids []string) ([]*portal.Attachment, error)
 	// DeleteUpload removes an upload that was not submitted yet;
 	// UPLOAD_ALREADY_SUBMITTED for one that was.
 	DeleteUpload(ctx context.Context, provider portal.ProviderID, id string) error
@@ -48,6 +52,7 @@ func New(d Deps) http.Handler {
 	mux := http.NewServeMux()
 	auth := func(h http.Handler) http.Handler { return httpapi.RequireProvider(d.Log, h) }
 	mux.Handle("POST /uploads", auth(httpapi.Idempotent(d.Log, d.Idempotency, handleCreate(d))))
+	mux.Handle("GET /uploads", auth(handleStatuses(d)))
 	mux.Handle("GET /uploads/{uploadId}", auth(handleGet(d)))
 	mux.Handle("DELETE /uploads/{uploadId}", auth(handleDelete(d)))
 	mux.Handle("/", httpapi.NotFound(d.Log))

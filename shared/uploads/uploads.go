@@ -2,6 +2,7 @@ package uploads
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/openpayer/provider-portal/shared/filetype"
@@ -85,6 +86,44 @@ func handleGet(d Deps) http.Handler {
 			return
 		}
 		httpapi.Encode(w, http.StatusOK, View(a))
+	})
+}
+
+type statusesResponse struct {
+	Uploads []uploadView `json:"uploads"`
+	// NotFound lists the IDs that are no upload of the caller's.
+	NotFound []string `json:"notFound"`
+}
+
+// handleStatuses answers the status of several uploads in one call, so
+// that a page with many files polls once, not once a file.
+func handleStatuses(d Deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		caller, _ := httpapi.CallerFrom(r.Context())
+		q := r.URL.Query()
+		var ids []string
+		if raw := q.Get("ids"); raw != "" {
+			ids = strings.Split(raw, ",")
+		}
+		if len(q) != 1 || len(q["ids"]) != 1 || len(ids) == 0 || len(ids) > portal.MaxUploadsPerSubmission {
+			httpapi.Error(w, r, d.Log, &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidRequest,
+				Detail: "Give ids: 1 to 20 upload IDs, separated by commas.", Fields: map[string]string{"ids": "1 to 20 upload IDs"}})
+			return
+		}
+		found, err := d.Uploads.Uploads(r.Context(), caller.Provider, ids)
+		if err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		resp := statusesResponse{Uploads: []uploadView{}, NotFound: []string{}}
+		for i, a := range found {
+			if a == nil {
+				resp.NotFound = append(resp.NotFound, ids[i])
+				continue
+			}
+			resp.Uploads = append(resp.Uploads, View(a))
+		}
+		httpapi.Encode(w, http.StatusOK, resp)
 	})
 }
 
