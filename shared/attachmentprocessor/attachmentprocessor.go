@@ -20,14 +20,13 @@ import (
 )
 
 // Uploads keeps the upload records. It acts for the plan, not for a
-// provider: an S3 key names no provider, so Get is unscoped, and no HTTP
-// handler is given it.
+// provider: an S3 key names no provider, so RecordCheck is unscoped, and no
+// HTTP handler is given it.
 type Uploads interface {
-	// Get returns an upload whoever it belongs to, or UPLOAD_NOT_FOUND.
-	Get(ctx context.Context, id string) (*portal.Attachment, error)
-	// RecordCheck stores the verdict on a pending upload. It changes
-	// nothing if the upload was checked already, and returns the record as
-	// it now stands and whether this call changed it.
+	// RecordCheck stores the verdict on a pending upload; with
+	// verdict.DeclaredType set, only if the file was declared as that type.
+	// It returns the record as it now stands and whether this call changed
+	// it, or UPLOAD_NOT_FOUND if there is none.
 	RecordCheck(ctx context.Context, id string, verdict portal.Attachment) (*portal.Attachment, bool, error)
 }
 
@@ -61,6 +60,17 @@ type Handler struct{ d Deps }
 // New returns the attachment processor.
 func New(d Deps) *Handler { return &Handler{d: d} }
 
+// result is the verdict on a file of size bytes whose content is v, if it
+// was declared as declared. An acceptance is recorded only on an upload
+// declared as that type; a refusal whatever it was declared as.
+func (h *Handler) result(declared filetype.Type, v filetype.Verdict, size, read int64) portal.Attachment {
+	r := portal.Attachment{Status: portal.UploadAccepted, Size: size, DetectedType: v.Type, BytesRead: read, DeclaredType: declared}
+	if code, reason := h.d.Plan.CheckContent(declared, v, size); code != "" {
+		r.Status, r.RejectCode, r.RejectReason, r.DeclaredType = portal.UploadRejected, code, reason, ""
+	}
+	return r
+}
+
 // object is one file read by ranges, counting what it read.
 type object struct {
 	files Files
@@ -78,7 +88,7 @@ func (o *object) ReadRange(ctx context.Context, offset, length int64) ([]byte, e
 // failed for a passing cause is reported for retry; SQS redrives one that
 // keeps failing to the dead-letter queue.
 func (h *Handler) Handle(ctx context.Context, batch events.SQSEvent) (events.SQSEventResponse, error) {
-	return sqs.EachMessage(batch, func(msg events.SQSMessage) error {
+	return sqs.EachMessage(ctx, batch, concurrency, func(ctx context.Context, msg events.SQSMessage) error {
 		err := h.message(ctx, msg)
 		if err != nil {
 			h.d.Log.ErrorContext(ctx, "upload notification failed; will retry", "messageId", msg.MessageId, "error", err.Error())
@@ -86,6 +96,11 @@ func (h *Handler) Handle(ctx context.Context, batch events.SQSEvent) (events.SQS
 		return err
 	}), nil
 }
+
+// concurrency is how many of a batch's files are checked at once: each
+// check is a few round trips to DynamoDB and S3, so a batch of ten takes
+// about as long as one.
+const concurrency = 10
 
 func (h *Handler) message(ctx context.Context, msg events.SQSMessage) error {
 	var ev events.S3Event
@@ -116,19 +131,6 @@ func (h *Handler) object(ctx context.Context, key string) error {
 		h.d.Log.WarnContext(ctx, "object outside the upload prefix; ignored")
 		return nil
 	}
-	a, err := h.d.Uploads.Get(ctx, id)
-	if portal.ErrorCode(err) == portal.CodeUploadNotFound {
-		// No upload record (deleted before the file landed): no file may
-		// stay without one.
-		h.d.Log.WarnContext(ctx, "object without an upload record; deleted", "uploadId", id)
-		return h.d.Files.Delete(ctx, key)
-	}
-	if err != nil {
-		return err
-	}
-	if a.Status != portal.UploadPending {
-		return nil // checked already: a repeated or reordered event changes nothing
-	}
 	size, err := h.d.Files.Size(ctx, key)
 	if errors.Is(err, s3.ErrNoObject) {
 		return nil // deleted since: nothing to check
@@ -143,13 +145,21 @@ func (h *Handler) object(ctx context.Context, key string) error {
 			return err
 		}
 	}
-	result := portal.Attachment{Status: portal.UploadAccepted, Size: size, DetectedType: verdict.Type, BytesRead: obj.read}
-	if code, reason := h.d.Plan.CheckContent(a.DeclaredType, verdict, size); code != "" {
-		result.Status, result.RejectCode, result.RejectReason = portal.UploadRejected, code, reason
+	// The verdict is written in one conditional update, as if the file
+	// was declared as what it is; the record is read only when that fails.
+	updated, changed, err := h.d.Uploads.RecordCheck(ctx, id, h.result(verdict.Type, verdict, size, obj.read))
+	if err == nil && !changed && updated.Status == portal.UploadPending {
+		// Declared as another type: refused for the mismatch.
+		updated, changed, err = h.d.Uploads.RecordCheck(ctx, id, h.result(updated.DeclaredType, verdict, size, obj.read))
 	}
-	updated, changed, err := h.d.Uploads.RecordCheck(ctx, id, result)
+	if portal.ErrorCode(err) == portal.CodeUploadNotFound {
+		// No upload record (deleted before the file landed): no file may
+		// stay without one.
+		h.d.Log.WarnContext(ctx, "object without an upload record; deleted", "uploadId", id)
+		return h.d.Files.Delete(ctx, key)
+	}
 	if err != nil || !changed {
-		return err
+		return err // or checked already: a repeated or reordered event changes nothing
 	}
 	h.d.Log.InfoContext(ctx, "upload checked", "uploadId", id, "status", string(updated.Status), "code", updated.RejectCode,
 		"detectedType", string(verdict.Type), "size", size, "bytesRead", obj.read)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -179,10 +180,80 @@ func TestWhatCannotSucceedIsNotRetried(t *testing.T) {
 }
 
 func TestPassingFailureIsRetried(t *testing.T) {
-	h, store, _, _ := setup()
+	h, store, files, _ := setup()
+	pending(t, store, "u1", filetype.PDF, "")
+	files.objects["uploads/u1"] = filetypetest.PDF(0)
 	store.Fault = func(string) error { return errors.New("throttled") }
 	resp := handle(t, h, s3Event("uploads/u1"))
 	if len(resp.BatchItemFailures) != 1 {
 		t.Errorf("a throttled message must be retried: %+v", resp)
+	}
+	store.Fault = nil
+	handle(t, h, s3Event("uploads/u1"))
+	if a := upload(t, store, "u1"); a.Status != portal.UploadAccepted {
+		t.Errorf("the retry: %+v", a)
+	}
+}
+
+func TestContentOfAnotherDeclaredTypeIsRefused(t *testing.T) {
+	h, store, files, _ := setup()
+	pending(t, store, "u5", filetype.PNG, "")
+	files.objects["uploads/u5"] = filetypetest.PDF(0)
+	handle(t, h, s3Event("uploads/u5"))
+	if a := upload(t, store, "u5"); a.Status != portal.UploadRejected || a.RejectCode != portal.CodeFileContentMismatch ||
+		!strings.Contains(a.RejectReason, "PNG") {
+		t.Errorf("%+v", a)
+	}
+	if _, ok := files.objects["uploads/u5"]; ok {
+		t.Error("the refused file is still stored")
+	}
+}
+
+// barrierFiles holds every Size call until n are in flight at once: it
+// passes only if the processor checks a batch's files concurrently.
+type barrierFiles struct {
+	*memFiles
+	n       int
+	mu      sync.Mutex
+	waiting int
+	all     chan struct{}
+}
+
+func (f *barrierFiles) Size(ctx context.Context, key string) (int64, error) {
+	f.mu.Lock()
+	f.waiting++
+	if f.waiting == f.n {
+		close(f.all)
+	}
+	f.mu.Unlock()
+	select {
+	case <-f.all:
+	case <-time.After(5 * time.Second):
+		return 0, errors.New("the other files of the batch were never checked alongside this one")
+	}
+	return f.memFiles.Size(ctx, key)
+}
+
+func TestABatchIsCheckedConcurrently(t *testing.T) {
+	_, store, files, ev := setup()
+	bf := &barrierFiles{memFiles: files, n: 4, all: make(chan struct{})}
+	h := attachmentprocessor.New(attachmentprocessor.Deps{Uploads: store, Files: bf, Events: ev, Plan: portal.KYMarketplace,
+		Prefix: "uploads/", Log: slog.New(slog.NewJSONHandler(io.Discard, nil))})
+	var msgs []events.SQSMessage
+	for i := range bf.n {
+		id := fmt.Sprintf("c%d", i)
+		pending(t, store, id, filetype.PDF, "")
+		files.objects["uploads/"+id] = filetypetest.PDF(0)
+		m := s3Event("uploads/" + id)
+		m.MessageId = id
+		msgs = append(msgs, m)
+	}
+	if resp := handle(t, h, msgs...); len(resp.BatchItemFailures) != 0 {
+		t.Fatalf("failures %+v", resp.BatchItemFailures)
+	}
+	for i := range bf.n {
+		if a := upload(t, store, fmt.Sprintf("c%d", i)); a.Status != portal.UploadAccepted {
+			t.Errorf("%+v", a)
+		}
 	}
 }

@@ -68,7 +68,9 @@ func New(d Deps) *Handler { return &Handler{d: d} }
 // a timeout) is reported as a batch item failure, so SQS retries it and, if it
 // keeps failing, redrives it to the dead-letter queue.
 func (h *Handler) Handle(ctx context.Context, batch events.SQSEvent) (events.SQSEventResponse, error) {
-	return sqs.EachMessage(batch, func(msg events.SQSMessage) error { return h.apply(ctx, msg) }), nil
+	// One at a time: versions would keep concurrent events safe, but a
+	// feed batch applied in order is simpler to follow in the logs.
+	return sqs.EachMessage(ctx, batch, 1, h.apply), nil
 }
 
 func (h *Handler) apply(ctx context.Context, msg events.SQSMessage) error {

@@ -203,10 +203,15 @@ func (s *AttachmentStore) RecordCheck(ctx context.Context, id string, a portal.A
 		// A refused file no longer waits for a claim.
 		update += " REMOVE waitingKey, waitingReceived"
 	}
+	condition := "#status = :pending"
+	if a.DeclaredType != "" {
+		condition += " AND declaredType = :declared"
+		values[":declared"] = str(string(a.DeclaredType))
+	}
 	out, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: &s.Table, Key: map[string]types.AttributeValue{"uploadId": str(id)},
 		UpdateExpression:          aws.String(update),
-		ConditionExpression:       aws.String("#status = :pending"),
+		ConditionExpression:       aws.String(condition),
 		ExpressionAttributeNames:  map[string]string{"#status": "status", "#size": "size"},
 		ExpressionAttributeValues: values,
 		ReturnValues:              types.ReturnValueAllNew,

@@ -131,7 +131,8 @@ func (s *Attachments) DeleteUpload(_ context.Context, provider portal.ProviderID
 	return nil
 }
 
-// RecordCheck stores the verdict on a pending upload, once.
+// RecordCheck stores the verdict on a pending upload, once; with
+// v.DeclaredType set, only on an upload declared as that type.
 func (s *Attachments) RecordCheck(_ context.Context, id string, v portal.Attachment) (*portal.Attachment, bool, error) {
 	if err := s.fault("RecordCheck"); err != nil {
 		return nil, false, err
@@ -142,7 +143,7 @@ func (s *Attachments) RecordCheck(_ context.Context, id string, v portal.Attachm
 	if !ok {
 		return nil, false, portal.ErrUploadNotFound()
 	}
-	if a.Status != portal.UploadPending {
+	if a.Status != portal.UploadPending || (v.DeclaredType != "" && v.DeclaredType != a.DeclaredType) {
 		return cloneAttachment(a.Attachment), false, nil
 	}
 	now := s.now().UTC()

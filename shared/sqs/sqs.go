@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -95,13 +96,25 @@ func (d *DocumentEvents) Attached(ctx context.Context, claimNumber string, docs 
 	return nil
 }
 
-// EachMessage runs fn on every message of an SQS batch and reports those it
-// failed as batch item failures, so that SQS retries only them (the event
-// source mapping needs ReportBatchItemFailures).
-func EachMessage(batch events.SQSEvent, fn func(events.SQSMessage) error) events.SQSEventResponse {
+// EachMessage runs fn on every message of an SQS batch, at most limit at
+// once, and reports those it failed as batch item failures, in the batch's
+// order, so that SQS retries only them (the event source mapping needs
+// ReportBatchItemFailures).
+func EachMessage(ctx context.Context, batch events.SQSEvent, limit int, fn func(context.Context, events.SQSMessage) error) events.SQSEventResponse {
+	failed := make([]bool, len(batch.Records))
+	slots := make(chan struct{}, max(limit, 1))
+	var wg sync.WaitGroup
+	for i, msg := range batch.Records {
+		slots <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			failed[i] = fn(ctx, msg) != nil
+		})
+	}
+	wg.Wait()
 	var resp events.SQSEventResponse
-	for _, msg := range batch.Records {
-		if err := fn(msg); err != nil {
+	for i, msg := range batch.Records {
+		if failed[i] {
 			resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: msg.MessageId})
 		}
 	}

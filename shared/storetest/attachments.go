@@ -145,6 +145,21 @@ func Attachments(t *testing.T, newStore func(t *testing.T, now func() time.Time)
 			t.Errorf("verdict on nothing: %v", err)
 		}
 	})
+	t.Run("a verdict for one declared type leaves an upload declared as another", func(t *testing.T) {
+		s := newStore(t, clock.Now)
+		a := create(t, s, providerA) // declared PDF
+		asPNG := accepted
+		asPNG.DeclaredType = filetype.PNG
+		got, changed, err := s.RecordCheck(ctx, a.ID, asPNG)
+		if err != nil || changed || got.Status != portal.UploadPending || got.DeclaredType != filetype.PDF {
+			t.Fatalf("%+v changed=%v err=%v", got, changed, err)
+		}
+		asPDF := accepted
+		asPDF.DeclaredType = filetype.PDF
+		if got, changed, err := s.RecordCheck(ctx, a.ID, asPDF); err != nil || !changed || got.Status != portal.UploadAccepted {
+			t.Errorf("the verdict for its own type: %+v changed=%v err=%v", got, changed, err)
+		}
+	})
 	t.Run("a submission is all or none", func(t *testing.T) {
 		s := newStore(t, clock.Now)
 		good, bad, theirs := create(t, s, providerA), create(t, s, providerA), create(t, s, providerB)
