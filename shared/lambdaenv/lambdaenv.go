@@ -9,10 +9,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 
 	"github.com/openpayer/provider-portal/shared/portal"
 )
@@ -38,6 +40,12 @@ func AWS(getenv Getenv) (aws.Config, error) {
 		Source: "EnvironmentVariables"}
 	return aws.Config{
 		Region: region,
+		// The processor checks a batch's files at once and a search queries
+		// several members at once: keep enough connections open for them, or
+		// each call past the SDK's default of 10 idle ones opens a new one.
+		HTTPClient: awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
+			t.MaxIdleConns, t.MaxIdleConnsPerHost, t.MaxConnsPerHost = 64, 16, 16
+		}),
 		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
 			return creds, nil
 		}),
