@@ -16,6 +16,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sort"
+	"strings"
 	"syscall"
 	"time"
 
@@ -35,6 +37,10 @@ func main() {
 
 const stateDir = "localstack/.state"
 
+// devUser is the subject of development tokens, from the banner and from
+// `make token` alike.
+const devUser = "dev-user"
+
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		return errors.New("usage: portal-local up [-addr 127.0.0.1:3000] [-endpoint URL] | token [-tin 111111111] [-sub user] | provision [-endpoint URL]")
@@ -47,7 +53,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "token":
 		fs := flag.NewFlagSet("token", flag.ContinueOnError)
 		tin := fs.String("tin", sampledata.ProviderA.TIN, "provider TIN the token acts for")
-		sub := fs.String("sub", "dev-user", "user (subject) of the token")
+		sub := fs.String("sub", devUser, "user (subject) of the token")
 		ttl := fs.Duration("ttl", 12*time.Hour, "token lifetime")
 		if err := fs.Parse(args[1:]); err != nil {
 			return err
@@ -61,7 +67,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "up":
 		fs := flag.NewFlagSet("up", flag.ContinueOnError)
 		addr := fs.String("addr", "127.0.0.1:3000", "address of the local API")
-		port := fs.Int("aws-port", 4566, "port of the local AWS endpoint (DynamoDB, SQS, S3)")
+		port := fs.Int("aws-port", 4566, "first port of the local AWS endpoints: DynamoDB on it, SQS on the next, S3 on the one after")
 		endpoint := fs.String("endpoint", "", "use this running AWS-compatible endpoint (e.g. LocalStack) instead of starting one")
 		if err := fs.Parse(args[1:]); err != nil {
 			return err
@@ -81,7 +87,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		clients, err := stack.NewClients(stack.AWSEnv(*endpoint, *endpoint))
+		clients, err := stack.NewClients(stack.AWSEnv(*endpoint, *endpoint, *endpoint))
 		if err != nil {
 			return err
 		}
@@ -89,7 +95,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "provisioned %s: tables %v, queues %v, buckets %v\n", *name, p.Tables, p.Queues, p.Buckets)
+		fmt.Fprintf(stdout, "provisioned %s: tables %s; queues %s; buckets %s\n", *name,
+			names(p.Tables), names(p.Queues), names(p.Buckets))
 		return nil
 	}
 	return fmt.Errorf("unknown command %q", args[0])
@@ -97,9 +104,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 func up(ctx context.Context, addr string, port int, endpoint string, auth *stack.DevAuth, stdout, stderr io.Writer) error {
 	start := time.Now()
+	// The API's port first: a second `make run` fails at once, in one line.
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("the API's address %s is in use: pick another with `make run API_PORT=3100`", addr)
+	}
+	defer ln.Close()
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
 	l, err := stack.Up(ctx, stack.Options{Template: "template.yaml", StackName: "portal-local", Port: port,
 		Endpoint: endpoint, Dir: stateDir, Auth: auth, Log: log})
+	var inUse *stack.PortInUseError
+	if errors.As(err, &inUse) {
+		return fmt.Errorf("%v: pick other ports with `make run AWS_PORT=4600` (DynamoDB, SQS and S3 take AWS_PORT and the two after it)", err)
+	}
 	if err != nil {
 		return err
 	}
@@ -107,28 +124,41 @@ func up(ctx context.Context, addr string, port int, endpoint string, auth *stack
 	if err := l.Feed(ctx, "ClaimsFeedQueue", sampledata.New(portal.DateOf(time.Now())).Events(), 60*time.Second); err != nil {
 		return fmt.Errorf("load sample data: %w", err)
 	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return err
-	}
 	srv := &http.Server{Handler: l.Wired.Gateway, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	defer srv.Close()
-	tokA, _ := auth.Token("dev-user-a", sampledata.ProviderA.TIN, 12*time.Hour)
+	tokA, err := auth.Token(devUser, sampledata.ProviderA.TIN, 12*time.Hour)
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, `
 Provider portal is up in %.1fs.
-  API:           http://%s  (OpenAPI: http://%s/openapi.yaml)
-  AWS endpoints: %s (DynamoDB, SQS), %s (S3)
-  Tables:        %v
-  Queues:        %v
-Provider A (TIN %s) token, valid 12h:
+  API:       http://%s   (OpenAPI: http://%s/openapi.yaml)
+  DynamoDB:  %s   SQS: %s   S3: %s
+  Tables:    %s
+  Queues:    %s
+  Logs:      %s/ (one per server)
+Sample provider A (TIN %s); a token valid 12 hours:
   export TOKEN=%s
-  curl -s -H "Authorization: Bearer $TOKEN" "http://%s/claims?memberId=%s"
-Another provider: go run ./localstack/portal-local token -tin %s
+The README's "Try it" section walks through every workflow with it.
+Provider B's token: make -s token TIN=%s
 Ctrl-C stops everything.
-`, time.Since(start).Seconds(), ln.Addr(), ln.Addr(), l.Endpoint, l.S3Endpoint, l.Res.Tables, l.Res.Queues,
-		sampledata.ProviderA.TIN, tokA, ln.Addr(), sampledata.MemberAvery, sampledata.ProviderB.TIN)
-	<-ctx.Done()
-	fmt.Fprintln(stdout, "stopping")
+`, time.Since(start).Seconds(), ln.Addr(), ln.Addr(), l.AWSEnv["AWS_ENDPOINT_URL_DYNAMODB"], l.AWSEnv["AWS_ENDPOINT_URL_SQS"],
+		l.AWSEnv["AWS_ENDPOINT_URL_S3"], names(l.Res.Tables), names(l.Res.Queues), stateDir, sampledata.ProviderA.TIN, tokA,
+		sampledata.ProviderB.TIN)
+	if err := l.Wait(ctx); err != nil {
+		return fmt.Errorf("%w; everything else was stopped", err)
+	}
+	fmt.Fprintln(stdout, "stopped")
 	return nil
+}
+
+// names lists a map's values, sorted, for people to read.
+func names(m map[string]string) string {
+	out := make([]string, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	sort.Strings(out)
+	return strings.Join(out, ", ")
 }

@@ -66,10 +66,10 @@ var builders = map[string]struct {
 // AWSEnv is what Lambda would put in a function's environment to reach AWS,
 // pointed at the local servers: the region, credentials, and the standard
 // AWS_ENDPOINT_URL_* variables. The runner's own clients use it too.
-func AWSEnv(endpoint, s3Endpoint string) map[string]string {
+func AWSEnv(dynamodbEndpoint, sqsEndpoint, s3Endpoint string) map[string]string {
 	env := map[string]string{
 		"AWS_REGION": LocalRegion, "AWS_ACCESS_KEY_ID": LocalAccessKey, "AWS_SECRET_ACCESS_KEY": LocalSecretKey,
-		"AWS_ENDPOINT_URL_DYNAMODB": endpoint, "AWS_ENDPOINT_URL_SQS": endpoint,
+		"AWS_ENDPOINT_URL_DYNAMODB": dynamodbEndpoint, "AWS_ENDPOINT_URL_SQS": sqsEndpoint,
 	}
 	if s3Endpoint != "" {
 		env["AWS_ENDPOINT_URL_S3"] = s3Endpoint
@@ -156,6 +156,7 @@ func WireWith(ctx context.Context, build Builder, c Clients, t *Template, p *Pro
 				Queue                 string
 				BatchSize             int
 				FunctionResponseTypes []string
+				ScalingConfig         struct{ MaximumConcurrency int }
 			}
 		}
 		if err := decode(evs, &events); err != nil {
@@ -196,19 +197,16 @@ func WireWith(ctx context.Context, build Builder, c Clients, t *Template, p *Pro
 				for _, rt := range ev.Properties.FunctionResponseTypes {
 					report = report || rt == "ReportBatchItemFailures"
 				}
+				concurrency := ev.Properties.ScalingConfig.MaximumConcurrency
+				if concurrency == 0 {
+					concurrency = 5 // Lambda starts with five pollers
+				}
 				w.Pollers = append(w.Pollers, &Poller{Function: id, SQS: c.SQS, QueueURL: url, QueueARN: ev.Properties.Queue,
-					BatchSize: batch, ReportFailures: report, Fn: sqsFn, Log: log})
+					BatchSize: batch, ReportFailures: report, Concurrency: concurrency, Fn: sqsFn, Log: log})
 			default:
 				return nil, fmt.Errorf("%s event %s: the local stack does not play %s events", id, n, ev.Type)
 			}
 		}
 	}
 	return w, nil
-}
-
-// Start runs every poller until ctx ends.
-func (w *Wired) Start(ctx context.Context) {
-	for _, p := range w.Pollers {
-		go p.Run(ctx)
-	}
 }

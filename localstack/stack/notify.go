@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -25,9 +26,18 @@ type BucketNotification struct {
 // has none: SeaweedFS's filer posts each write here, and the notifier sends
 // the S3 event record that S3 would send to the queue the bucket names.
 type Notifier struct {
-	SQS    *sqs.Client
-	Routes []BucketNotification
 	Log    *slog.Logger
+	mu     sync.RWMutex
+	sqs    *sqs.Client
+	routes []BucketNotification
+}
+
+// SetRoutes gives the notifier its queue client and the buckets'
+// notifications, once they are provisioned; until then it delivers nothing.
+func (n *Notifier) SetRoutes(c *sqs.Client, routes []BucketNotification) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.sqs, n.routes = c, routes
 }
 
 // filerEvent is the part of SeaweedFS's webhook payload the notifier reads.
@@ -70,7 +80,10 @@ func (n *Notifier) forward(ctx context.Context, ev filerEvent) error {
 	if !ok {
 		return nil
 	}
-	for _, route := range n.Routes {
+	n.mu.RLock()
+	client, routes := n.sqs, n.routes
+	n.mu.RUnlock()
+	for _, route := range routes {
 		if route.Bucket != bucket || !strings.HasPrefix(key, route.Prefix) || !strings.HasSuffix(key, route.Suffix) {
 			continue
 		}
@@ -95,7 +108,7 @@ func (n *Notifier) forward(ctx context.Context, ev filerEvent) error {
 		if err != nil {
 			return err
 		}
-		if _, err := n.SQS.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: &route.QueueURL, MessageBody: strPtr(string(body))}); err != nil {
+		if _, err := client.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: &route.QueueURL, MessageBody: strPtr(string(body))}); err != nil {
 			return err
 		}
 	}

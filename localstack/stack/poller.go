@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -13,9 +14,10 @@ import (
 )
 
 // Poller plays an SQS event source mapping: it long-polls the queue, invokes
-// the function with a batch, and deletes what succeeded. Failed messages stay
-// on the queue until their visibility timeout ends, and the queue's redrive
-// policy moves one that keeps failing to its dead-letter queue.
+// the function with a batch, and deletes what succeeded, with up to
+// Concurrency batches in flight (the mapping's MaximumConcurrency). Failed
+// messages stay on the queue until their visibility timeout ends, and the
+// queue's redrive policy moves one that keeps failing to its dead-letter queue.
 type Poller struct {
 	Function       string
 	SQS            *sqs.Client
@@ -23,30 +25,46 @@ type Poller struct {
 	QueueARN       string
 	BatchSize      int
 	ReportFailures bool
+	Concurrency    int
 	Fn             SQSFunc
 	Log            *slog.Logger
 }
 
-// Run polls until ctx ends.
+// Run polls until ctx ends. One receiver long-polls and hands each batch to
+// an invocation of its own, up to Concurrency at once: several receivers
+// waiting on one queue would all be woken by every message.
 func (p *Poller) Run(ctx context.Context) {
-	for ctx.Err() == nil {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	slots := make(chan struct{}, max(p.Concurrency, 1))
+	for {
+		select {
+		case slots <- struct{}{}:
+		case <-ctx.Done():
+			return
+		}
 		out, err := p.SQS.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{
 			QueueUrl:                    &p.QueueURL,
 			MaxNumberOfMessages:         int32(min(p.BatchSize, 10)),
-			WaitTimeSeconds:             1,
+			WaitTimeSeconds:             20, // as Lambda's pollers do; Down cancels the wait
 			MessageSystemAttributeNames: []types.MessageSystemAttributeName{types.MessageSystemAttributeNameAll},
 			MessageAttributeNames:       []string{"All"},
 		})
-		if err != nil {
-			if ctx.Err() == nil {
+		if err != nil || len(out.Messages) == 0 {
+			<-slots
+			if err != nil && ctx.Err() == nil {
 				p.Log.Error("receive failed", "function", p.Function, "error", err.Error())
 				time.Sleep(time.Second)
 			}
+			if ctx.Err() != nil {
+				return
+			}
 			continue
 		}
-		if len(out.Messages) > 0 {
+		wg.Go(func() {
+			defer func() { <-slots }()
 			p.invoke(ctx, out.Messages)
-		}
+		})
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -18,26 +19,29 @@ import (
 // Local is a running local stack: the emulators, the provisioned resources
 // and the wired functions.
 type Local struct {
-	AWS        *Server // DynamoDB and SQS (moto); nil when Options.Endpoint named a running one
-	S3         *Server // S3 (SeaweedFS); nil without S3 or with Options.Endpoint
-	Endpoint   string  // DynamoDB and SQS endpoint
-	S3Endpoint string
+	// DynamoDB and SQS are moto, one process each; S3 is SeaweedFS. Each is
+	// nil when Options.Endpoint named a running emulator, and S3 without S3.
+	DynamoDB, SQS, S3 *Server
 	// AWSEnv is the AWS part of every function's environment.
 	AWSEnv   map[string]string
 	Clients  Clients
 	Res      *Provisioned
 	Wired    *Wired
 	cancel   context.CancelFunc
+	pollers  sync.WaitGroup
 	notifier *http.Server
 	dir      string
+	temp     bool // dir is the stack's own, removed by Down
 }
 
 // Options say how to bring the stack up.
 type Options struct {
 	Template  string // path to template.yaml
 	StackName string
-	Port      int    // DynamoDB and SQS port; 0 picks a free one
-	Dir       string // state: server logs and S3 data
+	// Port is the first of the emulators' ports: DynamoDB on Port, SQS on
+	// Port+1, S3 on Port+2. 0 picks free ports.
+	Port int
+	Dir  string // state: server logs and S3 data
 	// Endpoint, if set, is an AWS-compatible endpoint already running (such
 	// as LocalStack) for every service: no server is started.
 	Endpoint string
@@ -46,6 +50,13 @@ type Options struct {
 	WithoutS3 bool
 	Auth      *DevAuth
 	Log       *slog.Logger
+}
+
+func (o Options) port(offset int) int {
+	if o.Port == 0 {
+		return 0
+	}
+	return o.Port + offset
 }
 
 // Up starts the servers, provisions the template and starts the pollers.
@@ -60,13 +71,16 @@ func Up(ctx context.Context, o Options) (*Local, error) {
 	}
 	l := &Local{dir: o.Dir}
 	fail := func(err error) (*Local, error) { l.Down(); return nil, err }
-	l.Endpoint, l.S3Endpoint = o.Endpoint, o.Endpoint
+	dynamoEndpoint, sqsEndpoint, s3Endpoint := o.Endpoint, o.Endpoint, o.Endpoint
 	notifier := &Notifier{Log: o.Log}
 	if o.Endpoint == "" {
-		if l.AWS, err = StartAWS(ctx, o.Port, filepath.Join(o.Dir, "aws.log")); err != nil {
+		if l.DynamoDB, err = StartMoto(ctx, "DynamoDB", o.port(0), filepath.Join(o.Dir, "dynamodb.log")); err != nil {
 			return fail(err)
 		}
-		l.Endpoint = l.AWS.Endpoint
+		if l.SQS, err = StartMoto(ctx, "SQS", o.port(1), filepath.Join(o.Dir, "sqs.log")); err != nil {
+			return fail(err)
+		}
+		dynamoEndpoint, sqsEndpoint, s3Endpoint = l.DynamoDB.Endpoint, l.SQS.Endpoint, ""
 		if !o.WithoutS3 {
 			ln, err := net.Listen("tcp", "127.0.0.1:0")
 			if err != nil {
@@ -74,27 +88,30 @@ func Up(ctx context.Context, o Options) (*Local, error) {
 			}
 			l.notifier = &http.Server{Handler: notifier, ReadHeaderTimeout: 10 * time.Second}
 			go func() { _ = l.notifier.Serve(ln) }()
-			if l.S3, err = StartS3(ctx, filepath.Join(o.Dir, "s3"), "http://"+ln.Addr().String()+"/filer-events",
+			if l.S3, err = StartS3(ctx, o.port(2), filepath.Join(o.Dir, "s3"), "http://"+ln.Addr().String()+"/filer-events",
 				filepath.Join(o.Dir, "s3.log")); err != nil {
 				return fail(err)
 			}
-			l.S3Endpoint = l.S3.Endpoint
+			s3Endpoint = l.S3.Endpoint
 		}
 	}
-	l.AWSEnv = AWSEnv(l.Endpoint, l.S3Endpoint)
+	l.AWSEnv = AWSEnv(dynamoEndpoint, sqsEndpoint, s3Endpoint)
 	if l.Clients, err = NewClients(l.AWSEnv); err != nil {
 		return fail(err)
 	}
 	if l.Res, err = Provision(ctx, l.Clients, t, o.StackName, LocalParams, o.Endpoint != ""); err != nil {
 		return fail(fmt.Errorf("provision: %w", err))
 	}
-	notifier.SQS, notifier.Routes = l.Clients.SQS, l.Res.Notifications
+	// The notifier's routes are set before any object can be written.
+	notifier.SetRoutes(l.Clients.SQS, l.Res.Notifications)
 	if l.Wired, err = Wire(ctx, l.Clients, t, l.Res, l.AWSEnv, o.Auth, o.Log); err != nil {
 		return fail(fmt.Errorf("wire functions: %w", err))
 	}
 	var pctx context.Context
 	pctx, l.cancel = context.WithCancel(context.Background())
-	l.Wired.Start(pctx)
+	for _, p := range l.Wired.Pollers {
+		l.pollers.Go(func() { p.Run(pctx) })
+	}
 	return l, nil
 }
 
@@ -103,19 +120,56 @@ var LocalParams = map[string]string{
 	"JwtIssuer": DevIssuer, "JwtAudience": DevAudience, "PortalOrigin": "http://127.0.0.1:3000",
 }
 
+// Servers are the emulator processes the stack started.
+func (l *Local) Servers() []*Server {
+	var out []*Server
+	for _, s := range []*Server{l.DynamoDB, l.SQS, l.S3} {
+		if s != nil {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Wait returns nil when ctx ends, or an error naming the first server that
+// exited on its own and its log: without it, every request would fail.
+func (l *Local) Wait(ctx context.Context) error {
+	died := make(chan *Server, 3)
+	for _, s := range l.Servers() {
+		go func() {
+			select {
+			case <-s.Done():
+				died <- s
+			case <-ctx.Done():
+			}
+		}()
+	}
+	select {
+	case <-ctx.Done():
+		return nil
+	case s := <-died:
+		return fmt.Errorf("%s exited (%s); see %s", s.Name, lastLine(s.Log), s.Log)
+	}
+}
+
 // Down stops the pollers, the notifier and the servers, and removes the
-// S3 server's data.
+// S3 server's data (and the whole state folder of a test stack).
 func (l *Local) Down() {
 	if l.cancel != nil {
 		l.cancel()
 	}
+	l.pollers.Wait()
 	if l.notifier != nil {
 		_ = l.notifier.Close()
 	}
-	l.S3.Stop()
-	l.AWS.Stop()
+	for _, s := range l.Servers() {
+		s.Stop()
+	}
 	if l.S3 != nil {
 		_ = os.RemoveAll(filepath.Join(l.dir, "s3"))
+	}
+	if l.temp {
+		_ = os.RemoveAll(l.dir)
 	}
 }
 
@@ -178,5 +232,9 @@ func UpForTests(ctx context.Context, name string, withoutS3 bool) (*Local, *DevA
 	}
 	l, err := Up(ctx, Options{Template: filepath.Join(root, "template.yaml"), StackName: "test-" + name,
 		Dir: dir, WithoutS3: withoutS3, Auth: auth, Log: slog.New(slog.NewJSONHandler(logf, nil))})
-	return l, auth, err
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w (logs kept in %s)", err, dir)
+	}
+	l.temp = true
+	return l, auth, nil
 }

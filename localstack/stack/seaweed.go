@@ -20,10 +20,10 @@ const (
 	LocalSecretKey = "local-secret"
 )
 
-// StartS3 starts SeaweedFS's S3 gateway on 127.0.0.1 with its data in dir.
-// Its filer posts every object write to webhookURL; the local runner turns
-// those into S3 event notifications.
-func StartS3(ctx context.Context, dir, webhookURL, logPath string) (*Server, error) {
+// StartS3 starts SeaweedFS's S3 gateway on 127.0.0.1 at port (0: any free
+// port) with its data in dir. Its filer posts every object write to
+// webhookURL; the local runner turns those into S3 event notifications.
+func StartS3(ctx context.Context, port int, dir, webhookURL, logPath string) (*Server, error) {
 	bin := filepath.Join(ToolsDir(), "seaweedfs-"+SeaweedFSVersion, "bin", "weed")
 	if _, err := os.Stat(bin); err != nil {
 		return nil, fmt.Errorf("SeaweedFS is not installed at %s: run `make tools` first", bin)
@@ -32,7 +32,11 @@ func StartS3(ctx context.Context, dir, webhookURL, logPath string) (*Server, err
 	if err != nil {
 		return nil, err
 	}
-	ports := make([]int, 10)
+	s3Port, err := claimPort(port, "S3")
+	if err != nil {
+		return nil, err
+	}
+	ports := make([]int, 10) // SeaweedFS's own servers take any free ports
 	for i := range ports {
 		p, err := freePort()
 		if err != nil {
@@ -40,6 +44,7 @@ func StartS3(ctx context.Context, dir, webhookURL, logPath string) (*Server, err
 		}
 		ports[i] = p
 	}
+	ports[6] = s3Port
 	if err := os.MkdirAll(filepath.Join(dir, "data"), 0o700); err != nil {
 		return nil, err
 	}
@@ -59,5 +64,5 @@ func StartS3(ctx context.Context, dir, webhookURL, logPath string) (*Server, err
 		args = append(args, fmt.Sprintf("-%s=%d", flag, ports[i]))
 	}
 	// The filer reads notification.toml from its working directory.
-	return startServer(ctx, "SeaweedFS", bin, args, dir, fmt.Sprintf("http://127.0.0.1:%d", ports[6]), "", logPath, 60*time.Second)
+	return startServer(ctx, "SeaweedFS (S3)", bin, args, dir, fmt.Sprintf("http://127.0.0.1:%d", ports[6]), "", logPath, 60*time.Second)
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -30,7 +31,9 @@ func ToolsDir() string {
 
 // Server is a local AWS-compatible server process.
 type Server struct {
+	Name     string // what it serves, for messages: "moto (DynamoDB)"
 	Endpoint string
+	Log      string // where its output goes
 	cmd      *exec.Cmd
 	done     chan struct{}
 }
@@ -38,21 +41,67 @@ type Server struct {
 // PID is the server's process ID.
 func (s *Server) PID() int { return s.cmd.Process.Pid }
 
-// StartAWS starts the emulator that serves DynamoDB, SQS and S3 on
-// 127.0.0.1 at port (0: any free port), logging to logPath. It fails loudly
-// when the tool is not installed: run `make tools`.
-func StartAWS(ctx context.Context, port int, logPath string) (*Server, error) {
-	bin := filepath.Join(ToolsDir(), "moto-"+MotoVersion, "bin", "moto_server")
-	if _, err := os.Stat(bin); err != nil {
-		return nil, fmt.Errorf("moto_server %s is not installed at %s: run `make tools` first", MotoVersion, bin)
-	}
+// Done is closed when the server process exits.
+func (s *Server) Done() <-chan struct{} { return s.done }
+
+// PortInUseError says that a server's fixed port is taken.
+type PortInUseError struct {
+	Port    int
+	Service string
+}
+
+func (e *PortInUseError) Error() string {
+	return fmt.Sprintf("port %d (%s) is in use", e.Port, e.Service)
+}
+
+// claimPort returns port if it is free on 127.0.0.1, or any free port if
+// port is 0.
+func claimPort(port int, service string) (int, error) {
 	if port == 0 {
-		var err error
-		if port, err = freePort(); err != nil {
-			return nil, err
-		}
+		return freePort()
 	}
-	return startServer(ctx, "moto_server", bin, []string{"-H", "127.0.0.1", "-p", fmt.Sprint(port)}, "",
+	l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+	if err != nil {
+		return 0, &PortInUseError{Port: port, Service: service}
+	}
+	l.Close()
+	return port, nil
+}
+
+// motoLauncher runs moto's server with two changes that keep it fast under
+// load and change no behaviour: werkzeug's access log is off (a line a
+// request cost a quarter of the emulator's CPU; errors and tracebacks are
+// still logged), and an SQS receive checks each message's retention from
+// the queue's retention period alone. moto 5.2.5 computes every attribute
+// of the queue for that, three times a message, each walking every message
+// in the queue, so a backlog slowed every receive further.
+const motoLauncher = `import logging, sys
+logging.getLogger("werkzeug").setLevel(logging.WARNING)
+from moto.core.utils import unix_time
+from moto.sqs.models import SQSBackend
+def is_message_valid_based_on_retention_period(self, queue_name, message):
+    retention = int(self.get_queue(queue_name).message_retention_period)
+    return retention + message.sent_timestamp / 1000 > unix_time()
+SQSBackend.is_message_valid_based_on_retention_period = is_message_valid_based_on_retention_period
+from moto.server import main
+main(sys.argv[1:])`
+
+// StartMoto starts moto's server on 127.0.0.1 at port (0: any free port) for
+// one service, logging to logPath. DynamoDB and SQS each get their own
+// process, as they are separate services in AWS: one Python process serves
+// one request at a time, and two use both cores. It fails loudly when moto
+// is not installed: run `make tools`.
+func StartMoto(ctx context.Context, service string, port int, logPath string) (*Server, error) {
+	python := filepath.Join(ToolsDir(), "moto-"+MotoVersion, "bin", "python")
+	if _, err := os.Stat(python); err != nil {
+		return nil, fmt.Errorf("moto %s is not installed at %s: run `make tools` first", MotoVersion, filepath.Dir(python))
+	}
+	name := "moto (" + service + ")"
+	port, err := claimPort(port, service)
+	if err != nil {
+		return nil, err
+	}
+	return startServer(ctx, name, python, []string{"-c", motoLauncher, "-H", "127.0.0.1", "-p", fmt.Sprint(port)}, "",
 		fmt.Sprintf("http://127.0.0.1:%d", port), "/moto-api/", logPath, 30*time.Second)
 }
 
@@ -74,13 +123,13 @@ func startServer(ctx context.Context, name, bin string, args []string, dir, endp
 		logf.Close()
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
-	s := &Server{Endpoint: endpoint, cmd: cmd, done: make(chan struct{})}
+	s := &Server{Name: name, Endpoint: endpoint, Log: logPath, cmd: cmd, done: make(chan struct{})}
 	go func() { _ = cmd.Wait(); logf.Close(); close(s.done) }()
 	deadline := time.Now().Add(timeout)
 	for {
 		select {
 		case <-s.done:
-			return nil, fmt.Errorf("%s exited at start; see %s", name, logPath)
+			return nil, fmt.Errorf("%s exited at start (%s); see %s", name, lastLine(logPath), logPath)
 		default:
 		}
 		if resp, err := http.Get(endpoint + probe); err == nil {
@@ -116,4 +165,18 @@ func freePort() (int, error) {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// lastLine returns the last non-empty line of a log, where a server that
+// failed says why.
+func lastLine(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "no log"
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if l := strings.TrimSpace(lines[len(lines)-1]); l != "" {
+		return l
+	}
+	return "it printed nothing"
 }
