@@ -32,6 +32,7 @@ type uploadCreated struct {
 type uploadView struct {
 	UploadID, Status, RejectCode, RejectReason, ClaimNumber, DeclaredType string
 	Size                                                                  int64
+	CheckedAt                                                             time.Time
 }
 
 // postForm uploads content with a presigned form, as a browser would.
