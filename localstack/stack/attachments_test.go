@@ -301,6 +301,10 @@ func TestDeniedClaimUploadAndRepeatedEvent(t *testing.T) {
 	if n != 1 {
 		t.Errorf("the document is listed %d times on the claim, want once", n)
 	}
+	// The link pastes as it is: "&", not JSON's HTML-safe "\u0026".
+	if _, raw := get(t, a, "/claims/C10000000002/documents"); !strings.Contains(string(raw), "&X-Amz-") || strings.Contains(string(raw), `\u0026`) {
+		t.Errorf("download links are escaped: %s", raw)
+	}
 	if got := claimDocEvents(t)["C10000000002/"+id]; got != 1 {
 		t.Errorf("core claims was told %d times, want once", got)
 	}

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -285,5 +286,65 @@ func TestFeedKeepsNewestAndParksMalformed(t *testing.T) {
 	attrs := out.Messages[0].MessageAttributes
 	if aws.ToString(attrs["ErrorCode"].StringValue) != portal.CodeInvalidFeedEvent || aws.ToString(attrs["ErrorReason"].StringValue) == "" {
 		t.Errorf("dead letter without its reason: %v", attrs)
+	}
+}
+
+// The local gateway answers as API Gateway does before any function runs:
+// CORS preflight from the template's CorsConfiguration, and 413 for a body
+// over the HTTP API's 10 MB.
+func TestGatewayCORSAndPayloadLimit(t *testing.T) {
+	portalOrigin := stack.LocalParams["PortalOrigin"]
+	preflight := func(origin, method string) http.Header {
+		req, _ := http.NewRequest("OPTIONS", api.URL+"/claim-attachments", nil)
+		req.Header.Set("Origin", origin)
+		req.Header.Set("Access-Control-Request-Method", method)
+		req.Header.Set("Access-Control-Request-Headers", "authorization,content-type,idempotency-key")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 204 {
+			t.Errorf("preflight from %s: %d, want 204", origin, resp.StatusCode)
+		}
+		return resp.Header
+	}
+	h := preflight(portalOrigin, "POST")
+	if h.Get("Access-Control-Allow-Origin") != portalOrigin || !strings.Contains(h.Get("Access-Control-Allow-Methods"), "POST") ||
+		!strings.Contains(h.Get("Access-Control-Allow-Headers"), "idempotency-key") || h.Get("Access-Control-Max-Age") != "600" {
+		t.Errorf("preflight from the portal: %v", h)
+	}
+	if h := preflight("https://evil.example", "POST"); h.Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("preflight from another origin was allowed: %v", h)
+	}
+	if h := preflight(portalOrigin, "PUT"); h.Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("a method the template does not allow was allowed: %v", h)
+	}
+	req, _ := http.NewRequest("GET", api.URL+"/claims/C10000000001", nil)
+	req.Header.Set("Authorization", "Bearer "+token(t, sampledata.ProviderA.TIN))
+	req.Header.Set("Origin", portalOrigin)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Access-Control-Allow-Origin") != portalOrigin {
+		t.Errorf("a request from the portal: %d %v", resp.StatusCode, resp.Header)
+	}
+
+	for name, body := range map[string]io.Reader{
+		"with a length": bytes.NewReader(make([]byte, stack.MaxBody+1)),
+		"chunked":       io.MultiReader(bytes.NewReader(make([]byte, stack.MaxBody)), strings.NewReader("x")),
+	} {
+		req, _ := http.NewRequest("POST", api.URL+"/uploads", body)
+		req.Header.Set("Authorization", "Bearer "+token(t, sampledata.ProviderA.TIN))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 413 {
+			t.Errorf("a body over 10 MB %s: %d, want 413", name, resp.StatusCode)
+		}
 	}
 }

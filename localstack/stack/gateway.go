@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -21,18 +24,75 @@ import (
 type Gateway struct {
 	mux  *http.ServeMux
 	auth *DevAuth
+	cors CORS
 	log  *slog.Logger
 }
 
-func newGateway(auth *DevAuth, log *slog.Logger) *Gateway {
-	g := &Gateway{mux: http.NewServeMux(), auth: auth, log: log}
+// CORS is an HTTP API's CorsConfiguration, as the template gives it.
+type CORS struct {
+	AllowOrigins, AllowHeaders, AllowMethods, ExposeHeaders []string
+	AllowCredentials                                        bool
+	MaxAge                                                  int
+}
+
+// MaxBody is the largest request body API Gateway's HTTP APIs take: 10 MB.
+const MaxBody = 10 << 20
+
+func newGateway(auth *DevAuth, cors CORS, log *slog.Logger) *Gateway {
+	g := &Gateway{mux: http.NewServeMux(), auth: auth, cors: cors, log: log}
 	g.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		gatewayMessage(w, http.StatusNotFound, "Not Found")
 	})
 	return g
 }
 
-func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) { g.mux.ServeHTTP(w, r) }
+func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	origin := r.Header.Get("Origin")
+	allowed := origin != "" && (slices.Contains(g.cors.AllowOrigins, origin) || slices.Contains(g.cors.AllowOrigins, "*"))
+	if r.Method == http.MethodOptions && origin != "" && r.Header.Get("Access-Control-Request-Method") != "" {
+		// API Gateway answers a CORS preflight itself, before any route
+		// or authorizer; an origin it does not allow gets no CORS headers.
+		if allowed && g.allowsMethod(r.Header.Get("Access-Control-Request-Method")) {
+			h := w.Header()
+			h.Set("Access-Control-Allow-Origin", origin)
+			h.Set("Access-Control-Allow-Methods", strings.Join(g.cors.AllowMethods, ","))
+			h.Set("Access-Control-Allow-Headers", strings.ToLower(strings.Join(g.cors.AllowHeaders, ",")))
+			if g.cors.MaxAge > 0 {
+				h.Set("Access-Control-Max-Age", strconv.Itoa(g.cors.MaxAge))
+			}
+			if g.cors.AllowCredentials {
+				h.Set("Access-Control-Allow-Credentials", "true")
+			}
+			h.Add("Vary", "Origin")
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	if allowed {
+		w.Header().Set("Access-Control-Allow-Origin", origin)
+		if len(g.cors.ExposeHeaders) > 0 {
+			w.Header().Set("Access-Control-Expose-Headers", strings.Join(g.cors.ExposeHeaders, ","))
+		}
+		if g.cors.AllowCredentials {
+			w.Header().Set("Access-Control-Allow-Credentials", "true")
+		}
+		w.Header().Add("Vary", "Origin")
+	}
+	if r.ContentLength > MaxBody {
+		gatewayMessage(w, http.StatusRequestEntityTooLarge, "Request Entity Too Large")
+		return
+	}
+	g.mux.ServeHTTP(w, r)
+}
+
+func (g *Gateway) allowsMethod(m string) bool {
+	for _, a := range g.cors.AllowMethods {
+		if a == "*" || strings.EqualFold(a, m) {
+			return true
+		}
+	}
+	return false
+}
 
 // gatewayMessage answers as API Gateway itself does, before any function.
 func gatewayMessage(w http.ResponseWriter, status int, msg string) {
@@ -52,6 +112,10 @@ func (g *Gateway) route(method, path string, authorize bool, fn HTTPFunc) {
 	}
 	g.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		ev, err := g.event(r, routeKey, params, authorize)
+		if errors.Is(err, errTooLarge) {
+			gatewayMessage(w, http.StatusRequestEntityTooLarge, "Request Entity Too Large")
+			return
+		}
 		if err != nil {
 			gatewayMessage(w, http.StatusUnauthorized, "Unauthorized")
 			return
@@ -100,9 +164,12 @@ func (g *Gateway) event(r *http.Request, routeKey string, params []string, autho
 			ev.PathParameters[p] = r.PathValue(p)
 		}
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, 10<<20))
+	body, err := io.ReadAll(io.LimitReader(r.Body, MaxBody+1))
 	if err != nil {
 		return ev, err
+	}
+	if len(body) > MaxBody { // a chunked body carries no Content-Length
+		return ev, errTooLarge
 	}
 	if utf8.Valid(body) {
 		ev.Body = string(body)
@@ -133,6 +200,8 @@ func (g *Gateway) event(r *http.Request, routeKey string, params []string, autho
 	}
 	return ev, nil
 }
+
+var errTooLarge = errors.New("request body over 10 MB")
 
 func writeResponse(w http.ResponseWriter, resp events.APIGatewayV2HTTPResponse) {
 	for k, v := range resp.Headers {

@@ -122,7 +122,18 @@ func Wire(ctx context.Context, c Clients, t *Template, p *Provisioned, awsEnv ma
 
 // WireWith is Wire with the functions made by build.
 func WireWith(ctx context.Context, build Builder, c Clients, t *Template, p *Provisioned, awsEnv map[string]string, auth *DevAuth, log *slog.Logger) (*Wired, error) {
-	w := &Wired{Gateway: newGateway(auth, log), Env: map[string]map[string]string{}}
+	var cors CORS
+	for _, id := range t.ResourcesOfType("AWS::Serverless::HttpApi") {
+		props := t.Resources[id].Properties
+		v, err := p.Resolver.ResolveField(&props, "CorsConfiguration")
+		if err != nil {
+			return nil, fmt.Errorf("%s CorsConfiguration: %w", id, err)
+		}
+		if err := decode(normaliseNumbers(v), &cors); err != nil {
+			return nil, fmt.Errorf("%s CorsConfiguration: %w", id, err)
+		}
+	}
+	w := &Wired{Gateway: newGateway(auth, cors, log), Env: map[string]map[string]string{}}
 	globalEnv, err := p.Resolver.ResolveField(&t.Globals.Function, "Environment", "Variables")
 	if err != nil {
 		return nil, fmt.Errorf("globals environment: %w", err)

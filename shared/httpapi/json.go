@@ -11,12 +11,15 @@ import (
 )
 
 // Encode writes v as JSON with the given status. Responses hold PHI, so no
-// cache may keep them.
+// cache may keep them. Links are written as they are ("&", not "\u0026"):
+// this is an API, not HTML, and a pasted link must work.
 func Encode(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
 }
 
 // Decode reads a JSON request body of at most 64 KiB into v, refusing
