@@ -12,10 +12,20 @@ PYTHON ?= python3
 MOTO_VERSION := 5.2.5
 SAM_VERSION := 1.170.0
 SEAWEEDFS_VERSION := v0.0.0-20261109003541-7506e5f91cd6
+STATICCHECK_VERSION := v0.8.2
+BENCHSTAT_VERSION := v0.0.0-20260908200009-22c9c6c9d4da
 MOTO := $(TOOLS_DIR)/moto-$(MOTO_VERSION)
 SEAWEEDFS := $(TOOLS_DIR)/seaweedfs-$(SEAWEEDFS_VERSION)
 SAM_VENV := $(TOOLS_DIR)/sam-$(SAM_VERSION)
+STATICCHECK := $(TOOLS_DIR)/staticcheck-$(STATICCHECK_VERSION)
+BENCHSTAT := $(TOOLS_DIR)/benchstat-$(BENCHSTAT_VERSION)
 SAM := SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=us-east-1 $(SAM_VENV)/bin/sam
+STEP := localstack/step.sh
+
+# `make run` ports: the API on API_PORT; DynamoDB, SQS and S3 on AWS_PORT and
+# the two ports after it.
+API_PORT ?= 3000
+AWS_PORT ?= 4566
 
 GO_BUILD_FLAGS := -tags lambda.norpc -trimpath -ldflags "-s -w"
 # The largest a function's bootstrap may be (12 MiB).
@@ -26,35 +36,56 @@ help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
 # ------------------------------------------------------------------ tools
+# Each tool installs once per machine, at its pinned version, into
+# $(TOOLS_DIR), with a line before and after (and its output in a log there).
 $(MOTO)/.installed:
-	rm -rf $(MOTO)
-	$(PYTHON) -m venv $(MOTO)
-	$(MOTO)/bin/pip install --quiet --disable-pip-version-check "moto[server]==$(MOTO_VERSION)"
-	touch $@
+	@$(STEP) moto "moto[server] $(MOTO_VERSION) from PyPI (about a minute)" $(TOOLS_DIR)/moto.log \
+	  bash -c 'rm -rf $(MOTO) && $(PYTHON) -m venv $(MOTO) && $(MOTO)/bin/pip install --disable-pip-version-check "moto[server]==$(MOTO_VERSION)"'
+	@touch $@
 
 # SeaweedFS serves S3 locally; its go.mod has replace directives, so
-# `go install pkg@version` refuses it: build it from its module source.
+# `go install pkg@version` refuses it: build it from its module source. Its
+# modules and build cache (several GB) go in a folder of their own, removed
+# once the binary is built: only the binary stays.
 $(SEAWEEDFS)/.installed:
-	rm -rf $(SEAWEEDFS) && mkdir -p $(SEAWEEDFS)
-	src=$$(GOFLAGS=-mod=mod go mod download -json github.com/seaweedfs/seaweedfs@$(SEAWEEDFS_VERSION) | sed -n 's/.*"Dir": "\(.*\)".*/\1/p') && \
-	  cp -r "$$src" $(SEAWEEDFS)/src && chmod -R u+w $(SEAWEEDFS)/src
-	cd $(SEAWEEDFS)/src && CGO_ENABLED=0 go build -buildvcs=false -trimpath -ldflags "-s -w" -o ../bin/weed ./weed
-	rm -rf $(SEAWEEDFS)/src
-	touch $@
+	@$(STEP) seaweedfs "building SeaweedFS from the Go module proxy (about 5 minutes on 2 cores; about 5 GB while it builds, 0.1 GB after)" $(TOOLS_DIR)/seaweedfs.log \
+	  bash -c 'set -e; rm -rf $(SEAWEEDFS); mkdir -p $(SEAWEEDFS); \
+	    export GOMODCACHE=$(SEAWEEDFS)/.modcache GOCACHE=$(SEAWEEDFS)/.gocache GOFLAGS=-mod=mod; \
+	    src=$$(go mod download -json github.com/seaweedfs/seaweedfs@$(SEAWEEDFS_VERSION) | sed -n "s/.*\"Dir\": \"\(.*\)\".*/\1/p"); \
+	    cp -r "$$src" $(SEAWEEDFS)/src && chmod -R u+w $(SEAWEEDFS)/src; \
+	    cd $(SEAWEEDFS)/src && CGO_ENABLED=0 go build -buildvcs=false -trimpath -ldflags "-s -w" -o ../bin/weed ./weed; \
+	    cd $(SEAWEEDFS) && go clean -modcache && rm -rf src .gocache'
+	@touch $@
 
 $(SAM_VENV)/.installed:
-	rm -rf $(SAM_VENV)
-	$(PYTHON) -m venv $(SAM_VENV)
-	$(SAM_VENV)/bin/pip install --quiet --disable-pip-version-check "aws-sam-cli==$(SAM_VERSION)"
-	touch $@
+	@$(STEP) sam "aws-sam-cli $(SAM_VERSION) (with cfn-lint) from PyPI (about two minutes)" $(TOOLS_DIR)/sam.log \
+	  bash -c 'rm -rf $(SAM_VENV) && $(PYTHON) -m venv $(SAM_VENV) && $(SAM_VENV)/bin/pip install --disable-pip-version-check "aws-sam-cli==$(SAM_VERSION)"'
+	@touch $@
 
-.PHONY: tools
-tools: $(MOTO)/.installed $(SEAWEEDFS)/.installed $(SAM_VENV)/.installed ## Install the local servers and SAM CLI into $(TOOLS_DIR)
+$(STATICCHECK)/staticcheck:
+	@$(STEP) staticcheck "staticcheck $(STATICCHECK_VERSION) from the Go module proxy" $(TOOLS_DIR)/staticcheck.log \
+	  env GOBIN=$(STATICCHECK) go install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+$(BENCHSTAT)/benchstat:
+	@$(STEP) benchstat "benchstat from the Go module proxy" $(TOOLS_DIR)/benchstat.log \
+	  env GOBIN=$(BENCHSTAT) go install golang.org/x/perf/cmd/benchstat@$(BENCHSTAT_VERSION)
+
+RUN_TOOLS := $(MOTO)/.installed $(SEAWEEDFS)/.installed
+ALL_TOOLS := $(RUN_TOOLS) $(SAM_VENV)/.installed $(STATICCHECK)/staticcheck $(BENCHSTAT)/benchstat
+
+.PHONY: tools run-tools
+tools: ## Install the local servers, SAM CLI and the linters into $(TOOLS_DIR), in parallel
+	@$(MAKE) --no-print-directory -s -j4 $(ALL_TOOLS)
+run-tools:
+	@$(MAKE) --no-print-directory -s -j2 $(RUN_TOOLS)
 
 # ------------------------------------------------------------------ run
 .PHONY: run
-run: $(MOTO)/.installed $(SEAWEEDFS)/.installed ## Run the whole stack locally with sample data (Ctrl-C stops it)
-	go run ./localstack/portal-local up
+# The runner is built, then run, so that its own exit status (0 on Ctrl-C)
+# is the one make sees.
+run: run-tools ## Run the whole stack locally with sample data (API_PORT=3000 AWS_PORT=4566; Ctrl-C stops it)
+	@go build -o localstack/.state/bin/portal-local ./localstack/portal-local
+	@localstack/.state/bin/portal-local up -addr 127.0.0.1:$(API_PORT) -aws-port $(AWS_PORT)
 
 .PHONY: token
 token: ## Print a development token (TIN=222222222 for the second sample provider)
@@ -62,15 +93,16 @@ token: ## Print a development token (TIN=222222222 for the second sample provide
 
 # ------------------------------------------------------------------ test
 .PHONY: test
-test: tools lint ## Run every test: unit, integration against the local stack, end to end, SAM validate and build
-	go test -count=1 ./...
+test: tools lint ## Run every test: unit, integration against the local stack, end to end, with the race detector; SAM validate and build
+	go test -race -count=1 ./...
 	$(MAKE) sam-validate sam-build
 
 .PHONY: lint
-lint: ## gofmt and go vet
+lint: $(STATICCHECK)/staticcheck ## gofmt, go vet and staticcheck
 	@unformatted=$$(gofmt -l functions shared localstack); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	go vet ./...
+	$(STATICCHECK)/staticcheck ./...
 
 .PHONY: sam-validate
 sam-validate: $(SAM_VENV)/.installed
@@ -84,10 +116,18 @@ sam-build: $(SAM_VENV)/.installed ## Build every function as SAM does, and check
 	  if [ "$$size" -gt $(MAX_BOOTSTRAP_BYTES) ]; then echo "$$f is over 12 MiB"; exit 1; fi; \
 	done
 
+# ENV is a samconfig.toml environment; PARAMS overrides template parameters,
+# such as JwtIssuer=https://cognito-idp.... JwtAudience=... PortalOrigin=https://...
+ENV ?= default
+.PHONY: deploy
+deploy: sam-build ## Deploy with SAM (ENV=default or prod; PARAMS="Name=value ...")
+	$(SAM) deploy --config-env $(ENV) $(if $(PARAMS),--parameter-overrides $(PARAMS))
+
 .PHONY: bench
-bench: $(MOTO)/.installed $(SEAWEEDFS)/.installed ## Run the benchmarks
+bench: $(RUN_TOOLS) $(BENCHSTAT)/benchstat ## Run the benchmarks: shared/ in process, then through the local stack
 	go test -run '^$$' -bench . -benchmem ./shared/...
-	go test -run '^$$' -bench . -benchmem -benchtime 50x ./localstack/...
+	go test -run '^$$' -bench 'Search|Detail|UploadToVisible|ColdStart' -benchmem -benchtime 50x ./localstack/...
+	go test -run '^$$' -bench ConcurrentUploaders -benchtime 1x ./localstack/...
 
 # ------------------------------------------------------------------ SAM makefile builder
 # `sam build` calls build-<LogicalId> with ARTIFACTS_DIR set.

@@ -144,13 +144,22 @@ The README's "Try it" section walks through every workflow with it.
 Provider B's token: make -s token TIN=%s
 Ctrl-C stops everything.
 `, time.Since(start).Seconds(), ln.Addr(), ln.Addr(), l.AWSEnv["AWS_ENDPOINT_URL_DYNAMODB"], l.AWSEnv["AWS_ENDPOINT_URL_SQS"],
-		l.AWSEnv["AWS_ENDPOINT_URL_S3"], names(l.Res.Tables), names(l.Res.Queues), stateDir, sampledata.ProviderA.TIN, tokA,
+		l.AWSEnv["AWS_ENDPOINT_URL_S3"], names(l.Res.Tables), names(queueNames(l.Res.Queues)), stateDir, sampledata.ProviderA.TIN, tokA,
 		sampledata.ProviderB.TIN)
 	if err := l.Wait(ctx); err != nil {
 		return fmt.Errorf("%w; everything else was stopped", err)
 	}
 	fmt.Fprintln(stdout, "stopped")
 	return nil
+}
+
+// queueNames maps queues to their names: the last part of their URLs.
+func queueNames(urls map[string]string) map[string]string {
+	out := map[string]string{}
+	for id, u := range urls {
+		out[id] = u[strings.LastIndex(u, "/")+1:]
+	}
+	return out
 }
 
 // names lists a map's values, sorted, for people to read.

@@ -364,14 +364,15 @@ func TestProactiveWithoutClaimNumberWaitsForALaterClaim(t *testing.T) {
 	base.Lines = []portal.ClaimLine{{LineNumber: 1, ServiceFrom: dos, ServiceTo: dos, ProcedureCode: "27447", Units: 1}}
 	base.PatientAccountNumber, base.CheckNumber, base.ExternalReferenceNumber = "PA-W", "", ""
 	earlier, later := base, base
-	earlier.Number, earlier.DateReceived = "C30000000001", today.AddDate(0, 0, -1) // received before the documents
-	later.Number, later.DateReceived = "C30000000002", today
+	run := strings.ToUpper(portal.NewID()[:8]) // fresh claims each run
+	earlier.Number, earlier.DateReceived = "C3-"+run+"-1", today.AddDate(0, 0, -1) // received before the documents
+	later.Number, later.DateReceived = "C3-"+run+"-2", today
 	feedClaim(t, earlier)
 	feedClaim(t, later)
-	if docs := documents(t, a, "C30000000001"); len(docs) != 0 {
+	if docs := documents(t, a, earlier.Number); len(docs) != 0 {
 		t.Errorf("documents attached to a claim received before them: %v", docs)
 	}
-	docs := documents(t, a, "C30000000002")
+	docs := documents(t, a, later.Number)
 	if len(docs) != 1 || docs[0]["uploadId"] != id {
 		t.Errorf("the later claim has %v, want the waiting document", docs)
 	}
