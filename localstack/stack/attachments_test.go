@@ -364,7 +364,7 @@ func TestProactiveWithoutClaimNumberWaitsForALaterClaim(t *testing.T) {
 	base.Lines = []portal.ClaimLine{{LineNumber: 1, ServiceFrom: dos, ServiceTo: dos, ProcedureCode: "27447", Units: 1}}
 	base.PatientAccountNumber, base.CheckNumber, base.ExternalReferenceNumber = "PA-W", "", ""
 	earlier, later := base, base
-	run := strings.ToUpper(portal.NewID()[:8]) // fresh claims each run
+	run := strings.ToUpper(portal.NewID()[:8])                                     // fresh claims each run
 	earlier.Number, earlier.DateReceived = "C3-"+run+"-1", today.AddDate(0, 0, -1) // received before the documents
 	later.Number, later.DateReceived = "C3-"+run+"-2", today
 	feedClaim(t, earlier)
