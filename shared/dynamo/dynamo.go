@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/openpayer/provider-portal/shared/lambdaenv"
 )
 
 // API is the part of the DynamoDB client the stores use.
@@ -17,6 +19,12 @@ type API interface {
 	GetItem(ctx context.Context, in *dynamodb.GetItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
 	PutItem(ctx context.Context, in *dynamodb.PutItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
 	Query(ctx context.Context, in *dynamodb.QueryInput, opts ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
+}
+
+// NewClient builds the DynamoDB client of a function, at the endpoint its
+// environment names (AWS's own unless AWS_ENDPOINT_URL_DYNAMODB is set).
+func NewClient(f *lambdaenv.Function) *dynamodb.Client {
+	return dynamodb.NewFromConfig(f.AWS, func(o *dynamodb.Options) { o.BaseEndpoint = lambdaenv.Endpoint(f.Getenv, "DYNAMODB") })
 }
 
 func marshal(v any) (map[string]types.AttributeValue, error) {
@@ -37,6 +45,19 @@ func unmarshal(item map[string]types.AttributeValue, v any) error {
 func conditionFailed(err error) bool {
 	var ccf *types.ConditionalCheckFailedException
 	return errors.As(err, &ccf)
+}
+
+// failedItem returns the item that failed a write's condition, for a write
+// made with ReturnValuesOnConditionCheckFailure ALL_OLD; nil if there was
+// none. The SDK retries a write whose response was lost, and the retry then
+// fails the condition on the item its first attempt wrote: callers compare
+// this item with what they wrote to tell their own write from another's.
+func failedItem(err error) map[string]types.AttributeValue {
+	var ccf *types.ConditionalCheckFailedException
+	if errors.As(err, &ccf) {
+		return ccf.Item
+	}
+	return nil
 }
 
 func str(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }

@@ -26,6 +26,9 @@ type idempotencyItem struct {
 	Key         string `json:"idempotencyKey"`
 	State       string `json:"state"` // in_progress or done
 	Fingerprint string `json:"fingerprint"`
+	// Owner is a token of the call that claimed the key, so that the SDK's
+	// retry of that same write is told from another request's.
+	Owner string `json:"owner,omitempty"`
 	Status      int    `json:"status,omitempty"`
 	ContentType string `json:"contentType,omitempty"`
 	Body        []byte `json:"body,omitempty"`
@@ -35,7 +38,8 @@ type idempotencyItem struct {
 func (s *IdempotencyStore) expires() int64 { return s.Now().Add(s.TTL).Unix() }
 
 func (s *IdempotencyStore) Begin(ctx context.Context, key, fingerprint string) (*portal.SavedResponse, error) {
-	item, err := marshal(idempotencyItem{Key: key, State: "in_progress", Fingerprint: fingerprint, ExpiresAt: s.expires()})
+	owner := portal.NewID()
+	item, err := marshal(idempotencyItem{Key: key, State: "in_progress", Fingerprint: fingerprint, Owner: owner, ExpiresAt: s.expires()})
 	if err != nil {
 		return nil, err
 	}
@@ -43,9 +47,16 @@ func (s *IdempotencyStore) Begin(ctx context.Context, key, fingerprint string) (
 		ConditionExpression: aws.String("attribute_not_exists(idempotencyKey) OR expiresAt < :now"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":now": &types.AttributeValueMemberN{Value: strconv.FormatInt(s.Now().Unix(), 10)}},
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
 	})
 	if err == nil {
 		return nil, nil
+	}
+	if old := failedItem(err); old != nil {
+		var it idempotencyItem
+		if unmarshal(old, &it) == nil && it.Owner == owner {
+			return nil, nil // this call's own claim, retried by the SDK
+		}
 	}
 	if !conditionFailed(err) {
 		return nil, fmt.Errorf("begin idempotent request: %w", err)

@@ -50,14 +50,18 @@ func waitingKey(p portal.ProviderID, member string, serviceDate portal.Date) str
 	return string(p) + "#" + member + "#" + serviceDate.String()
 }
 
-// CreateUpload records a new pending upload; an ID already used is an error.
+// CreateUpload records a new pending upload; the same upload again changes
+// nothing, another under an ID in use is an error.
 func (s *Attachments) CreateUpload(_ context.Context, a *portal.Attachment) error {
 	if err := s.fault("CreateUpload"); err != nil {
 		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.uploads[a.ID]; ok {
+	if old, ok := s.uploads[a.ID]; ok {
+		if old.Provider == a.Provider && old.CreatedAt.Equal(a.CreatedAt) && old.ObjectKey == a.ObjectKey {
+			return nil // the same upload again: a retried write
+		}
 		return fmt.Errorf("put upload: upload %s exists", a.ID)
 	}
 	if s.uploads == nil {

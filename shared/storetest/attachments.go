@@ -72,8 +72,18 @@ func Attachments(t *testing.T, newStore func(t *testing.T, now func() time.Time)
 		if _, err := s.Get(ctx, portal.NewID()); portal.ErrorCode(err) != portal.CodeUploadNotFound {
 			t.Errorf("unscoped get of nothing: %v", err)
 		}
-		if err := s.CreateUpload(ctx, a); err == nil {
-			t.Error("an upload ID was created twice")
+		// The same upload again is its own write retried: harmless. Another
+		// upload under the same ID is refused.
+		if err := s.CreateUpload(ctx, a); err != nil {
+			t.Errorf("the same upload again: %v", err)
+		}
+		other := pendingUpload(providerB, clock.T)
+		other.ID = a.ID
+		if err := s.CreateUpload(ctx, other); err == nil {
+			t.Error("another upload was created under an ID in use")
+		}
+		if got, _ := s.Get(ctx, a.ID); got.Provider != providerA {
+			t.Errorf("the upload was replaced: %+v", got)
 		}
 	})
 	t.Run("several uploads read at once, in order, the provider's only", func(t *testing.T) {
