@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
-	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
@@ -91,24 +90,6 @@ func TestBootstrapsServeRealEvents(t *testing.T) {
 	defer gw.Close()
 
 	a := token(t, sampledata.ProviderA.TIN)
-	send := func(method, path, tok string, body any) (int, []byte) {
-		var rd io.Reader
-		if body != nil {
-			j, _ := json.Marshal(body)
-			rd = bytes.NewReader(j)
-		}
-		req, _ := http.NewRequest(method, gw.URL+path, rd)
-		if tok != "" {
-			req.Header.Set("Authorization", "Bearer "+tok)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		out, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, out
-	}
 	for _, tc := range []struct {
 		method, path, tok string
 		body              any
@@ -123,7 +104,7 @@ func TestBootstrapsServeRealEvents(t *testing.T) {
 		{"GET", "/claims/C10000000003/documents", a, nil, 200, `"claimNumber":"C10000000003"`},
 		{"POST", "/claim-attachments", a, map[string]any{"memberId": "nobody"}, 404, portal.CodeMemberNotFound},
 	} {
-		status, body := send(tc.method, tc.path, tc.tok, tc.body)
+		status, body := rawCallAt(t, gw.URL, tc.tok, tc.method, tc.path, tc.body)
 		if status != tc.status || !strings.Contains(string(body), tc.has) {
 			t.Errorf("%s %s: %d %s; want %d with %s", tc.method, tc.path, status, body, tc.status, tc.has)
 		}

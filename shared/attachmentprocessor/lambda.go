@@ -2,11 +2,7 @@ package attachmentprocessor
 
 import (
 	"context"
-	"os"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	awssqs "github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/openpayer/provider-portal/shared/dynamo"
 	"github.com/openpayer/provider-portal/shared/lambdaenv"
@@ -18,30 +14,20 @@ import (
 // the DynamoDB, S3 and SQS clients it uses. Its main and the local runner
 // both call it.
 func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (*Handler, error) {
-	env, err := lambdaenv.Require(getenv, "ATTACHMENTS_TABLE", "CLAIM_DOCUMENTS_QUEUE_URL")
+	f, err := lambdaenv.Load(getenv, "ATTACHMENTS_TABLE", "CLAIM_DOCUMENTS_QUEUE_URL")
 	if err != nil {
 		return nil, err
 	}
-	plan, err := lambdaenv.Plan(getenv)
+	files, err := s3.FromEnv(f)
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := lambdaenv.AWS(getenv)
-	if err != nil {
-		return nil, err
-	}
-	files, err := s3.FromEnv(cfg, getenv)
-	if err != nil {
-		return nil, err
-	}
-	db := dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = lambdaenv.Endpoint(getenv, "DYNAMODB") })
-	q := awssqs.NewFromConfig(cfg, func(o *awssqs.Options) { o.BaseEndpoint = lambdaenv.Endpoint(getenv, "SQS") })
 	return New(Deps{
-		Log:     lambdaenv.Logger(getenv, os.Stdout),
-		Uploads: &dynamo.AttachmentStore{DB: db, Table: env["ATTACHMENTS_TABLE"], Now: time.Now},
+		Log:     f.Log,
+		Uploads: &dynamo.AttachmentStore{DB: dynamo.NewClient(f), Table: f.Env["ATTACHMENTS_TABLE"], Now: time.Now},
 		Files:   files,
-		Events:  &sqs.DocumentEvents{SQS: q, URL: env["CLAIM_DOCUMENTS_QUEUE_URL"]},
-		Plan:    plan,
+		Events:  &sqs.DocumentEvents{SQS: sqs.NewClient(f), URL: f.Env["CLAIM_DOCUMENTS_QUEUE_URL"]},
+		Plan:    f.Plan,
 		Prefix:  files.Prefix,
 	}), nil
 }

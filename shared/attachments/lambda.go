@@ -3,11 +3,7 @@ package attachments
 import (
 	"context"
 	"net/http"
-	"os"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	awssqs "github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/openpayer/provider-portal/shared/dynamo"
 	"github.com/openpayer/provider-portal/shared/lambdaenv"
@@ -19,33 +15,24 @@ import (
 // DynamoDB, S3 and SQS clients it uses. Its main and the local runner both
 // call it.
 func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (http.Handler, error) {
-	env, err := lambdaenv.Require(getenv, "CLAIMS_TABLE", "MEMBERS_TABLE", "ATTACHMENTS_TABLE", "CLAIM_DOCUMENTS_QUEUE_URL", "IDEMPOTENCY_TABLE")
+	f, err := lambdaenv.Load(getenv, "CLAIMS_TABLE", "MEMBERS_TABLE", "ATTACHMENTS_TABLE", "CLAIM_DOCUMENTS_QUEUE_URL", "IDEMPOTENCY_TABLE")
 	if err != nil {
 		return nil, err
 	}
-	plan, err := lambdaenv.Plan(getenv)
+	files, err := s3.FromEnv(f)
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := lambdaenv.AWS(getenv)
-	if err != nil {
-		return nil, err
-	}
-	files, err := s3.FromEnv(cfg, getenv)
-	if err != nil {
-		return nil, err
-	}
-	db := dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = lambdaenv.Endpoint(getenv, "DYNAMODB") })
-	q := awssqs.NewFromConfig(cfg, func(o *awssqs.Options) { o.BaseEndpoint = lambdaenv.Endpoint(getenv, "SQS") })
+	db := dynamo.NewClient(f)
 	return New(Deps{
-		Log:         lambdaenv.Logger(getenv, os.Stdout),
-		Claims:      &dynamo.ClaimStore{DB: db, Table: env["CLAIMS_TABLE"], Now: time.Now},
-		Members:     &dynamo.MemberStore{DB: db, Table: env["MEMBERS_TABLE"], Now: time.Now},
-		Documents:   &dynamo.AttachmentStore{DB: db, Table: env["ATTACHMENTS_TABLE"], Now: time.Now},
-		Events:      &sqs.DocumentEvents{SQS: q, URL: env["CLAIM_DOCUMENTS_QUEUE_URL"]},
+		Log:         f.Log,
+		Claims:      &dynamo.ClaimStore{DB: db, Table: f.Env["CLAIMS_TABLE"], Now: time.Now},
+		Members:     &dynamo.MemberStore{DB: db, Table: f.Env["MEMBERS_TABLE"], Now: time.Now},
+		Documents:   &dynamo.AttachmentStore{DB: db, Table: f.Env["ATTACHMENTS_TABLE"], Now: time.Now},
+		Events:      &sqs.DocumentEvents{SQS: sqs.NewClient(f), URL: f.Env["CLAIM_DOCUMENTS_QUEUE_URL"]},
 		Links:       files,
-		Idempotency: &dynamo.IdempotencyStore{DB: db, Table: env["IDEMPOTENCY_TABLE"], Now: time.Now, TTL: 24 * time.Hour},
-		Plan:        plan,
+		Idempotency: &dynamo.IdempotencyStore{DB: db, Table: f.Env["IDEMPOTENCY_TABLE"], Now: time.Now, TTL: 24 * time.Hour},
+		Plan:        f.Plan,
 		Now:         time.Now,
 	}), nil
 }

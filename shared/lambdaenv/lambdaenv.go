@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -50,6 +51,34 @@ func AWS(getenv Getenv) (aws.Config, error) {
 			return creds, nil
 		}),
 	}, nil
+}
+
+// Function is what every function reads from its environment.
+type Function struct {
+	Getenv Getenv
+	// Env holds the variables Load was asked for, all set.
+	Env  map[string]string
+	Plan portal.Plan
+	AWS  aws.Config
+	Log  *slog.Logger // JSON to standard output, at LOG_LEVEL
+}
+
+// Load reads the named variables (an error names every missing one), the
+// plan, the AWS configuration and the logger.
+func Load(getenv Getenv, names ...string) (*Function, error) {
+	env, err := Require(getenv, names...)
+	if err != nil {
+		return nil, err
+	}
+	plan, err := Plan(getenv)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := AWS(getenv)
+	if err != nil {
+		return nil, err
+	}
+	return &Function{Getenv: getenv, Env: env, Plan: plan, AWS: cfg, Log: Logger(getenv, os.Stdout)}, nil
 }
 
 // Endpoint returns the endpoint the standard AWS_ENDPOINT_URL_<SERVICE> (or

@@ -129,7 +129,8 @@ func (f *Files) DownloadLink(ctx context.Context, key, fileName string) (string,
 // environment: ATTACHMENTS_BUCKET, UPLOAD_PREFIX (uploads/), UPLOAD_FORM_TTL
 // (15m), DOWNLOAD_LINK_TTL (5m). S3_FORCE_PATH_STYLE=true serves
 // S3-compatible servers without per-bucket host names; AWS needs it unset.
-func FromEnv(cfg aws.Config, getenv lambdaenv.Getenv) (*Files, error) {
+func FromEnv(f *lambdaenv.Function) (*Files, error) {
+	getenv := f.Getenv
 	env, err := lambdaenv.Require(getenv, "ATTACHMENTS_BUCKET")
 	if err != nil {
 		return nil, err
@@ -146,7 +147,7 @@ func FromEnv(cfg aws.Config, getenv lambdaenv.Getenv) (*Files, error) {
 	if prefix == "" {
 		prefix = "uploads/"
 	}
-	client := s3.NewFromConfig(cfg, func(o *s3.Options) {
+	client := s3.NewFromConfig(f.AWS, func(o *s3.Options) {
 		o.BaseEndpoint = lambdaenv.Endpoint(getenv, "S3")
 		o.UsePathStyle = getenv("S3_FORCE_PATH_STYLE") == "true"
 		// Ranged GETs carry no whole-object checksum to validate.

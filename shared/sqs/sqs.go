@@ -14,8 +14,15 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
+	"github.com/openpayer/provider-portal/shared/lambdaenv"
 	"github.com/openpayer/provider-portal/shared/portal"
 )
+
+// NewClient builds the SQS client of a function, at the endpoint its
+// environment names (AWS's own unless AWS_ENDPOINT_URL_SQS is set).
+func NewClient(f *lambdaenv.Function) *sqs.Client {
+	return sqs.NewFromConfig(f.AWS, func(o *sqs.Options) { o.BaseEndpoint = lambdaenv.Endpoint(f.Getenv, "SQS") })
+}
 
 // API is the part of the SQS client the senders use.
 type API interface {

@@ -3,10 +3,7 @@ package uploads
 import (
 	"context"
 	"net/http"
-	"os"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/openpayer/provider-portal/shared/dynamo"
 	"github.com/openpayer/provider-portal/shared/lambdaenv"
@@ -16,29 +13,21 @@ import (
 // FromEnv builds the uploads function from its environment, with only the
 // DynamoDB and S3 clients it uses. Its main and the local runner both call it.
 func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (http.Handler, error) {
-	env, err := lambdaenv.Require(getenv, "ATTACHMENTS_TABLE", "IDEMPOTENCY_TABLE")
+	f, err := lambdaenv.Load(getenv, "ATTACHMENTS_TABLE", "IDEMPOTENCY_TABLE")
 	if err != nil {
 		return nil, err
 	}
-	plan, err := lambdaenv.Plan(getenv)
+	files, err := s3.FromEnv(f)
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := lambdaenv.AWS(getenv)
-	if err != nil {
-		return nil, err
-	}
-	files, err := s3.FromEnv(cfg, getenv)
-	if err != nil {
-		return nil, err
-	}
-	db := dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = lambdaenv.Endpoint(getenv, "DYNAMODB") })
+	db := dynamo.NewClient(f)
 	return New(Deps{
-		Log:         lambdaenv.Logger(getenv, os.Stdout),
-		Uploads:     &dynamo.AttachmentStore{DB: db, Table: env["ATTACHMENTS_TABLE"], Now: time.Now},
+		Log:         f.Log,
+		Uploads:     &dynamo.AttachmentStore{DB: db, Table: f.Env["ATTACHMENTS_TABLE"], Now: time.Now},
 		Files:       files,
-		Idempotency: &dynamo.IdempotencyStore{DB: db, Table: env["IDEMPOTENCY_TABLE"], Now: time.Now, TTL: 24 * time.Hour},
-		Plan:        plan,
+		Idempotency: &dynamo.IdempotencyStore{DB: db, Table: f.Env["IDEMPOTENCY_TABLE"], Now: time.Now, TTL: 24 * time.Hour},
+		Plan:        f.Plan,
 		Now:         time.Now,
 	}), nil
 }
