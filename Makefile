@@ -123,6 +123,10 @@ ENV ?= default
 deploy: sam-build ## Deploy with SAM (ENV=default or prod; PARAMS="Name=value ...")
 	$(SAM) deploy --config-env $(ENV) $(if $(PARAMS),--parameter-overrides $(PARAMS))
 
+.PHONY: benchstat-path
+benchstat-path: $(BENCHSTAT)/benchstat
+	@echo $(BENCHSTAT)/benchstat
+
 .PHONY: bench
 bench: $(RUN_TOOLS) $(BENCHSTAT)/benchstat ## Run the benchmarks: shared/ in process, then through the local stack
 	go test -run '^$$' -bench . -benchmem ./shared/...
