@@ -28,7 +28,7 @@ type idempotencyItem struct {
 	Fingerprint string `json:"fingerprint"`
 	// Owner is a token of the call that claimed the key, so that the SDK's
 	// retry of that same write is told from another request's.
-	Owner string `json:"owner,omitempty"`
+	Owner       string `json:"owner,omitempty"`
 	Status      int    `json:"status,omitempty"`
 	ContentType string `json:"contentType,omitempty"`
 	Body        []byte `json:"body,omitempty"`
