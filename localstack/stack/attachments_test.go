@@ -181,6 +181,8 @@ func TestRefusedContentIsRemovedWithReason(t *testing.T) {
 	}{
 		"program renamed .pdf": {"invoice.pdf", filetypetest.Executable(), portal.CodeFileIsProgram},
 		"docx declared xlsx":   {"totals.xlsx", filetypetest.OOXML("word/document.xml"), portal.CodeFileContentMismatch},
+		"macros named .docx":   {"letter.docx", filetypetest.OOXML("word/document.xml", "word/vbaProject.bin"), portal.CodeFileHasMacros},
+		"macros named .xls":    {"totals.xls", filetypetest.OLE2("Workbook", "_VBA_PROJECT_CUR"), portal.CodeFileHasMacros},
 	} {
 		id := upload(t, a, tc.file, tc.content)
 		v := waitChecked(t, a, id)

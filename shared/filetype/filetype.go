@@ -61,7 +61,10 @@ type RangeReader interface {
 type Verdict struct {
 	Type       Type
 	Executable bool
-	Why        string
+	// Macros is set for an Office document that carries macros (VBA or
+	// Excel 4.0 macro sheets): active content, whatever the file is named.
+	Macros bool
+	Why    string
 }
 
 const (
@@ -187,6 +190,7 @@ func detectOLE2(ctx context.Context, r RangeReader, head []byte, size int64) (Ve
 	if err != nil {
 		return Verdict{}, err
 	}
+	var v Verdict
 	for i := 0; i+128 <= len(dir); i += 128 {
 		e := dir[i : i+128]
 		n := int(binary.LittleEndian.Uint16(e[0x40:]))
@@ -196,12 +200,19 @@ func detectOLE2(ctx context.Context, r RangeReader, head []byte, size int64) (Ve
 		name := utf16le(e[:n-2])
 		switch name {
 		case "WordDocument":
-			return Verdict{Type: DOC}, nil
+			v.Type = DOC
 		case "Workbook", "Book":
-			return Verdict{Type: XLS}, nil
+			v.Type = XLS
+		case "Macros", "_VBA_PROJECT_CUR", "_VBA_PROJECT", "VBA":
+			// Word keeps its VBA project in a "Macros" storage, Excel in
+			// "_VBA_PROJECT_CUR".
+			v.Macros = true
 		}
 	}
-	return unknown, nil
+	if v.Type == "" {
+		return unknown, nil
+	}
+	return v, nil
 }
 
 func utf16le(b []byte) string {
@@ -239,6 +250,7 @@ func detectOOXML(ctx context.Context, r RangeReader, size int64) (Verdict, error
 			return Verdict{}, err
 		}
 	}
+	var v Verdict
 	for len(cd) >= 46 && bytes.HasPrefix(cd, []byte("PK\x01\x02")) {
 		nameLen := int(binary.LittleEndian.Uint16(cd[28:]))
 		extra := int(binary.LittleEndian.Uint16(cd[30:]))
@@ -246,11 +258,16 @@ func detectOOXML(ctx context.Context, r RangeReader, size int64) (Verdict, error
 		if 46+nameLen > len(cd) {
 			break
 		}
-		switch string(cd[46 : 46+nameLen]) {
-		case "word/document.xml":
-			return Verdict{Type: DOCX}, nil
-		case "xl/workbook.xml":
-			return Verdict{Type: XLSX}, nil
+		switch name := string(cd[46 : 46+nameLen]); {
+		case name == "word/document.xml":
+			v.Type = DOCX
+		case name == "xl/workbook.xml":
+			v.Type = XLSX
+		case strings.HasSuffix(name, "vbaProject.bin") || strings.HasSuffix(name, "vbaData.xml") ||
+			strings.HasPrefix(name, "xl/macrosheets/"):
+			// A VBA project (docm, xlsm, pptm content) or an Excel 4.0
+			// macro sheet: the whole directory is read to find them.
+			v.Macros = true
 		}
 		next := 46 + nameLen + extra + comment
 		if next > len(cd) {
@@ -258,10 +275,12 @@ func detectOOXML(ctx context.Context, r RangeReader, size int64) (Verdict, error
 		}
 		cd = cd[next:]
 	}
-	return notOffice, nil
+	if v.Type == "" && !v.Macros {
+		return notOffice, nil
+	}
+	return v, nil
 }
 
-// Describe names a type for a provider: "a Word document (.docx)".
 func Describe(t Type) string {
 	names := map[Type]string{
 		PDF: "a PDF", PNG: "a PNG image", JPEG: "a JPEG image", GIF: "a GIF image", BMP: "a BMP image",

@@ -39,6 +39,41 @@ func TestDetectRefusals(t *testing.T) {
 	}
 }
 
+// macroSamples are Office documents with active content, whatever their
+// name: VBA projects in OOXML and OLE2 files, and Excel 4.0 macro sheets.
+func macroSamples() map[string][]byte {
+	return map[string][]byte{
+		"docm":                    filetypetest.OOXML("word/document.xml", "word/vbaProject.bin", "word/vbaData.xml"),
+		"xlsm":                    filetypetest.OOXML("xl/workbook.xml", "xl/vbaProject.bin"),
+		"xlsx with a macro sheet": filetypetest.OOXML("xl/workbook.xml", "xl/macrosheets/sheet1.xml"),
+		"pptm":                    filetypetest.OOXML("ppt/presentation.xml", "ppt/vbaProject.bin"),
+		"doc with macros":         filetypetest.OLE2("WordDocument", "Macros"),
+		"xls with macros":         filetypetest.OLE2("Workbook", "_VBA_PROJECT_CUR"),
+	}
+}
+
+func TestMacrosAreFoundWhateverTheName(t *testing.T) {
+	for name, b := range macroSamples() {
+		r := &filetypetest.Reader{B: b}
+		v, err := filetype.Detect(context.Background(), r, int64(len(b)))
+		if err != nil || !v.Macros {
+			t.Errorf("%s: %+v %v, want macros found", name, v, err)
+		}
+		if r.Read > filetype.MaxBytesRead {
+			t.Errorf("%s: read %d bytes", name, r.Read)
+		}
+	}
+	// The same documents without macros are plain.
+	for name, b := range map[string][]byte{
+		"docx": filetypetest.OOXML("word/document.xml", "word/styles.xml"),
+		"doc":  filetypetest.OLE2("WordDocument", "ObjectPool"),
+	} {
+		if v, err := filetype.Detect(context.Background(), &filetypetest.Reader{B: b}, int64(len(b))); err != nil || v.Macros || v.Type == "" {
+			t.Errorf("%s: %+v %v", name, v, err)
+		}
+	}
+}
+
 // A large file costs the same few ranges as a small one.
 func TestDetectReadsAtMost64KiB(t *testing.T) {
 	big := filetypetest.PDF(100 << 20)
@@ -72,6 +107,9 @@ func TestFromFileName(t *testing.T) {
 
 func FuzzDetect(f *testing.F) {
 	for _, b := range filetypetest.Samples() {
+		f.Add(b)
+	}
+	for _, b := range macroSamples() {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {

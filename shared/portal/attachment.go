@@ -87,6 +87,7 @@ const (
 	CodeFileTooLarge        = "FILE_TOO_LARGE"
 	CodeFileEmpty           = "FILE_EMPTY"
 	CodeFileIsProgram       = "FILE_IS_PROGRAM"
+	CodeFileHasMacros       = "FILE_HAS_MACROS"
 	CodeFileContentMismatch = "FILE_CONTENT_MISMATCH"
 	CodeFileUnrecognised    = "FILE_UNRECOGNISED"
 	CodeUploadNotReady      = "UPLOAD_NOT_READY"
@@ -167,6 +168,8 @@ func (p Plan) CheckContent(declared filetype.Type, v filetype.Verdict, size int6
 		return CodeFileEmpty, "The file is empty."
 	case v.Executable:
 		return CodeFileIsProgram, "The file is a program, not a document, and was removed. Upload the document itself."
+	case v.Macros:
+		return CodeFileHasMacros, "The document contains macros, which are not accepted, and was removed. Save it as a Word or Excel document without macros, or as a PDF, and upload it again."
 	case v.Type == "":
 		return CodeFileUnrecognised, "The file could not be read as an accepted type (" + v.Why + "). Save it as PDF or another accepted type and upload it again."
 	case !p.allows(v.Type):

@@ -44,6 +44,8 @@ func TestCheckContent(t *testing.T) {
 	}{
 		{filetype.PDF, filetype.Verdict{Type: filetype.PDF}, 10, ""},
 		{filetype.PDF, filetype.Verdict{Executable: true, Why: "program"}, 10, portal.CodeFileIsProgram},
+		{filetype.DOCX, filetype.Verdict{Type: filetype.DOCX, Macros: true}, 10, portal.CodeFileHasMacros},
+		{filetype.PDF, filetype.Verdict{Macros: true}, 10, portal.CodeFileHasMacros},
 		{filetype.XLSX, filetype.Verdict{Type: filetype.DOCX}, 10, portal.CodeFileContentMismatch},
 		{filetype.PDF, filetype.Verdict{Why: "noise"}, 10, portal.CodeFileUnrecognised},
 		{filetype.PDF, filetype.Verdict{Type: filetype.PDF}, 100<<20 + 1, portal.CodeFileTooLarge},

@@ -95,25 +95,26 @@ func tiff() []byte {
 	return append(append(b, ifd...), 0x00)
 }
 
-// OOXML returns a ZIP package with a content-types part and mainPart.
-func OOXML(mainPart string) []byte {
+// OOXML returns a ZIP package with a content-types part, then parts (the
+// main part first, such as word/document.xml; then any others, such as
+// word/vbaProject.bin for a macro-enabled document).
+func OOXML(parts ...string) []byte {
 	var buf bytes.Buffer
 	z := zip.NewWriter(&buf)
-	for name, body := range map[string]string{
-		"[Content_Types].xml": `<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>`,
-		"_rels/.rels":         `<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"/>`,
-		mainPart:              `<?xml version="1.0"?><root/>`,
-	} {
+	names := append([]string{"[Content_Types].xml", "_rels/.rels"}, parts...)
+	for _, name := range names {
 		w, _ := z.Create(name)
-		_, _ = w.Write([]byte(body))
+		_, _ = w.Write([]byte(`<?xml version="1.0"?><root/>`))
 	}
 	_ = z.Close()
 	return buf.Bytes()
 }
 
 // OLE2 returns a compound file (512-byte sectors) whose directory holds the
-// root entry and one stream named stream, as Word and Excel 97-2003 files do.
-func OLE2(stream string) []byte {
+// root entry, one stream named stream, as Word and Excel 97-2003 files do,
+// and a storage for each of storages (such as "Macros", where Word keeps a
+// document's VBA project).
+func OLE2(stream string, storages ...string) []byte {
 	const sector = 512
 	const endOfChain, freeSect, fatSect = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD
 	b := make([]byte, sector*4) // header, FAT, directory, stream data
@@ -159,6 +160,10 @@ func OLE2(stream string) []byte {
 	entry(0, "Root Entry", 5, endOfChain, 0)
 	le.PutUint32(dir[0x4C:], 1) // root's child: entry 1
 	entry(1, stream, 2, 2, sector)
+	for i, name := range storages {
+		entry(2+i, name, 1, 0, 0)
+		le.PutUint32(dir[(1+i)*128+0x48:], uint32(2+i)) // the previous entry's right sibling
+	}
 	return b
 }
 
