@@ -102,7 +102,8 @@ func TestBootstrapsServeRealEvents(t *testing.T) {
 		{"GET", "/openapi.yaml", "", nil, 200, "openapi: 3.1"},
 		{"POST", "/uploads", a, map[string]any{"fileName": "a.pdf", "size": 10}, 201, `"status":"pending"`},
 		{"GET", "/claims/C10000000003/documents", a, nil, 200, `"claimNumber":"C10000000003"`},
-		{"POST", "/claim-attachments", a, map[string]any{"memberId": "nobody"}, 404, portal.CodeMemberNotFound},
+		{"POST", "/claim-attachments", a, map[string]any{"memberId": "NOBODY-1", "serviceDate": "2026-10-01", "submissionReason": "medical_records",
+			"contactEmail": "billing@example.org", "uploadIds": []string{"abc123"}}, 404, portal.CodeMemberNotFound},
 	} {
 		status, body := rawCallAt(t, gw.URL, tc.tok, tc.method, tc.path, tc.body)
 		if status != tc.status || !strings.Contains(string(body), tc.has) {

@@ -36,6 +36,10 @@ func handleProactive(d Deps) http.Handler {
 			return
 		}
 		req.ClaimNumber = strings.TrimSpace(req.ClaimNumber)
+		if err := portal.CheckProactiveForm(&req); err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
 		m, err := d.Members.Member(r.Context(), req.MemberID)
 		if err != nil {
 			httpapi.Error(w, r, d.Log, err)

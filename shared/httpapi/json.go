@@ -1,10 +1,13 @@
 package httpapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
+	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/openpayer/provider-portal/shared/portal"
@@ -22,16 +25,108 @@ func Encode(w http.ResponseWriter, status int, v any) {
 	_ = enc.Encode(v)
 }
 
-// Decode reads a JSON request body of at most 64 KiB into v, refusing
-// unknown fields, so that a misspelt field is reported, not ignored.
+// Decode reads a JSON request body of at most 64 KiB into v, strictly: an
+// unknown field, a field in another case than the API's, a field given twice
+// and anything after the object are refused with the field named, so that a
+// misspelt or smuggled field is reported, not ignored or half-applied.
 func Decode(r *http.Request, v any) error {
-	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 64<<10))
+	invalid := func(what string) error {
+		return &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidJSON,
+			Detail: "The request body is not the JSON this route takes (" + what + "). See /openapi.yaml."}
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, 64<<10))
+	if err != nil {
+		return invalid(jsonProblem(err))
+	}
+	if what := checkKeys(body, jsonNames(reflect.TypeOf(v))); what != "" {
+		return invalid(what)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidJSON,
-			Detail: "The request body is not the JSON this route takes (" + jsonProblem(err) + "). See /openapi.yaml."}
+		return invalid(jsonProblem(err))
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return invalid("there is more after the JSON object")
 	}
 	return nil
+}
+
+// jsonNames returns the JSON field names of the struct v points to, or nil.
+func jsonNames(t reflect.Type) map[string]bool {
+	if t == nil || t.Kind() != reflect.Pointer || t.Elem().Kind() != reflect.Struct {
+		return nil
+	}
+	names := map[string]bool{}
+	for _, f := range reflect.VisibleFields(t.Elem()) {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "" {
+			name = f.Name
+		}
+		if name != "-" && f.IsExported() {
+			names[name] = true
+		}
+	}
+	return names
+}
+
+// checkKeys walks a JSON document's tokens and says what is wrong with its
+// keys: one given twice in an object, or a top-level one not exactly among
+// allowed (encoding/json would take "FileName" for "fileName", and the last
+// of two). Syntax errors are left to the decoder.
+func checkKeys(body []byte, allowed map[string]bool) string {
+	type frame struct {
+		object, expectKey bool
+		keys              map[string]bool
+	}
+	var stack []*frame
+	dec := json.NewDecoder(bytes.NewReader(body))
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return ""
+		}
+		if d, ok := tok.(json.Delim); ok {
+			switch d {
+			case '{', '[':
+				stack = append(stack, &frame{object: d == '{', expectKey: d == '{', keys: map[string]bool{}})
+			case '}', ']':
+				stack = stack[:len(stack)-1]
+				if n := len(stack); n > 0 && stack[n-1].object {
+					stack[n-1].expectKey = true
+				}
+			}
+			continue
+		}
+		if len(stack) == 0 {
+			continue
+		}
+		top := stack[len(stack)-1]
+		if !top.object {
+			continue
+		}
+		if !top.expectKey {
+			top.expectKey = true // a value
+			continue
+		}
+		key, _ := tok.(string)
+		if top.keys[key] {
+			return "field " + quoteName(key) + " is given twice"
+		}
+		top.keys[key] = true
+		top.expectKey = false
+		if len(stack) == 1 && allowed != nil && !allowed[key] {
+			return "unknown field " + quoteName(key) + "; field names are case-sensitive"
+		}
+	}
+}
+
+// quoteName quotes a field name a client sent, cut to 40 characters.
+func quoteName(s string) string {
+	if r := []rune(s); len(r) > 40 {
+		s = string(r[:40]) + "…"
+	}
+	return strconv.Quote(s)
 }
 
 // jsonProblem names what is wrong without echoing the input, which can hold PHI.
@@ -47,6 +142,8 @@ func jsonProblem(err error) string {
 		return "unknown field " + strings.TrimPrefix(err.Error(), "json: unknown field ")
 	case errors.Is(err, io.EOF):
 		return "empty body"
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "malformed JSON: it ends too soon"
 	}
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {

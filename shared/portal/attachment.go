@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/openpayer/provider-portal/shared/filetype"
 )
@@ -119,11 +120,16 @@ type UploadRequest struct {
 // returns the file's declared type.
 func (p Plan) CheckUploadRequest(r UploadRequest) (filetype.Type, error) {
 	name := strings.TrimSpace(r.FileName)
-	if name == "" || len(name) > 200 || strings.ContainsAny(name, `/\`) || name == "." || name == ".." ||
-		strings.IndexFunc(name, unicode.IsControl) >= 0 {
+	if name == "" || !utf8.ValidString(name) || utf8.RuneCountInString(name) > 200 || strings.ContainsAny(name, `/\`) ||
+		name == "." || name == ".." || strings.IndexFunc(name, hiddenOrControl) >= 0 {
 		return "", &Error{Kind: KindInvalid, Code: CodeUnsafeFileName,
-			Detail: "Give the file a plain name of up to 200 characters, without folders or control characters, for example records.pdf.",
+			Detail: "Give the file a plain name of up to 200 characters, without folders, control characters or invisible formatting characters, for example records.pdf.",
 			Fields: map[string]string{"fileName": "missing or unsafe"}}
+	}
+	if len(r.ContentType) > 100 {
+		return "", &Error{Kind: KindInvalid, Code: CodeContentTypeMismatch,
+			Detail: "The content type does not match the file name's extension: leave contentType out.",
+			Fields: map[string]string{"contentType": "at most 100 characters"}}
 	}
 	t, ok := filetype.FromFileName(name)
 	if !ok || !p.allows(t) {
@@ -147,6 +153,12 @@ func (p Plan) CheckUploadRequest(r UploadRequest) (filetype.Type, error) {
 	}
 	return t, nil
 }
+
+// hiddenOrControl reports a control character, or an invisible formatting
+// one (Unicode category Cf: bidi overrides such as U+202E, zero-width spaces
+// and joiners, the byte-order mark), which can make "report\u202efdp.exe"
+// look like another name than it is.
+func hiddenOrControl(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) }
 
 func (p Plan) allows(t filetype.Type) bool {
 	for _, a := range p.UploadTypes {
@@ -206,8 +218,11 @@ var SubmissionReasons = map[string]string{
 // length and the upload IDs.
 func (r *SubmissionRequest) CheckCommon() error {
 	fields := map[string]string{}
-	if a, err := mail.ParseAddress(r.ContactEmail); err != nil || a.Address != r.ContactEmail {
-		fields["contactEmail"] = "a valid email address is required"
+	if a, err := mail.ParseAddress(r.ContactEmail); err != nil || a.Address != r.ContactEmail || len(r.ContactEmail) > 254 {
+		fields["contactEmail"] = "a valid email address of up to 254 characters is required"
+	}
+	if len(r.Reason) > 40 {
+		fields["submissionReason"] = "not one of the plan's reasons"
 	}
 	if len(r.Notes) > 4000 {
 		fields["notes"] = "at most 4000 characters"
@@ -232,9 +247,18 @@ func (r *SubmissionRequest) CheckCommon() error {
 	return &Error{Kind: KindInvalid, Code: code, Detail: "Correct the highlighted fields and submit again.", Fields: fields}
 }
 
-// CheckProactive applies the Claim Attachment rules to a request whose
-// member and (if a claim number was entered) claim were found.
-func CheckProactive(r *SubmissionRequest, m *Member, c *Claim) error {
+// CheckProactiveForm checks what the Claim Attachment form itself
+// requires, before anything is looked up: a request missing its member ID
+// is told so, not that no such member exists.
+func CheckProactiveForm(r *SubmissionRequest) error {
+	if !validID(r.MemberID) {
+		return &Error{Kind: KindInvalid, Code: CodeInvalidRequest, Detail: "Enter the member's ID from their card.",
+			Fields: map[string]string{"memberId": "required: letters, digits and dashes, up to 40"}}
+	}
+	if r.ClaimNumber != "" && !validID(r.ClaimNumber) {
+		return &Error{Kind: KindInvalid, Code: CodeInvalidClaimNumber, Detail: "A claim number holds letters, digits and dashes, up to 40; leave it empty if you do not have one.",
+			Fields: map[string]string{"claimNumber": "not a claim number"}}
+	}
 	if err := r.CheckCommon(); err != nil {
 		return err
 	}
@@ -245,6 +269,15 @@ func CheckProactive(r *SubmissionRequest, m *Member, c *Claim) error {
 	if _, ok := SubmissionReasons[r.Reason]; !ok {
 		return &Error{Kind: KindInvalid, Code: CodeInvalidReason, Detail: "Choose a submission reason from the list.",
 			Fields: map[string]string{"submissionReason": "not one of the plan's reasons"}}
+	}
+	return nil
+}
+
+// CheckProactive applies the Claim Attachment rules to a request whose
+// member and (if a claim number was entered) claim were found.
+func CheckProactive(r *SubmissionRequest, m *Member, c *Claim) error {
+	if err := CheckProactiveForm(r); err != nil {
+		return err
 	}
 	if !m.EligibleOn(r.ServiceDate) {
 		return &Error{Kind: KindRefused, Code: CodeMemberNotEligible,

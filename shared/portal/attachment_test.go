@@ -1,6 +1,7 @@
 package portal_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/openpayer/provider-portal/shared/filetype"
@@ -20,6 +21,12 @@ func TestCheckUploadRequest(t *testing.T) {
 		{portal.UploadRequest{FileName: "slides.ppt", Size: 10}, "", portal.CodeFileTypeNotAllowed},
 		{portal.UploadRequest{FileName: "a/b.pdf", Size: 10}, "", portal.CodeUnsafeFileName},
 		{portal.UploadRequest{FileName: "bad\x00name.pdf", Size: 10}, "", portal.CodeUnsafeFileName},
+		{portal.UploadRequest{FileName: "report\u202efdp.exe.pdf", Size: 10}, "", portal.CodeUnsafeFileName},
+		{portal.UploadRequest{FileName: "scan\u200b.pdf", Size: 10}, "", portal.CodeUnsafeFileName},
+		{portal.UploadRequest{FileName: "\ufeffscan.pdf", Size: 10}, "", portal.CodeUnsafeFileName},
+		{portal.UploadRequest{FileName: "bad\xffutf8.pdf", Size: 10}, "", portal.CodeUnsafeFileName},
+		{portal.UploadRequest{FileName: strings.Repeat("é", 196) + ".pdf", Size: 10}, filetype.PDF, ""}, // 200 characters, 396 bytes
+		{portal.UploadRequest{FileName: strings.Repeat("é", 197) + ".pdf", Size: 10}, "", portal.CodeUnsafeFileName},
 		{portal.UploadRequest{FileName: "a.pdf", Size: 100<<20 + 1}, "", portal.CodeFileTooLarge},
 		{portal.UploadRequest{FileName: "a.pdf", Size: 0}, "", portal.CodeFileEmpty},
 		{portal.UploadRequest{FileName: "a.pdf", ContentType: "text/plain", Size: 1}, "", portal.CodeContentTypeMismatch},
@@ -90,6 +97,29 @@ func TestCheckProactive(t *testing.T) {
 		err := portal.CheckProactive(&r, m, claim)
 		if (tc.code == "" && err != nil) || (tc.code != "" && portal.ErrorCode(err) != tc.code) {
 			t.Errorf("%s: %v, want %q", name, err, tc.code)
+		}
+	}
+}
+
+func TestProactiveFormIsCheckedBeforeAnyLookup(t *testing.T) {
+	ok := portal.SubmissionRequest{MemberID: "100000001", ServiceDate: portal.MustDate("2026-10-01"), Reason: "medical_records",
+		ContactEmail: "billing@example.org", UploadIDs: []string{"abc123"}}
+	for name, tc := range map[string]struct {
+		change func(*portal.SubmissionRequest)
+		code   string
+	}{
+		"empty form":          {func(r *portal.SubmissionRequest) { *r = portal.SubmissionRequest{} }, portal.CodeInvalidRequest},
+		"no member ID":        {func(r *portal.SubmissionRequest) { r.MemberID = "" }, portal.CodeInvalidRequest},
+		"odd claim number":    {func(r *portal.SubmissionRequest) { r.ClaimNumber = "C1; DROP" }, portal.CodeInvalidClaimNumber},
+		"an email of 300":     {func(r *portal.SubmissionRequest) { r.ContactEmail = strings.Repeat("a", 288) + "@example.org" }, portal.CodeInvalidEmail},
+		"no service date":     {func(r *portal.SubmissionRequest) { r.ServiceDate = portal.Date{} }, portal.CodeInvalidDate},
+		"no reason":           {func(r *portal.SubmissionRequest) { r.Reason = "" }, portal.CodeInvalidReason},
+		"the form as it must": {func(*portal.SubmissionRequest) {}, ""},
+	} {
+		r := ok
+		tc.change(&r)
+		if err := portal.CheckProactiveForm(&r); portal.ErrorCode(err) != tc.code && !(tc.code == "" && err == nil) {
+			t.Errorf("%s: %v, want %s", name, err, tc.code)
 		}
 	}
 }

@@ -1,0 +1,55 @@
+package httpapi_test
+
+import (
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/openpayer/provider-portal/shared/httpapi"
+	"github.com/openpayer/provider-portal/shared/portal"
+)
+
+type form struct {
+	FileName string   `json:"fileName"`
+	Size     int64    `json:"size"`
+	IDs      []string `json:"uploadIds"`
+}
+
+func TestDecodeIsStrict(t *testing.T) {
+	for body, want := range map[string]string{
+		`{"fileName":"a.pdf","size":10}`:                     "",
+		`{"fileName":"a.pdf","size":10,"uploadIds":["x"]}`:   "",
+		` {"fileName":"a.pdf"} ` + "\n":                      "",
+		`{"fileName":"a.pdf","size":10} garbage{`:            "more after the JSON object",
+		`{"fileName":"a.pdf"}{"fileName":"b.pdf"}`:           "more after the JSON object",
+		`{"fileName":"a.pdf","size":10,"size":1234}`:         `"size" is given twice`,
+		`{"FileName":"a.pdf","size":10}`:                     `unknown field "FileName"`,
+		`{"fileName":"a.pdf","colour":"blue"}`:               `unknown field "colour"`,
+		`{"fileName":"a.pdf","size":"ten"}`:                  "wrong type",
+		`{"fileName":"a.pdf",`:                               "malformed JSON",
+		``:                                                   "empty body",
+		`{"fileName":"` + strings.Repeat("a", 70<<10) + `"}`: "over 64 KiB",
+	} {
+		req := httptest.NewRequest("POST", "/uploads", strings.NewReader(body))
+		var f form
+		err := httpapi.Decode(req, &f)
+		if want == "" {
+			if err != nil {
+				t.Errorf("%.60s: %v", body, err)
+			}
+			continue
+		}
+		if portal.ErrorCode(err) != portal.CodeInvalidJSON || !strings.Contains(err.Error(), want) {
+			t.Errorf("%.60s: %v, want INVALID_JSON naming %q", body, err, want)
+		}
+	}
+}
+
+// A field name a client sent is echoed cut short, never whole.
+func TestDecodeQuotesFieldNamesShort(t *testing.T) {
+	long := strings.Repeat("x", 500)
+	err := httpapi.Decode(httptest.NewRequest("POST", "/uploads", strings.NewReader(`{"`+long+`":1}`)), &form{})
+	if err == nil || strings.Contains(err.Error(), long[:100]) {
+		t.Errorf("%v", err)
+	}
+}
