@@ -221,17 +221,24 @@ func TestS3EnforcesTheForm(t *testing.T) {
 	if resp := postForm(t, c.Form, nil, filetypetest.PDF(100<<20+1)); resp.StatusCode != 400 {
 		t.Errorf("100 MB + 1 byte: S3 answered %d, want 400 EntityTooLarge", resp.StatusCode)
 	}
+	// Another size than declared, either way: refused too.
+	c = newUpload(t, a, "notes.txt", 1234)
+	for _, n := range []int{15, 1235} {
+		if resp := postForm(t, c.Form, nil, bytes.Repeat([]byte("a"), n)); resp.StatusCode != 400 {
+			t.Errorf("%d bytes for a declared 1234: S3 answered %d, want 400", n, resp.StatusCode)
+		}
+	}
 	// Tampered: another key, or another content type, than the form's.
 	c = newUpload(t, a, "notes.txt", 10)
-	if resp := postForm(t, c.Form, map[string]string{"key": "uploads/someone-elses"}, []byte("hello")); resp.StatusCode != 403 {
+	if resp := postForm(t, c.Form, map[string]string{"key": "uploads/someone-elses"}, []byte("ten bytes!")); resp.StatusCode != 403 {
 		t.Errorf("tampered key: %d, want 403", resp.StatusCode)
 	}
-	if resp := postForm(t, c.Form, map[string]string{"Content-Type": "application/pdf"}, []byte("hello")); resp.StatusCode != 403 {
+	if resp := postForm(t, c.Form, map[string]string{"Content-Type": "application/pdf"}, []byte("ten bytes!")); resp.StatusCode != 403 {
 		t.Errorf("tampered content type: %d, want 403", resp.StatusCode)
 	}
 	// Expired: a form made with a one-second life, as the function makes them.
 	f := s3.New(local.Clients.S3, local.Res.Buckets["AttachmentsBucket"], "uploads/", time.Second, time.Minute)
-	form, err := f.UploadForm(context.Background(), "uploads/expired-form-test", "text/plain", 100<<20)
+	form, err := f.UploadForm(context.Background(), "uploads/expired-form-test", "text/plain", 4)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -510,7 +517,7 @@ func TestRetriesWithIdempotencyKeyReturnTheFirstResult(t *testing.T) {
 func TestSubmittedBeforeTheFileArrives(t *testing.T) {
 	a := token(t, sampledata.ProviderA.TIN)
 	claimDocEvents(t)
-	c := newUpload(t, a, "records.pdf", 100)
+	c := newUpload(t, a, "records.pdf", len(filetypetest.PDF(0)))
 	status, body := call(t, a, "POST", "/claims/C10000000003/document-submissions",
 		map[string]any{"contactEmail": "billing@example.org", "uploadIds": []string{c.Upload.UploadID}})
 	if status != 201 || !strings.Contains(string(body), `"pending"`) {
@@ -542,7 +549,7 @@ func TestSubmittedBeforeTheFileArrives(t *testing.T) {
 // A file that lands for an upload deleted in the meantime does not stay.
 func TestFileForADeletedUploadIsRemoved(t *testing.T) {
 	a := token(t, sampledata.ProviderA.TIN)
-	c := newUpload(t, a, "late.pdf", 100)
+	c := newUpload(t, a, "late.pdf", len(filetypetest.PDF(0)))
 	if status, _ := call(t, a, "DELETE", "/uploads/"+c.Upload.UploadID, nil); status != 204 {
 		t.Fatalf("delete: %d", status)
 	}

@@ -48,15 +48,16 @@ type Form struct {
 	Expires time.Time         `json:"expiresAt"`
 }
 
-// UploadForm presigns a POST of exactly key, of contentType, of 1 byte to
-// maxBytes, valid for FormTTL. S3 itself refuses anything else.
-func (f *Files) UploadForm(ctx context.Context, key, contentType string, maxBytes int64) (Form, error) {
+// UploadForm presigns a POST of exactly key, of contentType, of exactly size
+// bytes (the size the provider declared), valid for FormTTL. S3 itself
+// refuses anything else.
+func (f *Files) UploadForm(ctx context.Context, key, contentType string, size int64) (Form, error) {
 	expires := time.Now().Add(f.FormTTL).UTC().Truncate(time.Second)
 	req, err := f.Presign.PresignPostObject(ctx, &s3.PutObjectInput{Bucket: &f.Bucket, Key: &key, ContentType: &contentType},
 		func(o *s3.PresignPostOptions) {
 			o.Expires = f.FormTTL
 			o.Conditions = []any{
-				[]any{"content-length-range", 1, maxBytes},
+				[]any{"content-length-range", size, size},
 				map[string]string{"Content-Type": contentType},
 			}
 		})

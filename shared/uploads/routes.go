@@ -33,7 +33,8 @@ type Uploads interface {
 // Files is the part of the bucket the API uses.
 type Files interface {
 	Key(uploadID string) string
-	UploadForm(ctx context.Context, key, contentType string, maxBytes int64) (s3.Form, error)
+	// UploadForm presigns a POST of exactly key, content type and size.
+	UploadForm(ctx context.Context, key, contentType string, size int64) (s3.Form, error)
 	Delete(ctx context.Context, key string) error
 }
 

@@ -60,7 +60,9 @@ func handleCreate(d Deps) http.Handler {
 		a := &portal.Attachment{ID: id, Provider: caller.Provider, UploadedBy: caller.Subject, FileName: req.FileName,
 			DeclaredType: typ, ContentType: filetype.ContentTypes[typ], DeclaredSize: req.Size, ObjectKey: d.Files.Key(id),
 			Status: portal.UploadPending, CreatedAt: d.Now().UTC()}
-		form, err := d.Files.UploadForm(r.Context(), a.ObjectKey, a.ContentType, d.Plan.MaxUploadBytes)
+		// The form takes exactly the declared size: the plan's limit was
+		// checked on it, and a file of another size is refused by S3.
+		form, err := d.Files.UploadForm(r.Context(), a.ObjectKey, a.ContentType, a.DeclaredSize)
 		if err != nil {
 			httpapi.Error(w, r, d.Log, err)
 			return
