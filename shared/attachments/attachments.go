@@ -27,9 +27,8 @@ type uploadState struct {
 	Status portal.UploadStatus `json:"status"`
 }
 
-func handleProactive(d Deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		caller, _ := httpapi.CallerFrom(r.Context())
+func handleProactive(d Deps) httpapi.ProviderHandler {
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
 		var req portal.SubmissionRequest
 		if err := httpapi.Decode(r, &req); err != nil {
 			httpapi.Error(w, r, d.Log, err)
@@ -56,13 +55,13 @@ func handleProactive(d Deps) http.Handler {
 			httpapi.Error(w, r, d.Log, err)
 			return
 		}
-		submit(w, r, d, portal.SubmissionProactive, req, req.ClaimNumber)
-	})
+		submit(w, r, d, caller, portal.SubmissionProactive, req, req.ClaimNumber)
+	}
 }
 
-func handleDeniedClaim(d Deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, ok := pathClaim(w, r, d)
+func handleDeniedClaim(d Deps) httpapi.ProviderHandler {
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
+		c, ok := pathClaim(w, r, d, caller)
 		if !ok {
 			return
 		}
@@ -83,13 +82,12 @@ func handleDeniedClaim(d Deps) http.Handler {
 		// The form's member, date and reason come from the claim itself.
 		req.MemberID, req.ServiceDate, req.ClaimNumber = c.MemberID, c.ServiceFrom, c.Number
 		req.Reason = offer.Document
-		submit(w, r, d, portal.SubmissionDeniedClaim, req, c.Number)
-	})
+		submit(w, r, d, caller, portal.SubmissionDeniedClaim, req, c.Number)
+	}
 }
 
 // pathClaim returns the caller's claim named in the path, or answers 404.
-func pathClaim(w http.ResponseWriter, r *http.Request, d Deps) (*portal.Claim, bool) {
-	caller, _ := httpapi.CallerFrom(r.Context())
+func pathClaim(w http.ResponseWriter, r *http.Request, d Deps, caller httpapi.Caller) (*portal.Claim, bool) {
 	c, err := d.Claims.Claim(r.Context(), caller.Provider, r.PathValue("claimNumber"))
 	if err != nil {
 		httpapi.Error(w, r, d.Log, err)
@@ -98,8 +96,7 @@ func pathClaim(w http.ResponseWriter, r *http.Request, d Deps) (*portal.Claim, b
 	return c, true
 }
 
-func submit(w http.ResponseWriter, r *http.Request, d Deps, kind portal.SubmissionKind, req portal.SubmissionRequest, claim string) {
-	caller, _ := httpapi.CallerFrom(r.Context())
+func submit(w http.ResponseWriter, r *http.Request, d Deps, caller httpapi.Caller, kind portal.SubmissionKind, req portal.SubmissionRequest, claim string) {
 	now := d.Now().UTC()
 	sub := portal.Submission{ID: portal.NewID(), Kind: kind, MemberID: req.MemberID, ServiceDate: req.ServiceDate,
 		Reason: req.Reason, ClaimNumber: req.ClaimNumber, ContactEmail: req.ContactEmail, Notes: req.Notes,
@@ -134,7 +131,7 @@ func submit(w http.ResponseWriter, r *http.Request, d Deps, kind portal.Submissi
 			}
 		}
 	}
-	httpapi.Audit(r, d.Log, "documents.submit."+string(kind), append([]string{claim}, req.UploadIDs...)...)
+	httpapi.Audit(r, d.Log, caller, "documents.submit."+string(kind), append([]string{claim}, req.UploadIDs...)...)
 	httpapi.Encode(w, http.StatusCreated, resp)
 }
 
@@ -153,10 +150,9 @@ type document struct {
 	LinkExpiresAt  *time.Time          `json:"downloadExpiresAt,omitempty"`
 }
 
-func handleDocuments(d Deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		caller, _ := httpapi.CallerFrom(r.Context())
-		c, ok := pathClaim(w, r, d)
+func handleDocuments(d Deps) httpapi.ProviderHandler {
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
+		c, ok := pathClaim(w, r, d, caller)
 		if !ok {
 			return
 		}
@@ -185,7 +181,7 @@ func handleDocuments(d Deps) http.Handler {
 			}
 			out.Documents = append(out.Documents, doc)
 		}
-		httpapi.Audit(r, d.Log, "documents.list", c.Number)
+		httpapi.Audit(r, d.Log, caller, "documents.list", c.Number)
 		httpapi.Encode(w, http.StatusOK, out)
-	})
+	}
 }

@@ -62,8 +62,10 @@ type Deps struct {
 // New returns the documents API.
 func New(d Deps) http.Handler {
 	mux := http.NewServeMux()
-	auth := func(h http.Handler) http.Handler { return httpapi.RequireProvider(d.Log, h) }
-	idem := func(h http.Handler) http.Handler { return httpapi.Idempotent(d.Log, d.Idempotency, h) }
+	auth := func(h httpapi.ProviderHandler) http.Handler { return httpapi.RequireProvider(d.Log, h) }
+	idem := func(h httpapi.ProviderHandler) httpapi.ProviderHandler {
+		return httpapi.Idempotent(d.Log, d.Idempotency, h)
+	}
 	mux.Handle("POST /claim-attachments", auth(idem(handleProactive(d))))
 	mux.Handle("POST /claims/{claimNumber}/document-submissions", auth(idem(handleDeniedClaim(d))))
 	mux.Handle("GET /claims/{claimNumber}/documents", auth(handleDocuments(d)))

@@ -15,9 +15,8 @@ type searchResponse struct {
 	NextCursor   string      `json:"nextCursor,omitempty"`
 }
 
-func handleSearch(d Deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		caller, _ := httpapi.CallerFrom(r.Context())
+func handleSearch(d Deps) httpapi.ProviderHandler {
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
 		s, err := portal.ParseClaimSearch(r.URL.Query())
 		if err != nil {
 			httpapi.Error(w, r, d.Log, err)
@@ -37,9 +36,9 @@ func handleSearch(d Deps) http.Handler {
 		for _, c := range page.Claims {
 			numbers = append(numbers, c.Number)
 		}
-		httpapi.Audit(r, d.Log, "claims.search."+string(s.Method), numbers...)
+		httpapi.Audit(r, d.Log, caller, "claims.search."+string(s.Method), numbers...)
 		httpapi.Encode(w, http.StatusOK, resp)
-	})
+	}
 }
 
 // search resolves member-based methods to member IDs, then runs the
@@ -99,9 +98,8 @@ type claimDetail struct {
 	DocumentUpload portal.UploadOffer    `json:"documentUpload"`
 }
 
-func handleDetail(d Deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		caller, _ := httpapi.CallerFrom(r.Context())
+func handleDetail(d Deps) httpapi.ProviderHandler {
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
 		c, err := d.Claims.Claim(r.Context(), caller.Provider, r.PathValue("claimNumber"))
 		if err != nil {
 			httpapi.Error(w, r, d.Log, err)
@@ -111,7 +109,7 @@ func handleDetail(d Deps) http.Handler {
 		if c.Status == portal.ClaimDenied {
 			detail.DenialCategory = d.Plan.DenialRuleFor(c.Denial.Code).Category
 		}
-		httpapi.Audit(r, d.Log, "claims.read", c.Number)
+		httpapi.Audit(r, d.Log, caller, "claims.read", c.Number)
 		httpapi.Encode(w, http.StatusOK, detail)
-	})
+	}
 }

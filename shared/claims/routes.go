@@ -43,9 +43,8 @@ type Deps struct {
 // New returns the claims API.
 func New(d Deps) http.Handler {
 	mux := http.NewServeMux()
-	auth := func(h http.Handler) http.Handler { return httpapi.RequireProvider(d.Log, h) }
-	mux.Handle("GET /claims", auth(handleSearch(d)))
-	mux.Handle("GET /claims/{claimNumber}", auth(handleDetail(d)))
+	mux.Handle("GET /claims", httpapi.RequireProvider(d.Log, handleSearch(d)))
+	mux.Handle("GET /claims/{claimNumber}", httpapi.RequireProvider(d.Log, handleDetail(d)))
 	mux.Handle("GET /openapi.yaml", openapi.Handler())
 	mux.Handle("/", httpapi.NotFound(d.Log))
 	return httpapi.LogRequests(d.Log, mux)

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 
@@ -22,18 +21,10 @@ type Caller struct {
 	Provider portal.ProviderID
 }
 
-type callerKey struct{}
-
-// CallerFrom returns the caller that RequireProvider put in ctx.
-func CallerFrom(ctx context.Context) (Caller, bool) {
-	c, ok := ctx.Value(callerKey{}).(Caller)
-	return c, ok
-}
-
-// WithCaller returns ctx carrying c; for tests of handlers.
-func WithCaller(ctx context.Context, c Caller) context.Context {
-	return context.WithValue(ctx, callerKey{}, c)
-}
+// ProviderHandler serves a request of a signed-in provider's user. It
+// receives the caller as a value: no handler can run without one, or read an
+// empty provider by mistake.
+type ProviderHandler func(w http.ResponseWriter, r *http.Request, caller Caller)
 
 // isTIN reports whether s is a 9-digit taxpayer identification number.
 func isTIN(s string) bool {
@@ -49,9 +40,10 @@ func isTIN(s string) bool {
 }
 
 // RequireProvider reads the caller from the claims that API Gateway's JWT
-// authorizer verified and passed on. The gateway has already refused a
-// missing or invalid token; a valid token without a provider is refused here.
-func RequireProvider(log *slog.Logger, next http.Handler) http.Handler {
+// authorizer verified and passed on, and serves next with it. The gateway has
+// already refused a missing or invalid token; a request without a verified
+// provider and user is refused here, and next never runs.
+func RequireProvider(log *slog.Logger, next ProviderHandler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var claims map[string]string
 		if rc, ok := core.GetAPIGatewayV2ContextFromContext(r.Context()); ok && rc.Authorizer != nil && rc.Authorizer.JWT != nil {
@@ -64,7 +56,6 @@ func RequireProvider(log *slog.Logger, next http.Handler) http.Handler {
 			return
 		}
 		noteProvider(r, tin)
-		ctx := WithCaller(r.Context(), Caller{Subject: sub, Provider: portal.ProviderID(tin)})
-		next.ServeHTTP(w, r.WithContext(ctx))
+		next(w, r, Caller{Subject: sub, Provider: portal.ProviderID(tin)})
 	})
 }

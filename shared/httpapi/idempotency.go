@@ -43,11 +43,11 @@ func (r *recorder) Write(b []byte) (int, error) {
 
 // Idempotent makes a POST honour Idempotency-Key. Keys are scoped to the
 // caller and the route, so one provider's key never meets another's.
-func Idempotent(log *slog.Logger, store IdempotencyStore, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+func Idempotent(log *slog.Logger, store IdempotencyStore, next ProviderHandler) ProviderHandler {
+	return func(w http.ResponseWriter, r *http.Request, caller Caller) {
 		key := r.Header.Get(IdempotencyHeader)
 		if key == "" {
-			next.ServeHTTP(w, r)
+			next(w, r, caller)
 			return
 		}
 		if len(key) > 128 {
@@ -61,7 +61,6 @@ func Idempotent(log *slog.Logger, store IdempotencyStore, next http.Handler) htt
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		caller, _ := CallerFrom(r.Context())
 		scoped := sha256.Sum256([]byte(string(caller.Provider) + "\x00" + caller.Subject + "\x00" + r.Pattern + "\x00" + r.URL.Path + "\x00" + key))
 		fp := sha256.Sum256(body)
 		id, fingerprint := hex.EncodeToString(scoped[:]), hex.EncodeToString(fp[:])
@@ -79,7 +78,7 @@ func Idempotent(log *slog.Logger, store IdempotencyStore, next http.Handler) htt
 			return
 		}
 		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
-		next.ServeHTTP(rec, r)
+		next(rec, r, caller)
 		if rec.status >= 500 {
 			if err := store.Abandon(r.Context(), id); err != nil {
 				log.ErrorContext(r.Context(), "could not free idempotency key", "error", err.Error())
@@ -89,5 +88,5 @@ func Idempotent(log *slog.Logger, store IdempotencyStore, next http.Handler) htt
 		if err := store.Complete(r.Context(), id, portal.SavedResponse{Status: rec.status, ContentType: w.Header().Get("Content-Type"), Body: rec.buf.Bytes()}); err != nil {
 			log.ErrorContext(r.Context(), "could not store idempotent response", "error", err.Error())
 		}
-	})
+	}
 }

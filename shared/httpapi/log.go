@@ -54,8 +54,7 @@ func LogRequests(log *slog.Logger, next http.Handler) http.Handler {
 
 // Audit records that a user read or wrote PHI: who, what, when. It names
 // records by claim numbers and upload IDs, never by member data.
-func Audit(r *http.Request, log *slog.Logger, action string, records ...string) {
-	c, _ := CallerFrom(r.Context())
+func Audit(r *http.Request, log *slog.Logger, c Caller, action string, records ...string) {
 	log.InfoContext(r.Context(), "audit", "audit", true, "action", action,
 		"subject", c.Subject, "provider", string(c.Provider), "records", records,
 		"at", time.Now().UTC().Format(time.RFC3339))

@@ -51,7 +51,7 @@ type Deps struct {
 // New returns the uploads API.
 func New(d Deps) http.Handler {
 	mux := http.NewServeMux()
-	auth := func(h http.Handler) http.Handler { return httpapi.RequireProvider(d.Log, h) }
+	auth := func(h httpapi.ProviderHandler) http.Handler { return httpapi.RequireProvider(d.Log, h) }
 	mux.Handle("POST /uploads", auth(httpapi.Idempotent(d.Log, d.Idempotency, handleCreate(d))))
 	mux.Handle("GET /uploads", auth(handleStatuses(d)))
 	mux.Handle("GET /uploads/{uploadId}", auth(handleGet(d)))

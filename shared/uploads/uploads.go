@@ -43,9 +43,8 @@ func View(a *portal.Attachment) uploadView {
 	return v
 }
 
-func handleCreate(d Deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		caller, _ := httpapi.CallerFrom(r.Context())
+func handleCreate(d Deps) httpapi.ProviderHandler {
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
 		var req portal.UploadRequest
 		if err := httpapi.Decode(r, &req); err != nil {
 			httpapi.Error(w, r, d.Log, err)
@@ -74,21 +73,20 @@ func handleCreate(d Deps) http.Handler {
 			httpapi.Error(w, r, d.Log, err)
 			return
 		}
-		httpapi.Audit(r, d.Log, "uploads.create")
+		httpapi.Audit(r, d.Log, caller, "uploads.create")
 		httpapi.Encode(w, http.StatusCreated, createResponse{Upload: View(a), Form: form, MaxBytes: d.Plan.MaxUploadBytes})
-	})
+	}
 }
 
-func handleGet(d Deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		caller, _ := httpapi.CallerFrom(r.Context())
+func handleGet(d Deps) httpapi.ProviderHandler {
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
 		a, err := d.Uploads.Upload(r.Context(), caller.Provider, r.PathValue("uploadId"))
 		if err != nil {
 			httpapi.Error(w, r, d.Log, err)
 			return
 		}
 		httpapi.Encode(w, http.StatusOK, View(a))
-	})
+	}
 }
 
 type statusesResponse struct {
@@ -99,9 +97,8 @@ type statusesResponse struct {
 
 // handleStatuses answers the status of several uploads in one call, so
 // that a page with many files polls once, not once a file.
-func handleStatuses(d Deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		caller, _ := httpapi.CallerFrom(r.Context())
+func handleStatuses(d Deps) httpapi.ProviderHandler {
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
 		q := r.URL.Query()
 		var ids []string
 		if raw := q.Get("ids"); raw != "" {
@@ -126,12 +123,11 @@ func handleStatuses(d Deps) http.Handler {
 			resp.Uploads = append(resp.Uploads, View(a))
 		}
 		httpapi.Encode(w, http.StatusOK, resp)
-	})
+	}
 }
 
-func handleDelete(d Deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		caller, _ := httpapi.CallerFrom(r.Context())
+func handleDelete(d Deps) httpapi.ProviderHandler {
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
 		id := r.PathValue("uploadId")
 		if err := d.Uploads.DeleteUpload(r.Context(), caller.Provider, id); err != nil {
 			httpapi.Error(w, r, d.Log, err)
@@ -142,7 +138,7 @@ func handleDelete(d Deps) http.Handler {
 		if err := d.Files.Delete(r.Context(), d.Files.Key(id)); err != nil {
 			d.Log.ErrorContext(r.Context(), "upload record deleted but object remains", "uploadId", id, "error", err.Error())
 		}
-		httpapi.Audit(r, d.Log, "uploads.delete")
+		httpapi.Audit(r, d.Log, caller, "uploads.delete")
 		w.WriteHeader(http.StatusNoContent)
-	})
+	}
 }
