@@ -329,6 +329,11 @@ func TestDeniedClaimUploadAndRepeatedEvent(t *testing.T) {
 			if d["status"] != "accepted" || d["downloadUrl"] == nil {
 				t.Errorf("document %v", d)
 			}
+			// The link names the download by the upload's ID, never the file
+			// name, which can hold a patient's name.
+			if u, _ := d["downloadUrl"].(string); strings.Contains(u, "consent") || !strings.Contains(u, "document-"+id+".pdf") {
+				t.Errorf("download link %s", u)
+			}
 		}
 	}
 	if n != 1 {

@@ -172,7 +172,10 @@ func handleDocuments(d Deps) httpapi.ProviderHandler {
 				doc.SubmissionKind = string(a.Submission.Kind)
 			}
 			if a.Status == portal.UploadAccepted {
-				url, exp, err := d.Links.DownloadLink(r.Context(), a.ObjectKey, a.FileName)
+				// The link names the download by its upload ID, never the file
+				// name, which often holds a patient's name and would land in
+				// access logs and browser history with the URL.
+				url, exp, err := d.Links.DownloadLink(r.Context(), a.ObjectKey, "document-"+a.ID+"."+filetype.Extension(a.DeclaredType))
 				if err != nil {
 					httpapi.Error(w, r, d.Log, err)
 					return

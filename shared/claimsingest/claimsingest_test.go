@@ -144,3 +144,26 @@ func TestPassingFailuresAreRetried(t *testing.T) {
 		t.Error("a message that could not be parked must stay on the queue")
 	}
 }
+
+// A feed message's values, and field names its sender made up, can hold
+// PHI: the reason it is parked with repeats neither (the schema's own field
+// names, it may).
+func TestRejectionReasonsRepeatNothingOfTheMessage(t *testing.T) {
+	h, _, dlq := newHandler()
+	for _, body := range []string{
+		`{"type":"claim","claim":{"claimNumber":"C1"},"Avery Sample-Quinn 1984-03-07":1}`,
+		`{"type":"claim","claim":{"claimNumber":"C1","patient":{"firstName":7}},"x":"Avery Sample-Quinn"}`,
+	} {
+		if resp, err := h.Handle(context.Background(), batch(body)); err != nil || len(resp.BatchItemFailures) != 0 {
+			t.Fatalf("%+v %v", resp, err)
+		}
+	}
+	if len(dlq.got) != 2 {
+		t.Fatalf("parked %d, want 2", len(dlq.got))
+	}
+	for _, p := range dlq.got {
+		if strings.Contains(p.reason, "Avery") || strings.Contains(p.reason, "1984") || p.reason == "" {
+			t.Errorf("reason %q repeats the message", p.reason)
+		}
+	}
+}

@@ -281,6 +281,17 @@ func detectOOXML(ctx context.Context, r RangeReader, size int64) (Verdict, error
 	return v, nil
 }
 
+// Extension returns the usual file extension of t, without the dot.
+func Extension(t Type) string {
+	switch t {
+	case JPEG:
+		return "jpg"
+	case TIFF:
+		return "tif"
+	}
+	return string(t)
+}
+
 func Describe(t Type) string {
 	names := map[Type]string{
 		PDF: "a PDF", PNG: "a PNG image", JPEG: "a JPEG image", GIF: "a GIF image", BMP: "a BMP image",

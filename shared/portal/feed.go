@@ -3,6 +3,10 @@ package portal
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"io"
+	"strconv"
+	"strings"
 )
 
 // FeedEvent is one message of the core claims system's feed: a claim or a
@@ -21,7 +25,7 @@ func ParseFeedEvent(body []byte) (FeedEvent, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&ev); err != nil {
-		return ev, Errorf(KindInvalid, CodeInvalidFeedEvent, "not a feed event: %v", err)
+		return ev, Errorf(KindInvalid, CodeInvalidFeedEvent, "not a feed event: %s", feedProblem(err))
 	}
 	switch {
 	case ev.Type == "claim" && ev.Claim != nil && ev.Member == nil:
@@ -32,4 +36,24 @@ func ParseFeedEvent(body []byte) (FeedEvent, error) {
 		return ev, Errorf(KindInvalid, CodeInvalidFeedEvent,
 			`an event has "type" "claim" with a "claim", or "type" "member" with a "member"`)
 	}
+}
+
+// feedProblem says what is wrong with a feed message without repeating any
+// of it: the message's values and even its field names can hold PHI, and the
+// reason goes to logs and the dead-letter queue's attributes.
+func feedProblem(err error) string {
+	var ute *json.UnmarshalTypeError
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &ute):
+		// The path is the feed schema's own names, not the sender's.
+		return "field " + ute.Field + " has the wrong type"
+	case errors.As(err, &se):
+		return "malformed JSON at byte " + strconv.FormatInt(se.Offset, 10)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return "a field the feed does not define (its name is not repeated here)"
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "the message is empty or cut short"
+	}
+	return "a value cannot be read"
 }
