@@ -151,7 +151,7 @@ func WireWith(ctx context.Context, build Builder, c Clients, t *Template, p *Pro
 		for _, src := range []any{globalEnv, fnEnv} {
 			m, _ := src.(map[string]any)
 			for k, v := range m {
-				env[k] = fmt.Sprint(v)
+				env[k] = p.resolveSecret(fmt.Sprint(v))
 			}
 		}
 		w.Env[id] = env

@@ -2,6 +2,8 @@ package stack
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -34,6 +36,28 @@ type Provisioned struct {
 	// Notifications are the buckets' queue notifications, for a runner that
 	// plays them (the local S3 server has none of its own).
 	Notifications []BucketNotification
+	// secrets are the values the stack made up for the template's
+	// Secrets Manager dynamic references, one per reference.
+	secrets map[string]string
+}
+
+// resolveSecret plays CloudFormation's {{resolve:secretsmanager:...}}
+// dynamic reference: the local stack has no Secrets Manager, so each
+// reference gets a random value of its own, the same for every function.
+func (p *Provisioned) resolveSecret(v string) string {
+	if !strings.HasPrefix(v, "{{resolve:secretsmanager:") {
+		return v
+	}
+	if s, ok := p.secrets[v]; ok {
+		return s
+	}
+	b := make([]byte, 32)
+	_, _ = rand.Read(b) // crypto/rand does not fail
+	if p.secrets == nil {
+		p.secrets = map[string]string{}
+	}
+	p.secrets[v] = hex.EncodeToString(b)
+	return p.secrets[v]
 }
 
 // Clients are the AWS clients provisioning and the runner use. S3 is nil

@@ -2,6 +2,7 @@ package dynamo
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -36,6 +37,9 @@ type ClaimStore struct {
 	DB    API
 	Table string
 	Now   func() time.Time
+	// CursorKey signs search cursors, so that only a cursor this
+	// deployment issued is read at all (CURSOR_KEY).
+	CursorKey []byte
 }
 
 type claimItem struct {
@@ -142,13 +146,21 @@ func queryFingerprint(q portal.ClaimQuery) string {
 
 var errCursor = portal.ErrInvalidCursor()
 
-// decodeCursor reads a cursor and checks every value in it, so that nothing
-// a caller forged reaches DynamoDB as a key.
-func decodeCursor(s, fingerprint string, keys int) (cursor, error) {
+// decodeCursor checks a cursor's signature, then every value in it, so
+// that nothing a caller forged reaches DynamoDB as a key.
+func decodeCursor(key []byte, s, fingerprint string, keys int) (cursor, error) {
 	if s == "" {
 		return cursor{Query: fingerprint, At: make([]position, keys)}, nil
 	}
-	b, err := base64.RawURLEncoding.DecodeString(s)
+	payload, sig, ok := strings.Cut(s, ".")
+	if !ok {
+		return cursor{}, errCursor
+	}
+	got, err := base64.RawURLEncoding.DecodeString(sig)
+	if err != nil || !hmac.Equal(got, cursorMAC(key, payload)) {
+		return cursor{}, errCursor
+	}
+	b, err := base64.RawURLEncoding.DecodeString(payload)
 	if err != nil {
 		return cursor{}, errCursor
 	}
@@ -171,9 +183,18 @@ func decodeCursor(s, fingerprint string, keys int) (cursor, error) {
 	return c, nil
 }
 
-func (c cursor) encode() string {
+// cursorMAC is the first 16 bytes of the payload's HMAC-SHA256.
+func cursorMAC(key []byte, payload string) []byte {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(payload))
+	return m.Sum(nil)[:16]
+}
+
+// encode signs the cursor: its JSON, then its MAC, in URL-safe base64.
+func (c cursor) encode(key []byte) string {
 	b, _ := json.Marshal(c) // positions are strings and booleans: always marshal
-	return base64.RawURLEncoding.EncodeToString(b)
+	payload := base64.RawURLEncoding.EncodeToString(b)
+	return payload + "." + base64.RawURLEncoding.EncodeToString(cursorMAC(key, payload))
 }
 
 // summaryItem is what a search reads of a claim item: the row it shows and
@@ -217,7 +238,7 @@ func (s *ClaimStore) SearchClaims(ctx context.Context, q portal.ClaimQuery) (por
 		return portal.ClaimPage{}, fmt.Errorf("search claims: %d keys, at most %d", len(q.Keys), portal.MaxSearchKeys)
 	}
 	fp := queryFingerprint(q)
-	cur, err := decodeCursor(q.Cursor, fp, len(q.Keys))
+	cur, err := decodeCursor(s.CursorKey, q.Cursor, fp, len(q.Keys))
 	if err != nil {
 		return portal.ClaimPage{}, err
 	}
@@ -275,7 +296,7 @@ func (s *ClaimStore) SearchClaims(ctx context.Context, q portal.ClaimQuery) (por
 		more = more || !next.At[i].Done
 	}
 	if more {
-		page.Next = next.encode()
+		page.Next = next.encode(s.CursorKey)
 	}
 	return page, nil
 }

@@ -2,18 +2,31 @@ package dynamo
 
 import (
 	"encoding/base64"
+	"strings"
 	"testing"
 
 	"github.com/openpayer/provider-portal/shared/portal"
 )
 
-// A cursor is checked value by value: nothing a caller forges reaches
-// DynamoDB as a key, where it would answer 500 instead of 400.
+// A cursor is signed, and checked value by value: nothing a caller forges
+// reaches DynamoDB as a key, where it would answer 500 instead of 400.
 func TestForgedCursorsAreRefused(t *testing.T) {
 	const fp = "0123456789abcdef"
-	good := cursor{Query: fp, At: []position{{Received: "2026-11-01", Number: "C1"}, {Done: true}, {}}}.encode()
-	if _, err := decodeCursor(good, fp, 3); err != nil {
+	key := []byte("a test key of thirty-two bytes!!")
+	good := cursor{Query: fp, At: []position{{Received: "2026-11-01", Number: "C1"}, {Done: true}, {}}}.encode(key)
+	if _, err := decodeCursor(key, good, fp, 3); err != nil {
 		t.Fatalf("a cursor the store issued: %v", err)
+	}
+	payload, _, _ := strings.Cut(good, ".")
+	for name, c := range map[string]string{
+		"unsigned":            payload,
+		"signed with another": cursor{Query: fp, At: make([]position, 3)}.encode([]byte("another key")),
+		"a changed payload":   base64.RawURLEncoding.EncodeToString([]byte(`{"q":"`+fp+`","p":[{},{},{}]}`)) + good[len(payload):],
+		"not base64":          "!!!.???",
+	} {
+		if _, err := decodeCursor(key, c, fp, 3); portal.ErrorCode(err) != portal.CodeInvalidCursor {
+			t.Errorf("%s: %v, want INVALID_CURSOR", name, err)
+		}
 	}
 	for name, raw := range map[string]string{
 		"another query":         `{"q":"fedcba9876543210","p":[{},{},{}]}`,
@@ -25,7 +38,10 @@ func TestForgedCursorsAreRefused(t *testing.T) {
 		"a date and no number":  `{"q":"` + fp + `","p":[{"r":"2026-11-01"},{},{}]}`,
 		"a number over 40 long": `{"q":"` + fp + `","p":[{"r":"2026-11-01","n":"C12345678901234567890123456789012345678901"},{},{}]}`,
 	} {
-		if _, err := decodeCursor(base64.RawURLEncoding.EncodeToString([]byte(raw)), fp, 3); portal.ErrorCode(err) != portal.CodeInvalidCursor {
+		// Even signed with the key, a cursor of the wrong shape is refused.
+		p := base64.RawURLEncoding.EncodeToString([]byte(raw))
+		signed := p + "." + base64.RawURLEncoding.EncodeToString(cursorMAC(key, p))
+		if _, err := decodeCursor(key, signed, fp, 3); portal.ErrorCode(err) != portal.CodeInvalidCursor {
 			t.Errorf("%s: %v, want INVALID_CURSOR", name, err)
 		}
 	}
