@@ -14,7 +14,8 @@ import (
 )
 
 // IdempotencyStore keeps the first response to each Idempotency-Key in the Idempotency
-// table; DynamoDB's TTL removes keys after a day.
+// table. A key is claimed for IdempotencyInProgressTTL, then kept TTL once
+// its response is stored; DynamoDB's TTL removes expired keys.
 type IdempotencyStore struct {
 	DB    TxAPI
 	Table string
@@ -39,7 +40,8 @@ func (s *IdempotencyStore) expires() int64 { return s.Now().Add(s.TTL).Unix() }
 
 func (s *IdempotencyStore) Begin(ctx context.Context, key, fingerprint string) (*portal.SavedResponse, error) {
 	owner := portal.NewID()
-	item, err := marshal(idempotencyItem{Key: key, State: "in_progress", Fingerprint: fingerprint, Owner: owner, ExpiresAt: s.expires()})
+	inProgressUntil := s.Now().Add(portal.IdempotencyInProgressTTL).Unix()
+	item, err := marshal(idempotencyItem{Key: key, State: "in_progress", Fingerprint: fingerprint, Owner: owner, ExpiresAt: inProgressUntil})
 	if err != nil {
 		return nil, err
 	}

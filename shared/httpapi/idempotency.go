@@ -79,7 +79,10 @@ func Idempotent(log *slog.Logger, store IdempotencyStore, next ProviderHandler) 
 		}
 		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
 		next(rec, r, caller)
-		if rec.status >= 500 {
+		// Only a success is kept and replayed: it is what must not happen
+		// twice. An error changed nothing, and its cause can pass (a claim
+		// not yet received, a file still being checked), so a retry runs again.
+		if rec.status < 200 || rec.status > 299 {
 			if err := store.Abandon(r.Context(), id); err != nil {
 				log.ErrorContext(r.Context(), "could not free idempotency key", "error", err.Error())
 			}

@@ -9,7 +9,8 @@ import (
 )
 
 // Idempotency keeps the first response to each Idempotency-Key, as
-// dynamo.IdempotencyStore does; a key expires TTL after its last write.
+// dynamo.IdempotencyStore does: a key is claimed for
+// IdempotencyInProgressTTL, then kept TTL once its response is stored.
 type Idempotency struct {
 	base
 	TTL  time.Duration
@@ -37,7 +38,7 @@ func (s *Idempotency) Begin(_ context.Context, key, fingerprint string) (*portal
 		if s.keys == nil {
 			s.keys = map[string]idempotencyEntry{}
 		}
-		s.keys[key] = idempotencyEntry{fingerprint: fingerprint, expires: now.Add(s.TTL)}
+		s.keys[key] = idempotencyEntry{fingerprint: fingerprint, expires: now.Add(portal.IdempotencyInProgressTTL)}
 		return nil, nil
 	}
 	switch {

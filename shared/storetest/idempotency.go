@@ -48,6 +48,21 @@ func Idempotency(t *testing.T, newStore func(t *testing.T, now func() time.Time,
 			t.Errorf("after abandon: %v %v", saved, err)
 		}
 	})
+	t.Run("a key left in progress by a request that died frees itself", func(t *testing.T) {
+		s := newStore(t, clock.Now, ttl)
+		key := fresh("K")
+		if _, err := s.Begin(ctx, key, "fp"); err != nil {
+			t.Fatal(err)
+		}
+		clock.T = clock.T.Add(portal.IdempotencyInProgressTTL / 2)
+		if _, err := s.Begin(ctx, key, "fp"); portal.ErrorCode(err) != portal.CodeIdempotencyInProgress {
+			t.Errorf("while it may still run: %v", err)
+		}
+		clock.T = clock.T.Add(portal.IdempotencyInProgressTTL)
+		if saved, err := s.Begin(ctx, key, "fp"); saved != nil || err != nil {
+			t.Errorf("after the in-progress time: %v %v", saved, err)
+		}
+	})
 	t.Run("an expired key is a new key", func(t *testing.T) {
 		s := newStore(t, clock.Now, ttl)
 		key := fresh("K")

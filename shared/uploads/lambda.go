@@ -23,10 +23,12 @@ func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (http.Handler, error) {
 	}
 	db := dynamo.NewClient(f)
 	return New(Deps{
-		Log:         f.Log,
-		Uploads:     &dynamo.AttachmentStore{DB: db, Table: f.Env["ATTACHMENTS_TABLE"], Now: time.Now},
-		Files:       files,
-		Idempotency: &dynamo.IdempotencyStore{DB: db, Table: f.Env["IDEMPOTENCY_TABLE"], Now: time.Now, TTL: 24 * time.Hour},
+		Log:     f.Log,
+		Uploads: &dynamo.AttachmentStore{DB: db, Table: f.Env["ATTACHMENTS_TABLE"], Now: time.Now},
+		Files:   files,
+		// A form is replayed only while it can still be used: a retry after
+		// it expired gets a new upload and a fresh form.
+		Idempotency: &dynamo.IdempotencyStore{DB: db, Table: f.Env["IDEMPOTENCY_TABLE"], Now: time.Now, TTL: files.FormTTL},
 		Plan:        f.Plan,
 		Now:         time.Now,
 	}), nil
