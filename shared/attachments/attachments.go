@@ -46,7 +46,7 @@ func handleProactive(d Deps) httpapi.ProviderHandler {
 		}
 		var c *portal.Claim
 		if req.ClaimNumber != "" {
-			if c, err = d.Claims.Claim(r.Context(), caller.Provider, req.ClaimNumber); err != nil {
+			if c, err = visibleClaim(r, d, caller, req.ClaimNumber); err != nil {
 				httpapi.Error(w, r, d.Log, err)
 				return
 			}
@@ -86,9 +86,19 @@ func handleDeniedClaim(d Deps) httpapi.ProviderHandler {
 	}
 }
 
+// visibleClaim returns the caller's claim with that number, within the
+// window claim search shows; CLAIM_NOT_FOUND for any other.
+func visibleClaim(r *http.Request, d Deps, caller httpapi.Caller, number string) (*portal.Claim, error) {
+	c, err := d.Claims.Claim(r.Context(), caller.Provider, number)
+	if err == nil && !d.Plan.ClaimVisible(c, portal.DateOf(d.Now())) {
+		return nil, portal.ErrClaimNotFound(number)
+	}
+	return c, err
+}
+
 // pathClaim returns the caller's claim named in the path, or answers 404.
 func pathClaim(w http.ResponseWriter, r *http.Request, d Deps, caller httpapi.Caller) (*portal.Claim, bool) {
-	c, err := d.Claims.Claim(r.Context(), caller.Provider, r.PathValue("claimNumber"))
+	c, err := visibleClaim(r, d, caller, r.PathValue("claimNumber"))
 	if err != nil {
 		httpapi.Error(w, r, d.Log, err)
 		return nil, false

@@ -186,3 +186,15 @@ func TestNoPHIInLogs(t *testing.T) {
 		t.Error("reads of PHI must leave audit records")
 	}
 }
+
+// One window for search and detail: a claim received before the last 24
+// months is not found by its number either, like a claim that does not exist.
+func TestDetailKeepsTheSearchWindow(t *testing.T) {
+	_, _, invoke := newServer(t)
+	if code := problemCode(t, invoke("/claims/C10000000007", providerA), 404); code != portal.CodeClaimNotFound {
+		t.Errorf("a claim received 27 months ago: %s", code)
+	}
+	if resp := invoke("/claims/C10000000001", providerA); resp.StatusCode != 200 {
+		t.Errorf("a claim received 2 months ago: %d", resp.StatusCode)
+	}
+}

@@ -55,7 +55,7 @@ func search(r *http.Request, d Deps, provider portal.ProviderID, s portal.ClaimS
 		if err != nil {
 			return portal.ClaimPage{}, err
 		}
-		if c.DateReceived.Before(from) {
+		if !d.Plan.ClaimVisible(c, portal.DateOf(d.Now())) {
 			return portal.ClaimPage{}, nil
 		}
 		return portal.ClaimPage{Claims: []portal.ClaimSummary{c.Summary()}}, nil
@@ -101,6 +101,9 @@ type claimDetail struct {
 func handleDetail(d Deps) httpapi.ProviderHandler {
 	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
 		c, err := d.Claims.Claim(r.Context(), caller.Provider, r.PathValue("claimNumber"))
+		if err == nil && !d.Plan.ClaimVisible(c, portal.DateOf(d.Now())) {
+			err = portal.ErrClaimNotFound(c.Number) // outside the window search shows
+		}
 		if err != nil {
 			httpapi.Error(w, r, d.Log, err)
 			return

@@ -308,12 +308,14 @@ func (p Plan) DeniedClaimOffer(c *Claim) (UploadOffer, error) {
 	}
 	code := CodeUploadNotOffered
 	switch o.Alternative {
+	case "dispute":
+		if c.Status == ClaimDenied {
+			code = CodeUseDispute
+		}
 	case "mail_or_fax":
 		code = CodeDentalByMailOrFax
 	case "appeal":
 		code = CodeUseAppeal
-	case "dispute":
-		code = CodeUseDispute
 	}
 	return o, &Error{Kind: KindRefused, Code: code, Detail: o.UnavailableWhy}
 }

@@ -90,7 +90,15 @@ type UploadOffer struct {
 // denied for missing medical records or a missing consent form, and the denial
 // reason says which document is wanted.
 func (p Plan) UploadOfferFor(c *Claim) UploadOffer {
-	if c.Status != ClaimDenied {
+	switch c.Status {
+	case ClaimPaid:
+		if c.Type == ClaimDental {
+			return UploadOffer{Alternative: "mail_or_fax",
+				UnavailableWhy: "Document Upload is offered only on denied claims, and dental claims cannot take documents or disputes through the portal: mail or fax them."}
+		}
+		return UploadOffer{Alternative: "dispute",
+			UnavailableWhy: "Document Upload is offered only on denied claims. To send records for this claim, use Claim Attachment with its claim number; if you believe the payment is wrong, file a dispute."}
+	case ClaimPending:
 		return UploadOffer{UnavailableWhy: "Document Upload is offered only on denied claims. To send records for this claim, use Claim Attachment with its claim number."}
 	}
 	if c.Type == ClaimDental {
@@ -115,4 +123,10 @@ func (p Plan) UploadOfferFor(c *Claim) UploadOffer {
 // being today.
 func (p Plan) ClaimSearchFrom(today Date) Date {
 	return today.AddDate(0, -p.ClaimLookbackMonths, 0)
+}
+
+// ClaimVisible applies the same window to a claim read by its number as
+// search applies: a claim received before it is not shown, anywhere.
+func (p Plan) ClaimVisible(c *Claim, today Date) bool {
+	return !c.DateReceived.Before(p.ClaimSearchFrom(today))
 }

@@ -131,7 +131,9 @@ func TestUploadOffer(t *testing.T) {
 		{"other denial goes to dispute", portal.ClaimDenied, portal.ClaimProfessional, "DUP", false, "", "dispute"},
 		{"unknown code goes to dispute", portal.ClaimDenied, portal.ClaimProfessional, "ZZZ", false, "", "dispute"},
 		{"dental by mail or fax", portal.ClaimDenied, portal.ClaimDental, "ESC", false, "", "mail_or_fax"},
-		{"paid claim", portal.ClaimPaid, portal.ClaimProfessional, "", false, "", ""},
+		{"paid claim: Claim Attachment, or a dispute", portal.ClaimPaid, portal.ClaimProfessional, "", false, "", "dispute"},
+		{"paid dental claim by mail or fax", portal.ClaimPaid, portal.ClaimDental, "", false, "", "mail_or_fax"},
+		{"pending claim: Claim Attachment", portal.ClaimPending, portal.ClaimProfessional, "", false, "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := validClaim()
