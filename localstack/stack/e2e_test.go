@@ -114,9 +114,6 @@ func call(t *testing.T, tok, method, target string, body any) (int, []byte) {
 	}
 	defer resp.Body.Close()
 	respBody, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode == http.StatusUnauthorized {
-		return resp.StatusCode, respBody // the gateway's own answer, not the API's
-	}
 	route, params, err := router.FindRoute(req)
 	if err != nil {
 		t.Fatalf("%s is not in the OpenAPI document: %v", target, err)

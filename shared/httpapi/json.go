@@ -134,6 +134,8 @@ func jsonProblem(err error) string {
 	var ute *json.UnmarshalTypeError
 	var se *json.SyntaxError
 	switch {
+	case errors.As(err, &ute) && ute.Type == reflect.TypeFor[portal.Date]():
+		return "field " + ute.Field + " is not a date in the form YYYY-MM-DD"
 	case errors.As(err, &ute):
 		return "field " + ute.Field + " has the wrong type"
 	case errors.As(err, &se):

@@ -10,9 +10,10 @@ import (
 )
 
 type form struct {
-	FileName string   `json:"fileName"`
-	Size     int64    `json:"size"`
-	IDs      []string `json:"uploadIds"`
+	FileName    string      `json:"fileName"`
+	Size        int64       `json:"size"`
+	IDs         []string    `json:"uploadIds"`
+	ServiceDate portal.Date `json:"serviceDate"`
 }
 
 func TestDecodeIsStrict(t *testing.T) {
@@ -25,7 +26,10 @@ func TestDecodeIsStrict(t *testing.T) {
 		`{"fileName":"a.pdf","size":10,"size":1234}`:         `"size" is given twice`,
 		`{"FileName":"a.pdf","size":10}`:                     `unknown field "FileName"`,
 		`{"fileName":"a.pdf","colour":"blue"}`:               `unknown field "colour"`,
-		`{"fileName":"a.pdf","size":"ten"}`:                  "wrong type",
+		`{"fileName":"a.pdf","size":"ten"}`:                  "field size has the wrong type",
+		`{"serviceDate":"2026-13-45"}`:                       "field serviceDate is not a date in the form YYYY-MM-DD",
+		`{"serviceDate":20261001}`:                           "field serviceDate is not a date",
+		`{"serviceDate":"2026-10-01"}`:                       "",
 		`{"fileName":"a.pdf",`:                               "malformed JSON",
 		``:                                                   "empty body",
 		`{"fileName":"` + strings.Repeat("a", 70<<10) + `"}`: "over 64 KiB",

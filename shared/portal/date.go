@@ -3,6 +3,7 @@ package portal
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"time"
 )
 
@@ -70,9 +71,12 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 		*d = Date{}
 		return nil
 	}
+	// An UnmarshalTypeError gets the field's name from encoding/json, so
+	// that a bad date is reported by the field that holds it.
+	bad := &json.UnmarshalTypeError{Value: "a date", Type: reflect.TypeFor[Date]()}
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("a date must be a string in the form YYYY-MM-DD")
+		return bad
 	}
 	if s == "" {
 		*d = Date{}
@@ -80,7 +84,7 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	}
 	p, err := ParseDate(s)
 	if err != nil {
-		return err
+		return bad
 	}
 	*d = p
 	return nil

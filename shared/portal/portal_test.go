@@ -173,6 +173,8 @@ func TestParseClaimSearch(t *testing.T) {
 		{"memberId=1&limit=0", "", portal.CodeInvalidLimit},
 		{"memberId=1&limit=101", "", portal.CodeInvalidLimit},
 		{"memberId=1%3BDROP", "", portal.CodeInvalidRequest},
+		{"lastName=" + strings.Repeat("%C3%A9", 80) + "&firstName=Jo&dateOfBirth=1980-01-02", portal.ByMemberInfo, ""},
+		{"lastName=" + strings.Repeat("a", 81) + "&firstName=Jo&dateOfBirth=1980-01-02", "", portal.CodeInvalidRequest},
 	} {
 		q, _ := url.ParseQuery(tc.query)
 		s, err := portal.ParseClaimSearch(q)

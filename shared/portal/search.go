@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // SearchMethod is one of the guide's seven ways to look claims up.
@@ -70,6 +71,13 @@ func ParseClaimSearch(q url.Values) (ClaimSearch, error) {
 			"Search by one method at a time; this request has %s.", strings.Join(methods, ", "))
 	}
 	if s.Method == ByMemberInfo {
+		for _, k := range []string{"lastName", "firstName"} {
+			if v, ok := info[k]; ok && (!utf8.ValidString(v) || utf8.RuneCountInString(v) > 80) {
+				return s, &Error{Kind: KindInvalid, Code: CodeInvalidRequest,
+					Detail: "A name in a member info search is at most 80 characters: enter the name as on the member's card.",
+					Fields: map[string]string{k: "at most 80 characters"}}
+			}
+		}
 		if len(info) != 3 {
 			return s, &Error{Kind: KindInvalid, Code: CodeMemberInfoPartial,
 				Detail: "A member info search needs the member's last name, first name and date of birth (YYYY-MM-DD).",
