@@ -14,6 +14,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/openpayer/provider-portal/localstack/sampledata"
@@ -592,5 +593,58 @@ func TestStatusOfSeveralUploadsAtOnce(t *testing.T) {
 		if status, body := get(t, a, bad); status != 400 {
 			t.Errorf("%s: %d %s, want 400", bad, status, body)
 		}
+	}
+}
+
+// Deleting a file removes every version of it in a versioned bucket, as the
+// template's is, and nothing of a key that merely shares its prefix.
+func TestDeleteRemovesEveryVersion(t *testing.T) {
+	ctx := context.Background()
+	bucket := "versions-test-" + strings.ToLower(portal.NewID()[:8])
+	if _, err := local.Clients.S3.CreateBucket(ctx, &awss3.CreateBucketInput{Bucket: &bucket}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := local.Clients.S3.PutBucketVersioning(ctx, &awss3.PutBucketVersioningInput{Bucket: &bucket,
+		VersioningConfiguration: &s3types.VersioningConfiguration{Status: s3types.BucketVersioningStatusEnabled}}); err != nil {
+		t.Fatal(err)
+	}
+	put := func(key, body string) {
+		if _, err := local.Clients.S3.PutObject(ctx, &awss3.PutObjectInput{Bucket: &bucket, Key: &key, Body: strings.NewReader(body)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	versions := func(key string) int {
+		out, err := local.Clients.S3.ListObjectVersions(ctx, &awss3.ListObjectVersionsInput{Bucket: &bucket, Prefix: &key})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, v := range out.Versions {
+			if aws.ToString(v.Key) == key {
+				n++
+			}
+		}
+		for _, m := range out.DeleteMarkers {
+			if aws.ToString(m.Key) == key {
+				n++
+			}
+		}
+		return n
+	}
+	put("uploads/doc", "first, checked")
+	put("uploads/doc", "second, posted later")
+	put("uploads/doc-other", "another upload")
+	if n := versions("uploads/doc"); n != 2 {
+		t.Fatalf("%d versions stored, want 2: the bucket does not keep versions", n)
+	}
+	f := s3.New(local.Clients.S3, bucket, "uploads/", time.Minute, time.Minute)
+	if err := f.Delete(ctx, "uploads/doc"); err != nil {
+		t.Fatal(err)
+	}
+	if n := versions("uploads/doc"); n != 0 {
+		t.Errorf("%d versions or markers left after delete, want none", n)
+	}
+	if n := versions("uploads/doc-other"); n != 1 {
+		t.Errorf("the key sharing the prefix has %d versions, want its 1", n)
 	}
 }

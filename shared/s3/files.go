@@ -106,10 +106,40 @@ func (f *Files) ReadRange(ctx context.Context, key string, offset, length int64)
 	return b, nil
 }
 
-// Delete removes an object: a refused file is put out of providers' reach.
+// Delete removes every version of an object. In a versioned bucket, as the
+// template's is, a plain delete only adds a delete marker and the document
+// stays readable by version: a refused file or one the provider removed
+// must be gone.
 func (f *Files) Delete(ctx context.Context, key string) error {
-	if _, err := f.S3.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: &f.Bucket, Key: &key}); err != nil {
-		return fmt.Errorf("delete object: %w", err)
+	var ids []types.ObjectIdentifier
+	p := s3.NewListObjectVersionsPaginator(f.S3, &s3.ListObjectVersionsInput{Bucket: &f.Bucket, Prefix: &key})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return fmt.Errorf("list object versions: %w", err)
+		}
+		for _, v := range page.Versions {
+			if aws.ToString(v.Key) == key { // the prefix also matches longer keys
+				ids = append(ids, types.ObjectIdentifier{Key: v.Key, VersionId: v.VersionId})
+			}
+		}
+		for _, m := range page.DeleteMarkers {
+			if aws.ToString(m.Key) == key {
+				ids = append(ids, types.ObjectIdentifier{Key: m.Key, VersionId: m.VersionId})
+			}
+		}
+	}
+	for len(ids) > 0 {
+		n := min(len(ids), 1000)
+		out, err := f.S3.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: &f.Bucket,
+			Delete: &types.Delete{Objects: ids[:n], Quiet: aws.Bool(true)}})
+		if err != nil {
+			return fmt.Errorf("delete object versions: %w", err)
+		}
+		if len(out.Errors) > 0 {
+			return fmt.Errorf("delete object versions: %d not deleted, first: %s", len(out.Errors), aws.ToString(out.Errors[0].Code))
+		}
+		ids = ids[n:]
 	}
 	return nil
 }
