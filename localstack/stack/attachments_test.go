@@ -648,3 +648,25 @@ func TestDeleteRemovesEveryVersion(t *testing.T) {
 		t.Errorf("the key sharing the prefix has %d versions, want its 1", n)
 	}
 }
+
+// The same Document Upload form sent twice without an Idempotency-Key (a
+// double click, or a retry whose answer was lost) is answered with the first
+// submission, not 409: it went through.
+func TestTheSameSubmissionTwiceIsTheFirst(t *testing.T) {
+	a := token(t, sampledata.ProviderA.TIN)
+	id := upload(t, a, "records.pdf", filetypetest.PDF(0))
+	waitChecked(t, a, id)
+	form := map[string]any{"contactEmail": "billing@example.org", "notes": "stay records", "uploadIds": []string{id}}
+	var first, second struct{ SubmissionID, Status string }
+	s1, b1 := call(t, a, "POST", "/claims/C10000000003/document-submissions", form)
+	s2, b2 := call(t, a, "POST", "/claims/C10000000003/document-submissions", form)
+	_ = json.Unmarshal(b1, &first)
+	_ = json.Unmarshal(b2, &second)
+	if s1 != 201 || s2 != 201 || first.SubmissionID == "" || second.SubmissionID != first.SubmissionID || second.Status != "attached" {
+		t.Errorf("twice: %d %s / %d %s", s1, b1, s2, b2)
+	}
+	form["notes"] = "another form"
+	if s, b := call(t, a, "POST", "/claims/C10000000003/document-submissions", form); s != 409 || !strings.Contains(string(b), portal.CodeUploadSubmitted) {
+		t.Errorf("another form for the same file: %d %s", s, b)
+	}
+}

@@ -89,7 +89,7 @@ func pending(t *testing.T, s *inmem.Attachments, id string, declared filetype.Ty
 		t.Fatal(err)
 	}
 	if claim != "" {
-		if err := s.Submit(ctx, "111111111", []string{id}, portal.Submission{ID: "s-" + id}, claim); err != nil {
+		if _, err := s.Submit(ctx, "111111111", []string{id}, portal.Submission{ID: "s-" + id}, claim); err != nil {
 			t.Fatal(err)
 		}
 	}

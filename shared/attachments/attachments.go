@@ -111,7 +111,10 @@ func submit(w http.ResponseWriter, r *http.Request, d Deps, caller httpapi.Calle
 	sub := portal.Submission{ID: portal.NewID(), Kind: kind, MemberID: req.MemberID, ServiceDate: req.ServiceDate,
 		Reason: req.Reason, ClaimNumber: req.ClaimNumber, ContactEmail: req.ContactEmail, Notes: req.Notes,
 		SubmittedBy: caller.Subject, SubmittedAt: now, ReceivedDate: portal.DateOf(now)}
-	if err := d.Documents.Submit(r.Context(), caller.Provider, req.UploadIDs, sub, claim); err != nil {
+	// The same form sent again (a retry whose answer was lost, a double
+	// click) is answered with the submission it repeats.
+	sub, err := d.Documents.Submit(r.Context(), caller.Provider, req.UploadIDs, sub, claim)
+	if err != nil {
 		httpapi.Error(w, r, d.Log, err)
 		return
 	}

@@ -30,8 +30,10 @@ type Documents interface {
 	// order, in one read: nil where there is none.
 	Uploads(ctx context.Context, provider portal.ProviderID, ids []string) ([]*portal.Attachment, error)
 	// Submit attaches the provider's uploads to a submission, all or none;
-	// claim is set when the documents go to a known claim at once.
-	Submit(ctx context.Context, provider portal.ProviderID, ids []string, s portal.Submission, claim string) error
+	// claim is set when the documents go to a known claim at once. It
+	// returns the submission in effect: s, or the earlier one when the same
+	// form is sent again for the same files.
+	Submit(ctx context.Context, provider portal.ProviderID, ids []string, s portal.Submission, claim string) (portal.Submission, error)
 	// ClaimDocuments lists what is attached to one of the provider's claims.
 	ClaimDocuments(ctx context.Context, provider portal.ProviderID, claimNumber string) ([]portal.Attachment, error)
 }

@@ -247,12 +247,15 @@ func (s *AttachmentStore) RecordCheck(ctx context.Context, id string, a portal.A
 	return &it.Attachment, true, nil
 }
 
-func (s *AttachmentStore) Submit(ctx context.Context, provider portal.ProviderID, ids []string, sub portal.Submission, claim string) error {
+// Submit attaches the provider's uploads to sub, all or none, and returns the
+// submission in effect: sub, or the earlier one if this is the same form sent
+// again for the same files.
+func (s *AttachmentStore) Submit(ctx context.Context, provider portal.ProviderID, ids []string, sub portal.Submission, claim string) (portal.Submission, error) {
 	subAV, err := marshal(struct {
 		S portal.Submission `json:"s"`
 	}{sub})
 	if err != nil {
-		return fmt.Errorf("encode submission: %w", err)
+		return portal.Submission{}, fmt.Errorf("encode submission: %w", err)
 	}
 	now := str(s.Now().UTC().Format(time.RFC3339Nano))
 	var items []types.TransactWriteItem
@@ -280,22 +283,26 @@ func (s *AttachmentStore) Submit(ctx context.Context, provider portal.ProviderID
 	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
 	var tce *types.TransactionCanceledException
 	if errors.As(err, &tce) {
-		return s.whyNotSubmittable(ctx, provider, ids)
+		return s.whyNotSubmittable(ctx, provider, ids, sub)
 	}
 	if err != nil {
-		return fmt.Errorf("submit uploads: %w", err)
+		return portal.Submission{}, fmt.Errorf("submit uploads: %w", err)
 	}
-	return nil
+	return sub, nil
 }
 
-// whyNotSubmittable reads the uploads of a refused submission to say which
-// one stopped it.
-func (s *AttachmentStore) whyNotSubmittable(ctx context.Context, provider portal.ProviderID, ids []string) error {
+// whyNotSubmittable reads the uploads of a refused submission: the same form
+// sent again is answered with the earlier submission; otherwise it says which
+// upload stopped it.
+func (s *AttachmentStore) whyNotSubmittable(ctx context.Context, provider portal.ProviderID, ids []string, sub portal.Submission) (portal.Submission, error) {
 	stored, err := s.getMany(ctx, ids)
 	if err != nil {
-		return err
+		return portal.Submission{}, err
 	}
-	return portal.WhyNotSubmittable(provider, ids, stored)
+	if prev, ok := portal.Resubmitted(provider, ids, stored, sub); ok {
+		return *prev, nil
+	}
+	return portal.Submission{}, portal.WhyNotSubmittable(provider, ids, stored)
 }
 
 func (s *AttachmentStore) queryAll(ctx context.Context, in *dynamodb.QueryInput) ([]portal.Attachment, error) {

@@ -159,10 +159,12 @@ func (s *Attachments) RecordCheck(_ context.Context, id string, v portal.Attachm
 	return cloneAttachment(a.Attachment), true, nil
 }
 
-// Submit attaches the provider's uploads to a submission, all or none.
-func (s *Attachments) Submit(_ context.Context, provider portal.ProviderID, ids []string, sub portal.Submission, claim string) error {
+// Submit attaches the provider's uploads to a submission, all or none, and
+// returns the submission in effect: sub, or the earlier one if this is the
+// same form sent again for the same files.
+func (s *Attachments) Submit(_ context.Context, provider portal.ProviderID, ids []string, sub portal.Submission, claim string) (portal.Submission, error) {
 	if err := s.fault("Submit"); err != nil {
-		return err
+		return portal.Submission{}, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -175,7 +177,10 @@ func (s *Attachments) Submit(_ context.Context, provider portal.ProviderID, ids 
 		ok = ok && stored[i].Submittable(provider)
 	}
 	if !ok {
-		return portal.WhyNotSubmittable(provider, ids, stored)
+		if prev, same := portal.Resubmitted(provider, ids, stored, sub); same {
+			return *prev, nil
+		}
+		return portal.Submission{}, portal.WhyNotSubmittable(provider, ids, stored)
 	}
 	now := s.now().UTC()
 	for _, id := range ids {
@@ -189,7 +194,7 @@ func (s *Attachments) Submit(_ context.Context, provider portal.ProviderID, ids 
 			a.waitingKey, a.waitingReceived = waitingKey(provider, sub.MemberID, sub.ServiceDate), sub.ReceivedDate
 		}
 	}
-	return nil
+	return sub, nil
 }
 
 // ClaimDocuments lists what is attached to one of the provider's claims, in

@@ -75,3 +75,30 @@ func WhyNotSubmittable(provider ProviderID, ids []string, stored []*Attachment) 
 	}
 	return Errorf(KindConflict, CodeUploadNotReady, "Your files changed while submitting. Submit again.")
 }
+
+// SameForm reports whether two submissions are the same form sent again by
+// the same user: everything but the ID and the time it was sent.
+func (s *Submission) SameForm(o *Submission) bool {
+	return s.Kind == o.Kind && s.MemberID == o.MemberID && s.ServiceDate.Equal(o.ServiceDate) && s.Reason == o.Reason &&
+		s.ClaimNumber == o.ClaimNumber && s.ContactEmail == o.ContactEmail && s.Notes == o.Notes && s.SubmittedBy == o.SubmittedBy
+}
+
+// Resubmitted returns the earlier submission when every upload of ids (as
+// stored) is the provider's and was submitted with that one same form as
+// sub: a retry of a submission that went through, whose answer was lost, or
+// a double click. It is answered with the submission it repeats.
+func Resubmitted(provider ProviderID, ids []string, stored []*Attachment, sub Submission) (*Submission, bool) {
+	var first *Submission
+	for i := range ids {
+		a := stored[i]
+		if a == nil || a.Provider != provider || a.Submission == nil || !a.Submission.SameForm(&sub) {
+			return nil, false
+		}
+		if first == nil {
+			first = a.Submission
+		} else if first.ID != a.Submission.ID {
+			return nil, false
+		}
+	}
+	return first, first != nil
+}

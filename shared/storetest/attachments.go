@@ -131,7 +131,7 @@ func Attachments(t *testing.T, newStore func(t *testing.T, now func() time.Time)
 			t.Errorf("deleting twice: %v", err)
 		}
 		b := create(t, s, providerA)
-		if err := s.Submit(ctx, providerA, []string{b.ID}, submission(fresh("M"), Today), "C-1"); err != nil {
+		if _, err := s.Submit(ctx, providerA, []string{b.ID}, submission(fresh("M"), Today), "C-1"); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.DeleteUpload(ctx, providerA, b.ID); portal.ErrorCode(err) != portal.CodeUploadSubmitted {
@@ -184,7 +184,7 @@ func Attachments(t *testing.T, newStore func(t *testing.T, now func() time.Time)
 			"another provider's":     {[]string{good.ID, theirs.ID}, portal.CodeUploadNotFound},
 			"a file that is not any": {[]string{good.ID, portal.NewID()}, portal.CodeUploadNotFound},
 		} {
-			err := s.Submit(ctx, providerA, tc.ids, submission(fresh("M"), Today), claim)
+			_, err := s.Submit(ctx, providerA, tc.ids, submission(fresh("M"), Today), claim)
 			if portal.ErrorCode(err) != tc.code {
 				t.Errorf("%s: %v, want %s", name, err, tc.code)
 			}
@@ -195,11 +195,40 @@ func Attachments(t *testing.T, newStore func(t *testing.T, now func() time.Time)
 		if got, _ := s.Upload(ctx, providerA, good.ID); got.Submission != nil {
 			t.Error("a refused submission marked a file")
 		}
-		if err := s.Submit(ctx, providerA, []string{good.ID}, submission(fresh("M"), Today), claim); err != nil {
+		if _, err := s.Submit(ctx, providerA, []string{good.ID}, submission(fresh("M"), Today), claim); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.Submit(ctx, providerA, []string{good.ID}, submission(fresh("M"), Today), claim); portal.ErrorCode(err) != portal.CodeUploadSubmitted {
-			t.Errorf("submitting twice: %v", err)
+		if _, err := s.Submit(ctx, providerA, []string{good.ID}, submission(fresh("M"), Today), claim); portal.ErrorCode(err) != portal.CodeUploadSubmitted {
+			t.Errorf("submitting the files again with another form: %v", err)
+		}
+	})
+	t.Run("the same form sent again is answered with the first submission", func(t *testing.T) {
+		s := newStore(t, clock.Now)
+		a, b := create(t, s, providerA), create(t, s, providerA)
+		claim, first := fresh("C"), submission(fresh("M"), Today)
+		got, err := s.Submit(ctx, providerA, []string{a.ID, b.ID}, first, claim)
+		if err != nil || got.ID != first.ID {
+			t.Fatalf("first: %+v %v", got, err)
+		}
+		again := first
+		again.ID, again.SubmittedAt = portal.NewID(), first.SubmittedAt.Add(time.Minute) // a retry, a double click
+		if got, err := s.Submit(ctx, providerA, []string{b.ID, a.ID}, again, claim); err != nil || got.ID != first.ID {
+			t.Errorf("the same form again: %+v %v, want the first submission %s", got, err, first.ID)
+		}
+		other := again
+		other.Notes = "changed my mind"
+		if _, err := s.Submit(ctx, providerA, []string{a.ID, b.ID}, other, claim); portal.ErrorCode(err) != portal.CodeUploadSubmitted {
+			t.Errorf("another form for the same files: %v", err)
+		}
+		c := create(t, s, providerA)
+		if _, err := s.Submit(ctx, providerA, []string{a.ID, c.ID}, again, claim); portal.ErrorCode(err) != portal.CodeUploadSubmitted {
+			t.Errorf("the same form over files of which one is new: %v", err)
+		}
+		if got, _ := s.Upload(ctx, providerA, c.ID); got.Submission != nil {
+			t.Error("a refused submission marked the new file")
+		}
+		if _, err := s.Submit(ctx, providerB, []string{a.ID, b.ID}, again, claim); portal.ErrorCode(err) != portal.CodeUploadNotFound {
+			t.Errorf("another provider sending the same form: %v", err)
 		}
 	})
 	t.Run("documents on a claim are listed for its provider", func(t *testing.T) {
@@ -209,7 +238,7 @@ func Attachments(t *testing.T, newStore func(t *testing.T, now func() time.Time)
 		check(t, s, second.ID, accepted)
 		claim := fresh("C")
 		sub := submission(fresh("M"), Today)
-		if err := s.Submit(ctx, providerA, []string{second.ID, first.ID, pending.ID}, sub, claim); err != nil {
+		if _, err := s.Submit(ctx, providerA, []string{second.ID, first.ID, pending.ID}, sub, claim); err != nil {
 			t.Fatal(err)
 		}
 		docs, err := s.ClaimDocuments(ctx, providerA, claim)
@@ -233,10 +262,10 @@ func Attachments(t *testing.T, newStore func(t *testing.T, now func() time.Time)
 		member, dos := fresh("M"), Today.AddDate(0, 0, -30)
 		waiting, refused, elsewhere := create(t, s, providerA), create(t, s, providerA), create(t, s, providerA)
 		sub := submission(member, dos)
-		if err := s.Submit(ctx, providerA, []string{waiting.ID, refused.ID}, sub, ""); err != nil {
+		if _, err := s.Submit(ctx, providerA, []string{waiting.ID, refused.ID}, sub, ""); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.Submit(ctx, providerA, []string{elsewhere.ID}, submission(member, dos.AddDate(0, 0, 1)), ""); err != nil {
+		if _, err := s.Submit(ctx, providerA, []string{elsewhere.ID}, submission(member, dos.AddDate(0, 0, 1)), ""); err != nil {
 			t.Fatal(err)
 		}
 		check(t, s, refused.ID, portal.Attachment{Status: portal.UploadRejected, RejectCode: portal.CodeFileIsProgram, RejectReason: "It is a program."})

@@ -37,7 +37,7 @@ type AttachmentStore interface {
 	Get(ctx context.Context, id string) (*portal.Attachment, error)
 	DeleteUpload(ctx context.Context, provider portal.ProviderID, id string) error
 	RecordCheck(ctx context.Context, id string, verdict portal.Attachment) (*portal.Attachment, bool, error)
-	Submit(ctx context.Context, provider portal.ProviderID, ids []string, s portal.Submission, claim string) error
+	Submit(ctx context.Context, provider portal.ProviderID, ids []string, s portal.Submission, claim string) (portal.Submission, error)
 	ClaimDocuments(ctx context.Context, provider portal.ProviderID, claimNumber string) ([]portal.Attachment, error)
 	Waiting(ctx context.Context, provider portal.ProviderID, memberID string, serviceDate, receivedBy portal.Date) ([]portal.Attachment, error)
 	AttachWaiting(ctx context.Context, provider portal.ProviderID, id, claimNumber string) (bool, error)
