@@ -14,11 +14,12 @@ type Date struct{ t time.Time }
 
 const dateLayout = "2006-01-02"
 
-// ParseDate reads a YYYY-MM-DD date.
+// ParseDate reads a YYYY-MM-DD date from 1900 to 2099: no date of birth,
+// service or receipt lies outside, and year 1 would read as no date at all.
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse(dateLayout, s)
-	if err != nil {
-		return Date{}, fmt.Errorf("not a date in the form YYYY-MM-DD")
+	if err != nil || t.Year() < 1900 || t.Year() > 2099 {
+		return Date{}, fmt.Errorf("not a date in the form YYYY-MM-DD from 1900 to 2099")
 	}
 	return Date{t}, nil
 }

@@ -196,3 +196,12 @@ func TestClaimSearchWindow(t *testing.T) {
 		t.Errorf("24 months before 2026-11-24 = %s", got)
 	}
 }
+
+func TestDatesAreFrom1900To2099(t *testing.T) {
+	for s, ok := range map[string]bool{"1900-01-01": true, "2099-12-31": true, "2026-11-25": true,
+		"0001-01-01": false, "1899-12-31": false, "2100-01-01": false, "2026-13-45": false, "2026-02-30": false} {
+		if _, err := portal.ParseDate(s); (err == nil) != ok {
+			t.Errorf("%s: %v, want ok=%v", s, err, ok)
+		}
+	}
+}

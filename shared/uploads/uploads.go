@@ -2,6 +2,7 @@ package uploads
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -104,7 +105,8 @@ func handleStatuses(d Deps) httpapi.ProviderHandler {
 		if raw := q.Get("ids"); raw != "" {
 			ids = strings.Split(raw, ",")
 		}
-		if len(q) != 1 || len(q["ids"]) != 1 || len(ids) == 0 || len(ids) > portal.MaxUploadsPerSubmission {
+		if len(q) != 1 || len(q["ids"]) != 1 || len(q.Get("ids")) > 1000 || len(ids) == 0 || len(ids) > portal.MaxUploadsPerSubmission ||
+			slices.ContainsFunc(ids, func(id string) bool { return !portal.ValidIdentifier(id) }) {
 			httpapi.Error(w, r, d.Log, &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidRequest,
 				Detail: "Give ids: 1 to 20 upload IDs, separated by commas.", Fields: map[string]string{"ids": "1 to 20 upload IDs"}})
 			return
