@@ -102,10 +102,7 @@ func BenchmarkUploadToVisible(b *testing.B) {
 // bootstrap that deploys (target: at most 8 MiB).
 func BenchmarkColdStart(b *testing.B) {
 	tmpl, bins := buildBootstraps(b, runtimeapi.HelloPackage)
-	root, err := stack.RepoRoot()
-	if err != nil {
-		b.Fatal(err)
-	}
+	root, _ := repoTemplate(b)
 	start := func(bin string, env map[string]string) (time.Duration, int64) {
 		f, err := runtimeapi.Start(bin, env)
 		if err != nil {

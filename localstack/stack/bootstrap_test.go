@@ -25,9 +25,8 @@ import (
 	"github.com/openpayer/provider-portal/shared/portal"
 )
 
-// buildBootstraps builds every function of template.yaml (and extra main
-// packages) as `sam build` does, for this machine, into a temporary folder.
-func buildBootstraps(tb testing.TB, extra ...string) (*stack.Template, map[string]string) {
+// repoTemplate returns the repository's root and its template.yaml.
+func repoTemplate(tb testing.TB) (string, *stack.Template) {
 	tb.Helper()
 	root, err := stack.RepoRoot()
 	if err != nil {
@@ -37,8 +36,17 @@ func buildBootstraps(tb testing.TB, extra ...string) (*stack.Template, map[strin
 	if err != nil {
 		tb.Fatal(err)
 	}
+	return root, tmpl
+}
+
+// buildBootstraps builds every function of template.yaml (and extra main
+// packages) as `sam build` does, for this machine, into a temporary folder.
+func buildBootstraps(tb testing.TB, extra ...string) (*stack.Template, map[string]string) {
+	tb.Helper()
+	root, tmpl := repoTemplate(tb)
 	dir := tb.TempDir()
 	bins := map[string]string{}
+	var err error
 	for _, id := range tmpl.ResourcesOfType("AWS::Serverless::Function") {
 		if bins[id], err = runtimeapi.Build(context.Background(), root, stack.FunctionPackage(id), dir); err != nil {
 			tb.Fatal(err)

@@ -1,25 +1,15 @@
 package stack_test
 
 import (
-	"path/filepath"
 	"slices"
 	"testing"
-
-	"github.com/openpayer/provider-portal/localstack/stack"
 )
 
 // Every scope in the API rests on the token's custom:tin: the template's
 // user pool makes it immutable, no app client may write it, and the API's
 // authorizer trusts that pool unless an issuer of one's own is named.
 func TestUsersCannotChangeTheirTIN(t *testing.T) {
-	root, err := stack.RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl, err := stack.LoadTemplate(filepath.Join(root, "template.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, tmpl := repoTemplate(t)
 	pools := tmpl.ResourcesOfType("AWS::Cognito::UserPool")
 	if len(pools) != 1 {
 		t.Fatalf("%d user pools, want the providers' one", len(pools))

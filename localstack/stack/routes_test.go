@@ -2,27 +2,18 @@ package stack_test
 
 import (
 	"fmt"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
-	"github.com/openpayer/provider-portal/localstack/stack"
 	"github.com/openpayer/provider-portal/shared/openapi"
 )
 
 // template.yaml and the OpenAPI document describe the same routes.
 func TestTemplateAndOpenAPIAgree(t *testing.T) {
-	root, err := stack.RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl, err := stack.LoadTemplate(filepath.Join(root, "template.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, tmpl := repoTemplate(t)
 	var fromTemplate []string
 	for _, id := range tmpl.ResourcesOfType("AWS::Serverless::Function") {
 		props := tmpl.Resources[id].Properties

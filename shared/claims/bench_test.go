@@ -10,10 +10,10 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"github.com/openpayer/provider-portal/localstack/sampledata"
 	"github.com/openpayer/provider-portal/shared/claims"
+	"github.com/openpayer/provider-portal/shared/httpapi/httpapitest"
 	"github.com/openpayer/provider-portal/shared/inmem"
 	"github.com/openpayer/provider-portal/shared/portal"
 )
@@ -43,16 +43,11 @@ func benchAPI(b *testing.B, n int) func(target string) events.APIGatewayV2HTTPRe
 	}
 	h := claims.New(claims.Deps{Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), Claims: store, Members: members,
 		Plan: portal.KYMarketplace, Now: func() time.Time { return today.Time() }})
-	proxy := httpadapter.NewV2(h)
+	send := httpapitest.New(b, h)
 	return func(target string) events.APIGatewayV2HTTPResponse {
-		u, _ := url.Parse(target)
-		resp, err := proxy.ProxyWithContext(ctx, events.APIGatewayV2HTTPRequest{RawPath: u.Path, RawQueryString: u.RawQuery,
-			RequestContext: events.APIGatewayV2HTTPRequestContext{
-				HTTP:       events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: "GET", Path: u.Path},
-				Authorizer: &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: providerA}},
-			}})
-		if err != nil || resp.StatusCode != 200 {
-			b.Fatalf("%s: %d %v %s", target, resp.StatusCode, err, resp.Body)
+		resp := send("GET", target, providerA)
+		if resp.StatusCode != 200 {
+			b.Fatalf("%s: %d %s", target, resp.StatusCode, resp.Body)
 		}
 		return resp
 	}

@@ -13,11 +13,11 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"github.com/openpayer/provider-portal/localstack/sampledata"
 	"github.com/openpayer/provider-portal/shared/claims"
 	"github.com/openpayer/provider-portal/shared/httpapi"
+	"github.com/openpayer/provider-portal/shared/httpapi/httpapitest"
 	"github.com/openpayer/provider-portal/shared/inmem"
 	"github.com/openpayer/provider-portal/shared/portal"
 )
@@ -42,20 +42,9 @@ func newServer(t *testing.T) (*inmem.Claims, *bytes.Buffer, func(path string, jw
 	var logs bytes.Buffer
 	h := claims.New(claims.Deps{Log: slog.New(slog.NewJSONHandler(&logs, nil)), Claims: store, Members: members,
 		Plan: portal.KYMarketplace, Now: func() time.Time { return today.Time().Add(10 * time.Hour) }})
-	proxy := httpadapter.NewV2(h)
+	send := httpapitest.New(t, h)
 	invoke := func(target string, jwt map[string]string) events.APIGatewayV2HTTPResponse {
-		u, _ := url.Parse(target)
-		ev := events.APIGatewayV2HTTPRequest{RawPath: u.Path, RawQueryString: u.RawQuery,
-			RequestContext: events.APIGatewayV2HTTPRequestContext{HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: "GET", Path: u.Path}}}
-		if jwt != nil {
-			ev.RequestContext.Authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{
-				JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: jwt}}
-		}
-		resp, err := proxy.ProxyWithContext(context.Background(), ev)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return resp
+		return send("GET", target, jwt)
 	}
 	return store, &logs, invoke
 }

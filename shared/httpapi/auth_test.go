@@ -1,7 +1,6 @@
 package httpapi_test
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -9,9 +8,9 @@ import (
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"github.com/openpayer/provider-portal/shared/httpapi"
+	"github.com/openpayer/provider-portal/shared/httpapi/httpapitest"
 	"github.com/openpayer/provider-portal/shared/portal"
 )
 
@@ -23,20 +22,8 @@ func TestNoCallerNoHandler(t *testing.T) {
 		reached = append(reached, c)
 		w.WriteHeader(http.StatusNoContent)
 	})
-	proxy := httpadapter.NewV2(h)
-	invoke := func(jwt map[string]string) events.APIGatewayV2HTTPResponse {
-		ev := events.APIGatewayV2HTTPRequest{RawPath: "/claims", RequestContext: events.APIGatewayV2HTTPRequestContext{
-			HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: "GET", Path: "/claims"}}}
-		if jwt != nil {
-			ev.RequestContext.Authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{
-				JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: jwt}}
-		}
-		resp, err := proxy.ProxyWithContext(context.Background(), ev)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return resp
-	}
+	send := httpapitest.New(t, h)
+	invoke := func(jwt map[string]string) events.APIGatewayV2HTTPResponse { return send("GET", "/claims", jwt) }
 	for name, jwt := range map[string]map[string]string{
 		"no authorizer":    nil,
 		"no claims":        {},
