@@ -38,6 +38,22 @@ type attachmentItem struct {
 	ClaimKey        string `json:"claimKey,omitempty"`        // TIN#claimNumber
 	WaitingKey      string `json:"waitingKey,omitempty"`      // TIN#memberId#serviceDate
 	WaitingReceived string `json:"waitingReceived,omitempty"` // receipt date of a waiting document
+	// Outbox and OutboxAt mark an item whose state change core claims may
+	// need to hear about (the byOutbox index): the event type and when the
+	// mark was written, which is also the mark's token.
+	Outbox   string `json:"outbox,omitempty"`
+	OutboxAt string `json:"outboxAt,omitempty"`
+}
+
+// outboxLayout is a fixed-width UTC timestamp, so that marks sort by time
+// as strings do.
+const outboxLayout = "2006-01-02T15:04:05.000000000Z"
+
+// markEvent is the SET clause that marks an item as having an event due,
+// with its values added to values.
+func markEvent(values map[string]types.AttributeValue, at time.Time) string {
+	values[":ob"], values[":obAt"] = str(portal.EventDocumentsAttached), str(at.UTC().Format(outboxLayout))
+	return "outbox = :ob, outboxAt = :obAt"
 }
 
 func waitingKey(p portal.ProviderID, member string, serviceDate portal.Date) string {
@@ -206,6 +222,10 @@ func (s *AttachmentStore) RecordCheck(ctx context.Context, id string, a portal.A
 		":type": str(string(a.DetectedType)), ":code": str(a.RejectCode), ":why": str(a.RejectReason),
 	}
 	update := "SET #status = :status, #size = :size, bytesRead = :read, checkedAt = :at, detectedType = :type, rejectCode = :code, rejectReason = :why"
+	if a.Status == portal.UploadAccepted {
+		// If it is on a claim already, core claims must hear of it.
+		update += ", " + markEvent(values, now)
+	}
 	if a.Status == portal.UploadRejected {
 		// A refused file no longer waits for a claim.
 		update += " REMOVE waitingKey, waitingReceived"
@@ -257,7 +277,8 @@ func (s *AttachmentStore) Submit(ctx context.Context, provider portal.ProviderID
 	if err != nil {
 		return portal.Submission{}, fmt.Errorf("encode submission: %w", err)
 	}
-	now := str(s.Now().UTC().Format(time.RFC3339Nano))
+	at := s.Now().UTC()
+	now := str(at.Format(time.RFC3339Nano))
 	var items []types.TransactWriteItem
 	for _, id := range ids {
 		set := "SET submission = :sub"
@@ -266,7 +287,7 @@ func (s *AttachmentStore) Submit(ctx context.Context, provider portal.ProviderID
 			":pending": str(string(portal.UploadPending)), ":accepted": str(string(portal.UploadAccepted)),
 		}
 		if claim != "" {
-			set += ", claimNumber = :claim, claimKey = :ck, attachedAt = :now"
+			set += ", claimNumber = :claim, claimKey = :ck, attachedAt = :now, " + markEvent(values, at)
 			values[":claim"], values[":ck"], values[":now"] = str(claim), str(IndexKey(provider, claim)), now
 		} else {
 			set += ", waitingKey = :wk, waitingReceived = :wr"
@@ -343,22 +364,89 @@ func (s *AttachmentStore) Waiting(ctx context.Context, provider portal.ProviderI
 }
 
 func (s *AttachmentStore) AttachWaiting(ctx context.Context, provider portal.ProviderID, id, claimNumber string) (bool, error) {
+	now := s.Now().UTC()
+	values := map[string]types.AttributeValue{
+		":c": str(claimNumber), ":ck": str(IndexKey(provider, claimNumber)),
+		":now": str(now.Format(time.RFC3339Nano)), ":rejected": str(string(portal.UploadRejected)),
+		":p": str(string(provider)),
+	}
+	// Whether the file is accepted yet is not read here, where the index
+	// may be stale: the mark lets the publisher decide from the record.
+	update := "SET claimNumber = :c, claimKey = :ck, attachedAt = :now, " + markEvent(values, now) + " REMOVE waitingKey, waitingReceived"
 	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: &s.Table, Key: map[string]types.AttributeValue{"uploadId": str(id)},
-		UpdateExpression:         aws.String("SET claimNumber = :c, claimKey = :ck, attachedAt = :now REMOVE waitingKey, waitingReceived"),
-		ConditionExpression:      aws.String("attribute_exists(waitingKey) AND providerTin = :p AND #status <> :rejected"),
-		ExpressionAttributeNames: map[string]string{"#status": "status"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":c": str(claimNumber), ":ck": str(IndexKey(provider, claimNumber)),
-			":now": str(s.Now().UTC().Format(time.RFC3339Nano)), ":rejected": str(string(portal.UploadRejected)),
-			":p": str(string(provider)),
-		},
+		UpdateExpression:          aws.String(update),
+		ConditionExpression:       aws.String("attribute_exists(waitingKey) AND providerTin = :p AND #status <> :rejected"),
+		ExpressionAttributeNames:  map[string]string{"#status": "status"},
+		ExpressionAttributeValues: values,
 	})
 	if conditionFailed(err) {
 		return false, nil
 	}
 	if err != nil {
 		return false, fmt.Errorf("attach waiting document: %w", err)
+	}
+	return true, nil
+}
+
+// DueEvents lists up to limit uploads marked as having an event due, marked
+// at or before before, oldest first.
+func (s *AttachmentStore) DueEvents(ctx context.Context, before time.Time, limit int) ([]portal.DueEvent, error) {
+	out, err := s.DB.Query(ctx, &dynamodb.QueryInput{
+		TableName: &s.Table, IndexName: aws.String("byOutbox"),
+		KeyConditionExpression: aws.String("outbox = :ob AND outboxAt <= :b"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":ob": str(portal.EventDocumentsAttached), ":b": str(before.UTC().Format(outboxLayout)),
+		},
+		Limit: aws.Int32(int32(limit)),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("query due events: %w", err)
+	}
+	due := make([]portal.DueEvent, 0, len(out.Items))
+	for _, item := range out.Items {
+		var it attachmentItem
+		if err := unmarshal(item, &it); err != nil {
+			return nil, fmt.Errorf("decode due event: %w", err)
+		}
+		since, _ := time.Parse(outboxLayout, it.OutboxAt)
+		due = append(due, portal.DueEvent{UploadID: it.ID, Token: it.OutboxAt, Since: since})
+	}
+	return due, nil
+}
+
+// EventState reads an upload for its publisher, strongly consistent: the
+// record and the token of its event mark ("" if unmarked); nil if there is
+// no such upload.
+func (s *AttachmentStore) EventState(ctx context.Context, id string) (*portal.Attachment, string, error) {
+	it, err := s.get(ctx, id)
+	if err != nil || it == nil {
+		return nil, "", err
+	}
+	return &it.Attachment, it.OutboxAt, nil
+}
+
+// EventHandled clears an upload's event mark if it is still token, and,
+// with sent set, records when the event was sent. It reports false if a
+// later write marked the upload again (or it is gone): that mark stays.
+func (s *AttachmentStore) EventHandled(ctx context.Context, id, token string, sent time.Time) (bool, error) {
+	update := "REMOVE outbox, outboxAt"
+	values := map[string]types.AttributeValue{":t": str(token)}
+	if !sent.IsZero() {
+		update = "SET eventSentAt = :sent " + update
+		values[":sent"] = str(sent.UTC().Format(time.RFC3339Nano))
+	}
+	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.Table, Key: map[string]types.AttributeValue{"uploadId": str(id)},
+		UpdateExpression:          aws.String(update),
+		ConditionExpression:       aws.String("outboxAt = :t"),
+		ExpressionAttributeValues: values,
+	})
+	if conditionFailed(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("clear event mark: %w", err)
 	}
 	return true, nil
 }

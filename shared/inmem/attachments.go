@@ -15,6 +15,7 @@ import (
 type Attachments struct {
 	base
 	uploads map[string]*attachment
+	marks   int
 }
 
 // attachment is an upload with the keys the DynamoDB item carries for its
@@ -25,6 +26,16 @@ type attachment struct {
 	claimKey        string
 	waitingKey      string
 	waitingReceived portal.Date
+	// eventDue marks a state change core claims may need to hear about;
+	// eventToken tells one mark from the next.
+	eventDue   time.Time
+	eventToken string
+}
+
+// markEvent marks a as having an event due; the lock is held.
+func (s *Attachments) markEvent(a *attachment, at time.Time) {
+	s.marks++
+	a.eventDue, a.eventToken = at, fmt.Sprintf("%s#%d", at.Format(time.RFC3339Nano), s.marks)
 }
 
 func timePtr(t *time.Time) *time.Time {
@@ -40,7 +51,7 @@ func cloneAttachment(a portal.Attachment) *portal.Attachment {
 		s := *a.Submission
 		a.Submission = &s
 	}
-	a.CheckedAt, a.AttachedAt = timePtr(a.CheckedAt), timePtr(a.AttachedAt)
+	a.CheckedAt, a.AttachedAt, a.EventSentAt = timePtr(a.CheckedAt), timePtr(a.AttachedAt), timePtr(a.EventSentAt)
 	return &a
 }
 
@@ -155,6 +166,8 @@ func (s *Attachments) RecordCheck(_ context.Context, id string, v portal.Attachm
 	a.DetectedType, a.RejectCode, a.RejectReason = v.DetectedType, v.RejectCode, v.RejectReason
 	if a.Status == portal.UploadRejected {
 		a.waitingKey, a.waitingReceived = "", portal.Date{} // a refused file no longer waits for a claim
+	} else {
+		s.markEvent(a, now)
 	}
 	return cloneAttachment(a.Attachment), true, nil
 }
@@ -190,6 +203,7 @@ func (s *Attachments) Submit(_ context.Context, provider portal.ProviderID, ids 
 		if claim != "" {
 			t := now
 			a.ClaimNumber, a.claimKey, a.AttachedAt = claim, claimKey(provider, claim), &t
+			s.markEvent(a, now)
 		} else {
 			a.waitingKey, a.waitingReceived = waitingKey(provider, sub.MemberID, sub.ServiceDate), sub.ReceivedDate
 		}
@@ -248,5 +262,59 @@ func (s *Attachments) AttachWaiting(_ context.Context, provider portal.ProviderI
 	now := s.now().UTC()
 	a.ClaimNumber, a.claimKey, a.AttachedAt = claimNumber, claimKey(provider, claimNumber), &now
 	a.waitingKey, a.waitingReceived = "", portal.Date{}
+	s.markEvent(a, now)
+	return true, nil
+}
+
+// DueEvents lists up to limit uploads marked as having an event due, marked
+// at or before before, oldest first.
+func (s *Attachments) DueEvents(_ context.Context, before time.Time, limit int) ([]portal.DueEvent, error) {
+	if err := s.fault("DueEvents"); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var due []portal.DueEvent
+	for _, a := range s.uploads {
+		if a.eventToken != "" && !a.eventDue.After(before) {
+			due = append(due, portal.DueEvent{UploadID: a.ID, Token: a.eventToken, Since: a.eventDue})
+		}
+	}
+	slices.SortFunc(due, func(a, b portal.DueEvent) int { return cmp.Or(a.Since.Compare(b.Since), cmp.Compare(a.Token, b.Token)) })
+	return due[:min(limit, len(due))], nil
+}
+
+// EventState returns an upload and the token of its event mark ("" if
+// unmarked); nil if there is no such upload.
+func (s *Attachments) EventState(_ context.Context, id string) (*portal.Attachment, string, error) {
+	if err := s.fault("EventState"); err != nil {
+		return nil, "", err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok := s.uploads[id]
+	if !ok {
+		return nil, "", nil
+	}
+	return cloneAttachment(a.Attachment), a.eventToken, nil
+}
+
+// EventHandled clears an upload's event mark if it is still token and,
+// with sent set, records when the event was sent.
+func (s *Attachments) EventHandled(_ context.Context, id, token string, sent time.Time) (bool, error) {
+	if err := s.fault("EventHandled"); err != nil {
+		return false, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok := s.uploads[id]
+	if !ok || a.eventToken == "" || a.eventToken != token {
+		return false, nil
+	}
+	a.eventDue, a.eventToken = time.Time{}, ""
+	if !sent.IsZero() {
+		t := sent.UTC()
+		a.EventSentAt = &t
+	}
 	return true, nil
 }

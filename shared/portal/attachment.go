@@ -52,6 +52,8 @@ type Attachment struct {
 	// ClaimNumber is set once the file is attached to a claim.
 	ClaimNumber string     `json:"claimNumber,omitempty"`
 	AttachedAt  *time.Time `json:"attachedAt,omitempty"`
+	// EventSentAt is when core claims was told the file is attached.
+	EventSentAt *time.Time `json:"eventSentAt,omitempty"`
 }
 
 // SubmissionKind tells the guide's two ways of sending documents apart.

@@ -302,4 +302,100 @@ func Attachments(t *testing.T, newStore func(t *testing.T, now func() time.Time)
 			t.Errorf("the claim lists %+v", docs)
 		}
 	})
+	t.Run("a change core claims must hear of marks the upload until handled", func(t *testing.T) {
+		s := newStore(t, clock.Now)
+		onClaim, waiting, refused := create(t, s, providerA), create(t, s, providerA), create(t, s, providerA)
+		due := func(t *testing.T, before time.Time) map[string]portal.DueEvent {
+			t.Helper()
+			list, err := s.DueEvents(ctx, before, 1000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := map[string]portal.DueEvent{}
+			for i, d := range list {
+				if i > 0 && d.Since.Before(list[i-1].Since) {
+					t.Errorf("due events out of order: %v after %v", d.Since, list[i-1].Since)
+				}
+				if d.UploadID == onClaim.ID || d.UploadID == waiting.ID || d.UploadID == refused.ID {
+					out[d.UploadID] = d
+				}
+			}
+			return out
+		}
+		state := func(t *testing.T, id string) (*portal.Attachment, string) {
+			t.Helper()
+			a, token, err := s.EventState(ctx, id)
+			if err != nil || a == nil {
+				t.Fatalf("event state of %s: %v %v", id, a, err)
+			}
+			return a, token
+		}
+		// Submitted to a claim before its check: marked, but nothing is due yet.
+		claim := fresh("C")
+		if _, err := s.Submit(ctx, providerA, []string{onClaim.ID}, submission(fresh("M"), Today), claim); err != nil {
+			t.Fatal(err)
+		}
+		a, first := state(t, onClaim.ID)
+		if first == "" || a.AttachedEventDue() {
+			t.Errorf("after submission to a claim: token %q, due %v; want marked, not due (pending)", first, a.AttachedEventDue())
+		}
+		clock.T = clock.T.Add(time.Second)
+		check(t, s, onClaim.ID, accepted)
+		a, second := state(t, onClaim.ID)
+		if second == "" || second == first || !a.AttachedEventDue() {
+			t.Fatalf("after acceptance: token %q (was %q), due %v; want a new mark, due", second, first, a.AttachedEventDue())
+		}
+		if d, ok := due(t, clock.T)[onClaim.ID]; !ok || d.Token != second || !d.Since.Equal(clock.T.UTC()) {
+			t.Errorf("due list has %+v, want token %q since %v", d, second, clock.T)
+		}
+		if len(due(t, clock.T.Add(-time.Hour))) != 0 {
+			t.Errorf("marks listed as due before they were made")
+		}
+		// A stale token clears nothing: the later mark stays.
+		if ok, err := s.EventHandled(ctx, onClaim.ID, first, clock.T); ok || err != nil {
+			t.Errorf("cleared with a stale token: %v %v", ok, err)
+		}
+		if ok, err := s.EventHandled(ctx, onClaim.ID, second, clock.T); !ok || err != nil {
+			t.Fatalf("clear: %v %v", ok, err)
+		}
+		if a, token := state(t, onClaim.ID); token != "" || a.EventSentAt == nil || !a.EventSentAt.Equal(clock.T.UTC()) || a.AttachedEventDue() {
+			t.Errorf("after sending: token %q, sent %v", token, a.EventSentAt)
+		}
+		if _, ok := due(t, clock.T)[onClaim.ID]; ok {
+			t.Errorf("a handled event is still due")
+		}
+		// Accepted while waiting for its claim: marked, not due; attaching it
+		// marks it again and makes it due.
+		if _, err := s.Submit(ctx, providerA, []string{waiting.ID, refused.ID}, submission(fresh("M"), Today), ""); err != nil {
+			t.Fatal(err)
+		}
+		check(t, s, waiting.ID, accepted)
+		check(t, s, refused.ID, portal.Attachment{Status: portal.UploadRejected, RejectCode: portal.CodeFileIsProgram, RejectReason: "It is a program."})
+		if _, token := state(t, refused.ID); token != "" {
+			t.Errorf("a refused file is marked")
+		}
+		a, token := state(t, waiting.ID)
+		if token == "" || a.AttachedEventDue() {
+			t.Fatalf("accepted while waiting: token %q, due %v", token, a.AttachedEventDue())
+		}
+		if ok, err := s.EventHandled(ctx, waiting.ID, token, time.Time{}); !ok || err != nil {
+			t.Fatalf("clear without sending: %v %v", ok, err)
+		}
+		if a, _ := state(t, waiting.ID); a.EventSentAt != nil {
+			t.Errorf("cleared without sending, yet sent at %v", a.EventSentAt)
+		}
+		clock.T = clock.T.Add(time.Second)
+		if ok, err := s.AttachWaiting(ctx, providerA, waiting.ID, fresh("C")); !ok || err != nil {
+			t.Fatalf("attach: %v %v", ok, err)
+		}
+		if a, token := state(t, waiting.ID); token == "" || !a.AttachedEventDue() {
+			t.Errorf("attached to its claim: token %q, due %v", token, a.AttachedEventDue())
+		}
+		if got := due(t, clock.T); len(got) != 1 || got[waiting.ID].Token == "" {
+			t.Errorf("due: %v, want only %s", got, waiting.ID)
+		}
+		if a, token, err := s.EventState(ctx, portal.NewID()); a != nil || token != "" || err != nil {
+			t.Errorf("no such upload: %v %q %v", a, token, err)
+		}
+	})
 }

@@ -41,6 +41,9 @@ type AttachmentStore interface {
 	ClaimDocuments(ctx context.Context, provider portal.ProviderID, claimNumber string) ([]portal.Attachment, error)
 	Waiting(ctx context.Context, provider portal.ProviderID, memberID string, serviceDate, receivedBy portal.Date) ([]portal.Attachment, error)
 	AttachWaiting(ctx context.Context, provider portal.ProviderID, id, claimNumber string) (bool, error)
+	DueEvents(ctx context.Context, before time.Time, limit int) ([]portal.DueEvent, error)
+	EventState(ctx context.Context, id string) (*portal.Attachment, string, error)
+	EventHandled(ctx context.Context, id, token string, sent time.Time) (bool, error)
 }
 
 // IdempotencyStore is everything an idempotency store does.
