@@ -38,9 +38,11 @@ type Files interface {
 	Delete(ctx context.Context, key string) error
 }
 
-// Events tells the core claims system that documents attached to a claim.
+// Events delivers the event an upload's mark stands for, if one is due
+// (documentevents.Publisher). What it fails to deliver stays marked for the
+// document-events sweep.
 type Events interface {
-	Attached(ctx context.Context, claimNumber string, docs []portal.Attachment) error
+	Deliver(ctx context.Context, uploadID string) error
 }
 
 // Deps are the processor's collaborators. Prefix is where uploads land in
@@ -166,9 +168,11 @@ func (h *Handler) object(ctx context.Context, key string) error {
 	if updated.Status == portal.UploadRejected {
 		return h.d.Files.Delete(ctx, key)
 	}
+	// The acceptance marked the record in the same write. On a claim
+	// already, core claims is told now; otherwise the sweep clears the mark.
 	if updated.ClaimNumber != "" {
-		if err := h.d.Events.Attached(ctx, updated.ClaimNumber, []portal.Attachment{*updated}); err != nil {
-			h.d.Log.ErrorContext(ctx, "document attached but core claims not told", "claimNumber", updated.ClaimNumber, "error", err.Error())
+		if err := h.d.Events.Deliver(ctx, id); err != nil {
+			h.d.Log.WarnContext(ctx, "document event not delivered yet; the sweep will", "uploadId", id, "error", err.Error())
 		}
 	}
 	return nil

@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/openpayer/provider-portal/shared/attachmentprocessor"
+	"github.com/openpayer/provider-portal/shared/documentevents"
+	"github.com/openpayer/provider-portal/shared/documentevents/documenteventstest"
 	"github.com/openpayer/provider-portal/shared/filetype"
 	"github.com/openpayer/provider-portal/shared/filetype/filetypetest"
 	"github.com/openpayer/provider-portal/shared/inmem"
@@ -58,25 +60,11 @@ func (f *memFiles) Delete(_ context.Context, key string) error {
 	return nil
 }
 
-type memEvents struct {
-	mu   sync.Mutex
-	sent map[string]int
-}
-
-func (e *memEvents) Attached(_ context.Context, claim string, docs []portal.Attachment) error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	for _, d := range docs {
-		e.sent[claim+"/"+d.ID]++
-	}
-	return nil
-}
-
-func setup() (*attachmentprocessor.Handler, *inmem.Attachments, *memFiles, *memEvents) {
+func setup() (*attachmentprocessor.Handler, *inmem.Attachments, *memFiles, *documenteventstest.Recorder) {
 	s := &inmem.Attachments{}
 	f := &memFiles{objects: map[string][]byte{}}
-	e := &memEvents{sent: map[string]int{}}
-	return attachmentprocessor.New(attachmentprocessor.Deps{Uploads: s, Files: f, Events: e, Plan: portal.KYMarketplace,
+	e := &documenteventstest.Recorder{}
+	return attachmentprocessor.New(attachmentprocessor.Deps{Uploads: s, Files: f, Events: &documentevents.Publisher{Store: s, Sender: e}, Plan: portal.KYMarketplace,
 		Prefix: "uploads/", Log: slog.New(slog.NewJSONHandler(io.Discard, nil))}), s, f, e
 }
 
@@ -131,8 +119,8 @@ func TestAcceptedDocumentOnAClaimIsAnnouncedOnce(t *testing.T) {
 	if a := upload(t, store, "u1"); a.Status != portal.UploadAccepted || a.BytesRead == 0 {
 		t.Errorf("%+v", a)
 	}
-	if ev.sent["C1/u1"] != 1 {
-		t.Errorf("announced %d times, want once", ev.sent["C1/u1"])
+	if n := ev.Count("C1", "u1"); n != 1 {
+		t.Errorf("announced %d times, want once", n)
 	}
 }
 
@@ -237,7 +225,7 @@ func (f *barrierFiles) Size(ctx context.Context, key string) (int64, error) {
 func TestABatchIsCheckedConcurrently(t *testing.T) {
 	_, store, files, ev := setup()
 	bf := &barrierFiles{memFiles: files, n: 4, all: make(chan struct{})}
-	h := attachmentprocessor.New(attachmentprocessor.Deps{Uploads: store, Files: bf, Events: ev, Plan: portal.KYMarketplace,
+	h := attachmentprocessor.New(attachmentprocessor.Deps{Uploads: store, Files: bf, Events: &documentevents.Publisher{Store: store, Sender: ev}, Plan: portal.KYMarketplace,
 		Prefix: "uploads/", Log: slog.New(slog.NewJSONHandler(io.Discard, nil))})
 	var msgs []events.SQSMessage
 	for i := range bf.n {

@@ -4,10 +4,10 @@ import (
 	"context"
 	"time"
 
+	"github.com/openpayer/provider-portal/shared/documentevents"
 	"github.com/openpayer/provider-portal/shared/dynamo"
 	"github.com/openpayer/provider-portal/shared/lambdaenv"
 	"github.com/openpayer/provider-portal/shared/s3"
-	"github.com/openpayer/provider-portal/shared/sqs"
 )
 
 // FromEnv builds the attachment processor from its environment, with only
@@ -22,11 +22,12 @@ func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	store := &dynamo.AttachmentStore{DB: dynamo.NewClient(f), Table: f.Env["ATTACHMENTS_TABLE"], Now: time.Now}
 	return New(Deps{
 		Log:     f.Log,
-		Uploads: &dynamo.AttachmentStore{DB: dynamo.NewClient(f), Table: f.Env["ATTACHMENTS_TABLE"], Now: time.Now},
+		Uploads: store,
 		Files:   files,
-		Events:  &sqs.DocumentEvents{SQS: sqs.NewClient(f), URL: f.Env["CLAIM_DOCUMENTS_QUEUE_URL"]},
+		Events:  documentevents.NewPublisher(f, store),
 		Plan:    f.Plan,
 		Prefix:  files.Prefix,
 	}), nil

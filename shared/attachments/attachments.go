@@ -1,7 +1,6 @@
 package attachments
 
 import (
-	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -111,36 +110,37 @@ func submit(w http.ResponseWriter, r *http.Request, d Deps, caller httpapi.Calle
 	sub := portal.Submission{ID: portal.NewID(), Kind: kind, MemberID: req.MemberID, ServiceDate: req.ServiceDate,
 		Reason: req.Reason, ClaimNumber: req.ClaimNumber, ContactEmail: req.ContactEmail, Notes: req.Notes,
 		SubmittedBy: caller.Subject, SubmittedAt: now, ReceivedDate: portal.DateOf(now)}
-	// The same form sent again (a retry whose answer was lost, a double
-	// click) is answered with the submission it repeats.
-	sub, err := d.Documents.Submit(r.Context(), caller.Provider, req.UploadIDs, sub, claim)
-	if err != nil {
-		httpapi.Error(w, r, d.Log, err)
-		return
-	}
-	resp := submissionResponse{SubmissionID: sub.ID, Status: "waiting_for_claim", ReceivedDate: sub.ReceivedDate}
+	// The uploads are read before the write, not after: once the write is
+	// committed nothing may turn its success into an error. A status read
+	// as pending may be accepted by the time the answer arrives; the write
+	// itself admits only pending or accepted files.
 	uploads, err := d.Documents.Uploads(r.Context(), caller.Provider, req.UploadIDs)
 	if err != nil {
 		httpapi.Error(w, r, d.Log, err)
 		return
 	}
-	var attached []portal.Attachment
+	// The same form sent again (a retry whose answer was lost, a double
+	// click) is answered with the submission it repeats.
+	sub, err = d.Documents.Submit(r.Context(), caller.Provider, req.UploadIDs, sub, claim)
+	if err != nil {
+		httpapi.Error(w, r, d.Log, err)
+		return
+	}
+	resp := submissionResponse{SubmissionID: sub.ID, Status: "waiting_for_claim", ReceivedDate: sub.ReceivedDate}
 	for i, a := range uploads {
-		if a == nil { // submitted a moment ago: only a store fault loses it
-			httpapi.Error(w, r, d.Log, fmt.Errorf("submitted upload %s not found on reading back", req.UploadIDs[i]))
-			return
+		st := uploadState{ID: req.UploadIDs[i], Status: portal.UploadPending}
+		if a != nil {
+			st.Status = a.Status
 		}
-		resp.Uploads = append(resp.Uploads, uploadState{ID: a.ID, Status: a.Status})
-		if claim != "" && a.Status == portal.UploadAccepted {
-			attached = append(attached, *a)
-		}
+		resp.Uploads = append(resp.Uploads, st)
 	}
 	if claim != "" {
 		resp.Status, resp.ClaimNumber = "attached", claim
-		// Files still being checked are announced by the processor once accepted.
-		if len(attached) > 0 {
-			if err := d.Events.Attached(r.Context(), claim, attached); err != nil {
-				d.Log.ErrorContext(r.Context(), "documents attached but core claims not told", "claimNumber", claim, "error", err.Error())
+		// The write marked each upload; an accepted file's event goes now, a
+		// pending one's when the processor accepts it.
+		for _, id := range req.UploadIDs {
+			if err := d.Events.Deliver(r.Context(), id); err != nil {
+				d.Log.WarnContext(r.Context(), "document event not delivered yet; the sweep will", "uploadId", id, "error", err.Error())
 			}
 		}
 	}

@@ -5,10 +5,10 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/openpayer/provider-portal/shared/documentevents"
 	"github.com/openpayer/provider-portal/shared/dynamo"
 	"github.com/openpayer/provider-portal/shared/lambdaenv"
 	"github.com/openpayer/provider-portal/shared/s3"
-	"github.com/openpayer/provider-portal/shared/sqs"
 )
 
 // FromEnv builds the documents function from its environment, with only the
@@ -24,12 +24,13 @@ func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (http.Handler, error) {
 		return nil, err
 	}
 	db := dynamo.NewClient(f)
+	store := &dynamo.AttachmentStore{DB: db, Table: f.Env["ATTACHMENTS_TABLE"], Now: time.Now}
 	return New(Deps{
 		Log:         f.Log,
 		Claims:      &dynamo.ClaimStore{DB: db, Table: f.Env["CLAIMS_TABLE"], Now: time.Now},
 		Members:     &dynamo.MemberStore{DB: db, Table: f.Env["MEMBERS_TABLE"], Now: time.Now},
-		Documents:   &dynamo.AttachmentStore{DB: db, Table: f.Env["ATTACHMENTS_TABLE"], Now: time.Now},
-		Events:      &sqs.DocumentEvents{SQS: sqs.NewClient(f), URL: f.Env["CLAIM_DOCUMENTS_QUEUE_URL"]},
+		Documents:   store,
+		Events:      documentevents.NewPublisher(f, store),
 		Links:       files,
 		Idempotency: &dynamo.IdempotencyStore{DB: db, Table: f.Env["IDEMPOTENCY_TABLE"], Now: time.Now, TTL: 24 * time.Hour},
 		Plan:        f.Plan,

@@ -38,9 +38,11 @@ type Documents interface {
 	ClaimDocuments(ctx context.Context, provider portal.ProviderID, claimNumber string) ([]portal.Attachment, error)
 }
 
-// Events tells the core claims system that documents attached to a claim.
+// Events delivers the event an upload's mark stands for, if one is due
+// (documentevents.Publisher). What it fails to deliver stays marked for the
+// document-events sweep.
 type Events interface {
-	Attached(ctx context.Context, claimNumber string, docs []portal.Attachment) error
+	Deliver(ctx context.Context, uploadID string) error
 }
 
 // Links presigns short-lived download links.

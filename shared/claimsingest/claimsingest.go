@@ -14,15 +14,15 @@ import (
 
 // Claims stores claims from the feed.
 type Claims interface {
-	// UpsertClaim stores c unless a version at least as new is stored;
-	// applied reports whether it was written.
-	UpsertClaim(ctx context.Context, c *portal.Claim) (applied bool, err error)
+	// UpsertClaim stores c unless a version at least as new is stored, and
+	// says which it was.
+	UpsertClaim(ctx context.Context, c *portal.Claim) (portal.Upserted, error)
 }
 
 // Members stores members from the feed.
 type Members interface {
 	// UpsertMember stores m unless a version at least as new is stored.
-	UpsertMember(ctx context.Context, m *portal.Member) (applied bool, err error)
+	UpsertMember(ctx context.Context, m *portal.Member) (portal.Upserted, error)
 }
 
 // Waiting holds the documents sent without a claim number until their claim
@@ -33,13 +33,16 @@ type Waiting interface {
 	// receivedBy.
 	Waiting(ctx context.Context, provider portal.ProviderID, memberID string, serviceDate, receivedBy portal.Date) ([]portal.Attachment, error)
 	// AttachWaiting links a waiting document of the provider's to a claim,
-	// once; it reports whether this call did.
+	// once, and marks it for core claims in the same write; it reports
+	// whether this call did.
 	AttachWaiting(ctx context.Context, provider portal.ProviderID, id, claimNumber string) (bool, error)
 }
 
-// Events tells the core claims system that documents attached to a claim.
+// Events delivers the event an upload's mark stands for, if one is due
+// (documentevents.Publisher). What it fails to deliver stays marked for the
+// document-events sweep.
 type Events interface {
-	Attached(ctx context.Context, claimNumber string, docs []portal.Attachment) error
+	Deliver(ctx context.Context, uploadID string) error
 }
 
 // DeadLetters parks a message that can never be applied, with its reason.
@@ -86,20 +89,23 @@ func (h *Handler) apply(ctx context.Context, msg events.SQSMessage) error {
 		}
 		return nil
 	}
-	var applied bool
+	var u portal.Upserted
 	switch ev.Type {
 	case "claim":
-		if applied, err = h.d.Claims.UpsertClaim(ctx, ev.Claim); err == nil && applied {
+		// The same version again is a redelivery of an event whose first
+		// attempt may have stored the claim and then failed: what follows
+		// the write is done again (each step once).
+		if u, err = h.d.Claims.UpsertClaim(ctx, ev.Claim); err == nil && u.Current() {
 			err = h.attachWaiting(ctx, ev.Claim)
 		}
 	case "member":
-		applied, err = h.d.Members.UpsertMember(ctx, ev.Member)
+		u, err = h.d.Members.UpsertMember(ctx, ev.Member)
 	}
 	if err != nil {
 		h.d.Log.ErrorContext(ctx, "feed event failed; will retry", "messageId", msg.MessageId, "type", ev.Type, "error", err.Error())
 		return err
 	}
-	attrs := []any{"messageId", msg.MessageId, "type", ev.Type, "applied", applied}
+	attrs := []any{"messageId", msg.MessageId, "type", ev.Type, "applied", u == portal.Applied, "upsert", u.String()}
 	if ev.Claim != nil {
 		attrs = append(attrs, "claimNumber", ev.Claim.Number, "version", ev.Claim.Version)
 	} else {
@@ -118,23 +124,21 @@ func (h *Handler) attachWaiting(ctx context.Context, c *portal.Claim) error {
 	if err != nil {
 		return err
 	}
-	var attached []portal.Attachment
 	for _, a := range waiting {
 		ok, err := h.d.Attachments.AttachWaiting(ctx, c.Provider(), a.ID, c.Number)
 		if err != nil {
 			return err
 		}
-		if ok && a.Status == portal.UploadAccepted {
-			attached = append(attached, a)
+		// Whether the file is accepted yet is decided from its record, not
+		// from this (possibly stale) index read.
+		if ok {
+			if err := h.d.Events.Deliver(ctx, a.ID); err != nil {
+				h.d.Log.WarnContext(ctx, "document event not delivered yet; the sweep will", "uploadId", a.ID, "error", err.Error())
+			}
 		}
 	}
 	if len(waiting) > 0 {
 		h.d.Log.InfoContext(ctx, "waiting documents attached", "claimNumber", c.Number, "count", len(waiting))
-	}
-	if len(attached) > 0 {
-		if err := h.d.Events.Attached(ctx, c.Number, attached); err != nil {
-			h.d.Log.ErrorContext(ctx, "documents attached but core claims not told", "claimNumber", c.Number, "error", err.Error())
-		}
 	}
 	return nil
 }

@@ -8,11 +8,14 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/openpayer/provider-portal/localstack/sampledata"
 	"github.com/openpayer/provider-portal/shared/claimsingest"
+	"github.com/openpayer/provider-portal/shared/documentevents"
+	"github.com/openpayer/provider-portal/shared/documentevents/documenteventstest"
 	"github.com/openpayer/provider-portal/shared/inmem"
 	"github.com/openpayer/provider-portal/shared/portal"
 )
@@ -33,23 +36,21 @@ func (f *fakeDLQ) Park(_ context.Context, body, id, code, reason string) error {
 }
 
 func newHandler() (*claimsingest.Handler, *inmem.Claims, *fakeDLQ) {
-	c := &inmem.Claims{}
-	d := &fakeDLQ{}
-	return claimsingest.New(claimsingest.Deps{Claims: c, Members: &inmem.Members{}, Attachments: &inmem.Attachments{},
-		Events: &sentEvents{}, DeadLetters: d, Log: slog.New(slog.NewJSONHandler(io.Discard, nil))}), c, d
+	h, c, d, _, _ := newHandlerWith(nil)
+	return h, c, d
 }
 
-// sentEvents records the documents_attached events.
-type sentEvents struct{ sent map[string]int }
-
-func (e *sentEvents) Attached(_ context.Context, claim string, docs []portal.Attachment) error {
-	if e.sent == nil {
-		e.sent = map[string]int{}
+// newHandlerWith also returns the attachments store and what was sent to
+// core claims; waiting, if set, wraps the store's waiting-document reads.
+func newHandlerWith(waiting func(claimsingest.Waiting) claimsingest.Waiting) (*claimsingest.Handler, *inmem.Claims, *fakeDLQ, *inmem.Attachments, *documenteventstest.Recorder) {
+	c, d, a, sent := &inmem.Claims{}, &fakeDLQ{}, &inmem.Attachments{}, &documenteventstest.Recorder{}
+	var w claimsingest.Waiting = a
+	if waiting != nil {
+		w = waiting(a)
 	}
-	for _, d := range docs {
-		e.sent[claim+"/"+d.ID]++
-	}
-	return nil
+	return claimsingest.New(claimsingest.Deps{Claims: c, Members: &inmem.Members{}, Attachments: w,
+		Events: &documentevents.Publisher{Store: a, Sender: sent}, DeadLetters: d,
+		Log: slog.New(slog.NewJSONHandler(io.Discard, nil))}), c, d, a, sent
 }
 
 func stored(t *testing.T, s *inmem.Claims, number string) *portal.Claim {
@@ -165,5 +166,109 @@ func TestRejectionReasonsRepeatNothingOfTheMessage(t *testing.T) {
 		if strings.Contains(p.reason, "Avery") || strings.Contains(p.reason, "1984") || p.reason == "" {
 			t.Errorf("reason %q repeats the message", p.reason)
 		}
+	}
+}
+
+// waitingDocument is an upload of provider A's for claim c's member and
+// first date of service, submitted without a claim number, as accepted
+// (checked) or pending.
+func waitingDocument(t *testing.T, a *inmem.Attachments, c portal.Claim, checked bool) string {
+	t.Helper()
+	ctx := context.Background()
+	id := portal.NewID()
+	if err := a.CreateUpload(ctx, &portal.Attachment{ID: id, Provider: c.Provider(), Status: portal.UploadPending}); err != nil {
+		t.Fatal(err)
+	}
+	sub := portal.Submission{ID: portal.NewID(), Kind: portal.SubmissionProactive, MemberID: c.MemberID,
+		ServiceDate: c.ServiceFrom, ReceivedDate: c.DateReceived}
+	if _, err := a.Submit(ctx, c.Provider(), []string{id}, sub, ""); err != nil {
+		t.Fatal(err)
+	}
+	if checked {
+		if _, ok, err := a.RecordCheck(ctx, id, portal.Attachment{Status: portal.UploadAccepted}); !ok || err != nil {
+			t.Fatalf("accept: %v %v", ok, err)
+		}
+	}
+	return id
+}
+
+func claimMessage(t *testing.T, c portal.Claim) events.SQSEvent {
+	b, err := json.Marshal(map[string]any{"type": "claim", "claim": c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return events.SQSEvent{Records: []events.SQSMessage{{MessageId: "m-" + c.Number, Body: string(b)}}}
+}
+
+// A claim event whose first attempt stored the claim and then failed is
+// redelivered: the redelivery finds the same version stored and must still
+// attach the waiting documents and tell core claims.
+func TestRedeliveredClaimAttachesWhatTheFirstAttemptDidNot(t *testing.T) {
+	h, _, _, store, sent := newHandlerWith(nil)
+	c := sampledata.New(portal.DateOf(time.Now())).Claims[0]
+	id := waitingDocument(t, store, c, true)
+	failed := false
+	store.Fault = func(op string) error {
+		if op == "AttachWaiting" && !failed {
+			failed = true
+			return errors.New("injected: throttled")
+		}
+		return nil
+	}
+	resp, err := h.Handle(context.Background(), claimMessage(t, c))
+	if err != nil || len(resp.BatchItemFailures) != 1 {
+		t.Fatalf("first attempt: %+v %v; want the message reported for retry", resp, err)
+	}
+	if sent.Total() != 0 {
+		t.Fatalf("sent before attaching")
+	}
+	resp, err = h.Handle(context.Background(), claimMessage(t, c))
+	if err != nil || len(resp.BatchItemFailures) != 0 {
+		t.Fatalf("redelivery: %+v %v", resp, err)
+	}
+	docs, _ := store.ClaimDocuments(context.Background(), c.Provider(), c.Number)
+	if len(docs) != 1 || docs[0].ID != id {
+		t.Errorf("claim documents after redelivery: %v, want %s", docs, id)
+	}
+	if n := sent.Count(c.Number, id); n != 1 {
+		t.Errorf("core claims told %d times, want once", n)
+	}
+}
+
+// staleWaiting answers the waiting-document list as an eventually
+// consistent index may: every document still pending.
+type staleWaiting struct{ store claimsingest.Waiting }
+
+func (s staleWaiting) Waiting(ctx context.Context, p portal.ProviderID, m string, dos, by portal.Date) ([]portal.Attachment, error) {
+	list, err := s.store.Waiting(ctx, p, m, dos, by)
+	for i := range list {
+		list[i].Status, list[i].CheckedAt = portal.UploadPending, nil
+	}
+	return list, err
+}
+
+func (s staleWaiting) AttachWaiting(ctx context.Context, p portal.ProviderID, id, claim string) (bool, error) {
+	return s.store.AttachWaiting(ctx, p, id, claim)
+}
+
+// The processor accepts a waiting file (no claim yet: nothing to tell)
+// while claims-ingest reads it from the index as still pending: core claims
+// must still hear of it, from the record, not the stale read.
+func TestAcceptedFileReadAsPendingIsStillAnnounced(t *testing.T) {
+	h, _, _, store, sent := newHandlerWith(func(w claimsingest.Waiting) claimsingest.Waiting { return staleWaiting{w} })
+	c := sampledata.New(portal.DateOf(time.Now())).Claims[0]
+	accepted := waitingDocument(t, store, c, true)
+	pending := waitingDocument(t, store, c, false)
+	if resp, err := h.Handle(context.Background(), claimMessage(t, c)); err != nil || len(resp.BatchItemFailures) != 0 {
+		t.Fatalf("claim event: %+v %v", resp, err)
+	}
+	if n := sent.Count(c.Number, accepted); n != 1 {
+		t.Errorf("accepted file announced %d times, want once", n)
+	}
+	if n := sent.Count(c.Number, pending); n != 0 {
+		t.Errorf("a file still being checked was announced")
+	}
+	if ids := sent.EventIDs(); ids[portal.AttachedEventID(accepted)] != 1 {
+		t.Errorf("event IDs %v, want %s", ids, portal.AttachedEventID(accepted))
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/openpayer/provider-portal/shared/documentevents"
 	"github.com/openpayer/provider-portal/shared/dynamo"
 	"github.com/openpayer/provider-portal/shared/lambdaenv"
 	"github.com/openpayer/provider-portal/shared/sqs"
@@ -18,12 +19,13 @@ func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (*Handler, error) {
 		return nil, err
 	}
 	db, q := dynamo.NewClient(f), sqs.NewClient(f)
+	attachments := &dynamo.AttachmentStore{DB: db, Table: f.Env["ATTACHMENTS_TABLE"], Now: time.Now}
 	return New(Deps{
 		Log:         f.Log,
 		Claims:      &dynamo.ClaimStore{DB: db, Table: f.Env["CLAIMS_TABLE"], Now: time.Now},
 		Members:     &dynamo.MemberStore{DB: db, Table: f.Env["MEMBERS_TABLE"], Now: time.Now},
-		Attachments: &dynamo.AttachmentStore{DB: db, Table: f.Env["ATTACHMENTS_TABLE"], Now: time.Now},
-		Events:      &sqs.DocumentEvents{SQS: q, URL: f.Env["CLAIM_DOCUMENTS_QUEUE_URL"]},
+		Attachments: attachments,
+		Events:      documentevents.NewPublisher(f, attachments),
 		DeadLetters: &sqs.DeadLetters{SQS: q, URL: f.Env["CLAIMS_FEED_DLQ_URL"]},
 	}), nil
 }

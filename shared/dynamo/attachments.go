@@ -390,13 +390,14 @@ func (s *AttachmentStore) AttachWaiting(ctx context.Context, provider portal.Pro
 }
 
 // DueEvents lists up to limit uploads marked as having an event due, marked
-// at or before before, oldest first.
-func (s *AttachmentStore) DueEvents(ctx context.Context, before time.Time, limit int) ([]portal.DueEvent, error) {
+// from from to to (both included), oldest first.
+func (s *AttachmentStore) DueEvents(ctx context.Context, from, to time.Time, limit int) ([]portal.DueEvent, error) {
 	out, err := s.DB.Query(ctx, &dynamodb.QueryInput{
 		TableName: &s.Table, IndexName: aws.String("byOutbox"),
-		KeyConditionExpression: aws.String("outbox = :ob AND outboxAt <= :b"),
+		KeyConditionExpression: aws.String("outbox = :ob AND outboxAt BETWEEN :a AND :b"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":ob": str(portal.EventDocumentsAttached), ":b": str(before.UTC().Format(outboxLayout)),
+			":ob": str(portal.EventDocumentsAttached),
+			":a":  str(from.UTC().Format(outboxLayout)), ":b": str(to.UTC().Format(outboxLayout)),
 		},
 		Limit: aws.Int32(int32(limit)),
 	})

@@ -80,7 +80,7 @@ func (s *ClaimStore) Claim(ctx context.Context, provider portal.ProviderID, numb
 	return &it.Claim, nil
 }
 
-func (s *ClaimStore) UpsertClaim(ctx context.Context, c *portal.Claim) (bool, error) {
+func (s *ClaimStore) UpsertClaim(ctx context.Context, c *portal.Claim) (portal.Upserted, error) {
 	p := c.Provider()
 	it := claimItem{Claim: *c, MemberKey: IndexKey(p, c.MemberID), UpdatedAt: s.Now().UTC().Format(time.RFC3339)}
 	if c.PatientAccountNumber != "" {
@@ -94,7 +94,7 @@ func (s *ClaimStore) UpsertClaim(ctx context.Context, c *portal.Claim) (bool, er
 	}
 	item, err := marshal(it)
 	if err != nil {
-		return false, fmt.Errorf("encode claim: %w", err)
+		return portal.Stale, fmt.Errorf("encode claim: %w", err)
 	}
 	return putIfNewer(ctx, s.DB, s.Table, "claimNumber", item, c.Version)
 }
@@ -102,11 +102,12 @@ func (s *ClaimStore) UpsertClaim(ctx context.Context, c *portal.Claim) (bool, er
 // putIfNewer writes item unless the stored item's version is at least
 // version: the feed may deliver twice or out of order, and an older event must
 // never overwrite a newer one.
-func putIfNewer(ctx context.Context, db API, table, hashKey string, item map[string]types.AttributeValue, version int64) (bool, error) {
+func putIfNewer(ctx context.Context, db API, table, hashKey string, item map[string]types.AttributeValue, version int64) (portal.Upserted, error) {
 	_, err := db.PutItem(ctx, &dynamodb.PutItemInput{
-		TableName:           &table,
-		Item:                item,
-		ConditionExpression: aws.String("attribute_not_exists(#k) OR #v < :v"),
+		TableName:                           &table,
+		Item:                                item,
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
+		ConditionExpression:                 aws.String("attribute_not_exists(#k) OR #v < :v"),
 		ExpressionAttributeNames: map[string]string{
 			"#k": hashKey, "#v": "version",
 		},
@@ -115,12 +116,20 @@ func putIfNewer(ctx context.Context, db API, table, hashKey string, item map[str
 		},
 	})
 	if conditionFailed(err) {
-		return false, nil
+		// The same version stored already (a redelivery, or this call's own
+		// write retried by the SDK) is told apart from a newer one.
+		var old struct {
+			Version int64 `json:"version"`
+		}
+		if item := failedItem(err); item != nil && unmarshal(item, &old) == nil && old.Version == version {
+			return portal.Repeated, nil
+		}
+		return portal.Stale, nil
 	}
 	if err != nil {
-		return false, fmt.Errorf("put %s item: %w", hashKey, err)
+		return portal.Stale, fmt.Errorf("put %s item: %w", hashKey, err)
 	}
-	return true, nil
+	return portal.Applied, nil
 }
 
 // position is where one key of a search stands: not started (zero), done,

@@ -81,12 +81,12 @@ func (s *MemberStore) query(ctx context.Context, index, key, value string) ([]po
 	return members, nil
 }
 
-func (s *MemberStore) UpsertMember(ctx context.Context, m *portal.Member) (bool, error) {
+func (s *MemberStore) UpsertMember(ctx context.Context, m *portal.Member) (portal.Upserted, error) {
 	it := memberItem{Member: *m, NameKey: portal.NameKey(m.LastName, m.FirstName, m.DateOfBirth),
 		UpdatedAt: s.Now().UTC().Format(time.RFC3339)}
 	item, err := marshal(it)
 	if err != nil {
-		return false, fmt.Errorf("encode member: %w", err)
+		return portal.Stale, fmt.Errorf("encode member: %w", err)
 	}
 	if m.MedicaidID == "" {
 		delete(item, "medicaidId") // a GSI key may not be an empty string

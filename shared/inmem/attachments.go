@@ -267,8 +267,8 @@ func (s *Attachments) AttachWaiting(_ context.Context, provider portal.ProviderI
 }
 
 // DueEvents lists up to limit uploads marked as having an event due, marked
-// at or before before, oldest first.
-func (s *Attachments) DueEvents(_ context.Context, before time.Time, limit int) ([]portal.DueEvent, error) {
+// from from to to (both included), oldest first.
+func (s *Attachments) DueEvents(_ context.Context, from, to time.Time, limit int) ([]portal.DueEvent, error) {
 	if err := s.fault("DueEvents"); err != nil {
 		return nil, err
 	}
@@ -276,7 +276,7 @@ func (s *Attachments) DueEvents(_ context.Context, before time.Time, limit int) 
 	defer s.mu.Unlock()
 	var due []portal.DueEvent
 	for _, a := range s.uploads {
-		if a.eventToken != "" && !a.eventDue.After(before) {
+		if a.eventToken != "" && !a.eventDue.Before(from) && !a.eventDue.After(to) {
 			due = append(due, portal.DueEvent{UploadID: a.ID, Token: a.eventToken, Since: a.eventDue})
 		}
 	}

@@ -40,20 +40,20 @@ func (s *Claims) Claim(_ context.Context, provider portal.ProviderID, number str
 }
 
 // UpsertClaim stores c unless a version at least as new is stored.
-func (s *Claims) UpsertClaim(_ context.Context, c *portal.Claim) (bool, error) {
+func (s *Claims) UpsertClaim(_ context.Context, c *portal.Claim) (portal.Upserted, error) {
 	if err := s.fault("UpsertClaim"); err != nil {
-		return false, err
+		return portal.Stale, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if old, ok := s.claims[c.Number]; ok && old.Version >= c.Version {
-		return false, nil
+		return upserted(old.Version, c.Version), nil
 	}
 	if s.claims == nil {
 		s.claims = map[string]portal.Claim{}
 	}
 	s.claims[c.Number] = cloneClaim(*c)
-	return true, nil
+	return portal.Applied, nil
 }
 
 func indexValue(c *portal.Claim, idx portal.ClaimIndex) (string, error) {

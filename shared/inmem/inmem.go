@@ -72,3 +72,11 @@ func decodeCursor(s, query string) (cursor, error) {
 	}
 	return c, nil
 }
+
+// upserted is what a feed write found when stored was at least sent.
+func upserted(stored, sent int64) portal.Upserted {
+	if stored == sent {
+		return portal.Repeated
+	}
+	return portal.Stale
+}

@@ -67,18 +67,18 @@ func (s *Members) where(match func(*portal.Member) bool) []portal.Member {
 }
 
 // UpsertMember stores m unless a version at least as new is stored.
-func (s *Members) UpsertMember(_ context.Context, m *portal.Member) (bool, error) {
+func (s *Members) UpsertMember(_ context.Context, m *portal.Member) (portal.Upserted, error) {
 	if err := s.fault("UpsertMember"); err != nil {
-		return false, err
+		return portal.Stale, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if old, ok := s.members[m.ID]; ok && old.Version >= m.Version {
-		return false, nil
+		return upserted(old.Version, m.Version), nil
 	}
 	if s.members == nil {
 		s.members = map[string]portal.Member{}
 	}
 	s.members[m.ID] = cloneMember(*m)
-	return true, nil
+	return portal.Applied, nil
 }

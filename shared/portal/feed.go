@@ -57,3 +57,23 @@ func feedProblem(err error) string {
 	}
 	return "a value cannot be read"
 }
+
+// Upserted says what storing a versioned record from the feed did. The
+// feed may deliver an event twice or out of order: an older version never
+// overwrites a newer one, and the same version again is told apart, so that
+// what follows a write (attaching waiting documents) is redone on a
+// redelivery instead of being skipped for good.
+type Upserted int
+
+const (
+	Stale    Upserted = iota // a newer version is stored; nothing changed
+	Applied                  // this version is now stored
+	Repeated                 // this very version was stored already
+)
+
+// Current reports whether the version sent is the one stored now.
+func (u Upserted) Current() bool { return u != Stale }
+
+func (u Upserted) String() string {
+	return [...]string{"stale", "applied", "repeated"}[u]
+}

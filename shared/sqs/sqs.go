@@ -78,26 +78,31 @@ type attachedDocument struct {
 	Reason       string `json:"submissionReason,omitempty"`
 }
 
-// Attached sends one "documents_attached" event for the claim.
-func (d *DocumentEvents) Attached(ctx context.Context, claimNumber string, docs []portal.Attachment) error {
-	ev := struct {
+// Attached sends the "documents_attached" event for one document on its
+// claim, under eventID: every resend carries the same ID, in the body and
+// as the EventId message attribute, so the consumer can drop duplicates.
+func (d *DocumentEvents) Attached(ctx context.Context, eventID string, a portal.Attachment) error {
+	doc := attachedDocument{UploadID: a.ID, ObjectKey: a.ObjectKey, Type: string(a.DetectedType), Size: a.Size}
+	if a.Submission != nil {
+		doc.SubmissionID, doc.Kind, doc.Reason = a.Submission.ID, string(a.Submission.Kind), a.Submission.Reason
+	}
+	body, err := json.Marshal(struct {
+		EventID     string             `json:"eventId"`
 		Type        string             `json:"type"`
 		ClaimNumber string             `json:"claimNumber"`
 		Documents   []attachedDocument `json:"documents"`
 		SentAt      string             `json:"sentAt"`
-	}{Type: "documents_attached", ClaimNumber: claimNumber, SentAt: time.Now().UTC().Format(time.RFC3339)}
-	for _, a := range docs {
-		doc := attachedDocument{UploadID: a.ID, ObjectKey: a.ObjectKey, Type: string(a.DetectedType), Size: a.Size}
-		if a.Submission != nil {
-			doc.SubmissionID, doc.Kind, doc.Reason = a.Submission.ID, string(a.Submission.Kind), a.Submission.Reason
-		}
-		ev.Documents = append(ev.Documents, doc)
-	}
-	body, err := json.Marshal(ev)
+	}{EventID: eventID, Type: portal.EventDocumentsAttached, ClaimNumber: a.ClaimNumber, Documents: []attachedDocument{doc},
+		SentAt: time.Now().UTC().Format(time.RFC3339)})
 	if err != nil {
 		return err
 	}
-	if _, err := d.SQS.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: &d.URL, MessageBody: aws.String(string(body))}); err != nil {
+	_, err = d.SQS.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: &d.URL, MessageBody: aws.String(string(body)),
+		MessageAttributes: map[string]types.MessageAttributeValue{
+			"EventId":   {DataType: aws.String("String"), StringValue: aws.String(eventID)},
+			"EventType": {DataType: aws.String("String"), StringValue: aws.String(portal.EventDocumentsAttached)},
+		}})
+	if err != nil {
 		return fmt.Errorf("send documents event: %w", err)
 	}
 	return nil

@@ -305,9 +305,9 @@ func Attachments(t *testing.T, newStore func(t *testing.T, now func() time.Time)
 	t.Run("a change core claims must hear of marks the upload until handled", func(t *testing.T) {
 		s := newStore(t, clock.Now)
 		onClaim, waiting, refused := create(t, s, providerA), create(t, s, providerA), create(t, s, providerA)
-		due := func(t *testing.T, before time.Time) map[string]portal.DueEvent {
+		due := func(t *testing.T, from, to time.Time) map[string]portal.DueEvent {
 			t.Helper()
-			list, err := s.DueEvents(ctx, before, 1000)
+			list, err := s.DueEvents(ctx, from, to, 1000)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -345,10 +345,10 @@ func Attachments(t *testing.T, newStore func(t *testing.T, now func() time.Time)
 		if second == "" || second == first || !a.AttachedEventDue() {
 			t.Fatalf("after acceptance: token %q (was %q), due %v; want a new mark, due", second, first, a.AttachedEventDue())
 		}
-		if d, ok := due(t, clock.T)[onClaim.ID]; !ok || d.Token != second || !d.Since.Equal(clock.T.UTC()) {
+		if d, ok := due(t, time.Time{}, clock.T)[onClaim.ID]; !ok || d.Token != second || !d.Since.Equal(clock.T.UTC()) {
 			t.Errorf("due list has %+v, want token %q since %v", d, second, clock.T)
 		}
-		if len(due(t, clock.T.Add(-time.Hour))) != 0 {
+		if len(due(t, time.Time{}, clock.T.Add(-time.Hour))) != 0 {
 			t.Errorf("marks listed as due before they were made")
 		}
 		// A stale token clears nothing: the later mark stays.
@@ -361,7 +361,7 @@ func Attachments(t *testing.T, newStore func(t *testing.T, now func() time.Time)
 		if a, token := state(t, onClaim.ID); token != "" || a.EventSentAt == nil || !a.EventSentAt.Equal(clock.T.UTC()) || a.AttachedEventDue() {
 			t.Errorf("after sending: token %q, sent %v", token, a.EventSentAt)
 		}
-		if _, ok := due(t, clock.T)[onClaim.ID]; ok {
+		if _, ok := due(t, time.Time{}, clock.T)[onClaim.ID]; ok {
 			t.Errorf("a handled event is still due")
 		}
 		// Accepted while waiting for its claim: marked, not due; attaching it
@@ -391,8 +391,11 @@ func Attachments(t *testing.T, newStore func(t *testing.T, now func() time.Time)
 		if a, token := state(t, waiting.ID); token == "" || !a.AttachedEventDue() {
 			t.Errorf("attached to its claim: token %q, due %v", token, a.AttachedEventDue())
 		}
-		if got := due(t, clock.T); len(got) != 1 || got[waiting.ID].Token == "" {
+		if got := due(t, time.Time{}, clock.T); len(got) != 1 || got[waiting.ID].Token == "" {
 			t.Errorf("due: %v, want only %s", got, waiting.ID)
+		}
+		if got := due(t, clock.T.Add(time.Second), clock.T.Add(time.Hour)); len(got) != 0 {
+			t.Errorf("due from after the marks: %v", got)
 		}
 		if a, token, err := s.EventState(ctx, portal.NewID()); a != nil || token != "" || err != nil {
 			t.Errorf("no such upload: %v %q %v", a, token, err)

@@ -23,8 +23,8 @@ func claim(number string, provider portal.ProviderID, member string, received po
 func put(t *testing.T, s ClaimStore, claims ...portal.Claim) {
 	t.Helper()
 	for i := range claims {
-		if ok, err := s.UpsertClaim(context.Background(), &claims[i]); err != nil || !ok {
-			t.Fatalf("upsert %s: applied=%v err=%v", claims[i].Number, ok, err)
+		if u, err := s.UpsertClaim(context.Background(), &claims[i]); err != nil || u != portal.Applied {
+			t.Fatalf("upsert %s: %v err=%v", claims[i].Number, u, err)
 		}
 	}
 }
@@ -70,13 +70,13 @@ func Claims(t *testing.T, newStore func(t *testing.T) ClaimStore) {
 		put(t, s, v3)
 		v2 := v3
 		v2.Version, v2.Status = 2, portal.ClaimPending
-		if ok, err := s.UpsertClaim(ctx, &v2); ok || err != nil {
-			t.Fatalf("older version applied=%v err=%v", ok, err)
+		if u, err := s.UpsertClaim(ctx, &v2); u != portal.Stale || err != nil {
+			t.Fatalf("older version: %v err=%v", u, err)
 		}
 		again := v3
 		again.Status = portal.ClaimDenied // the same version again: a redelivery changes nothing
-		if ok, err := s.UpsertClaim(ctx, &again); ok || err != nil {
-			t.Fatalf("same version applied=%v err=%v", ok, err)
+		if u, err := s.UpsertClaim(ctx, &again); u != portal.Repeated || err != nil {
+			t.Fatalf("same version: %v err=%v, want repeated", u, err)
 		}
 		got, err := s.Claim(ctx, providerA, n)
 		if err != nil || got.Version != 3 || got.Status != portal.ClaimPaid {

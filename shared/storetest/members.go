@@ -22,8 +22,8 @@ func Members(t *testing.T, newStore func(t *testing.T) MemberStore) {
 	t.Run("a member reads back whole", func(t *testing.T) {
 		s := newStore(t)
 		m := member(fresh("ML"))
-		if ok, err := s.UpsertMember(ctx, &m); !ok || err != nil {
-			t.Fatalf("upsert: %v %v", ok, err)
+		if u, err := s.UpsertMember(ctx, &m); u != portal.Applied || err != nil {
+			t.Fatalf("upsert: %v %v", u, err)
 		}
 		got, err := s.Member(ctx, m.ID)
 		if err != nil {
@@ -46,13 +46,16 @@ func Members(t *testing.T, newStore func(t *testing.T) MemberStore) {
 		s := newStore(t)
 		m := member(fresh("MV"))
 		m.Version = 2
-		if ok, err := s.UpsertMember(ctx, &m); !ok || err != nil {
-			t.Fatalf("upsert: %v %v", ok, err)
+		if u, err := s.UpsertMember(ctx, &m); u != portal.Applied || err != nil {
+			t.Fatalf("upsert: %v %v", u, err)
 		}
 		older := m
 		older.Version, older.FirstName = 1, "Older"
-		if ok, err := s.UpsertMember(ctx, &older); ok || err != nil {
-			t.Fatalf("older version applied=%v err=%v", ok, err)
+		if u, err := s.UpsertMember(ctx, &older); u != portal.Stale || err != nil {
+			t.Fatalf("older version: %v err=%v", u, err)
+		}
+		if u, err := s.UpsertMember(ctx, &m); u != portal.Repeated || err != nil {
+			t.Fatalf("the same version again: %v err=%v, want repeated", u, err)
 		}
 		if got, _ := s.Member(ctx, m.ID); got.FirstName != "Avery" {
 			t.Errorf("stored %q", got.FirstName)

@@ -18,7 +18,7 @@ import (
 type ClaimStore interface {
 	Claim(ctx context.Context, provider portal.ProviderID, number string) (*portal.Claim, error)
 	SearchClaims(ctx context.Context, q portal.ClaimQuery) (portal.ClaimPage, error)
-	UpsertClaim(ctx context.Context, c *portal.Claim) (bool, error)
+	UpsertClaim(ctx context.Context, c *portal.Claim) (portal.Upserted, error)
 }
 
 // MemberStore is everything a members store does.
@@ -26,7 +26,7 @@ type MemberStore interface {
 	Member(ctx context.Context, id string) (*portal.Member, error)
 	MembersByMedicaidID(ctx context.Context, medicaidID string) ([]portal.Member, error)
 	MembersByName(ctx context.Context, lastName, firstName string, dob portal.Date) ([]portal.Member, error)
-	UpsertMember(ctx context.Context, m *portal.Member) (bool, error)
+	UpsertMember(ctx context.Context, m *portal.Member) (portal.Upserted, error)
 }
 
 // AttachmentStore is everything an attachments store does.
@@ -41,7 +41,7 @@ type AttachmentStore interface {
 	ClaimDocuments(ctx context.Context, provider portal.ProviderID, claimNumber string) ([]portal.Attachment, error)
 	Waiting(ctx context.Context, provider portal.ProviderID, memberID string, serviceDate, receivedBy portal.Date) ([]portal.Attachment, error)
 	AttachWaiting(ctx context.Context, provider portal.ProviderID, id, claimNumber string) (bool, error)
-	DueEvents(ctx context.Context, before time.Time, limit int) ([]portal.DueEvent, error)
+	DueEvents(ctx context.Context, from, to time.Time, limit int) ([]portal.DueEvent, error)
 	EventState(ctx context.Context, id string) (*portal.Attachment, string, error)
 	EventHandled(ctx context.Context, id, token string, sent time.Time) (bool, error)
 }
