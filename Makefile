@@ -139,7 +139,7 @@ define lambda-build
 	cd $(or $(PROJECT_ROOT),.) && GOOS=linux GOARCH=arm64 CGO_ENABLED=0 go build $(GO_BUILD_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/$(1)
 endef
 
-.PHONY: build-ClaimsFunction build-ClaimsIngestFunction build-UploadsFunction build-AttachmentsFunction build-AttachmentProcessorFunction
+.PHONY: build-ClaimsFunction build-ClaimsIngestFunction build-UploadsFunction build-AttachmentsFunction build-AttachmentProcessorFunction build-DocumentEventsFunction
 build-ClaimsFunction:
 	$(call lambda-build,claims)
 build-ClaimsIngestFunction:
@@ -150,6 +150,8 @@ build-AttachmentsFunction:
 	$(call lambda-build,attachments)
 build-AttachmentProcessorFunction:
 	$(call lambda-build,attachmentprocessor)
+build-DocumentEventsFunction:
+	$(call lambda-build,documentevents)
 
 .PHONY: clean
 clean: ## Remove build output and local state (not the tools cache)

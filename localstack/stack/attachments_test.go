@@ -284,12 +284,19 @@ func claimDocEvents(t *testing.T) map[string]int {
 		}
 		for _, m := range out.Messages {
 			var ev struct {
+				EventID     string
 				ClaimNumber string
 				Documents   []struct{ UploadID string }
 			}
-			_ = json.Unmarshal([]byte(aws.ToString(m.Body)), &ev)
+			if err := json.Unmarshal([]byte(aws.ToString(m.Body)), &ev); err != nil {
+				t.Errorf("core claims event %s: %v", aws.ToString(m.Body), err)
+			}
 			for _, d := range ev.Documents {
 				counts[ev.ClaimNumber+"/"+d.UploadID]++
+				// One document per event, under an ID every resend repeats.
+				if ev.EventID != portal.AttachedEventID(d.UploadID) || len(ev.Documents) != 1 {
+					t.Errorf("event %s for %d documents, want ID %s for one", ev.EventID, len(ev.Documents), portal.AttachedEventID(d.UploadID))
+				}
 			}
 			_, _ = local.Clients.SQS.DeleteMessage(context.Background(), &sqs.DeleteMessageInput{
 				QueueUrl: aws.String(local.Res.Queues["ClaimDocumentsQueue"]), ReceiptHandle: m.ReceiptHandle})

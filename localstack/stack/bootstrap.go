@@ -79,6 +79,18 @@ func (b *Bootstraps) SQS(_ context.Context, id string, env map[string]string) (S
 	return invoke[events.SQSEvent, events.SQSEventResponse](f), nil
 }
 
+func (b *Bootstraps) Scheduled(_ context.Context, id string, env map[string]string) (ScheduledFunc, error) {
+	f, err := b.start(id, env)
+	if err != nil {
+		return nil, err
+	}
+	call := invoke[events.EventBridgeEvent, any](f)
+	return func(ctx context.Context, ev events.EventBridgeEvent) error {
+		_, err := call(ctx, ev)
+		return err
+	}, nil
+}
+
 // Stop ends every bootstrap process, by its PID.
 func (b *Bootstraps) Stop() {
 	b.mu.Lock()

@@ -73,6 +73,13 @@ func (w withEnv) SQS(ctx context.Context, id string, env map[string]string) (sta
 	return w.Builder.SQS(ctx, id, env)
 }
 
+func (w withEnv) Scheduled(ctx context.Context, id string, env map[string]string) (stack.ScheduledFunc, error) {
+	for k, v := range w.set[id] {
+		env[k] = v
+	}
+	return w.Builder.Scheduled(ctx, id, env)
+}
+
 // The artifacts that deploy, run as Lambda runs them: each function's
 // bootstrap, built with the deploy flags, reads its environment in its own
 // main, and answers real API Gateway (payload 2.0) and SQS events through the
@@ -89,7 +96,8 @@ func TestBootstrapsServeRealEvents(t *testing.T) {
 	}
 	b := &stack.Bootstraps{Bins: bins}
 	defer b.Stop()
-	w, err := stack.WireWith(ctx, withEnv{b, map[string]map[string]string{"AttachmentProcessorFunction": {"ATTACHMENTS_BUCKET": quiet}}},
+	w, err := stack.WireWith(ctx, withEnv{b, map[string]map[string]string{"AttachmentProcessorFunction": {"ATTACHMENTS_BUCKET": quiet},
+		"DocumentEventsFunction": {"EVENT_SWEEP_GRACE": "1ms"}}},
 		local.Clients, tmpl, local.Res, local.AWSEnv, auth, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
@@ -153,5 +161,29 @@ func TestBootstrapsServeRealEvents(t *testing.T) {
 	}
 	if got, err := attachments().Get(ctx, id); err != nil || got.Status != portal.UploadAccepted || got.BytesRead == 0 {
 		t.Errorf("the verdict the processor recorded: %+v %v", got, err)
+	}
+
+	// The document-events sweep delivers an event left marked.
+	marked := portal.NewID()
+	store := attachments()
+	if err := store.CreateUpload(ctx, &portal.Attachment{ID: marked, Provider: portal.ProviderID(sampledata.ProviderA.TIN),
+		DeclaredType: filetype.PDF, ObjectKey: "uploads/" + marked, Status: portal.UploadPending, CreatedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Submit(ctx, portal.ProviderID(sampledata.ProviderA.TIN), []string{marked}, portal.Submission{ID: portal.NewID()}, "C10000000002"); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := store.RecordCheck(ctx, marked, portal.Attachment{Status: portal.UploadAccepted, DetectedType: filetype.PDF}); !ok || err != nil {
+		t.Fatalf("accept: %v %v", ok, err)
+	}
+	if len(w.Schedules) != 1 || w.Schedules[0].Function != "DocumentEventsFunction" || w.Schedules[0].Every != time.Minute {
+		t.Fatalf("schedules %+v, want the document-events sweep every minute", w.Schedules)
+	}
+	time.Sleep(5 * time.Millisecond)
+	if err := w.Schedules[0].Invoke(ctx); err != nil {
+		t.Fatalf("document-events: %v", err)
+	}
+	if got, token, err := store.EventState(ctx, marked); err != nil || token != "" || got.EventSentAt == nil {
+		t.Errorf("after the sweep: mark %q, sent at %v, %v", token, got.EventSentAt, err)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/openpayer/provider-portal/shared/attachments"
 	"github.com/openpayer/provider-portal/shared/claims"
 	"github.com/openpayer/provider-portal/shared/claimsingest"
+	"github.com/openpayer/provider-portal/shared/documentevents"
 	"github.com/openpayer/provider-portal/shared/lambdaenv"
 	"github.com/openpayer/provider-portal/shared/uploads"
 )
@@ -26,8 +27,25 @@ type HTTPFunc func(context.Context, events.APIGatewayV2HTTPRequest) (events.APIG
 // SQSFunc is an SQS event source Lambda handler with partial batch failures.
 type SQSFunc func(context.Context, events.SQSEvent) (events.SQSEventResponse, error)
 
+// ScheduledFunc is a Lambda handler for EventBridge Scheduler events.
+type ScheduledFunc func(context.Context, events.EventBridgeEvent) error
+
 type sqsHandler interface {
 	Handle(context.Context, events.SQSEvent) (events.SQSEventResponse, error)
+}
+
+type scheduledHandler interface {
+	Handle(context.Context, events.EventBridgeEvent) error
+}
+
+func scheduledFn[H scheduledHandler](build func(context.Context, lambdaenv.Getenv) (H, error)) func(context.Context, lambdaenv.Getenv) (ScheduledFunc, error) {
+	return func(ctx context.Context, getenv lambdaenv.Getenv) (ScheduledFunc, error) {
+		h, err := build(ctx, getenv)
+		if err != nil {
+			return nil, err
+		}
+		return h.Handle, nil
+	}
 }
 
 func httpFn(build func(context.Context, lambdaenv.Getenv) (http.Handler, error)) func(context.Context, lambdaenv.Getenv) (HTTPFunc, error) {
@@ -53,14 +71,16 @@ func sqsFn[H sqsHandler](build func(context.Context, lambdaenv.Getenv) (H, error
 // builders maps each function of template.yaml to the FromEnv its main.go
 // calls. A function missing here fails Wire loudly.
 var builders = map[string]struct {
-	http func(context.Context, lambdaenv.Getenv) (HTTPFunc, error)
-	sqs  func(context.Context, lambdaenv.Getenv) (SQSFunc, error)
+	http      func(context.Context, lambdaenv.Getenv) (HTTPFunc, error)
+	sqs       func(context.Context, lambdaenv.Getenv) (SQSFunc, error)
+	scheduled func(context.Context, lambdaenv.Getenv) (ScheduledFunc, error)
 }{
 	"ClaimsFunction":              {http: httpFn(claims.FromEnv)},
 	"ClaimsIngestFunction":        {sqs: sqsFn(claimsingest.FromEnv)},
 	"UploadsFunction":             {http: httpFn(uploads.FromEnv)},
 	"AttachmentsFunction":         {http: httpFn(attachments.FromEnv)},
 	"AttachmentProcessorFunction": {sqs: sqsFn(attachmentprocessor.FromEnv)},
+	"DocumentEventsFunction":      {scheduled: scheduledFn(documentevents.FromEnv)},
 }
 
 // AWSEnv is what Lambda would put in a function's environment to reach AWS,
@@ -80,8 +100,9 @@ func AWSEnv(dynamodbEndpoint, sqsEndpoint, s3Endpoint string) map[string]string 
 
 // Wired is the stack's functions behind their triggers.
 type Wired struct {
-	Gateway *Gateway
-	Pollers []*Poller
+	Gateway   *Gateway
+	Pollers   []*Poller
+	Schedules []*Schedule
 	// Env is each function's resolved environment, by logical ID.
 	Env map[string]map[string]string
 }
@@ -91,6 +112,7 @@ type Wired struct {
 type Builder interface {
 	HTTP(ctx context.Context, id string, env map[string]string) (HTTPFunc, error)
 	SQS(ctx context.Context, id string, env map[string]string) (SQSFunc, error)
+	Scheduled(ctx context.Context, id string, env map[string]string) (ScheduledFunc, error)
 }
 
 // InProcess builds each function in this process with the FromEnv its
@@ -111,6 +133,14 @@ func (InProcess) SQS(ctx context.Context, id string, env map[string]string) (SQS
 		return nil, fmt.Errorf("function %s of template.yaml has no SQS builder in localstack/stack/local.go", id)
 	}
 	return b.sqs(ctx, func(k string) string { return env[k] })
+}
+
+func (InProcess) Scheduled(ctx context.Context, id string, env map[string]string) (ScheduledFunc, error) {
+	b, ok := builders[id]
+	if !ok || b.scheduled == nil {
+		return nil, fmt.Errorf("function %s of template.yaml has no scheduled builder in localstack/stack/local.go", id)
+	}
+	return b.scheduled(ctx, func(k string) string { return env[k] })
 }
 
 // Wire builds every function of the template in process with its resolved
@@ -163,6 +193,7 @@ func WireWith(ctx context.Context, build Builder, c Clients, t *Template, p *Pro
 			Type       string
 			Properties struct {
 				Method, Path          string
+				Schedule              string
 				Auth                  struct{ Authorizer string }
 				Queue                 string
 				BatchSize             int
@@ -180,6 +211,7 @@ func WireWith(ctx context.Context, build Builder, c Clients, t *Template, p *Pro
 		sort.Strings(names)
 		var httpFn HTTPFunc
 		var sqsFn SQSFunc
+		var schedFn ScheduledFunc
 		for _, n := range names {
 			ev := events[n]
 			switch ev.Type {
@@ -214,6 +246,17 @@ func WireWith(ctx context.Context, build Builder, c Clients, t *Template, p *Pro
 				}
 				w.Pollers = append(w.Pollers, &Poller{Function: id, SQS: c.SQS, QueueURL: url, QueueARN: ev.Properties.Queue,
 					BatchSize: batch, ReportFailures: report, Concurrency: concurrency, Fn: sqsFn, Log: log})
+			case "Schedule":
+				every, err := parseRate(ev.Properties.Schedule)
+				if err != nil {
+					return nil, fmt.Errorf("%s event %s: %w", id, n, err)
+				}
+				if schedFn == nil {
+					if schedFn, err = build.Scheduled(ctx, id, env); err != nil {
+						return nil, fmt.Errorf("build %s: %w", id, err)
+					}
+				}
+				w.Schedules = append(w.Schedules, &Schedule{Function: id, Every: every, Fn: schedFn, Log: log})
 			default:
 				return nil, fmt.Errorf("%s event %s: the local stack does not play %s events", id, n, ev.Type)
 			}

@@ -112,6 +112,9 @@ func Up(ctx context.Context, o Options) (*Local, error) {
 	for _, p := range l.Wired.Pollers {
 		l.pollers.Go(func() { p.Run(pctx) })
 	}
+	for _, s := range l.Wired.Schedules {
+		l.pollers.Go(func() { s.Run(pctx) })
+	}
 	return l, nil
 }
 
