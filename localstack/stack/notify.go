@@ -80,6 +80,17 @@ func (n *Notifier) forward(ctx context.Context, ev filerEvent) error {
 	if !ok {
 		return nil
 	}
+	// In a versioned bucket SeaweedFS keeps each version of <key> as
+	// <key>.versions/v_<version ID>; S3's record names the key and the
+	// version. A version is written once: its later updates only mark it
+	// noncurrent.
+	var versionID string
+	if k, v, found := strings.Cut(key, versionsDir); found {
+		if ev.EventType != "create" || strings.Contains(v, "/") {
+			return nil
+		}
+		key, versionID = k, v
+	}
 	n.mu.RLock()
 	client, routes := n.sqs, n.routes
 	n.mu.RUnlock()
@@ -99,7 +110,7 @@ func (n *Notifier) forward(ctx context.Context, ev filerEvent) error {
 				Object: events.S3Object{
 					// S3 sends keys URL-encoded, spaces as '+'.
 					Key:  strings.ReplaceAll(url.QueryEscape(key), "%2F", "/"),
-					Size: e.Attributes.FileSize, ETag: hex.EncodeToString(md5),
+					Size: e.Attributes.FileSize, ETag: hex.EncodeToString(md5), VersionID: versionID,
 					Sequencer: fmt.Sprintf("%016X", e.CommitTsNs),
 				},
 			},
@@ -114,5 +125,8 @@ func (n *Notifier) forward(ctx context.Context, ev filerEvent) error {
 	}
 	return nil
 }
+
+// versionsDir separates a key from its version ID in the filer's paths.
+const versionsDir = ".versions/v_"
 
 func strPtr(s string) *string { return &s }

@@ -278,6 +278,19 @@ func (p *Provisioned) createBucket(ctx context.Context, c Clients, id string, re
 	p.Resolver.Refs[id] = name
 	p.Resolver.Atts[id+".Arn"] = "arn:aws:s3:::" + name
 
+	// Versioned as the template's bucket is: the tests of version pinning
+	// and of deletion see what AWS would keep.
+	status, err := p.Resolver.ResolveField(&res.Properties, "VersioningConfiguration", "Status")
+	if err != nil {
+		return fmt.Errorf("%s versioning: %w", id, err)
+	}
+	if s, _ := status.(string); s != "" {
+		if _, err := c.S3.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: &name,
+			VersioningConfiguration: &s3types.VersioningConfiguration{Status: s3types.BucketVersioningStatus(s)}}); err != nil {
+			return fmt.Errorf("%s versioning: %w", id, err)
+		}
+	}
+
 	v, err := p.Resolver.ResolveField(&res.Properties, "NotificationConfiguration", "QueueConfigurations")
 	if err != nil {
 		return fmt.Errorf("%s notifications: %w", id, err)

@@ -30,12 +30,14 @@ type Uploads interface {
 	RecordCheck(ctx context.Context, id string, verdict portal.Attachment) (*portal.Attachment, bool, error)
 }
 
-// Files is the part of the bucket the processor uses. Size returns
-// s3.ErrNoObject for a file that is gone.
+// Files is the part of the bucket the processor uses: each read names the
+// object's version. Size returns s3.ErrNoObject for a file that is gone.
 type Files interface {
-	Size(ctx context.Context, key string) (int64, error)
-	ReadRange(ctx context.Context, key string, offset, length int64) ([]byte, error)
+	Size(ctx context.Context, key, version string) (int64, error)
+	ReadRange(ctx context.Context, key, version string, offset, length int64) ([]byte, error)
+	// Delete removes every version of a file; DeleteVersion one.
 	Delete(ctx context.Context, key string) error
+	DeleteVersion(ctx context.Context, key, version string) error
 }
 
 // Events delivers the event an upload's mark stands for, if one is due
@@ -65,23 +67,24 @@ func New(d Deps) *Handler { return &Handler{d: d} }
 // result is the verdict on a file of size bytes whose content is v, if it
 // was declared as declared. An acceptance is recorded only on an upload
 // declared as that type; a refusal whatever it was declared as.
-func (h *Handler) result(declared filetype.Type, v filetype.Verdict, size, read int64) portal.Attachment {
-	r := portal.Attachment{Status: portal.UploadAccepted, Size: size, DetectedType: v.Type, BytesRead: read, DeclaredType: declared}
+func (h *Handler) result(declared filetype.Type, v filetype.Verdict, size, read int64, version string) portal.Attachment {
+	r := portal.Attachment{Status: portal.UploadAccepted, Size: size, DetectedType: v.Type, BytesRead: read, DeclaredType: declared,
+		ObjectVersion: version}
 	if code, reason := h.d.Plan.CheckContent(declared, v, size); code != "" {
 		r.Status, r.RejectCode, r.RejectReason, r.DeclaredType = portal.UploadRejected, code, reason, ""
 	}
 	return r
 }
 
-// object is one file read by ranges, counting what it read.
+// object is one version of a file read by ranges, counting what it read.
 type object struct {
-	files Files
-	key   string
-	read  int64
+	files        Files
+	key, version string
+	read         int64
 }
 
 func (o *object) ReadRange(ctx context.Context, offset, length int64) ([]byte, error) {
-	b, err := o.files.ReadRange(ctx, o.key, offset, length)
+	b, err := o.files.ReadRange(ctx, o.key, o.version, offset, length)
 	o.read += int64(len(b))
 	return b, err
 }
@@ -120,27 +123,31 @@ func (h *Handler) message(ctx context.Context, msg events.SQSMessage) error {
 			h.d.Log.WarnContext(ctx, "undecodable object key; dropped", "messageId", msg.MessageId)
 			continue
 		}
-		if err := h.object(ctx, key); err != nil {
+		if err := h.object(ctx, key, rec.S3.Object.VersionID); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (h *Handler) object(ctx context.Context, key string) error {
+// object checks one version of an uploaded file. The first version of an
+// upload to be checked is the upload's file: its verdict and version are
+// recorded together, and only that version is ever served or forwarded.
+// Any other version (the same form posted again) is removed.
+func (h *Handler) object(ctx context.Context, key, version string) error {
 	id, ok := strings.CutPrefix(key, h.d.Prefix)
 	if !ok || !portal.ValidIdentifier(id) {
 		h.d.Log.WarnContext(ctx, "object outside the upload prefix; ignored")
 		return nil
 	}
-	size, err := h.d.Files.Size(ctx, key)
+	size, err := h.d.Files.Size(ctx, key, version)
 	if errors.Is(err, s3.ErrNoObject) {
 		return nil // deleted since: nothing to check
 	}
 	if err != nil {
 		return err
 	}
-	obj := &object{files: h.d.Files, key: key}
+	obj := &object{files: h.d.Files, key: key, version: version}
 	var verdict filetype.Verdict
 	if size <= h.d.Plan.MaxUploadBytes {
 		if verdict, err = filetype.Detect(ctx, obj, size); err != nil {
@@ -149,10 +156,10 @@ func (h *Handler) object(ctx context.Context, key string) error {
 	}
 	// The verdict is written in one conditional update, as if the file
 	// was declared as what it is; the record is read only when that fails.
-	updated, changed, err := h.d.Uploads.RecordCheck(ctx, id, h.result(verdict.Type, verdict, size, obj.read))
+	updated, changed, err := h.d.Uploads.RecordCheck(ctx, id, h.result(verdict.Type, verdict, size, obj.read, version))
 	if err == nil && !changed && updated.Status == portal.UploadPending {
 		// Declared as another type: refused for the mismatch.
-		updated, changed, err = h.d.Uploads.RecordCheck(ctx, id, h.result(updated.DeclaredType, verdict, size, obj.read))
+		updated, changed, err = h.d.Uploads.RecordCheck(ctx, id, h.result(updated.DeclaredType, verdict, size, obj.read, version))
 	}
 	if portal.ErrorCode(err) == portal.CodeUploadNotFound {
 		// No upload record (deleted before the file landed): no file may
@@ -160,10 +167,13 @@ func (h *Handler) object(ctx context.Context, key string) error {
 		h.d.Log.WarnContext(ctx, "object without an upload record; deleted", "uploadId", id)
 		return h.d.Files.Delete(ctx, key)
 	}
-	if err != nil || !changed {
-		return err // or checked already: a repeated or reordered event changes nothing
+	if err != nil {
+		return err
 	}
-	h.d.Log.InfoContext(ctx, "upload checked", "uploadId", id, "status", string(updated.Status), "code", updated.RejectCode,
+	if !changed {
+		return h.checkedAlready(ctx, id, key, version, updated)
+	}
+	h.d.Log.InfoContext(ctx, "upload checked", "uploadId", id, "version", version, "status", string(updated.Status), "code", updated.RejectCode,
 		"detectedType", string(verdict.Type), "size", size, "bytesRead", obj.read)
 	if updated.Status == portal.UploadRejected {
 		return h.d.Files.Delete(ctx, key)
@@ -176,4 +186,23 @@ func (h *Handler) object(ctx context.Context, key string) error {
 		}
 	}
 	return nil
+}
+
+// checkedAlready handles a version of a file whose upload has its verdict.
+// The same version again (a repeated or reordered notification) changes
+// nothing. Another version was posted with the form after the check: it is
+// not the file that was checked, and no link or event may ever serve it.
+func (h *Handler) checkedAlready(ctx context.Context, id, key, version string, rec *portal.Attachment) error {
+	if rec.Status == portal.UploadPending {
+		return errors.New("verdict neither recorded nor found; will retry")
+	}
+	if version == "" || version == rec.ObjectVersion {
+		return nil
+	}
+	h.d.Log.WarnContext(ctx, "a file was posted again with an upload form already used; that version removed",
+		"uploadId", id, "status", string(rec.Status))
+	if rec.Status == portal.UploadRejected {
+		return h.d.Files.Delete(ctx, key) // nothing of a refused upload stays
+	}
+	return h.d.Files.DeleteVersion(ctx, key, version)
 }

@@ -38,25 +38,45 @@ func (f *memFiles) call() func() {
 	return f.mu.Unlock
 }
 
-func (f *memFiles) Size(_ context.Context, key string) (int64, error) {
+// versioned is where memFiles keeps one version of key: objects[key] is
+// the version of a bucket without versioning, objects[key#v] version v.
+func versioned(key, version string) string {
+	if version == "" {
+		return key
+	}
+	return key + "#" + version
+}
+
+func (f *memFiles) Size(_ context.Context, key, version string) (int64, error) {
 	defer f.call()()
-	b, ok := f.objects[key]
+	b, ok := f.objects[versioned(key, version)]
 	if !ok {
 		return 0, s3.ErrNoObject
 	}
 	return int64(len(b)), nil
 }
 
-func (f *memFiles) ReadRange(ctx context.Context, key string, offset, length int64) ([]byte, error) {
+func (f *memFiles) ReadRange(ctx context.Context, key, version string, offset, length int64) ([]byte, error) {
 	defer f.call()()
-	r := filetypetest.Reader{B: f.objects[key]}
+	r := filetypetest.Reader{B: f.objects[versioned(key, version)]}
 	return r.ReadRange(ctx, offset, length)
 }
 
 func (f *memFiles) Delete(_ context.Context, key string) error {
 	defer f.call()()
-	delete(f.objects, key)
+	for k := range f.objects {
+		if k == key || strings.HasPrefix(k, key+"#") {
+			delete(f.objects, k)
+		}
+	}
 	f.deleted = append(f.deleted, key)
+	return nil
+}
+
+func (f *memFiles) DeleteVersion(_ context.Context, key, version string) error {
+	defer f.call()()
+	delete(f.objects, versioned(key, version))
+	f.deleted = append(f.deleted, versioned(key, version))
 	return nil
 }
 
@@ -207,7 +227,7 @@ type barrierFiles struct {
 	all     chan struct{}
 }
 
-func (f *barrierFiles) Size(ctx context.Context, key string) (int64, error) {
+func (f *barrierFiles) Size(ctx context.Context, key, version string) (int64, error) {
 	f.mu.Lock()
 	f.waiting++
 	if f.waiting == f.n {
@@ -219,7 +239,7 @@ func (f *barrierFiles) Size(ctx context.Context, key string) (int64, error) {
 	case <-time.After(5 * time.Second):
 		return 0, errors.New("the other files of the batch were never checked alongside this one")
 	}
-	return f.memFiles.Size(ctx, key)
+	return f.memFiles.Size(ctx, key, version)
 }
 
 func TestABatchIsCheckedConcurrently(t *testing.T) {
@@ -242,6 +262,40 @@ func TestABatchIsCheckedConcurrently(t *testing.T) {
 	for i := range bf.n {
 		if a := upload(t, store, fmt.Sprintf("c%d", i)); a.Status != portal.UploadAccepted {
 			t.Errorf("%+v", a)
+		}
+	}
+}
+
+// versionEvent is the notification of one version of an object.
+func versionEvent(key, version string) events.SQSMessage {
+	return events.SQSMessage{MessageId: "m-" + version,
+		Body: fmt.Sprintf(`{"Records":[{"eventName":"ObjectCreated:Post","s3":{"object":{"key":%q,"versionId":%q}}}]}`, key, version)}
+}
+
+// A form stays usable until it expires: a file posted with it after the
+// check is another version of the same key. The checked version stays the
+// upload's; the other is removed, whatever it holds.
+func TestAFilePostedAgainAfterTheCheckIsRemoved(t *testing.T) {
+	for _, claim := range []string{"", "C1"} {
+		h, store, files, ev := setup()
+		pending(t, store, "u1", filetype.PDF, claim)
+		files.objects["uploads/u1#v1"] = filetypetest.PDF(0)
+		handle(t, h, versionEvent("uploads/u1", "v1"))
+		files.objects["uploads/u1#v2"] = filetypetest.Executable()
+		handle(t, h, versionEvent("uploads/u1", "v2"))
+		handle(t, h, versionEvent("uploads/u1", "v1")) // the first notification again
+		got, _ := store.Get(context.Background(), "u1")
+		if got.Status != portal.UploadAccepted || got.ObjectVersion != "v1" || got.Size != int64(len(filetypetest.PDF(0))) {
+			t.Errorf("claim %q: record %+v, want the first version accepted", claim, got)
+		}
+		if _, ok := files.objects["uploads/u1#v2"]; ok {
+			t.Errorf("claim %q: the version posted after the check is still there", claim)
+		}
+		if _, ok := files.objects["uploads/u1#v1"]; !ok {
+			t.Errorf("claim %q: the checked version was removed", claim)
+		}
+		if claim != "" && ev.Count(claim, "u1") != 1 {
+			t.Errorf("announced %d times, want once", ev.Count(claim, "u1"))
 		}
 	}
 }

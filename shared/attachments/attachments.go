@@ -188,7 +188,8 @@ func handleDocuments(d Deps) httpapi.ProviderHandler {
 				// The link names the download by its upload ID, never the file
 				// name, which often holds a patient's name and would land in
 				// access logs and browser history with the URL.
-				url, exp, err := d.Links.DownloadLink(r.Context(), a.ObjectKey, "document-"+a.ID+"."+filetype.Extension(a.DeclaredType))
+				// Only the version that was checked is served.
+				url, exp, err := d.Links.DownloadLink(r.Context(), a.ObjectKey, a.ObjectVersion, "document-"+a.ID+"."+filetype.Extension(a.DeclaredType))
 				if err != nil {
 					httpapi.Error(w, r, d.Log, err)
 					return

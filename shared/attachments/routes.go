@@ -47,7 +47,8 @@ type Events interface {
 
 // Links presigns short-lived download links.
 type Links interface {
-	DownloadLink(ctx context.Context, key, fileName string) (string, time.Time, error)
+	// DownloadLink presigns a link to one version of an object.
+	DownloadLink(ctx context.Context, key, version, fileName string) (string, time.Time, error)
 }
 
 // Deps are the documents API's collaborators.

@@ -220,8 +220,9 @@ func (s *AttachmentStore) RecordCheck(ctx context.Context, id string, a portal.A
 		":read": &types.AttributeValueMemberN{Value: strconv.FormatInt(a.BytesRead, 10)},
 		":at":   str(now.Format(time.RFC3339Nano)),
 		":type": str(string(a.DetectedType)), ":code": str(a.RejectCode), ":why": str(a.RejectReason),
+		":ver": str(a.ObjectVersion),
 	}
-	update := "SET #status = :status, #size = :size, bytesRead = :read, checkedAt = :at, detectedType = :type, rejectCode = :code, rejectReason = :why"
+	update := "SET #status = :status, #size = :size, bytesRead = :read, checkedAt = :at, detectedType = :type, rejectCode = :code, rejectReason = :why, objectVersion = :ver"
 	if a.Status == portal.UploadAccepted {
 		// If it is on a claim already, core claims must hear of it.
 		update += ", " + markEvent(values, now)

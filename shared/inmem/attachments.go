@@ -163,7 +163,7 @@ func (s *Attachments) RecordCheck(_ context.Context, id string, v portal.Attachm
 	}
 	now := s.now().UTC()
 	a.Status, a.Size, a.BytesRead, a.CheckedAt = v.Status, v.Size, v.BytesRead, &now
-	a.DetectedType, a.RejectCode, a.RejectReason = v.DetectedType, v.RejectCode, v.RejectReason
+	a.DetectedType, a.RejectCode, a.RejectReason, a.ObjectVersion = v.DetectedType, v.RejectCode, v.RejectReason, v.ObjectVersion
 	if a.Status == portal.UploadRejected {
 		a.waitingKey, a.waitingReceived = "", portal.Date{} // a refused file no longer waits for a claim
 	} else {

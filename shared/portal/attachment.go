@@ -36,14 +36,18 @@ type Attachment struct {
 	ContentType  string        `json:"contentType"`
 	DeclaredSize int64         `json:"declaredSize"`
 	ObjectKey    string        `json:"objectKey"`
-	Status       UploadStatus  `json:"status"`
-	Size         int64         `json:"size,omitempty"`
-	DetectedType filetype.Type `json:"detectedType,omitempty"`
-	RejectCode   string        `json:"rejectCode,omitempty"`
-	RejectReason string        `json:"rejectReason,omitempty"`
-	CreatedAt    time.Time     `json:"createdAt"`
-	FormExpires  time.Time     `json:"formExpiresAt"`
-	CheckedAt    *time.Time    `json:"checkedAt,omitempty"`
+	// ObjectVersion is the version of the object that was checked: the only
+	// one ever served or forwarded. A form posted again adds other versions,
+	// which are removed.
+	ObjectVersion string        `json:"objectVersion,omitempty"`
+	Status        UploadStatus  `json:"status"`
+	Size          int64         `json:"size,omitempty"`
+	DetectedType  filetype.Type `json:"detectedType,omitempty"`
+	RejectCode    string        `json:"rejectCode,omitempty"`
+	RejectReason  string        `json:"rejectReason,omitempty"`
+	CreatedAt     time.Time     `json:"createdAt"`
+	FormExpires   time.Time     `json:"formExpiresAt"`
+	CheckedAt     *time.Time    `json:"checkedAt,omitempty"`
 	// BytesRead is how much of the file the check read (it never reads
 	// the whole body).
 	BytesRead int64 `json:"bytesRead,omitempty"`

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
@@ -74,11 +75,29 @@ func (f *Files) UploadForm(ctx context.Context, key, contentType string, size in
 // ErrNoObject is returned for an object that is not there.
 var ErrNoObject = errors.New("no such object")
 
-// Size returns an object's size.
-func (f *Files) Size(ctx context.Context, key string) (int64, error) {
-	out, err := f.S3.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &f.Bucket, Key: &key})
-	var nf *types.NotFound
-	if errors.As(err, &nf) {
+// Every read below names the object's version: a file's verdict is about
+// the exact bytes of the version that was checked, and a version never
+// changes. An upload form stays usable until it expires, so the same key
+// may get later versions: they are not the file that was checked. An empty
+// version is the latest (a bucket without versioning).
+
+func version(v string) *string {
+	if v == "" {
+		return nil
+	}
+	return &v
+}
+
+// notFound reports a 404: no such key, or no such version of it.
+func notFound(err error) bool {
+	var re *awshttp.ResponseError
+	return errors.As(err, &re) && re.HTTPStatusCode() == 404
+}
+
+// Size returns the size of one version of an object.
+func (f *Files) Size(ctx context.Context, key, versionID string) (int64, error) {
+	out, err := f.S3.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &f.Bucket, Key: &key, VersionId: version(versionID)})
+	if notFound(err) {
 		return 0, ErrNoObject
 	}
 	if err != nil {
@@ -87,14 +106,14 @@ func (f *Files) Size(ctx context.Context, key string) (int64, error) {
 	return aws.ToInt64(out.ContentLength), nil
 }
 
-// ReadRange fetches length bytes of key at offset with a ranged GET: the
-// processor checks a file without reading its whole body.
-func (f *Files) ReadRange(ctx context.Context, key string, offset, length int64) ([]byte, error) {
+// ReadRange fetches length bytes of one version of key at offset with a
+// ranged GET: the processor checks a file without reading its whole body.
+func (f *Files) ReadRange(ctx context.Context, key, versionID string, offset, length int64) ([]byte, error) {
 	if length <= 0 {
 		return nil, nil
 	}
 	rng := fmt.Sprintf("bytes=%d-%d", offset, offset+length-1)
-	out, err := f.S3.GetObject(ctx, &s3.GetObjectInput{Bucket: &f.Bucket, Key: &key, Range: &rng})
+	out, err := f.S3.GetObject(ctx, &s3.GetObjectInput{Bucket: &f.Bucket, Key: &key, VersionId: version(versionID), Range: &rng})
 	if err != nil {
 		return nil, fmt.Errorf("ranged get: %w", err)
 	}
@@ -144,11 +163,24 @@ func (f *Files) Delete(ctx context.Context, key string) error {
 	return nil
 }
 
-// DownloadLink presigns a GET valid for LinkTTL that downloads the object
-// under its original file name.
-func (f *Files) DownloadLink(ctx context.Context, key, fileName string) (string, time.Time, error) {
+// DeleteVersion removes one version of an object: a file posted again with
+// a form already used, after the first was checked.
+func (f *Files) DeleteVersion(ctx context.Context, key, versionID string) error {
+	if versionID == "" {
+		return errors.New("delete version: no version named")
+	}
+	if _, err := f.S3.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: &f.Bucket, Key: &key, VersionId: &versionID}); err != nil {
+		return fmt.Errorf("delete object version: %w", err)
+	}
+	return nil
+}
+
+// DownloadLink presigns a GET of one version of an object, valid for
+// LinkTTL, that downloads it under fileName.
+func (f *Files) DownloadLink(ctx context.Context, key, versionID, fileName string) (string, time.Time, error) {
 	disposition := mime.FormatMediaType("attachment", map[string]string{"filename": fileName})
-	req, err := f.Presign.PresignGetObject(ctx, &s3.GetObjectInput{Bucket: &f.Bucket, Key: &key, ResponseContentDisposition: &disposition},
+	req, err := f.Presign.PresignGetObject(ctx, &s3.GetObjectInput{Bucket: &f.Bucket, Key: &key, VersionId: version(versionID),
+		ResponseContentDisposition: &disposition},
 		func(o *s3.PresignOptions) { o.Expires = f.LinkTTL })
 	if err != nil {
 		return "", time.Time{}, fmt.Errorf("presign download: %w", err)

@@ -69,20 +69,22 @@ type DocumentEvents struct {
 }
 
 type attachedDocument struct {
-	UploadID     string `json:"uploadId"`
-	ObjectKey    string `json:"objectKey"`
-	Type         string `json:"type"`
-	Size         int64  `json:"size"`
-	SubmissionID string `json:"submissionId,omitempty"`
-	Kind         string `json:"submissionKind,omitempty"`
-	Reason       string `json:"submissionReason,omitempty"`
+	UploadID  string `json:"uploadId"`
+	ObjectKey string `json:"objectKey"`
+	// ObjectVersion is the version that was checked: fetch that one.
+	ObjectVersion string `json:"objectVersion,omitempty"`
+	Type          string `json:"type"`
+	Size          int64  `json:"size"`
+	SubmissionID  string `json:"submissionId,omitempty"`
+	Kind          string `json:"submissionKind,omitempty"`
+	Reason        string `json:"submissionReason,omitempty"`
 }
 
 // Attached sends the "documents_attached" event for one document on its
 // claim, under eventID: every resend carries the same ID, in the body and
 // as the EventId message attribute, so the consumer can drop duplicates.
 func (d *DocumentEvents) Attached(ctx context.Context, eventID string, a portal.Attachment) error {
-	doc := attachedDocument{UploadID: a.ID, ObjectKey: a.ObjectKey, Type: string(a.DetectedType), Size: a.Size}
+	doc := attachedDocument{UploadID: a.ID, ObjectKey: a.ObjectKey, ObjectVersion: a.ObjectVersion, Type: string(a.DetectedType), Size: a.Size}
 	if a.Submission != nil {
 		doc.SubmissionID, doc.Kind, doc.Reason = a.Submission.ID, string(a.Submission.Kind), a.Submission.Reason
 	}

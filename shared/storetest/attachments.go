@@ -141,14 +141,17 @@ func Attachments(t *testing.T, newStore func(t *testing.T, now func() time.Time)
 	t.Run("a verdict is recorded once", func(t *testing.T) {
 		s := newStore(t, clock.Now)
 		a := create(t, s, providerA)
-		got, changed, err := s.RecordCheck(ctx, a.ID, accepted)
+		first := accepted
+		first.ObjectVersion = "v1"
+		got, changed, err := s.RecordCheck(ctx, a.ID, first)
 		if err != nil || !changed || got.Status != portal.UploadAccepted || got.Size != 100 || got.BytesRead != 10 ||
-			got.DetectedType != filetype.PDF || got.CheckedAt == nil || got.FileName != "records.pdf" {
+			got.DetectedType != filetype.PDF || got.CheckedAt == nil || got.FileName != "records.pdf" || got.ObjectVersion != "v1" {
 			t.Fatalf("first verdict: %+v changed=%v err=%v", got, changed, err)
 		}
-		rejected := portal.Attachment{Status: portal.UploadRejected, Size: 5, RejectCode: portal.CodeFileIsProgram, RejectReason: "a program"}
+		rejected := portal.Attachment{Status: portal.UploadRejected, Size: 5, RejectCode: portal.CodeFileIsProgram, RejectReason: "a program",
+			ObjectVersion: "v2"}
 		got, changed, err = s.RecordCheck(ctx, a.ID, rejected)
-		if err != nil || changed || got.Status != portal.UploadAccepted {
+		if err != nil || changed || got.Status != portal.UploadAccepted || got.ObjectVersion != "v1" {
 			t.Errorf("second verdict changed the first: %+v changed=%v err=%v", got, changed, err)
 		}
 		if _, _, err := s.RecordCheck(ctx, portal.NewID(), accepted); portal.ErrorCode(err) != portal.CodeUploadNotFound {
