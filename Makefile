@@ -139,7 +139,7 @@ define lambda-build
 	cd $(or $(PROJECT_ROOT),.) && GOOS=linux GOARCH=arm64 CGO_ENABLED=0 go build $(GO_BUILD_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/$(1)
 endef
 
-.PHONY: build-ClaimsFunction build-ClaimsIngestFunction build-UploadsFunction build-AttachmentsFunction build-AttachmentProcessorFunction build-DocumentEventsFunction
+.PHONY: build-ClaimsFunction build-ClaimsIngestFunction build-UploadsFunction build-AttachmentsFunction build-AttachmentProcessorFunction build-DocumentEventsFunction build-UploadExpiryFunction
 build-ClaimsFunction:
 	$(call lambda-build,claims)
 build-ClaimsIngestFunction:
@@ -152,6 +152,8 @@ build-AttachmentProcessorFunction:
 	$(call lambda-build,attachmentprocessor)
 build-DocumentEventsFunction:
 	$(call lambda-build,documentevents)
+build-UploadExpiryFunction:
+	$(call lambda-build,uploadexpiry)
 
 .PHONY: clean
 clean: ## Remove build output and local state (not the tools cache)

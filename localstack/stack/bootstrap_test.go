@@ -176,12 +176,22 @@ func TestBootstrapsServeRealEvents(t *testing.T) {
 	if _, ok, err := store.RecordCheck(ctx, marked, portal.Attachment{Status: portal.UploadAccepted, DetectedType: filetype.PDF}); !ok || err != nil {
 		t.Fatalf("accept: %v %v", ok, err)
 	}
-	if len(w.Schedules) != 1 || w.Schedules[0].Function != "DocumentEventsFunction" || w.Schedules[0].Every != time.Minute {
-		t.Fatalf("schedules %+v, want the document-events sweep every minute", w.Schedules)
+	schedules := map[string]*stack.Schedule{}
+	for _, s := range w.Schedules {
+		schedules[s.Function] = s
+	}
+	if s := schedules["DocumentEventsFunction"]; s == nil || s.Every != time.Minute {
+		t.Fatalf("schedules %v, want the document-events sweep every minute", schedules)
+	}
+	if s := schedules["UploadExpiryFunction"]; s == nil || s.Every != time.Hour {
+		t.Fatalf("schedules %v, want the upload-expiry sweep every hour", schedules)
 	}
 	time.Sleep(5 * time.Millisecond)
-	if err := w.Schedules[0].Invoke(ctx); err != nil {
+	if err := schedules["DocumentEventsFunction"].Invoke(ctx); err != nil {
 		t.Fatalf("document-events: %v", err)
+	}
+	if err := schedules["UploadExpiryFunction"].Invoke(ctx); err != nil {
+		t.Fatalf("upload-expiry: %v", err)
 	}
 	if got, token, err := store.EventState(ctx, marked); err != nil || token != "" || got.EventSentAt == nil {
 		t.Errorf("after the sweep: mark %q, sent at %v, %v", token, got.EventSentAt, err)

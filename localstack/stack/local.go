@@ -81,6 +81,7 @@ var builders = map[string]struct {
 	"AttachmentsFunction":         {http: httpFn(attachments.FromEnv)},
 	"AttachmentProcessorFunction": {sqs: sqsFn(attachmentprocessor.FromEnv)},
 	"DocumentEventsFunction":      {scheduled: scheduledFn(documentevents.FromEnv)},
+	"UploadExpiryFunction":        {scheduled: scheduledFn(uploads.ExpiryFromEnv)},
 }
 
 // AWSEnv is what Lambda would put in a function's environment to reach AWS,

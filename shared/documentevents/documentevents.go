@@ -1,6 +1,6 @@
 // Package documentevents tells the core claims system that checked documents
 // are attached to its claims, from the marks the attachments store writes
-// with each state change (see portal.DueEvent): at least once, always under
+// with each state change (see portal.Due): at least once, always under
 // the same event ID, whatever fails in between.
 //
 // The functions that make such a change deliver at once (Publisher.Deliver);
@@ -28,7 +28,7 @@ import (
 type Store interface {
 	// DueEvents lists up to limit marked uploads, marked from from to to,
 	// oldest first.
-	DueEvents(ctx context.Context, from, to time.Time, limit int) ([]portal.DueEvent, error)
+	DueEvents(ctx context.Context, from, to time.Time, limit int) ([]portal.Due, error)
 	// EventState reads an upload, strongly consistent, with its mark's
 	// token ("" if unmarked); nil if there is no such upload.
 	EventState(ctx context.Context, id string) (*portal.Attachment, string, error)
@@ -123,7 +123,7 @@ func (s *Sweeper) Sweep(ctx context.Context) (SweepResult, error) {
 		if err != nil {
 			return res, err
 		}
-		var batch []portal.DueEvent
+		var batch []portal.Due
 		for _, d := range due {
 			if !tried[d.UploadID] {
 				tried[d.UploadID] = true
@@ -140,7 +140,7 @@ func (s *Sweeper) Sweep(ctx context.Context) (SweepResult, error) {
 	}
 }
 
-func (s *Sweeper) deliver(ctx context.Context, now time.Time, batch []portal.DueEvent, res *SweepResult) {
+func (s *Sweeper) deliver(ctx context.Context, now time.Time, batch []portal.Due, res *SweepResult) {
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	slots := make(chan struct{}, sweepConcurrency)

@@ -43,7 +43,12 @@ type attachmentItem struct {
 	// mark was written, which is also the mark's token.
 	Outbox   string `json:"outbox,omitempty"`
 	OutboxAt string `json:"outboxAt,omitempty"`
+	// Cleanup puts an unsubmitted upload in the byExpiry index, by its
+	// ExpiresAt (whole seconds, so the strings sort as the times do).
+	Cleanup string `json:"cleanup,omitempty"`
 }
+
+const cleanupUpload = "upload"
 
 // outboxLayout is a fixed-width UTC timestamp, so that marks sort by time
 // as strings do.
@@ -61,7 +66,12 @@ func waitingKey(p portal.ProviderID, member string, serviceDate portal.Date) str
 }
 
 func (s *AttachmentStore) CreateUpload(ctx context.Context, a *portal.Attachment) error {
-	item, err := marshal(attachmentItem{Attachment: *a})
+	it := attachmentItem{Attachment: *a}
+	if a.ExpiresAt != nil {
+		t := a.ExpiresAt.UTC().Truncate(time.Second)
+		it.ExpiresAt, it.Cleanup = &t, cleanupUpload
+	}
+	item, err := marshal(it)
 	if err != nil {
 		return fmt.Errorf("encode upload: %w", err)
 	}
@@ -106,7 +116,7 @@ func (s *AttachmentStore) Upload(ctx context.Context, provider portal.ProviderID
 	if err != nil {
 		return nil, err
 	}
-	if it == nil || it.Provider != provider {
+	if it == nil || it.Provider != provider || it.Status == portal.UploadRemoved {
 		return nil, portal.ErrUploadNotFound()
 	}
 	return &it.Attachment, nil
@@ -120,7 +130,7 @@ func (s *AttachmentStore) Uploads(ctx context.Context, provider portal.ProviderI
 		return nil, err
 	}
 	for i, a := range all {
-		if a != nil && a.Provider != provider {
+		if a != nil && (a.Provider != provider || a.Status == portal.UploadRemoved) {
 			all[i] = nil
 		}
 	}
@@ -187,14 +197,24 @@ func (s *AttachmentStore) Get(ctx context.Context, id string) (*portal.Attachmen
 	return &it.Attachment, nil
 }
 
+// DeleteUpload marks an upload of the provider's that was not submitted as
+// removed, due for removal now: from then on nothing can submit it or see
+// it. ForgetUpload drops the record once its file is gone; if that never
+// happens, the expiry sweep finishes it.
 func (s *AttachmentStore) DeleteUpload(ctx context.Context, provider portal.ProviderID, id string) error {
 	if !portal.ValidIdentifier(id) {
 		return portal.ErrUploadNotFound()
 	}
-	_, err := s.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{
+	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: &s.Table, Key: map[string]types.AttributeValue{"uploadId": str(id)},
-		ConditionExpression:       aws.String("providerTin = :p AND attribute_not_exists(submission)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":p": str(string(provider))},
+		UpdateExpression:         aws.String("SET #status = :removed, expiresAt = :now, cleanup = :c"),
+		ConditionExpression:      aws.String("providerTin = :p AND attribute_not_exists(submission) AND #status <> :removed"),
+		ExpressionAttributeNames: map[string]string{"#status": "status"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":p": str(string(provider)), ":removed": str(string(portal.UploadRemoved)), ":c": str(cleanupUpload),
+			":now": str(s.Now().UTC().Truncate(time.Second).Format(time.RFC3339)),
+		},
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
 	})
 	if !conditionFailed(err) {
 		if err != nil {
@@ -202,14 +222,79 @@ func (s *AttachmentStore) DeleteUpload(ctx context.Context, provider portal.Prov
 		}
 		return nil
 	}
-	it, gerr := s.get(ctx, id)
-	if gerr != nil {
-		return gerr
-	}
-	if it == nil || it.Provider != provider {
+	var it attachmentItem
+	if old := failedItem(err); old == nil || unmarshal(old, &it) != nil || it.Provider != provider || it.Status == portal.UploadRemoved {
 		return portal.ErrUploadNotFound()
 	}
 	return portal.ErrUploadSubmitted()
+}
+
+// ExpiredUploads lists up to limit unsubmitted uploads due for removal from
+// from to to (both included), soonest first.
+func (s *AttachmentStore) ExpiredUploads(ctx context.Context, from, to time.Time, limit int) ([]portal.Due, error) {
+	out, err := s.DB.Query(ctx, &dynamodb.QueryInput{
+		TableName: &s.Table, IndexName: aws.String("byExpiry"),
+		KeyConditionExpression: aws.String("cleanup = :c AND expiresAt BETWEEN :a AND :b"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":c": str(cleanupUpload),
+			":a": str(from.UTC().Format(time.RFC3339)), ":b": str(to.UTC().Format(time.RFC3339)),
+		},
+		Limit: aws.Int32(int32(limit)),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("query expired uploads: %w", err)
+	}
+	due := make([]portal.Due, 0, len(out.Items))
+	for _, item := range out.Items {
+		var it attachmentItem
+		if err := unmarshal(item, &it); err != nil {
+			return nil, fmt.Errorf("decode expired upload: %w", err)
+		}
+		d := portal.Due{UploadID: it.ID}
+		if it.ExpiresAt != nil {
+			d.Since = *it.ExpiresAt
+		}
+		due = append(due, d)
+	}
+	return due, nil
+}
+
+// RemoveUpload marks an unsubmitted upload as removed, so that nothing can
+// submit it any more, and returns it; nil if it was submitted or is gone.
+func (s *AttachmentStore) RemoveUpload(ctx context.Context, id string) (*portal.Attachment, error) {
+	out, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.Table, Key: map[string]types.AttributeValue{"uploadId": str(id)},
+		UpdateExpression:          aws.String("SET #status = :removed"),
+		ConditionExpression:       aws.String("attribute_exists(uploadId) AND attribute_not_exists(submission)"),
+		ExpressionAttributeNames:  map[string]string{"#status": "status"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":removed": str(string(portal.UploadRemoved))},
+		ReturnValues:              types.ReturnValueAllNew,
+	})
+	if conditionFailed(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("remove upload: %w", err)
+	}
+	var it attachmentItem
+	if err := unmarshal(out.Attributes, &it); err != nil {
+		return nil, fmt.Errorf("decode upload: %w", err)
+	}
+	return &it.Attachment, nil
+}
+
+// ForgetUpload drops the record of a removed upload.
+func (s *AttachmentStore) ForgetUpload(ctx context.Context, id string) error {
+	_, err := s.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{
+		TableName: &s.Table, Key: map[string]types.AttributeValue{"uploadId": str(id)},
+		ConditionExpression:       aws.String("#status = :removed"),
+		ExpressionAttributeNames:  map[string]string{"#status": "status"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":removed": str(string(portal.UploadRemoved))},
+	})
+	if err != nil && !conditionFailed(err) {
+		return fmt.Errorf("forget upload: %w", err)
+	}
+	return nil
 }
 
 func (s *AttachmentStore) RecordCheck(ctx context.Context, id string, a portal.Attachment) (*portal.Attachment, bool, error) {
@@ -283,6 +368,7 @@ func (s *AttachmentStore) Submit(ctx context.Context, provider portal.ProviderID
 	var items []types.TransactWriteItem
 	for _, id := range ids {
 		set := "SET submission = :sub"
+		const kept = " REMOVE cleanup, expiresAt" // a submitted file is kept
 		values := map[string]types.AttributeValue{
 			":sub": subAV["s"], ":p": str(string(provider)),
 			":pending": str(string(portal.UploadPending)), ":accepted": str(string(portal.UploadAccepted)),
@@ -296,7 +382,7 @@ func (s *AttachmentStore) Submit(ctx context.Context, provider portal.ProviderID
 		}
 		items = append(items, types.TransactWriteItem{Update: &types.Update{
 			TableName: &s.Table, Key: map[string]types.AttributeValue{"uploadId": str(id)},
-			UpdateExpression:          aws.String(set),
+			UpdateExpression:          aws.String(set + kept),
 			ConditionExpression:       aws.String("providerTin = :p AND attribute_not_exists(submission) AND #status IN (:pending, :accepted)"),
 			ExpressionAttributeNames:  map[string]string{"#status": "status"},
 			ExpressionAttributeValues: values,
@@ -392,7 +478,7 @@ func (s *AttachmentStore) AttachWaiting(ctx context.Context, provider portal.Pro
 
 // DueEvents lists up to limit uploads marked as having an event due, marked
 // from from to to (both included), oldest first.
-func (s *AttachmentStore) DueEvents(ctx context.Context, from, to time.Time, limit int) ([]portal.DueEvent, error) {
+func (s *AttachmentStore) DueEvents(ctx context.Context, from, to time.Time, limit int) ([]portal.Due, error) {
 	out, err := s.DB.Query(ctx, &dynamodb.QueryInput{
 		TableName: &s.Table, IndexName: aws.String("byOutbox"),
 		KeyConditionExpression: aws.String("outbox = :ob AND outboxAt BETWEEN :a AND :b"),
@@ -405,14 +491,14 @@ func (s *AttachmentStore) DueEvents(ctx context.Context, from, to time.Time, lim
 	if err != nil {
 		return nil, fmt.Errorf("query due events: %w", err)
 	}
-	due := make([]portal.DueEvent, 0, len(out.Items))
+	due := make([]portal.Due, 0, len(out.Items))
 	for _, item := range out.Items {
 		var it attachmentItem
 		if err := unmarshal(item, &it); err != nil {
 			return nil, fmt.Errorf("decode due event: %w", err)
 		}
 		since, _ := time.Parse(outboxLayout, it.OutboxAt)
-		due = append(due, portal.DueEvent{UploadID: it.ID, Token: it.OutboxAt, Since: since})
+		due = append(due, portal.Due{UploadID: it.ID, Token: it.OutboxAt, Since: since})
 	}
 	return due, nil
 }

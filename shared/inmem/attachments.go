@@ -52,6 +52,7 @@ func cloneAttachment(a portal.Attachment) *portal.Attachment {
 		a.Submission = &s
 	}
 	a.CheckedAt, a.AttachedAt, a.EventSentAt = timePtr(a.CheckedAt), timePtr(a.AttachedAt), timePtr(a.EventSentAt)
+	a.ExpiresAt = timePtr(a.ExpiresAt)
 	return &a
 }
 
@@ -90,7 +91,7 @@ func (s *Attachments) Upload(_ context.Context, provider portal.ProviderID, id s
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	a, ok := s.uploads[id]
-	if !ok || a.Provider != provider {
+	if !ok || a.Provider != provider || a.Status == portal.UploadRemoved {
 		return nil, portal.ErrUploadNotFound()
 	}
 	return cloneAttachment(a.Attachment), nil
@@ -106,7 +107,7 @@ func (s *Attachments) Uploads(_ context.Context, provider portal.ProviderID, ids
 	defer s.mu.Unlock()
 	out := make([]*portal.Attachment, len(ids))
 	for i, id := range ids {
-		if a, ok := s.uploads[id]; ok && a.Provider == provider {
+		if a, ok := s.uploads[id]; ok && a.Provider == provider && a.Status != portal.UploadRemoved {
 			out[i] = cloneAttachment(a.Attachment)
 		}
 	}
@@ -128,7 +129,9 @@ func (s *Attachments) Get(_ context.Context, id string) (*portal.Attachment, err
 	return cloneAttachment(a.Attachment), nil
 }
 
-// DeleteUpload removes an upload of the provider's that was not submitted.
+// DeleteUpload marks an upload of the provider's that was not submitted as
+// removed, due for removal now; ForgetUpload drops the record once its
+// file is gone.
 func (s *Attachments) DeleteUpload(_ context.Context, provider portal.ProviderID, id string) error {
 	if err := s.fault("DeleteUpload"); err != nil {
 		return err
@@ -137,12 +140,62 @@ func (s *Attachments) DeleteUpload(_ context.Context, provider portal.ProviderID
 	defer s.mu.Unlock()
 	a, ok := s.uploads[id]
 	switch {
-	case !ok || a.Provider != provider:
+	case !ok || a.Provider != provider || a.Status == portal.UploadRemoved:
 		return portal.ErrUploadNotFound()
 	case a.Submission != nil:
 		return portal.ErrUploadSubmitted()
 	}
-	delete(s.uploads, id)
+	now := s.now().UTC().Truncate(time.Second)
+	a.Status, a.ExpiresAt = portal.UploadRemoved, &now
+	return nil
+}
+
+// ExpiredUploads lists up to limit unsubmitted uploads due for removal
+// from from to to (both included), soonest first.
+func (s *Attachments) ExpiredUploads(_ context.Context, from, to time.Time, limit int) ([]portal.Due, error) {
+	if err := s.fault("ExpiredUploads"); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var due []portal.Due
+	for _, a := range s.uploads {
+		if a.Submission == nil && a.ExpiresAt != nil && !a.ExpiresAt.Before(from) && !a.ExpiresAt.After(to) {
+			due = append(due, portal.Due{UploadID: a.ID, Since: *a.ExpiresAt})
+		}
+	}
+	slices.SortFunc(due, func(a, b portal.Due) int {
+		return cmp.Or(a.Since.Compare(b.Since), cmp.Compare(a.UploadID, b.UploadID))
+	})
+	return due[:min(limit, len(due))], nil
+}
+
+// RemoveUpload marks an unsubmitted upload as removed, so that nothing can
+// submit it any more, and returns it; nil if it was submitted or is gone.
+func (s *Attachments) RemoveUpload(_ context.Context, id string) (*portal.Attachment, error) {
+	if err := s.fault("RemoveUpload"); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok := s.uploads[id]
+	if !ok || a.Submission != nil {
+		return nil, nil
+	}
+	a.Status = portal.UploadRemoved
+	return cloneAttachment(a.Attachment), nil
+}
+
+// ForgetUpload drops the record of a removed upload.
+func (s *Attachments) ForgetUpload(_ context.Context, id string) error {
+	if err := s.fault("ForgetUpload"); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if a, ok := s.uploads[id]; ok && a.Status == portal.UploadRemoved {
+		delete(s.uploads, id)
+	}
 	return nil
 }
 
@@ -199,7 +252,7 @@ func (s *Attachments) Submit(_ context.Context, provider portal.ProviderID, ids 
 	for _, id := range ids {
 		a := s.uploads[id]
 		sc := sub
-		a.Submission = &sc
+		a.Submission, a.ExpiresAt = &sc, nil
 		if claim != "" {
 			t := now
 			a.ClaimNumber, a.claimKey, a.AttachedAt = claim, claimKey(provider, claim), &t
@@ -268,19 +321,19 @@ func (s *Attachments) AttachWaiting(_ context.Context, provider portal.ProviderI
 
 // DueEvents lists up to limit uploads marked as having an event due, marked
 // from from to to (both included), oldest first.
-func (s *Attachments) DueEvents(_ context.Context, from, to time.Time, limit int) ([]portal.DueEvent, error) {
+func (s *Attachments) DueEvents(_ context.Context, from, to time.Time, limit int) ([]portal.Due, error) {
 	if err := s.fault("DueEvents"); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var due []portal.DueEvent
+	var due []portal.Due
 	for _, a := range s.uploads {
 		if a.eventToken != "" && !a.eventDue.Before(from) && !a.eventDue.After(to) {
-			due = append(due, portal.DueEvent{UploadID: a.ID, Token: a.eventToken, Since: a.eventDue})
+			due = append(due, portal.Due{UploadID: a.ID, Token: a.eventToken, Since: a.eventDue})
 		}
 	}
-	slices.SortFunc(due, func(a, b portal.DueEvent) int { return cmp.Or(a.Since.Compare(b.Since), cmp.Compare(a.Token, b.Token)) })
+	slices.SortFunc(due, func(a, b portal.Due) int { return cmp.Or(a.Since.Compare(b.Since), cmp.Compare(a.Token, b.Token)) })
 	return due[:min(limit, len(due))], nil
 }
 

@@ -22,7 +22,14 @@ const (
 	UploadAccepted UploadStatus = "accepted"
 	// UploadRejected: the file was refused and removed; RejectReason says why.
 	UploadRejected UploadStatus = "rejected"
+	// UploadRemoved: deleted by the provider or expired unsubmitted; its
+	// file is being removed, then its record. No provider ever sees it.
+	UploadRemoved UploadStatus = "removed"
 )
+
+// DefaultUploadRetention is how long an upload that is never submitted is
+// kept, file and record, from when its form was issued.
+const DefaultUploadRetention = 7 * 24 * time.Hour
 
 // Attachment is one uploaded file, from its upload slot to its claim. The
 // same record carries the submission it was sent with, so that checking the
@@ -56,6 +63,9 @@ type Attachment struct {
 	// ClaimNumber is set once the file is attached to a claim.
 	ClaimNumber string     `json:"claimNumber,omitempty"`
 	AttachedAt  *time.Time `json:"attachedAt,omitempty"`
+	// ExpiresAt is set until the upload is submitted: an upload not
+	// submitted by then is removed, file and record.
+	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
 	// EventSentAt is when core claims was told the file is attached.
 	EventSentAt *time.Time `json:"eventSentAt,omitempty"`
 }

@@ -25,10 +25,10 @@ func (a *Attachment) AttachedEventDue() bool {
 	return a.Status == UploadAccepted && a.ClaimNumber != "" && a.EventSentAt == nil
 }
 
-// DueEvent is an upload whose record is marked as having an event due.
-// Token identifies the mark: clearing it succeeds only if no later write
-// marked the record again.
-type DueEvent struct {
+// Due is an upload due for something since Since: an event to deliver
+// (Token identifies the mark: clearing it succeeds only if no later write
+// marked the record again), or its removal.
+type Due struct {
 	UploadID string
 	Token    string
 	Since    time.Time

@@ -59,7 +59,7 @@ func WhyNotSubmittable(provider ProviderID, ids []string, stored []*Attachment) 
 	for i, id := range ids {
 		a := stored[i]
 		switch {
-		case a == nil || a.Provider != provider:
+		case a == nil || a.Provider != provider || a.Status == UploadRemoved:
 			e := ErrUploadNotFound()
 			e.Fields = map[string]string{"uploadIds": id + ": not found"}
 			return e

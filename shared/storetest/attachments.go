@@ -12,9 +12,10 @@ import (
 
 func pendingUpload(provider portal.ProviderID, created time.Time) *portal.Attachment {
 	id := portal.NewID()
+	expires := created.Add(portal.DefaultUploadRetention).UTC().Truncate(time.Second)
 	return &portal.Attachment{ID: id, Provider: provider, UploadedBy: "user", FileName: "records.pdf",
 		DeclaredType: filetype.PDF, ContentType: "application/pdf", DeclaredSize: 100, ObjectKey: "uploads/" + id,
-		Status: portal.UploadPending, CreatedAt: created.UTC(), FormExpires: created.Add(15 * time.Minute).UTC()}
+		Status: portal.UploadPending, CreatedAt: created.UTC(), FormExpires: created.Add(15 * time.Minute).UTC(), ExpiresAt: &expires}
 }
 
 func submission(member string, serviceDate portal.Date) portal.Submission {
@@ -308,13 +309,13 @@ func Attachments(t *testing.T, newStore func(t *testing.T, now func() time.Time)
 	t.Run("a change core claims must hear of marks the upload until handled", func(t *testing.T) {
 		s := newStore(t, clock.Now)
 		onClaim, waiting, refused := create(t, s, providerA), create(t, s, providerA), create(t, s, providerA)
-		due := func(t *testing.T, from, to time.Time) map[string]portal.DueEvent {
+		due := func(t *testing.T, from, to time.Time) map[string]portal.Due {
 			t.Helper()
 			list, err := s.DueEvents(ctx, from, to, 1000)
 			if err != nil {
 				t.Fatal(err)
 			}
-			out := map[string]portal.DueEvent{}
+			out := map[string]portal.Due{}
 			for i, d := range list {
 				if i > 0 && d.Since.Before(list[i-1].Since) {
 					t.Errorf("due events out of order: %v after %v", d.Since, list[i-1].Since)
@@ -402,6 +403,84 @@ func Attachments(t *testing.T, newStore func(t *testing.T, now func() time.Time)
 		}
 		if a, token, err := s.EventState(ctx, portal.NewID()); a != nil || token != "" || err != nil {
 			t.Errorf("no such upload: %v %q %v", a, token, err)
+		}
+	})
+	t.Run("an upload never submitted expires; a submitted one is kept", func(t *testing.T) {
+		s := newStore(t, clock.Now)
+		kept, expiring, deleted := create(t, s, providerA), create(t, s, providerA), create(t, s, providerA)
+		if _, err := s.Submit(ctx, providerA, []string{kept.ID}, submission(fresh("M"), Today), ""); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.Upload(ctx, providerA, kept.ID); got.ExpiresAt != nil {
+			t.Errorf("a submitted upload still expires at %v", got.ExpiresAt)
+		}
+		expired := func(t *testing.T, to time.Time) []string {
+			t.Helper()
+			list, err := s.ExpiredUploads(ctx, time.Time{}, to, 1000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, d := range list {
+				if d.UploadID == kept.ID || d.UploadID == expiring.ID || d.UploadID == deleted.ID {
+					out = append(out, d.UploadID)
+				}
+			}
+			return out
+		}
+		if got := expired(t, clock.T); len(got) != 0 {
+			t.Errorf("expired before their time: %v", got)
+		}
+		// Delete Selected: gone for the provider at once, due for removal now.
+		if err := s.DeleteUpload(ctx, providerA, deleted.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Upload(ctx, providerA, deleted.ID); portal.ErrorCode(err) != portal.CodeUploadNotFound {
+			t.Errorf("a deleted upload still reads: %v", err)
+		}
+		if got, _ := s.Uploads(ctx, providerA, []string{deleted.ID}); got[0] != nil {
+			t.Errorf("a deleted upload is listed")
+		}
+		if err := s.DeleteUpload(ctx, providerA, deleted.ID); portal.ErrorCode(err) != portal.CodeUploadNotFound {
+			t.Errorf("deleting twice: %v", err)
+		}
+		if _, err := s.Submit(ctx, providerA, []string{deleted.ID}, submission(fresh("M"), Today), ""); portal.ErrorCode(err) != portal.CodeUploadNotFound {
+			t.Errorf("a deleted upload submitted: %v", err)
+		}
+		if got := expired(t, clock.T); !slices.Equal(got, []string{deleted.ID}) {
+			t.Errorf("due now: %v, want the deleted upload", got)
+		}
+		later := expiring.ExpiresAt.Add(time.Second)
+		if got := expired(t, later); !slices.Contains(got, expiring.ID) || slices.Contains(got, kept.ID) {
+			t.Errorf("due after the retention: %v, want %s and never %s", got, expiring.ID, kept.ID)
+		}
+		// Removing makes it unsubmittable; a submitted one is never removed.
+		if a, err := s.RemoveUpload(ctx, kept.ID); a != nil || err != nil {
+			t.Errorf("a submitted upload removed: %v %v", a, err)
+		}
+		a, err := s.RemoveUpload(ctx, expiring.ID)
+		if err != nil || a == nil || a.ObjectKey != expiring.ObjectKey || a.Status != portal.UploadRemoved {
+			t.Fatalf("remove: %+v %v", a, err)
+		}
+		if _, err := s.Submit(ctx, providerA, []string{expiring.ID}, submission(fresh("M"), Today), ""); err == nil {
+			t.Errorf("a removed upload was submitted")
+		}
+		for _, id := range []string{expiring.ID, deleted.ID} {
+			if err := s.ForgetUpload(ctx, id); err != nil {
+				t.Fatal(err)
+			}
+			if a, _, err := s.EventState(ctx, id); a != nil || err != nil {
+				t.Errorf("%s still recorded after forgetting: %v %v", id, a, err)
+			}
+		}
+		if err := s.ForgetUpload(ctx, kept.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.Upload(ctx, providerA, kept.ID); err != nil || got == nil {
+			t.Errorf("forgetting a kept upload dropped it: %v", err)
+		}
+		if got := expired(t, later); len(got) != 0 {
+			t.Errorf("still listed after removal: %v", got)
 		}
 	})
 }

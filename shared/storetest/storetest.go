@@ -41,7 +41,10 @@ type AttachmentStore interface {
 	ClaimDocuments(ctx context.Context, provider portal.ProviderID, claimNumber string) ([]portal.Attachment, error)
 	Waiting(ctx context.Context, provider portal.ProviderID, memberID string, serviceDate, receivedBy portal.Date) ([]portal.Attachment, error)
 	AttachWaiting(ctx context.Context, provider portal.ProviderID, id, claimNumber string) (bool, error)
-	DueEvents(ctx context.Context, from, to time.Time, limit int) ([]portal.DueEvent, error)
+	DueEvents(ctx context.Context, from, to time.Time, limit int) ([]portal.Due, error)
+	ExpiredUploads(ctx context.Context, from, to time.Time, limit int) ([]portal.Due, error)
+	RemoveUpload(ctx context.Context, id string) (*portal.Attachment, error)
+	ForgetUpload(ctx context.Context, id string) error
 	EventState(ctx context.Context, id string) (*portal.Attachment, string, error)
 	EventHandled(ctx context.Context, id, token string, sent time.Time) (bool, error)
 }

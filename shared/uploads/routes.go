@@ -25,9 +25,13 @@ type Uploads interface {
 	// Uploads returns the provider's uploads with those IDs, in their
 	// order, in one read: nil where there is none.
 	Uploads(ctx context.Context, provider portal.ProviderID, ids []string) ([]*portal.Attachment, error)
-	// DeleteUpload removes an upload that was not submitted yet;
-	// UPLOAD_ALREADY_SUBMITTED for one that was.
+	// DeleteUpload marks an upload that was not submitted yet as removed:
+	// nothing can see or submit it from then on. UPLOAD_ALREADY_SUBMITTED
+	// for one that was.
 	DeleteUpload(ctx context.Context, provider portal.ProviderID, id string) error
+	// ForgetUpload drops the record of a removed upload, once its file is
+	// gone.
+	ForgetUpload(ctx context.Context, id string) error
 }
 
 // Files is the part of the bucket the API uses.
@@ -38,7 +42,8 @@ type Files interface {
 	Delete(ctx context.Context, key string) error
 }
 
-// Deps are the uploads API's collaborators.
+// Deps are the uploads API's collaborators. Retention is how long an upload
+// never submitted is kept (portal.DefaultUploadRetention if zero).
 type Deps struct {
 	Log         *slog.Logger
 	Uploads     Uploads
@@ -46,6 +51,7 @@ type Deps struct {
 	Idempotency httpapi.IdempotencyStore
 	Plan        portal.Plan
 	Now         func() time.Time
+	Retention   time.Duration
 }
 
 // New returns the uploads API.

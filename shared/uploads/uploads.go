@@ -1,6 +1,7 @@
 package uploads
 
 import (
+	"cmp"
 	"net/http"
 	"slices"
 	"strings"
@@ -29,15 +30,17 @@ type uploadView struct {
 	RejectReason string              `json:"rejectReason,omitempty"`
 	CreatedAt    time.Time           `json:"createdAt"`
 	CheckedAt    *time.Time          `json:"checkedAt,omitempty"`
-	SubmissionID string              `json:"submissionId,omitempty"`
-	ClaimNumber  string              `json:"claimNumber,omitempty"`
+	// ExpiresAt: an upload not submitted by then is deleted.
+	ExpiresAt    *time.Time `json:"expiresAt,omitempty"`
+	SubmissionID string     `json:"submissionId,omitempty"`
+	ClaimNumber  string     `json:"claimNumber,omitempty"`
 }
 
 // View is the provider's view of an upload.
 func View(a *portal.Attachment) uploadView {
 	v := uploadView{ID: a.ID, FileName: a.FileName, DeclaredType: a.DeclaredType, Status: a.Status, Size: a.Size,
 		RejectCode: a.RejectCode, RejectReason: a.RejectReason, CreatedAt: a.CreatedAt, CheckedAt: a.CheckedAt,
-		ClaimNumber: a.ClaimNumber}
+		ExpiresAt: a.ExpiresAt, ClaimNumber: a.ClaimNumber}
 	if a.Submission != nil {
 		v.SubmissionID = a.Submission.ID
 	}
@@ -57,9 +60,12 @@ func handleCreate(d Deps) httpapi.ProviderHandler {
 			return
 		}
 		id := portal.NewID()
+		now := d.Now().UTC()
+		// Not submitted by then, the upload is removed, file and record.
+		expires := now.Add(cmp.Or(d.Retention, portal.DefaultUploadRetention)).Truncate(time.Second)
 		a := &portal.Attachment{ID: id, Provider: caller.Provider, UploadedBy: caller.Subject, FileName: req.FileName,
 			DeclaredType: typ, ContentType: filetype.ContentTypes[typ], DeclaredSize: req.Size, ObjectKey: d.Files.Key(id),
-			Status: portal.UploadPending, CreatedAt: d.Now().UTC()}
+			Status: portal.UploadPending, CreatedAt: now, ExpiresAt: &expires}
 		// The form takes exactly the declared size: the plan's limit was
 		// checked on it, and a file of another size is refused by S3.
 		form, err := d.Files.UploadForm(r.Context(), a.ObjectKey, a.ContentType, a.DeclaredSize)
@@ -135,10 +141,14 @@ func handleDelete(d Deps) httpapi.ProviderHandler {
 			httpapi.Error(w, r, d.Log, err)
 			return
 		}
-		// The record goes first: a file is never removed from under a
-		// submission. A failed object delete leaves an orphan, not a loss.
+		// The record is marked first: a file is never removed from under a
+		// submission. What fails after the mark (removing the file, then the
+		// record) is finished by the expiry sweep; the provider's delete
+		// stands either way.
 		if err := d.Files.Delete(r.Context(), d.Files.Key(id)); err != nil {
-			d.Log.ErrorContext(r.Context(), "upload record deleted but object remains", "uploadId", id, "error", err.Error())
+			d.Log.WarnContext(r.Context(), "upload deleted; its file is left to the expiry sweep", "uploadId", id, "error", err.Error())
+		} else if err := d.Uploads.ForgetUpload(r.Context(), id); err != nil {
+			d.Log.WarnContext(r.Context(), "upload deleted; its record is left to the expiry sweep", "uploadId", id, "error", err.Error())
 		}
 		httpapi.Audit(r, d.Log, caller, "uploads.delete")
 		w.WriteHeader(http.StatusNoContent)
