@@ -193,16 +193,15 @@ func (h *Handler) object(ctx context.Context, key, version string) error {
 // nothing. Another version was posted with the form after the check: it is
 // not the file that was checked, and no link or event may ever serve it.
 func (h *Handler) checkedAlready(ctx context.Context, id, key, version string, rec *portal.Attachment) error {
-	if rec.Status == portal.UploadPending {
+	switch {
+	case rec.Status == portal.UploadPending:
 		return errors.New("verdict neither recorded nor found; will retry")
-	}
-	if version == "" || version == rec.ObjectVersion {
+	case rec.Status == portal.UploadRejected || rec.Status == portal.UploadRemoved:
+		// Nothing of a refused or deleted upload stays, whichever version.
+		return h.d.Files.Delete(ctx, key)
+	case version == "" || version == rec.ObjectVersion:
 		return nil
 	}
-	h.d.Log.WarnContext(ctx, "a file was posted again with an upload form already used; that version removed",
-		"uploadId", id, "status", string(rec.Status))
-	if rec.Status == portal.UploadRejected {
-		return h.d.Files.Delete(ctx, key) // nothing of a refused upload stays
-	}
+	h.d.Log.WarnContext(ctx, "a file was posted again with an upload form already used; that version removed", "uploadId", id)
 	return h.d.Files.DeleteVersion(ctx, key, version)
 }

@@ -299,3 +299,21 @@ func TestAFilePostedAgainAfterTheCheckIsRemoved(t *testing.T) {
 		}
 	}
 }
+
+// A file that lands after its upload was deleted (Delete Selected, or
+// expired) is removed, every version of it.
+func TestAFileForADeletedUploadIsRemoved(t *testing.T) {
+	h, store, files, ev := setup()
+	pending(t, store, "u1", filetype.PDF, "")
+	if err := store.DeleteUpload(context.Background(), "111111111", "u1"); err != nil {
+		t.Fatal(err)
+	}
+	files.objects["uploads/u1#v1"] = filetypetest.PDF(0)
+	handle(t, h, versionEvent("uploads/u1", "v1"))
+	if len(files.objects) != 0 {
+		t.Errorf("left %d objects", len(files.objects))
+	}
+	if ev.Total() != 0 {
+		t.Errorf("announced a deleted upload")
+	}
+}
