@@ -14,11 +14,13 @@ SAM_VERSION := 1.170.0
 SEAWEEDFS_VERSION := v0.0.0-20261109003541-7506e5f91cd6
 STATICCHECK_VERSION := v0.8.2
 BENCHSTAT_VERSION := v0.0.0-20260908200009-22c9c6c9d4da
+SCHEMATHESIS_VERSION := 4.32.5
 MOTO := $(TOOLS_DIR)/moto-$(MOTO_VERSION)
 SEAWEEDFS := $(TOOLS_DIR)/seaweedfs-$(SEAWEEDFS_VERSION)
 SAM_VENV := $(TOOLS_DIR)/sam-$(SAM_VERSION)
 STATICCHECK := $(TOOLS_DIR)/staticcheck-$(STATICCHECK_VERSION)
 BENCHSTAT := $(TOOLS_DIR)/benchstat-$(BENCHSTAT_VERSION)
+SCHEMATHESIS := $(TOOLS_DIR)/schemathesis-$(SCHEMATHESIS_VERSION)
 SAM := SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=us-east-1 $(SAM_VENV)/bin/sam
 STEP := localstack/step.sh
 
@@ -62,6 +64,11 @@ $(SAM_VENV)/.installed:
 	  bash -c 'rm -rf $(SAM_VENV) && $(PYTHON) -m venv $(SAM_VENV) && $(SAM_VENV)/bin/pip install --disable-pip-version-check "aws-sam-cli==$(SAM_VERSION)"'
 	@touch $@
 
+$(SCHEMATHESIS)/.installed:
+	@$(STEP) schemathesis "schemathesis $(SCHEMATHESIS_VERSION) from PyPI (about a minute)" $(TOOLS_DIR)/schemathesis.log \
+	  bash -c 'rm -rf $(SCHEMATHESIS) && $(PYTHON) -m venv $(SCHEMATHESIS) && $(SCHEMATHESIS)/bin/pip install --disable-pip-version-check "schemathesis==$(SCHEMATHESIS_VERSION)"'
+	@touch $@
+
 $(STATICCHECK)/staticcheck:
 	@$(STEP) staticcheck "staticcheck $(STATICCHECK_VERSION) from the Go module proxy" $(TOOLS_DIR)/staticcheck.log \
 	  env GOBIN=$(STATICCHECK) go install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
@@ -71,10 +78,10 @@ $(BENCHSTAT)/benchstat:
 	  env GOBIN=$(BENCHSTAT) go install golang.org/x/perf/cmd/benchstat@$(BENCHSTAT_VERSION)
 
 RUN_TOOLS := $(MOTO)/.installed $(SEAWEEDFS)/.installed
-ALL_TOOLS := $(RUN_TOOLS) $(SAM_VENV)/.installed $(STATICCHECK)/staticcheck $(BENCHSTAT)/benchstat
+ALL_TOOLS := $(RUN_TOOLS) $(SAM_VENV)/.installed $(STATICCHECK)/staticcheck $(BENCHSTAT)/benchstat $(SCHEMATHESIS)/.installed
 
 .PHONY: tools run-tools
-tools: ## Install the local servers, SAM CLI and the linters into $(TOOLS_DIR), in parallel
+tools: ## Install the local servers, SAM CLI, the linters and Schemathesis into $(TOOLS_DIR), in parallel
 	@$(MAKE) --no-print-directory -s -j4 $(ALL_TOOLS)
 run-tools:
 	@$(MAKE) --no-print-directory -s -j2 $(RUN_TOOLS)

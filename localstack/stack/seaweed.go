@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -36,15 +37,6 @@ func StartS3(ctx context.Context, port int, dir, webhookURL, logPath string) (*S
 	if err != nil {
 		return nil, err
 	}
-	ports := make([]int, 10) // SeaweedFS's own servers take any free ports
-	for i := range ports {
-		p, err := freePort()
-		if err != nil {
-			return nil, err
-		}
-		ports[i] = p
-	}
-	ports[6] = s3Port
 	if err := os.MkdirAll(filepath.Join(dir, "data"), 0o700); err != nil {
 		return nil, err
 	}
@@ -56,13 +48,35 @@ func StartS3(ctx context.Context, port int, dir, webhookURL, logPath string) (*S
 			return nil, err
 		}
 	}
-	args := []string{"mini", "-dir=" + filepath.Join(dir, "data"), "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
-		"-s3.config=" + filepath.Join(dir, "s3.json"), "-admin.ui=false", "-webdav=false",
-		"-s3.port.iceberg=0", "-s3.port.lance=0", "-admin.port.legacy=0"}
-	for i, flag := range []string{"master.port", "master.port.grpc", "volume.port", "volume.port.grpc", "filer.port",
-		"filer.port.grpc", "s3.port", "s3.port.grpc", "admin.port", "admin.port.grpc"} {
-		args = append(args, fmt.Sprintf("-%s=%d", flag, ports[i]))
+	// SeaweedFS's own servers (master, volume, filer, admin, gRPC) take
+	// ports below the ephemeral range, which outbound connections cannot
+	// take between our check and its bind; another process still can, so a
+	// start that loses a port is tried again with others.
+	for attempt := 1; ; attempt++ {
+		ports := make([]int, 10)
+		for i := range ports {
+			if ports[i], err = freeLowPort(); err != nil {
+				return nil, err
+			}
+		}
+		ports[6] = s3Port
+		args := []string{"mini", "-dir=" + filepath.Join(dir, "data"), "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
+			"-s3.config=" + filepath.Join(dir, "s3.json"), "-admin.ui=false", "-webdav=false",
+			"-s3.port.iceberg=0", "-s3.port.lance=0", "-admin.port.legacy=0"}
+		for i, flag := range []string{"master.port", "master.port.grpc", "volume.port", "volume.port.grpc", "filer.port",
+			"filer.port.grpc", "s3.port", "s3.port.grpc", "admin.port", "admin.port.grpc"} {
+			args = append(args, fmt.Sprintf("-%s=%d", flag, ports[i]))
+		}
+		// The filer reads notification.toml from its working directory.
+		s, err := startServer(ctx, "SeaweedFS (S3)", bin, args, dir, fmt.Sprintf("http://127.0.0.1:%d", ports[6]), "", logPath, 60*time.Second)
+		if err == nil || attempt == 3 || !logSays(logPath, "address already in use") {
+			return s, err
+		}
 	}
-	// The filer reads notification.toml from its working directory.
-	return startServer(ctx, "SeaweedFS (S3)", bin, args, dir, fmt.Sprintf("http://127.0.0.1:%d", ports[6]), "", logPath, 60*time.Second)
+}
+
+// logSays reports whether a server's log holds text.
+func logSays(path, text string) bool {
+	b, err := os.ReadFile(path)
+	return err == nil && strings.Contains(string(b), text)
 }

@@ -2,7 +2,9 @@ package stack
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -13,8 +15,12 @@ import (
 	"time"
 )
 
-// Pinned versions of the local servers; the Makefile installs the same.
-const MotoVersion = "5.2.5"
+// Pinned versions of the local servers and of Schemathesis; the Makefile
+// installs the same.
+const (
+	MotoVersion         = "5.2.5"
+	SchemathesisVersion = "4.32.5"
+)
 
 // ToolsDir is where the Makefile installs the local servers: outside the
 // clone, so that every fresh clone on a machine reuses them.
@@ -156,6 +162,19 @@ func (s *Server) Stop() {
 		_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
 		<-s.done
 	}
+}
+
+// freeLowPort returns a free port below Linux's ephemeral range (10000 to
+// 32767), picked at random so that stacks starting at once rarely meet.
+func freeLowPort() (int, error) {
+	for range 100 {
+		port := 10000 + rand.IntN(22768)
+		if l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port)); err == nil {
+			l.Close()
+			return port, nil
+		}
+	}
+	return 0, errors.New("no free port found below 32768")
 }
 
 func freePort() (int, error) {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"unicode/utf8"
 
 	"github.com/openpayer/provider-portal/shared/portal"
 )
@@ -45,14 +46,18 @@ func (r *recorder) Write(b []byte) (int, error) {
 // caller and the route, so one provider's key never meets another's.
 func Idempotent(log *slog.Logger, store IdempotencyStore, next ProviderHandler) ProviderHandler {
 	return func(w http.ResponseWriter, r *http.Request, caller Caller) {
-		key := r.Header.Get(IdempotencyHeader)
-		if key == "" {
+		keys := r.Header.Values(IdempotencyHeader)
+		if len(keys) == 0 {
 			next(w, r, caller)
 			return
 		}
-		if len(key) > 128 {
+		// Sent empty, the header is a mistake, not "no key": the client
+		// believes its retries are safe.
+		key := keys[0]
+		if key == "" || utf8.RuneCountInString(key) > 128 || len(keys) > 1 {
 			Error(w, r, log, &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidRequest,
-				Detail: "Idempotency-Key may be at most 128 characters; a UUID is a good key."})
+				Detail: "Send one Idempotency-Key of 1 to 128 characters (a UUID is a good key), or none.",
+				Fields: map[string]string{IdempotencyHeader: "1 to 128 characters, once"}})
 			return
 		}
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 64<<10))

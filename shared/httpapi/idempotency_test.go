@@ -43,3 +43,30 @@ func TestOnlySuccessIsReplayed(t *testing.T) {
 		t.Errorf("the replay: %v %s", w.Header(), w.Body)
 	}
 }
+
+// A key sent empty, too long or twice is refused: the client believes its
+// retries are safe, and running without a key would make them unsafe.
+func TestMalformedKeysAreRefused(t *testing.T) {
+	runs := 0
+	h := httpapi.Idempotent(slog.New(slog.NewJSONHandler(io.Discard, nil)), &inmem.Idempotency{TTL: time.Hour},
+		func(w http.ResponseWriter, r *http.Request, c httpapi.Caller) {
+			runs++
+			w.WriteHeader(http.StatusCreated)
+		})
+	for name, keys := range map[string][]string{"empty": {""}, "too long": {strings.Repeat("k", 129)}, "twice": {"a", "b"}, "none": nil, "fine": {"k"}} {
+		req := httptest.NewRequest("POST", "/uploads", strings.NewReader(`{}`))
+		for _, k := range keys {
+			req.Header.Add(httpapi.IdempotencyHeader, k)
+		}
+		w := httptest.NewRecorder()
+		before := runs
+		h(w, req, httpapi.Caller{Subject: "u", Provider: "111111111"})
+		ok := name == "none" || name == "fine"
+		if ok != (w.Code == http.StatusCreated) || ok != (runs > before) {
+			t.Errorf("%s: %d, ran %v", name, w.Code, runs > before)
+		}
+		if !ok && !strings.Contains(w.Body.String(), "INVALID_REQUEST") {
+			t.Errorf("%s: %s", name, w.Body)
+		}
+	}
+}

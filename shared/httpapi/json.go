@@ -78,6 +78,7 @@ func checkKeys(body []byte, allowed map[string]bool) string {
 	type frame struct {
 		object, expectKey bool
 		keys              map[string]bool
+		last              string // the key whose value comes next
 	}
 	var stack []*frame
 	dec := json.NewDecoder(bytes.NewReader(body))
@@ -89,7 +90,11 @@ func checkKeys(body []byte, allowed map[string]bool) string {
 		if d, ok := tok.(json.Delim); ok {
 			switch d {
 			case '{', '[':
-				stack = append(stack, &frame{object: d == '{', expectKey: d == '{', keys: map[string]bool{}})
+				f := &frame{object: d == '{', expectKey: d == '{', keys: map[string]bool{}}
+				if n := len(stack); n > 0 {
+					f.last = stack[n-1].last // an array's items are its field's
+				}
+				stack = append(stack, f)
 			case '}', ']':
 				stack = stack[:len(stack)-1]
 				if n := len(stack); n > 0 && stack[n-1].object {
@@ -102,11 +107,15 @@ func checkKeys(body []byte, allowed map[string]bool) string {
 			continue
 		}
 		top := stack[len(stack)-1]
-		if !top.object {
-			continue
-		}
-		if !top.expectKey {
-			top.expectKey = true // a value
+		if top.object && top.expectKey {
+			// a key: checked below
+		} else {
+			// No field of any route is nullable: encoding/json would take
+			// null as "left out", which the client did not say.
+			if tok == nil {
+				return "field " + quoteName(top.last) + " is null; leave it out instead"
+			}
+			top.expectKey = top.object
 			continue
 		}
 		key, _ := tok.(string)
@@ -114,7 +123,7 @@ func checkKeys(body []byte, allowed map[string]bool) string {
 			return "field " + quoteName(key) + " is given twice"
 		}
 		top.keys[key] = true
-		top.expectKey = false
+		top.expectKey, top.last = false, key
 		if len(stack) == 1 && allowed != nil && !allowed[key] {
 			return "unknown field " + quoteName(key) + "; field names are case-sensitive"
 		}

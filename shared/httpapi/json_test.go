@@ -26,6 +26,8 @@ func TestDecodeIsStrict(t *testing.T) {
 		`{"fileName":"a.pdf","size":10,"size":1234}`:         `"size" is given twice`,
 		`{"FileName":"a.pdf","size":10}`:                     `unknown field "FileName"`,
 		`{"fileName":"a.pdf","colour":"blue"}`:               `unknown field "colour"`,
+		`{"fileName":null,"size":10}`:                        `field "fileName" is null`,
+		`{"fileName":"a.pdf","uploadIds":["x",null]}`:        `field "uploadIds" is null`,
 		`{"fileName":"a.pdf","size":"ten"}`:                  "field size has the wrong type",
 		`{"serviceDate":"2026-13-45"}`:                       "field serviceDate is not a date in the form YYYY-MM-DD",
 		`{"serviceDate":20261001}`:                           "field serviceDate is not a date",
@@ -55,5 +57,33 @@ func TestDecodeQuotesFieldNamesShort(t *testing.T) {
 	err := httpapi.Decode(httptest.NewRequest("POST", "/uploads", strings.NewReader(`{"`+long+`":1}`)), &form{})
 	if err == nil || strings.Contains(err.Error(), long[:100]) {
 		t.Errorf("%v", err)
+	}
+}
+
+// The OpenAPI document's integers are JSON Schema's: any number without a
+// fraction. Anything else is refused naming the field.
+func TestDecodeTakesIntegersAsJSONSchemaDoes(t *testing.T) {
+	type upload struct {
+		Size portal.Integer `json:"size"`
+	}
+	for body, want := range map[string]int64{
+		`{"size":1784725}`:          1784725,
+		`{"size":1784725.0}`:        1784725,
+		`{"size":1.5e3}`:            1500,
+		`{"size":-0.0}`:             0,
+		`{"size":1e400}`:            1<<63 - 1,
+		`{"size":9007199254740993}`: 9007199254740993,
+	} {
+		var u upload
+		if err := httpapi.Decode(httptest.NewRequest("POST", "/uploads", strings.NewReader(body)), &u); err != nil || int64(u.Size) != want {
+			t.Errorf("%s: %d %v, want %d", body, u.Size, err, want)
+		}
+	}
+	for _, body := range []string{`{"size":1.5}`, `{"size":"10"}`, `{"size":true}`, `{"size":1e-7}`} {
+		var u upload
+		err := httpapi.Decode(httptest.NewRequest("POST", "/uploads", strings.NewReader(body)), &u)
+		if portal.ErrorCode(err) != portal.CodeInvalidJSON || !strings.Contains(err.Error(), "field size has the wrong type") {
+			t.Errorf("%s: %v, want INVALID_JSON naming size", body, err)
+		}
 	}
 }

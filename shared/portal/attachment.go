@@ -126,9 +126,9 @@ const MaxUploadsPerSubmission = 20
 
 // UploadRequest is a provider's request for an upload form.
 type UploadRequest struct {
-	FileName    string `json:"fileName"`
-	ContentType string `json:"contentType"`
-	Size        int64  `json:"size"`
+	FileName    string  `json:"fileName"`
+	ContentType string  `json:"contentType"`
+	Size        Integer `json:"size"`
 }
 
 // CheckUploadRequest applies the plan's limits before any form is issued:
@@ -162,7 +162,7 @@ func (p Plan) CheckUploadRequest(r UploadRequest) (filetype.Type, error) {
 		return "", &Error{Kind: KindInvalid, Code: CodeFileEmpty, Detail: "Give the file's size in bytes; empty files cannot be uploaded.",
 			Fields: map[string]string{"size": "must be positive"}}
 	}
-	if r.Size > p.MaxUploadBytes {
+	if int64(r.Size) > p.MaxUploadBytes {
 		return "", &Error{Kind: KindInvalid, Code: CodeFileTooLarge,
 			Detail: "Files are limited to 100 MB. Split the document, or send only the records that support the billed services.",
 			Fields: map[string]string{"size": "over the limit"}}

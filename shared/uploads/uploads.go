@@ -64,7 +64,7 @@ func handleCreate(d Deps) httpapi.ProviderHandler {
 		// Not submitted by then, the upload is removed, file and record.
 		expires := now.Add(cmp.Or(d.Retention, portal.DefaultUploadRetention)).Truncate(time.Second)
 		a := &portal.Attachment{ID: id, Provider: caller.Provider, UploadedBy: caller.Subject, FileName: req.FileName,
-			DeclaredType: typ, ContentType: filetype.ContentTypes[typ], DeclaredSize: req.Size, ObjectKey: d.Files.Key(id),
+			DeclaredType: typ, ContentType: filetype.ContentTypes[typ], DeclaredSize: int64(req.Size), ObjectKey: d.Files.Key(id),
 			Status: portal.UploadPending, CreatedAt: now, ExpiresAt: &expires}
 		// The form takes exactly the declared size: the plan's limit was
 		// checked on it, and a file of another size is refused by S3.
