@@ -45,8 +45,9 @@ func (s *Schedule) Invoke(ctx context.Context) error {
 // parseRate reads a schedule expression of the form rate(5 minutes); the
 // local stack does not play cron expressions.
 func parseRate(expr string) (time.Duration, error) {
-	inner, ok := strings.CutPrefix(expr, "rate(")
-	if inner, ok = strings.CutSuffix(inner, ")"); !ok {
+	inner, isRate := strings.CutPrefix(expr, "rate(")
+	inner, closed := strings.CutSuffix(inner, ")")
+	if !isRate || !closed {
 		return 0, fmt.Errorf("schedule %q: the local stack plays rate(...) expressions only", expr)
 	}
 	num, unit, _ := strings.Cut(strings.TrimSpace(inner), " ")
