@@ -395,24 +395,9 @@ func feedClaim(t *testing.T, c portal.Claim) {
 
 func TestProactiveWithoutClaimNumberWaitsForALaterClaim(t *testing.T) {
 	a := token(t, sampledata.ProviderA.TIN)
-	today := portal.DateOf(time.Now())
-	dos := today.AddDate(0, 0, -40)
-	id := upload(t, a, "op-report.pdf", filetypetest.PDF(0))
-	waitChecked(t, a, id)
-	status, body := call(t, a, "POST", "/claim-attachments", map[string]any{
-		"memberId": sampledata.MemberCasey, "serviceDate": dos.String(), "submissionReason": "operative_report",
-		"contactEmail": "billing@example.org", "uploadIds": []string{id}})
-	if status != 201 || !strings.Contains(string(body), "waiting_for_claim") {
-		t.Fatalf("submission: %d %s", status, body)
-	}
-	base := set.Claims[3] // provider A's claim for Casey
-	base.ServiceFrom, base.ServiceTo, base.Version = dos, dos, 1
-	base.Lines = []portal.ClaimLine{{LineNumber: 1, ServiceFrom: dos, ServiceTo: dos, ProcedureCode: "27447", Units: 1}}
-	base.PatientAccountNumber, base.CheckNumber, base.ExternalReferenceNumber = "PA-W", "", ""
-	earlier, later := base, base
-	run := strings.ToUpper(portal.NewID()[:8])                                     // fresh claims each run
-	earlier.Number, earlier.DateReceived = "C3-"+run+"-1", today.AddDate(0, 0, -1) // received before the documents
-	later.Number, later.DateReceived = "C3-"+run+"-2", today
+	id, later := waitingForClaim(t)
+	earlier := later
+	earlier.Number, earlier.DateReceived = later.Number+"-E", later.DateReceived.AddDate(0, 0, -1) // received before the documents
 	feedClaim(t, earlier)
 	feedClaim(t, later)
 	if docs := documents(t, a, earlier.Number); len(docs) != 0 {

@@ -84,13 +84,17 @@ func TestEventWhoseSendFailedAfterTheCommitIsSwept(t *testing.T) {
 	}
 }
 
+// waitingDates gives each waiting document a service date of its own, so
+// that one test's claim never takes another test's document.
+var waitingDates atomic.Int32
+
 // waitingForClaim uploads and submits a checked file without a claim
 // number, and returns its ID and a claim, not yet fed, that will take it.
 func waitingForClaim(t *testing.T) (string, portal.Claim) {
 	t.Helper()
 	a := token(t, sampledata.ProviderA.TIN)
 	today := portal.DateOf(time.Now())
-	dos := today.AddDate(0, 0, -45)
+	dos := today.AddDate(0, 0, -40-int(waitingDates.Add(1)))
 	id := upload(t, a, "op-report.pdf", filetypetest.PDF(0))
 	waitChecked(t, a, id)
 	status, body := call(t, a, "POST", "/claim-attachments", map[string]any{
@@ -103,7 +107,7 @@ func waitingForClaim(t *testing.T) (string, portal.Claim) {
 	c.ServiceFrom, c.ServiceTo, c.Version, c.DateReceived = dos, dos, 1, today
 	c.Lines = []portal.ClaimLine{{LineNumber: 1, ServiceFrom: dos, ServiceTo: dos, ProcedureCode: "27447", Units: 1}}
 	c.PatientAccountNumber, c.CheckNumber, c.ExternalReferenceNumber = "PA-O", "", ""
-	c.Number = "C4-" + strings.ToUpper(portal.NewID()[:8])
+	c.Number = "C4-" + strings.ToUpper(portal.NewID()[:8]) // fresh claims each run
 	return id, c
 }
 

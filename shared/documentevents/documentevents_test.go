@@ -21,7 +21,7 @@ import (
 var quiet = slog.New(slog.NewJSONHandler(io.Discard, nil))
 
 // onClaim records an upload submitted to claim and accepted: an event due.
-func onClaim(t *testing.T, s *inmem.Attachments, claim string) string {
+func onClaim(t testing.TB, s *inmem.Attachments, claim string) string {
 	t.Helper()
 	ctx := context.Background()
 	id := portal.NewID()
