@@ -3,6 +3,11 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
+# Every build, test and tool install uses this Go: go1.26.8 has standard
+# library vulnerabilities the functions reach (net/http, crypto/x509,
+# crypto/tls). The go command fetches it from the module proxy once (76 MB).
+export GOTOOLCHAIN := go1.27.3
+
 # Tools live outside the clone, keyed by version, so a fresh clone reuses them.
 XDG_CACHE_HOME ?= $(HOME)/.cache
 TOOLS_DIR ?= $(or $(PORTAL_TOOLS_DIR),$(XDG_CACHE_HOME)/provider-portal-tools)
@@ -15,12 +20,18 @@ SEAWEEDFS_VERSION := v0.0.0-20261109003541-7506e5f91cd6
 STATICCHECK_VERSION := v0.8.2
 BENCHSTAT_VERSION := v0.0.0-20260908200009-22c9c6c9d4da
 SCHEMATHESIS_VERSION := 4.32.5
+GOVULNCHECK_VERSION := v1.9.0
+# The Go vulnerability database as the module proxy serves it (its data/osv
+# holds the entries); indexed once into the form govulncheck reads.
+VULNDB_VERSION := v0.0.0-20261105234957-e22db6528018
 MOTO := $(TOOLS_DIR)/moto-$(MOTO_VERSION)
 SEAWEEDFS := $(TOOLS_DIR)/seaweedfs-$(SEAWEEDFS_VERSION)
 SAM_VENV := $(TOOLS_DIR)/sam-$(SAM_VERSION)
 STATICCHECK := $(TOOLS_DIR)/staticcheck-$(STATICCHECK_VERSION)
 BENCHSTAT := $(TOOLS_DIR)/benchstat-$(BENCHSTAT_VERSION)
 SCHEMATHESIS := $(TOOLS_DIR)/schemathesis-$(SCHEMATHESIS_VERSION)
+GOVULNCHECK := $(TOOLS_DIR)/govulncheck-$(GOVULNCHECK_VERSION)
+VULNDB := $(TOOLS_DIR)/vulndb-$(VULNDB_VERSION)
 SAM := SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=us-east-1 $(SAM_VENV)/bin/sam
 STEP := localstack/step.sh
 
@@ -69,6 +80,16 @@ $(SCHEMATHESIS)/.installed:
 	  bash -c 'rm -rf $(SCHEMATHESIS) && $(PYTHON) -m venv $(SCHEMATHESIS) && $(SCHEMATHESIS)/bin/pip install --disable-pip-version-check "schemathesis==$(SCHEMATHESIS_VERSION)"'
 	@touch $@
 
+$(GOVULNCHECK)/govulncheck:
+	@$(STEP) govulncheck "govulncheck $(GOVULNCHECK_VERSION) from the Go module proxy" $(TOOLS_DIR)/govulncheck.log \
+	  env GOBIN=$(GOVULNCHECK) go install golang.org/x/vuln/cmd/govulncheck@$(GOVULNCHECK_VERSION)
+
+$(VULNDB)/index/db.json:
+	@$(STEP) vulndb "the Go vulnerability database $(VULNDB_VERSION) from the Go module proxy, indexed (about a minute)" $(TOOLS_DIR)/vulndb.log \
+	  bash -c 'set -e; rm -rf $(VULNDB); export GOFLAGS=-mod=mod; \
+	    src=$$(go mod download -json golang.org/x/vulndb@$(VULNDB_VERSION) | sed -n "s/.*\"Dir\": \"\(.*\)\".*/\1/p"); \
+	    go run golang.org/x/vulndb/cmd/indexdb@$(VULNDB_VERSION) -vulns "$$src/data/osv" -out $(VULNDB)'
+
 $(STATICCHECK)/staticcheck:
 	@$(STEP) staticcheck "staticcheck $(STATICCHECK_VERSION) from the Go module proxy" $(TOOLS_DIR)/staticcheck.log \
 	  env GOBIN=$(STATICCHECK) go install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
@@ -78,7 +99,8 @@ $(BENCHSTAT)/benchstat:
 	  env GOBIN=$(BENCHSTAT) go install golang.org/x/perf/cmd/benchstat@$(BENCHSTAT_VERSION)
 
 RUN_TOOLS := $(MOTO)/.installed $(SEAWEEDFS)/.installed
-ALL_TOOLS := $(RUN_TOOLS) $(SAM_VENV)/.installed $(STATICCHECK)/staticcheck $(BENCHSTAT)/benchstat $(SCHEMATHESIS)/.installed
+ALL_TOOLS := $(RUN_TOOLS) $(SAM_VENV)/.installed $(STATICCHECK)/staticcheck $(BENCHSTAT)/benchstat $(SCHEMATHESIS)/.installed \
+  $(GOVULNCHECK)/govulncheck $(VULNDB)/index/db.json
 
 .PHONY: tools run-tools
 tools: ## Install the local servers, SAM CLI, the linters and Schemathesis into $(TOOLS_DIR), in parallel
@@ -100,9 +122,13 @@ token: ## Print a development token (TIN=222222222 for the second sample provide
 
 # ------------------------------------------------------------------ test
 .PHONY: test
-test: tools lint ## Run every test: unit, integration against the local stack, end to end, with the race detector; SAM validate and build
+test: tools lint vulncheck ## Run every test: unit, integration against the local stack, end to end, with the race detector; SAM validate and build
 	go test -race -count=1 ./...
 	$(MAKE) sam-validate sam-build
+
+.PHONY: vulncheck
+vulncheck: $(GOVULNCHECK)/govulncheck $(VULNDB)/index/db.json ## govulncheck against the pinned, offline Go vulnerability database
+	$(GOVULNCHECK)/govulncheck -db file://$(VULNDB) ./...
 
 .PHONY: lint
 lint: $(STATICCHECK)/staticcheck ## gofmt, go vet and staticcheck
