@@ -1,11 +1,13 @@
 package stack
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 
@@ -165,6 +167,11 @@ func WireWith(ctx context.Context, build Builder, c Clients, t *Template, p *Pro
 		}
 	}
 	w := &Wired{Gateway: newGateway(auth, cors, log), Env: map[string]map[string]string{}}
+	// Locally a function's physical name is its logical ID: event source
+	// mappings name their function with !Ref.
+	for _, id := range t.ResourcesOfType("AWS::Serverless::Function") {
+		p.Resolver.Refs[id] = id
+	}
 	globalEnv, err := p.Resolver.ResolveField(&t.Globals.Function, "Environment", "Variables")
 	if err != nil {
 		return nil, fmt.Errorf("globals environment: %w", err)
@@ -263,5 +270,49 @@ func WireWith(ctx context.Context, build Builder, c Clients, t *Template, p *Pro
 			}
 		}
 	}
+	if err := w.mappings(ctx, build, c, t, p, log); err != nil {
+		return nil, err
+	}
 	return w, nil
+}
+
+// mappings plays the template's AWS::Lambda::EventSourceMapping resources
+// on SQS queues, as the SQS events of SAM functions are played.
+func (w *Wired) mappings(ctx context.Context, build Builder, c Clients, t *Template, p *Provisioned, log *slog.Logger) error {
+	built := map[string]SQSFunc{}
+	for _, id := range t.ResourcesOfType("AWS::Lambda::EventSourceMapping") {
+		props := t.Resources[id].Properties
+		v, err := p.Resolver.Resolve(&props)
+		if err != nil {
+			return fmt.Errorf("%s: %w", id, err)
+		}
+		var m struct {
+			FunctionName, EventSourceArn string
+			BatchSize                    int
+			FunctionResponseTypes        []string
+			ScalingConfig                struct{ MaximumConcurrency int }
+		}
+		if err := decode(normaliseNumbers(v), &m); err != nil {
+			return fmt.Errorf("%s: %w", id, err)
+		}
+		env, ok := w.Env[m.FunctionName]
+		if !ok {
+			return fmt.Errorf("%s: function %s is not in the template", id, m.FunctionName)
+		}
+		url, ok := p.QueueARNs[m.EventSourceArn]
+		if !ok {
+			return fmt.Errorf("%s: the local stack plays mappings on its queues only, not %s", id, m.EventSourceArn)
+		}
+		fn, ok := built[m.FunctionName]
+		if !ok {
+			if fn, err = build.SQS(ctx, m.FunctionName, env); err != nil {
+				return fmt.Errorf("build %s: %w", m.FunctionName, err)
+			}
+			built[m.FunctionName] = fn
+		}
+		w.Pollers = append(w.Pollers, &Poller{Function: m.FunctionName, SQS: c.SQS, QueueURL: url, QueueARN: m.EventSourceArn,
+			BatchSize: cmp.Or(m.BatchSize, 10), ReportFailures: slices.Contains(m.FunctionResponseTypes, "ReportBatchItemFailures"),
+			Concurrency: cmp.Or(m.ScalingConfig.MaximumConcurrency, 5), Fn: fn, Log: log})
+	}
+	return nil
 }
