@@ -182,7 +182,12 @@ func WireWith(ctx context.Context, build Builder, c Clients, t *Template, p *Pro
 		if err != nil {
 			return nil, fmt.Errorf("%s environment: %w", id, err)
 		}
-		env := map[string]string{"LOG_LEVEL": os.Getenv("LOG_LEVEL")}
+		name, err := p.Resolver.ResolveField(&res.Properties, "FunctionName")
+		if err != nil {
+			return nil, fmt.Errorf("%s name: %w", id, err)
+		}
+		// As Lambda sets it: the dimension of the function's metrics.
+		env := map[string]string{"LOG_LEVEL": os.Getenv("LOG_LEVEL"), "AWS_LAMBDA_FUNCTION_NAME": fmt.Sprint(cmp.Or(name, any(id)))}
 		for k, v := range awsEnv {
 			env[k] = v
 		}

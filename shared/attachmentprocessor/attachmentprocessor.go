@@ -10,9 +10,11 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/openpayer/provider-portal/shared/emf"
 	"github.com/openpayer/provider-portal/shared/filetype"
 	"github.com/openpayer/provider-portal/shared/portal"
 	"github.com/openpayer/provider-portal/shared/s3"
@@ -173,8 +175,14 @@ func (h *Handler) object(ctx context.Context, key, version string) error {
 	if !changed {
 		return h.checkedAlready(ctx, id, key, version, updated)
 	}
+	// Also metrics: verdicts by status, and refusals by code.
+	metrics := []emf.Directive{{Dimensions: []string{"function", "status"}, Metrics: []emf.Metric{{Name: "uploadsChecked", Unit: "Count"}}}}
+	if updated.RejectCode != "" {
+		metrics = append(metrics, emf.Directive{Dimensions: []string{"function", "code"}, Metrics: []emf.Metric{{Name: "uploadsRefused", Unit: "Count"}}})
+	}
 	h.d.Log.InfoContext(ctx, "upload checked", "uploadId", id, "version", version, "status", string(updated.Status), "code", updated.RejectCode,
-		"detectedType", string(verdict.Type), "size", size, "bytesRead", obj.read)
+		"detectedType", string(verdict.Type), "size", size, "bytesRead", obj.read, "uploadsChecked", 1, "uploadsRefused", 1,
+		emf.Attr(time.Now(), metrics...))
 	if updated.Status == portal.UploadRejected {
 		return h.d.Files.Delete(ctx, key)
 	}

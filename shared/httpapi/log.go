@@ -7,13 +7,22 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambdacontext"
+
+	"github.com/openpayer/provider-portal/shared/emf"
 )
 
 // requestInfo lets handlers deeper in the chain tell the request log who
 // called, without the log reading anything from the request itself.
-type requestInfo struct{ provider string }
+type requestInfo struct{ provider, code string }
 
 type requestInfoKey struct{}
+
+// noteProblem tells the request log the code of the problem answered.
+func noteProblem(r *http.Request, code string) {
+	if ri, ok := r.Context().Value(requestInfoKey{}).(*requestInfo); ok {
+		ri.code = code
+	}
+}
 
 func noteProvider(r *http.Request, p string) {
 	if ri, ok := r.Context().Value(requestInfoKey{}).(*requestInfo); ok {
@@ -41,7 +50,18 @@ func LogRequests(log *slog.Logger, next http.Handler) http.Handler {
 		r = r.WithContext(context.WithValue(r.Context(), requestInfoKey{}, ri))
 		next.ServeHTTP(sw, r)
 		attrs := []any{"method", r.Method, "route", r.Pattern, "status", sw.status,
-			"durationMs", time.Since(start).Milliseconds()}
+			"durationMs", time.Since(start).Milliseconds(), "requests", 1}
+		// The line is also metrics: requests and duration by function, and
+		// problems by function and code, so operators see which refusal
+		// spikes.
+		metrics := []emf.Directive{{Dimensions: []string{"function"},
+			Metrics: []emf.Metric{{Name: "requests", Unit: "Count"}, {Name: "durationMs", Unit: "Milliseconds"}}}}
+		if ri.code != "" {
+			attrs = append(attrs, "code", ri.code, "problems", 1)
+			metrics = append(metrics, emf.Directive{Dimensions: []string{"function", "code"},
+				Metrics: []emf.Metric{{Name: "problems", Unit: "Count"}}})
+		}
+		attrs = append(attrs, emf.Attr(start, metrics...))
 		if lc, ok := lambdacontext.FromContext(r.Context()); ok {
 			attrs = append(attrs, "requestId", lc.AwsRequestID)
 		}

@@ -48,6 +48,7 @@ func Error(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) 
 	if !ok {
 		status = http.StatusInternalServerError
 	}
+	noteProblem(r, pe.Code)
 	WriteProblem(w, Problem{
 		Type:     ProblemTypeBase + pe.Code,
 		Title:    http.StatusText(status),

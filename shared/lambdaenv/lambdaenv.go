@@ -117,7 +117,13 @@ func Logger(getenv Getenv, w io.Writer) *slog.Logger {
 	if err := level.UnmarshalText([]byte(getenv("LOG_LEVEL"))); err != nil {
 		level = slog.LevelInfo
 	}
-	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level}))
+	log := slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level}))
+	// The function's name, as Lambda gives it, is the dimension of the
+	// metrics its log lines carry.
+	if name := getenv("AWS_LAMBDA_FUNCTION_NAME"); name != "" {
+		log = log.With("function", name)
+	}
+	return log
 }
 
 // Plan returns the plan PLAN_ID names (KY Marketplace if unset).
