@@ -384,6 +384,7 @@ func (p *Provisioned) putLifecycle(ctx context.Context, c Clients, id, name stri
 		ID                             string `json:"Id"`
 		Status, Prefix                 string
 		ExpiredObjectDeleteMarker      bool
+		ExpirationInDays               int32
 		NoncurrentVersionExpiration    *struct{ NoncurrentDays int32 }
 		AbortIncompleteMultipartUpload *struct{ DaysAfterInitiation int32 }
 	}
@@ -397,8 +398,12 @@ func (p *Provisioned) putLifecycle(ctx context.Context, c Clients, id, name stri
 	for _, r := range rules {
 		rule := s3types.LifecycleRule{ID: aws.String(r.ID), Status: s3types.ExpirationStatus(r.Status),
 			Filter: &s3types.LifecycleRuleFilter{Prefix: aws.String(r.Prefix)}}
-		if r.ExpiredObjectDeleteMarker {
+		// Storage class transitions are left out: SeaweedFS has one class.
+		switch {
+		case r.ExpiredObjectDeleteMarker:
 			rule.Expiration = &s3types.LifecycleExpiration{ExpiredObjectDeleteMarker: aws.Bool(true)}
+		case r.ExpirationInDays > 0:
+			rule.Expiration = &s3types.LifecycleExpiration{Days: aws.Int32(r.ExpirationInDays)}
 		}
 		if n := r.NoncurrentVersionExpiration; n != nil {
 			rule.NoncurrentVersionExpiration = &s3types.NoncurrentVersionExpiration{NoncurrentDays: aws.Int32(n.NoncurrentDays)}
