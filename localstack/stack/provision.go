@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -384,7 +385,7 @@ func (p *Provisioned) putLifecycle(ctx context.Context, c Clients, id, name stri
 		ID                             string `json:"Id"`
 		Status, Prefix                 string
 		ExpiredObjectDeleteMarker      bool
-		ExpirationInDays               int32
+		ExpirationInDays               any // a number, or a parameter's value as text
 		NoncurrentVersionExpiration    *struct{ NoncurrentDays int32 }
 		AbortIncompleteMultipartUpload *struct{ DaysAfterInitiation int32 }
 	}
@@ -402,8 +403,12 @@ func (p *Provisioned) putLifecycle(ctx context.Context, c Clients, id, name stri
 		switch {
 		case r.ExpiredObjectDeleteMarker:
 			rule.Expiration = &s3types.LifecycleExpiration{ExpiredObjectDeleteMarker: aws.Bool(true)}
-		case r.ExpirationInDays > 0:
-			rule.Expiration = &s3types.LifecycleExpiration{Days: aws.Int32(r.ExpirationInDays)}
+		case r.ExpirationInDays != nil:
+			days, err := strconv.Atoi(fmt.Sprint(r.ExpirationInDays))
+			if err != nil {
+				return fmt.Errorf("%s lifecycle: ExpirationInDays %v", id, r.ExpirationInDays)
+			}
+			rule.Expiration = &s3types.LifecycleExpiration{Days: aws.Int32(int32(days))}
 		}
 		if n := r.NoncurrentVersionExpiration; n != nil {
 			rule.NoncurrentVersionExpiration = &s3types.NoncurrentVersionExpiration{NoncurrentDays: aws.Int32(n.NoncurrentDays)}
