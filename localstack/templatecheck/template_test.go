@@ -1,0 +1,249 @@
+// Package templatecheck holds the rules every resource of template.yaml
+// must keep, checked on the file itself, so that a workflow added later
+// cannot skip them: alarms with actions on every dead-letter queue and
+// function, retained log groups, bounded concurrency, retained and
+// recoverable tables, no account-wide queue access.
+package templatecheck
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+)
+
+// node is a template value: intrinsics are kept as their tag and value
+// ("!Ref X", "!GetAtt X.Arn").
+type node = yaml.Node
+
+func load(t *testing.T) map[string]*node {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "template.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc node
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	res := get(doc.Content[0], "Resources")
+	out := map[string]*node{}
+	for i := 0; i+1 < len(res.Content); i += 2 {
+		out[res.Content[i].Value] = res.Content[i+1]
+	}
+	return out
+}
+
+// get follows mapping keys; nil where one is missing.
+func get(n *node, path ...string) *node {
+	for _, k := range path {
+		if n == nil || n.Kind != yaml.MappingNode {
+			return nil
+		}
+		var next *node
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == k {
+				next = n.Content[i+1]
+			}
+		}
+		n = next
+	}
+	return n
+}
+
+// text is a scalar as written, an intrinsic with its tag.
+func text(n *node) string {
+	if n == nil {
+		return ""
+	}
+	if strings.HasPrefix(n.Tag, "!") && !strings.HasPrefix(n.Tag, "!!") {
+		return n.Tag + " " + n.Value
+	}
+	return n.Value
+}
+
+func ofType(res map[string]*node, typ string) []string {
+	var ids []string
+	for id, r := range res {
+		if text(get(r, "Type")) == typ {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// alarmsOn lists the alarms on metric whose dimension dim is value, that
+// notify someone.
+func alarmsOn(res map[string]*node, metric, dim, value string) []string {
+	var out []string
+	for _, id := range ofType(res, "AWS::CloudWatch::Alarm") {
+		p := get(res[id], "Properties")
+		if text(get(p, "MetricName")) != metric || get(p, "AlarmActions") == nil || len(get(p, "AlarmActions").Content) == 0 {
+			continue
+		}
+		for _, d := range get(p, "Dimensions").Content {
+			if text(get(d, "Name")) == dim && text(get(d, "Value")) == value {
+				out = append(out, id)
+			}
+		}
+	}
+	return out
+}
+
+func retained(r *node) bool {
+	return text(get(r, "DeletionPolicy")) == "Retain" && text(get(r, "UpdateReplacePolicy")) == "Retain"
+}
+
+func TestEveryQueueHasADeadLetterQueueThatAlarms(t *testing.T) {
+	res := load(t)
+	dlqs := map[string]bool{}
+	for _, id := range ofType(res, "AWS::SQS::Queue") {
+		if target := text(get(res[id], "Properties", "RedrivePolicy", "deadLetterTargetArn")); target != "" {
+			dlqs[strings.TrimSuffix(strings.TrimPrefix(target, "!GetAtt "), ".Arn")] = true
+		}
+	}
+	for _, id := range ofType(res, "AWS::SQS::Queue") {
+		p := get(res[id], "Properties")
+		if !dlqs[id] && get(p, "RedrivePolicy") == nil {
+			t.Errorf("queue %s has no dead-letter queue", id)
+		}
+		if dlqs[id] && len(alarmsOn(res, "ApproximateNumberOfMessagesVisible", "QueueName", "!GetAtt "+id+".QueueName")) == 0 {
+			t.Errorf("dead-letter queue %s has no alarm with actions", id)
+		}
+		if !dlqs[id] && len(alarmsOn(res, "ApproximateAgeOfOldestMessage", "QueueName", "!GetAtt "+id+".QueueName")) == 0 {
+			t.Errorf("queue %s has no alarm on the age of its oldest message", id)
+		}
+		if text(get(p, "MessageRetentionPeriod")) != "1209600" {
+			t.Errorf("queue %s keeps messages less than 14 days", id)
+		}
+	}
+	// Every queue refuses requests without TLS.
+	tlsOnly := map[string]bool{}
+	for _, id := range ofType(res, "AWS::SQS::QueuePolicy") {
+		p := get(res[id], "Properties")
+		denies := false
+		for _, st := range get(p, "PolicyDocument", "Statement").Content {
+			denies = denies || (text(get(st, "Effect")) == "Deny" && text(get(st, "Condition", "Bool", "aws:SecureTransport")) == "false")
+		}
+		for _, q := range get(p, "Queues").Content {
+			tlsOnly[strings.TrimPrefix(text(q), "!Ref ")] = denies
+		}
+	}
+	for _, id := range ofType(res, "AWS::SQS::Queue") {
+		if !tlsOnly[id] {
+			t.Errorf("queue %s does not refuse requests without TLS", id)
+		}
+	}
+}
+
+func TestEveryFunctionAlarmsKeepsItsLogsAndIsBounded(t *testing.T) {
+	res := load(t)
+	logs := map[string]*node{}
+	for _, id := range ofType(res, "AWS::Logs::LogGroup") {
+		logs[text(get(res[id], "Properties", "LogGroupName"))] = res[id]
+	}
+	mapped := map[string]*node{}
+	for _, id := range ofType(res, "AWS::Lambda::EventSourceMapping") {
+		p := get(res[id], "Properties")
+		mapped[strings.TrimPrefix(text(get(p, "FunctionName")), "!Ref ")] = p
+	}
+	throttled := get(res["HttpApi"], "Properties", "DefaultRouteSettings", "ThrottlingRateLimit") != nil
+	for _, id := range ofType(res, "AWS::Serverless::Function") {
+		p := get(res[id], "Properties")
+		for _, metric := range []string{"Errors", "Throttles"} {
+			if len(alarmsOn(res, metric, "FunctionName", "!Ref "+id)) == 0 {
+				t.Errorf("function %s has no %s alarm with actions", id, metric)
+			}
+		}
+		lg := logs["!Sub /aws/lambda/${"+id+"}"]
+		if lg == nil || !retained(lg) || get(lg, "Properties", "RetentionInDays") == nil {
+			t.Errorf("function %s has no retained log group with a retention", id)
+		}
+		// Bounded: a queue trigger by its mapping's MaximumConcurrency, a
+		// schedule by reserved concurrency, an API route by the API's throttling.
+		events := get(p, "Events")
+		var kinds []string
+		for i := 0; events != nil && i+1 < len(events.Content); i += 2 {
+			kinds = append(kinds, text(get(events.Content[i+1], "Type")))
+		}
+		if slices.Contains(kinds, "SQS") {
+			t.Errorf("function %s has a SAM SQS event, which grants it every queue in the account: use an event source mapping", id)
+		}
+		switch {
+		case mapped[id] != nil:
+			if get(mapped[id], "ScalingConfig", "MaximumConcurrency") == nil {
+				t.Errorf("function %s: its event source mapping has no MaximumConcurrency", id)
+			}
+		case slices.Contains(kinds, "Schedule"):
+			if get(p, "ReservedConcurrentExecutions") == nil {
+				t.Errorf("scheduled function %s has no reserved concurrency", id)
+			}
+		case slices.Contains(kinds, "HttpApi"):
+			if !throttled {
+				t.Errorf("function %s serves an API without throttling", id)
+			}
+		default:
+			t.Errorf("function %s has no trigger this test knows how to bound", id)
+		}
+		// No statement of its own grants queue actions on every queue.
+		for _, pol := range get(p, "Policies").Content {
+			for _, st := range get(pol, "Statement").Content {
+				actions := strings.Join(scalars(get(st, "Action")), " ")
+				if strings.Contains(actions, "sqs:") && slices.Contains(scalars(get(st, "Resource")), "*") {
+					t.Errorf("function %s may use every queue in the account", id)
+				}
+			}
+		}
+	}
+}
+
+func scalars(n *node) []string {
+	if n == nil {
+		return nil
+	}
+	if n.Kind == yaml.SequenceNode {
+		var out []string
+		for _, c := range n.Content {
+			out = append(out, text(c))
+		}
+		return out
+	}
+	return []string{text(n)}
+}
+
+func TestWhatHoldsPHIOutlivesTheStack(t *testing.T) {
+	res := load(t)
+	for _, id := range ofType(res, "AWS::DynamoDB::Table") {
+		if !retained(res[id]) {
+			t.Errorf("table %s is deleted with the stack", id)
+		}
+		if text(get(res[id], "Properties", "PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled")) != "true" {
+			t.Errorf("table %s has no point-in-time recovery", id)
+		}
+	}
+	for _, typ := range []string{"AWS::S3::Bucket", "AWS::KMS::Key", "AWS::Logs::LogGroup"} {
+		for _, id := range ofType(res, typ) {
+			if !retained(res[id]) {
+				t.Errorf("%s %s is deleted with the stack", typ, id)
+			}
+		}
+	}
+	// The key policy separates administrators from users.
+	for _, id := range ofType(res, "AWS::KMS::Key") {
+		for _, st := range get(res[id], "Properties", "KeyPolicy", "Statement").Content {
+			actions := scalars(get(st, "Action"))
+			if slices.Contains(actions, "kms:*") {
+				t.Errorf("key %s grants kms:* (statement %s)", id, text(get(st, "Sid")))
+			}
+			admin := slices.Contains(actions, "kms:ScheduleKeyDeletion")
+			use := slices.Contains(actions, "kms:Decrypt")
+			if admin && use {
+				t.Errorf("key %s: statement %s both administers and uses the key", id, text(get(st, "Sid")))
+			}
+		}
+	}
+}
