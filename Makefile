@@ -21,6 +21,7 @@ STATICCHECK_VERSION := v0.8.2
 BENCHSTAT_VERSION := v0.0.0-20260908200009-22c9c6c9d4da
 SCHEMATHESIS_VERSION := 4.32.5
 GOVULNCHECK_VERSION := v1.9.0
+CHECKOV_VERSION := 3.3.30
 # The Go vulnerability database as the module proxy serves it (its data/osv
 # holds the entries); indexed once into the form govulncheck reads.
 VULNDB_VERSION := v0.0.0-20261105234957-e22db6528018
@@ -33,6 +34,7 @@ BENCHSTAT := $(TOOLS_DIR)/benchstat-$(BENCHSTAT_VERSION)
 SCHEMATHESIS := $(TOOLS_DIR)/schemathesis-$(SCHEMATHESIS_VERSION)
 GOVULNCHECK := $(TOOLS_DIR)/govulncheck-$(GOVULNCHECK_VERSION)-$(GOTOOLCHAIN)
 VULNDB := $(TOOLS_DIR)/vulndb-$(VULNDB_VERSION)
+CHECKOV := $(TOOLS_DIR)/checkov-$(CHECKOV_VERSION)
 SAM := SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=us-east-1 $(SAM_VENV)/bin/sam
 STEP := localstack/step.sh
 
@@ -81,6 +83,11 @@ $(SCHEMATHESIS)/.installed:
 	  bash -c 'rm -rf $(SCHEMATHESIS) && $(PYTHON) -m venv $(SCHEMATHESIS) && $(SCHEMATHESIS)/bin/pip install --disable-pip-version-check "schemathesis==$(SCHEMATHESIS_VERSION)"'
 	@touch $@
 
+$(CHECKOV)/.installed:
+	@$(STEP) checkov "checkov $(CHECKOV_VERSION) from PyPI (about a minute)" $(TOOLS_DIR)/checkov.log \
+	  bash -c 'rm -rf $(CHECKOV) && $(PYTHON) -m venv $(CHECKOV) && $(CHECKOV)/bin/pip install --disable-pip-version-check "checkov==$(CHECKOV_VERSION)"'
+	@touch $@
+
 $(GOVULNCHECK)/govulncheck:
 	@$(STEP) govulncheck "govulncheck $(GOVULNCHECK_VERSION) from the Go module proxy" $(TOOLS_DIR)/govulncheck.log \
 	  env GOBIN=$(GOVULNCHECK) go install golang.org/x/vuln/cmd/govulncheck@$(GOVULNCHECK_VERSION)
@@ -101,7 +108,7 @@ $(BENCHSTAT)/benchstat:
 
 RUN_TOOLS := $(MOTO)/.installed $(SEAWEEDFS)/.installed
 ALL_TOOLS := $(RUN_TOOLS) $(SAM_VENV)/.installed $(STATICCHECK)/staticcheck $(BENCHSTAT)/benchstat $(SCHEMATHESIS)/.installed \
-  $(GOVULNCHECK)/govulncheck $(VULNDB)/index/db.json
+  $(GOVULNCHECK)/govulncheck $(VULNDB)/index/db.json $(CHECKOV)/.installed
 
 .PHONY: tools run-tools
 tools: ## Install the local servers, SAM CLI, the linters and Schemathesis into $(TOOLS_DIR), in parallel
@@ -123,9 +130,13 @@ token: ## Print a development token (TIN=222222222 for the second sample provide
 
 # ------------------------------------------------------------------ test
 .PHONY: test
-test: tools lint vulncheck ## Run every test: unit, integration against the local stack, end to end, with the race detector; SAM validate and build
+test: tools lint vulncheck checkov ## Run every test: unit, integration against the local stack, end to end, with the race detector; SAM validate and build
 	go test -race -count=1 ./...
 	$(MAKE) sam-validate sam-build
+
+.PHONY: checkov
+checkov: $(CHECKOV)/.installed ## checkov on template.yaml: each skipped check sits next to its resource with the reason
+	$(CHECKOV)/bin/checkov -f template.yaml --framework cloudformation --compact --quiet --skip-download
 
 .PHONY: vulncheck
 vulncheck: $(GOVULNCHECK)/govulncheck $(VULNDB)/index/db.json ## govulncheck against the pinned, offline Go vulnerability database
