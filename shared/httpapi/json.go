@@ -44,6 +44,12 @@ func Decode(r *http.Request, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		var ute *json.UnmarshalTypeError
+		if errors.As(err, &ute) && ute.Field == "" {
+			// A field's own UnmarshalJSON (a date, an integer) failed, and
+			// this Go does not say which field that was: find it.
+			ute.Field = failingField(body, v)
+		}
 		return invalid(jsonProblem(err))
 	}
 	if _, err := dec.Token(); err != io.EOF {
@@ -128,6 +134,28 @@ func checkKeys(body []byte, allowed map[string]bool) string {
 			return "unknown field " + quoteName(key) + "; field names are case-sensitive"
 		}
 	}
+}
+
+// failingField returns the top-level field of body that does not decode
+// into its field of the struct v points to, or "" if none alone fails.
+func failingField(body []byte, v any) string {
+	var raw map[string]json.RawMessage
+	t := reflect.TypeOf(v)
+	if json.Unmarshal(body, &raw) != nil || t.Kind() != reflect.Pointer || t.Elem().Kind() != reflect.Struct {
+		return ""
+	}
+	for _, f := range reflect.VisibleFields(t.Elem()) {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "" {
+			name = f.Name
+		}
+		if msg, ok := raw[name]; ok && f.IsExported() {
+			if json.Unmarshal(msg, reflect.New(f.Type).Interface()) != nil {
+				return name
+			}
+		}
+	}
+	return ""
 }
 
 // quoteName quotes a field name a client sent, cut to 40 characters.
