@@ -30,6 +30,7 @@ type Local struct {
 	cancel   context.CancelFunc
 	pollers  sync.WaitGroup
 	notifier *http.Server
+	proxies  []*http.Server
 	dir      string
 	temp     bool // dir is the stack's own, removed by Down
 }
@@ -50,6 +51,8 @@ type Options struct {
 	WithoutS3 bool
 	Auth      *DevAuth
 	Log       *slog.Logger
+	// Count, if set, counts every request to the servers, by operation.
+	Count *Calls
 }
 
 func (o Options) port(offset int) int {
@@ -93,6 +96,22 @@ func Up(ctx context.Context, o Options) (*Local, error) {
 				return fail(err)
 			}
 			s3Endpoint = l.S3.Endpoint
+		}
+	}
+	if o.Count != nil {
+		for _, e := range []struct {
+			service string
+			url     *string
+		}{{"DynamoDB", &dynamoEndpoint}, {"SQS", &sqsEndpoint}, {"S3", &s3Endpoint}} {
+			if *e.url == "" {
+				continue
+			}
+			srv, proxied, err := countingProxy(e.service, *e.url, o.Count)
+			if err != nil {
+				return fail(err)
+			}
+			l.proxies = append(l.proxies, srv)
+			*e.url = proxied
 		}
 	}
 	l.AWSEnv = AWSEnv(dynamoEndpoint, sqsEndpoint, s3Endpoint)
@@ -164,6 +183,9 @@ func (l *Local) Down() {
 	l.pollers.Wait()
 	if l.notifier != nil {
 		_ = l.notifier.Close()
+	}
+	for _, p := range l.proxies {
+		_ = p.Close()
 	}
 	for _, s := range l.Servers() {
 		s.Stop()
