@@ -19,8 +19,9 @@ import (
 )
 
 // countedStack brings up a stack of its own whose AWS calls are counted,
-// with the sample data, and a gateway server; the caller stops both.
-func countedStack(b *testing.B) (*stack.Local, *stack.Calls, *httptest.Server) {
+// with the sample data, and a gateway server, both stopped when b ends; it
+// returns the counts, the gateway's URL and a token of provider A's.
+func countedStack(b *testing.B) (*stack.Calls, string, string) {
 	b.Helper()
 	root, err := stack.RepoRoot()
 	if err != nil {
@@ -37,7 +38,13 @@ func countedStack(b *testing.B) (*stack.Local, *stack.Calls, *httptest.Server) {
 		l.Down()
 		b.Fatal(err)
 	}
-	return l, calls, httptest.NewServer(l.Wired.Gateway)
+	gw := httptest.NewServer(l.Wired.Gateway)
+	b.Cleanup(func() { gw.Close(); l.Down() })
+	tok, err := auth.Token("calls", sampledata.ProviderA.TIN, time.Hour)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return calls, gw.URL, tok
 }
 
 // reportCalls reports, per unit of work, the calls made since before.
@@ -65,18 +72,12 @@ func reportCalls(b *testing.B, calls *stack.Calls, before map[string]int, units 
 // run on a schedule are a fixed cost, not per document); the API requests
 // and function invocations are reported too.
 func BenchmarkCallsPerAttachment(b *testing.B) {
-	if testing.Short() {
-		b.Skip("brings up a stack of its own")
-	}
-	l, calls, gw := countedStack(b)
-	defer l.Down()
-	defer gw.Close()
-	tok, _ := auth.Token("calls", sampledata.ProviderA.TIN, time.Hour)
+	calls, gwURL, tok := countedStack(b)
 	content := filetypetest.PDF(100 << 10)
 	before := calls.Snapshot()
 	api := 0.0
 	for b.Loop() {
-		status, body := rawCallAt(b, gw.URL, tok, "POST", "/uploads", map[string]any{"fileName": "records.pdf", "size": len(content)})
+		status, body := rawCallAt(b, gwURL, tok, "POST", "/uploads", map[string]any{"fileName": "records.pdf", "size": len(content)})
 		api++
 		var c uploadCreated
 		if status != 201 || json.Unmarshal(body, &c) != nil {
@@ -87,17 +88,17 @@ func BenchmarkCallsPerAttachment(b *testing.B) {
 		}
 		for {
 			time.Sleep(500 * time.Millisecond)
-			_, body := rawCallAt(b, gw.URL, tok, "GET", "/uploads?ids="+c.Upload.UploadID, nil)
+			_, body := rawCallAt(b, gwURL, tok, "GET", "/uploads?ids="+c.Upload.UploadID, nil)
 			api++
 			if !strings.Contains(string(body), `"pending"`) {
 				break
 			}
 		}
-		if status, body := rawCallAt(b, gw.URL, tok, "POST", "/claims/C10000000002/document-submissions",
+		if status, body := rawCallAt(b, gwURL, tok, "POST", "/claims/C10000000002/document-submissions",
 			map[string]any{"contactEmail": "billing@example.org", "uploadIds": []string{c.Upload.UploadID}}); status != 201 {
 			b.Fatalf("submission: %d %s", status, body)
 		}
-		if status, _ := rawCallAt(b, gw.URL, tok, "GET", "/claims/C10000000002/documents", nil); status != 200 {
+		if status, _ := rawCallAt(b, gwURL, tok, "GET", "/claims/C10000000002/documents", nil); status != 200 {
 			b.Fatalf("documents: %d", status)
 		}
 		api += 2
@@ -109,16 +110,10 @@ func BenchmarkCallsPerAttachment(b *testing.B) {
 // BenchmarkCallsPerClaimSearch counts one claim search by member ID (a page
 // of the provider's claims for the member) and the claim detail it leads to.
 func BenchmarkCallsPerClaimSearch(b *testing.B) {
-	if testing.Short() {
-		b.Skip("brings up a stack of its own")
-	}
-	l, calls, gw := countedStack(b)
-	defer l.Down()
-	defer gw.Close()
-	tok, _ := auth.Token("calls", sampledata.ProviderA.TIN, time.Hour)
+	calls, gwURL, tok := countedStack(b)
 	before := calls.Snapshot()
 	for b.Loop() {
-		if status, body := rawCallAt(b, gw.URL, tok, "GET", "/claims?memberId="+sampledata.MemberAvery, nil); status != 200 {
+		if status, body := rawCallAt(b, gwURL, tok, "GET", "/claims?memberId="+sampledata.MemberAvery, nil); status != 200 {
 			b.Fatalf("search: %d %s", status, body)
 		}
 	}
