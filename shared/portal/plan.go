@@ -1,5 +1,7 @@
 package portal
 
+import "time"
+
 // DenialCategory says what a denial asks of the provider, which decides the
 // path the portal offers: an upload on the claim, a dispute or an appeal.
 type DenialCategory string
@@ -36,6 +38,10 @@ type Plan struct {
 	UploadTypes []string
 	// DenialReasons maps the core system's denial reason codes to rules.
 	DenialReasons map[string]DenialRule
+	// Retro holds the retro authorization rules; ClinicalRules the clinical
+	// indications a request is asked for, by type and service.
+	Retro         RetroRules
+	ClinicalRules []ClinicalRule
 }
 
 // KYMarketplace is the KY Marketplace plan of the quick start guides.
@@ -57,6 +63,30 @@ var KYMarketplace = Plan{
 		"DUP": {Category: DenialAdministrative},
 		"TFL": {Category: DenialAdministrative},
 		"NCV": {Category: DenialAdministrative},
+	},
+	// The guide names no retro window for KY Marketplace. 180 days is the
+	// Marketplace's time limit for filing a claim after the date of service:
+	// an authorization for a service older than that could pay no claim.
+	Retro: RetroRules{WindowDays: 180, StandardDecision: 7 * 24 * time.Hour, UrgentDecision: 72 * time.Hour},
+	ClinicalRules: []ClinicalRule{
+		{Type: AuthInpatient, DocumentsRequired: true, Questions: []ClinicalQuestion{
+			{ID: "admissionSource", Text: "How was the member admitted?", Kind: AnswerChoice,
+				Choices: []string{"emergency_department", "physician_referral", "transfer"}, Required: true},
+			{ID: "levelOfCare", Text: "Level of care", Kind: AnswerChoice, Choices: []string{"acute", "intensive_care", "rehabilitation"}, Required: true},
+		}},
+		// Advanced imaging: MRI and CT of the head, spine and joints.
+		{Type: AuthOutpatient, Codes: []string{"7055*", "7214*", "7215*", "7218*", "7219*", "7322*", "7372*", "7045*", "7049*"},
+			Questions: []ClinicalQuestion{
+				{ID: "conservativeTreatmentWeeks", Text: "Weeks of conservative treatment before imaging", Kind: AnswerNumber, Required: true},
+				{ID: "redFlagSymptoms", Text: "Were there red-flag symptoms (neurological deficit, trauma, suspected malignancy or infection)?", Kind: AnswerYesNo, Required: true},
+				{ID: "priorImagingDate", Text: "Date of the last imaging of the same area, if any", Kind: AnswerDate},
+			}},
+		// Physical and occupational therapy.
+		{Type: AuthOutpatient, Codes: []string{"97110", "97112", "97140", "97161", "97162", "97163", "97530", "97165", "97166", "97167"},
+			DocumentsRequired: true, Questions: []ClinicalQuestion{
+				{ID: "visitsRequested", Text: "Number of visits requested", Kind: AnswerNumber, Required: true},
+				{ID: "functionalGoals", Text: "Functional goals of the treatment", Kind: AnswerText, Required: true},
+			}},
 	},
 }
 
