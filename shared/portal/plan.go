@@ -42,6 +42,8 @@ type Plan struct {
 	// indications a request is asked for, by type and service.
 	Retro         RetroRules
 	ClinicalRules []ClinicalRule
+	// AuthForms are the required fields of each type of request.
+	AuthForms map[AuthType]AuthForm
 }
 
 // KYMarketplace is the KY Marketplace plan of the quick start guides.
@@ -68,6 +70,14 @@ var KYMarketplace = Plan{
 	// Marketplace's time limit for filing a claim after the date of service:
 	// an authorization for a service older than that could pay no claim.
 	Retro: RetroRules{WindowDays: 180, StandardDecision: 7 * 24 * time.Hour, UrgentDecision: 72 * time.Hour},
+	AuthForms: map[AuthType]AuthForm{
+		// Inpatient hospital, inpatient psychiatric facility, inpatient
+		// rehabilitation facility.
+		AuthInpatient: {PlacesOfService: []string{"21", "51", "61"}, AdmissionRequired: true},
+		// Office, home, outpatient hospital (on and off campus), ambulatory
+		// surgical center, independent lab, urgent care, telehealth.
+		AuthOutpatient: {PlacesOfService: []string{"02", "10", "11", "12", "19", "20", "22", "24", "81"}, ServicesRequired: true},
+	},
 	ClinicalRules: []ClinicalRule{
 		{Type: AuthInpatient, DocumentsRequired: true, Questions: []ClinicalQuestion{
 			{ID: "admissionSource", Text: "How was the member admitted?", Kind: AnswerChoice,
