@@ -197,3 +197,54 @@ func code(err error) string {
 	}
 	return portal.ErrorCode(err)
 }
+
+func decision(id string, s portal.AuthStatus, at time.Time) portal.AuthDecision {
+	return portal.AuthDecision{DecisionID: id, AuthorizationID: "RA-0000-0000", Status: s, DecidedAt: at}
+}
+
+// A decision applies once: a redelivery, a late one and any after a final
+// one change nothing.
+func TestDecisionsApplyOnceAndInOrder(t *testing.T) {
+	t0 := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	a := &portal.Authorization{Status: portal.AuthReceived}
+	if !a.Decide(decision("d1", portal.AuthMoreInfo, t0), t0) || a.Status != portal.AuthMoreInfo {
+		t.Fatalf("first decision: %s", a.Status)
+	}
+	if a.Decide(decision("d1", portal.AuthMoreInfo, t0), t0) {
+		t.Errorf("a redelivered decision applied twice")
+	}
+	if a.Decide(decision("d0", portal.AuthDenied, t0.Add(-time.Hour)), t0) || a.Status != portal.AuthMoreInfo {
+		t.Errorf("an older decision applied over a newer one")
+	}
+	if !a.Decide(decision("d2", portal.AuthApproved, t0.Add(time.Hour)), t0) || a.Status != portal.AuthApproved {
+		t.Errorf("approval: %s", a.Status)
+	}
+	if a.Decide(decision("d3", portal.AuthDenied, t0.Add(2*time.Hour)), t0) || a.Status != portal.AuthApproved {
+		t.Errorf("a decision after a final one applied")
+	}
+	if len(a.DecisionIDs) != 2 {
+		t.Errorf("decisions recorded: %v", a.DecisionIDs)
+	}
+}
+
+func TestDecisionEventsAreStrict(t *testing.T) {
+	good := `{"decisionId":"D-1","authorizationId":"RA-7K3M-9QPX","status":"approved","decidedAt":"2026-11-20T09:00:00Z",
+		"authorizationNumber":"AUTH-123","approvedFrom":"2026-10-15","approvedTo":"2026-10-20","approvedUnits":5}`
+	if d, err := portal.ParseAuthDecision([]byte(good)); err != nil || d.ApprovedUnits != 5 {
+		t.Fatalf("%v %+v", err, d)
+	}
+	for name, body := range map[string]string{
+		"not JSON":          `{`,
+		"unknown field":     `{"decisionId":"D-1","authorizationId":"RA-7K3M-9QPX","status":"withdrawn","decidedAt":"2026-11-20T09:00:00Z","patientName":"x"}`,
+		"approval no units": strings.Replace(good, `"approvedUnits":5`, `"approvedUnits":0`, 1),
+		"denial no reason":  `{"decisionId":"D-1","authorizationId":"RA-7K3M-9QPX","status":"denied","decidedAt":"2026-11-20T09:00:00Z"}`,
+		"unknown status":    `{"decisionId":"D-1","authorizationId":"RA-7K3M-9QPX","status":"pended","decidedAt":"2026-11-20T09:00:00Z"}`,
+		"bad request ID":    `{"decisionId":"D-1","authorizationId":"42","status":"withdrawn","decidedAt":"2026-11-20T09:00:00Z"}`,
+		"no time":           `{"decisionId":"D-1","authorizationId":"RA-7K3M-9QPX","status":"withdrawn"}`,
+	} {
+		_, err := portal.ParseAuthDecision([]byte(body))
+		if portal.ErrorCode(err) != portal.CodeInvalidDecision || strings.Contains(err.Error(), "patientName") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}

@@ -1,0 +1,129 @@
+package portal
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"time"
+)
+
+// AuthStatus is where a retro authorization request stands.
+type AuthStatus string
+
+const (
+	AuthReceived  AuthStatus = "received"
+	AuthMoreInfo  AuthStatus = "more_information_requested"
+	AuthApproved  AuthStatus = "approved"
+	AuthDenied    AuthStatus = "denied"
+	AuthWithdrawn AuthStatus = "withdrawn"
+)
+
+// Final reports whether no later decision can change the status.
+func (s AuthStatus) Final() bool {
+	return s == AuthApproved || s == AuthDenied || s == AuthWithdrawn
+}
+
+// Authorization is a submitted retro authorization request and where it
+// stands.
+type Authorization struct {
+	ID          string               `json:"authorizationId"`
+	Provider    ProviderID           `json:"providerTin"`
+	SubmittedBy string               `json:"submittedBy"`
+	SubmittedAt time.Time            `json:"submittedAt"`
+	Request     AuthorizationRequest `json:"request"`
+	// COBShown is the COB information shown for the start date when the
+	// provider verified it, and when.
+	COBShown     Coverage   `json:"cobShown"`
+	COBCheckedAt time.Time  `json:"cobCheckedAt"`
+	Status       AuthStatus `json:"status"`
+	DecisionDue  time.Time  `json:"decisionDue"`
+	// Decision is the latest decision applied; DecisionIDs every one seen,
+	// so that a redelivered decision changes nothing.
+	Decision    *AuthDecision `json:"decision,omitempty"`
+	DecisionIDs []string      `json:"decisionIds,omitempty"`
+	// Documents are the uploads attached, at submit and after.
+	Documents []string  `json:"documents,omitempty"`
+	UpdatedAt time.Time `json:"updatedAt"`
+	// Version counts the record's writes: each update is conditional on it.
+	Version int64 `json:"version"`
+}
+
+// AuthDecision is a decision from the plan's utilization management system.
+type AuthDecision struct {
+	DecisionID      string     `json:"decisionId"`
+	AuthorizationID string     `json:"authorizationId"`
+	Status          AuthStatus `json:"status"`
+	DecidedAt       time.Time  `json:"decidedAt"`
+	// Approved: the authorization number, dates and units approved.
+	AuthorizationNumber string  `json:"authorizationNumber,omitempty"`
+	ApprovedFrom        Date    `json:"approvedFrom,omitempty"`
+	ApprovedTo          Date    `json:"approvedTo,omitempty"`
+	ApprovedUnits       Integer `json:"approvedUnits,omitempty"`
+	// Denied: the reason.
+	ReasonCode string `json:"reasonCode,omitempty"`
+	ReasonText string `json:"reasonText,omitempty"`
+	// More information requested: what is wanted.
+	InformationWanted string `json:"informationWanted,omitempty"`
+}
+
+// CodeInvalidDecision marks a decision event that can never be applied.
+const CodeInvalidDecision = "INVALID_DECISION_EVENT"
+
+// ParseAuthDecision reads a decision event strictly; its problems name
+// fields, never values, so they may be logged.
+func ParseAuthDecision(body []byte) (*AuthDecision, error) {
+	var d AuthDecision
+	dec := json.NewDecoder(strings.NewReader(string(body)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&d); err != nil {
+		return nil, Errorf(KindInvalid, CodeInvalidDecision, "decision event: not the JSON of a decision")
+	}
+	var problems []string
+	if !validID(d.DecisionID) {
+		problems = append(problems, "decisionId is required")
+	}
+	if !strings.HasPrefix(d.AuthorizationID, "RA-") || len(d.AuthorizationID) != 12 {
+		problems = append(problems, "authorizationId is not a request ID")
+	}
+	if d.DecidedAt.IsZero() {
+		problems = append(problems, "decidedAt is required")
+	}
+	switch d.Status {
+	case AuthApproved:
+		if d.AuthorizationNumber == "" || len(d.AuthorizationNumber) > 40 || d.ApprovedFrom.IsZero() || d.ApprovedTo.Before(d.ApprovedFrom) || d.ApprovedUnits < 1 {
+			problems = append(problems, "an approval needs authorizationNumber, approvedFrom, approvedTo (not before it) and approvedUnits")
+		}
+	case AuthDenied:
+		if d.ReasonCode == "" || d.ReasonText == "" {
+			problems = append(problems, "a denial needs reasonCode and reasonText")
+		}
+	case AuthMoreInfo:
+		if d.InformationWanted == "" {
+			problems = append(problems, "a request for more information needs informationWanted")
+		}
+	case AuthWithdrawn:
+	default:
+		problems = append(problems, "status must be approved, denied, more_information_requested or withdrawn")
+	}
+	if len(d.ReasonText) > 2000 || len(d.InformationWanted) > 2000 || len(d.ReasonCode) > 40 {
+		problems = append(problems, "reasonCode, reasonText or informationWanted is too long")
+	}
+	if len(problems) > 0 {
+		return nil, Errorf(KindInvalid, CodeInvalidDecision, "decision event: %s", strings.Join(problems, "; "))
+	}
+	return &d, nil
+}
+
+// Decide applies a decision to the request, once: a decision seen before,
+// one for a request already decided for good, or one older than the latest
+// applied changes nothing. It reports whether it changed the request.
+func (a *Authorization) Decide(d AuthDecision, now time.Time) bool {
+	if slices.Contains(a.DecisionIDs, d.DecisionID) || a.Status.Final() ||
+		(a.Decision != nil && d.DecidedAt.Before(a.Decision.DecidedAt)) {
+		return false
+	}
+	a.Status, a.Decision = d.Status, &d
+	a.DecisionIDs = append(a.DecisionIDs, d.DecisionID)
+	a.UpdatedAt = now
+	return true
+}
