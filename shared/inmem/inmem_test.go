@@ -31,3 +31,7 @@ func TestIdempotencyContract(t *testing.T) {
 		return s
 	})
 }
+
+func TestAuthorizationsContract(t *testing.T) {
+	storetest.Authorizations(t, func(*testing.T) storetest.AuthorizationStore { return &inmem.Authorizations{} })
+}

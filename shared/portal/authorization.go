@@ -45,6 +45,7 @@ const (
 // Information"): stored as reported, not verified, and sent to the plan's
 // COB unit. It counts like the plan's own spans when it covers a date.
 type ReportedCOB struct {
+	MemberID       string     `json:"memberId"`
 	Carrier        string     `json:"carrier"`
 	PolicyNumber   string     `json:"policyNumber"`
 	SubscriberName string     `json:"subscriberName"`

@@ -127,3 +127,30 @@ func (a *Authorization) Decide(d AuthDecision, now time.Time) bool {
 	a.UpdatedAt = now
 	return true
 }
+
+// Codes of authorization lookups.
+const (
+	CodeAuthorizationNotFound  = "AUTHORIZATION_NOT_FOUND"
+	CodeDuplicateAuthorization = "DUPLICATE_AUTHORIZATION"
+	CodeAuthorizationClosed    = "AUTHORIZATION_CLOSED"
+)
+
+// ErrAuthorizationNotFound answers a request ID that is not the caller's.
+func ErrAuthorizationNotFound() *Error {
+	return Errorf(KindNotFound, CodeAuthorizationNotFound,
+		"No such authorization request was found for your organisation. Check the request ID (RA-XXXX-XXXX).")
+}
+
+// ErrDuplicateAuthorization answers a second open request for the same
+// member, type, start date and services.
+func ErrDuplicateAuthorization(open string) *Error {
+	return &Error{Kind: KindConflict, Code: CodeDuplicateAuthorization,
+		Detail: "An open request for this member, type, start date and services exists: " + open + ". Add documents or notes to it instead.",
+		Fields: map[string]string{"authorizationId": open}}
+}
+
+// OpenKey names the open request a new one would duplicate.
+func (a *Authorization) OpenKey() string {
+	r := &a.Request
+	return strings.Join([]string{string(a.Provider), r.MemberID, string(r.Type), r.StartDate.String(), r.ServiceKey()}, "#")
+}

@@ -1,0 +1,147 @@
+package inmem
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"slices"
+
+	"github.com/openpayer/provider-portal/shared/portal"
+)
+
+// Authorizations keeps retro authorization requests and reported other
+// insurance, as dynamo.AuthorizationStore does.
+type Authorizations struct {
+	base
+	requests map[string]*portal.Authorization
+	open     map[string]string // open key -> request ID
+	reported map[string][]portal.ReportedCOB
+}
+
+func cloneAuthorization(a *portal.Authorization) *portal.Authorization {
+	b, _ := json.Marshal(a) // a struct of plain values always marshals
+	var c portal.Authorization
+	_ = json.Unmarshal(b, &c)
+	return &c
+}
+
+// CreateAuthorization stores a new request, unless an open one for the same
+// member, type, start date and services exists: then it returns that one's
+// ID and writes nothing.
+func (s *Authorizations) CreateAuthorization(_ context.Context, a *portal.Authorization) (string, error) {
+	if err := s.fault("CreateAuthorization"); err != nil {
+		return "", err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.requests == nil {
+		s.requests, s.open, s.reported = map[string]*portal.Authorization{}, map[string]string{}, map[string][]portal.ReportedCOB{}
+	}
+	if id, ok := s.open[a.OpenKey()]; ok {
+		return id, nil
+	}
+	s.requests[a.ID] = cloneAuthorization(a)
+	s.open[a.OpenKey()] = a.ID
+	return "", nil
+}
+
+// Authorization returns one of the provider's requests.
+func (s *Authorizations) Authorization(_ context.Context, provider portal.ProviderID, id string) (*portal.Authorization, error) {
+	if err := s.fault("Authorization"); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok := s.requests[id]
+	if !ok || a.Provider != provider {
+		return nil, portal.ErrAuthorizationNotFound()
+	}
+	return cloneAuthorization(a), nil
+}
+
+// Authorizations lists the provider's requests for a member whose start
+// date falls from from to to, newest first, limit at a time.
+func (s *Authorizations) Authorizations(_ context.Context, provider portal.ProviderID, memberID string, from, to portal.Date, limit int, cur string) ([]portal.Authorization, string, error) {
+	if err := s.fault("Authorizations"); err != nil {
+		return nil, "", err
+	}
+	s.mu.Lock()
+	var all []portal.Authorization
+	for _, a := range s.requests {
+		r := a.Request
+		if a.Provider == provider && r.MemberID == memberID && !r.StartDate.Before(from) && !r.StartDate.After(to) {
+			all = append(all, *cloneAuthorization(a))
+		}
+	}
+	s.mu.Unlock()
+	slices.SortFunc(all, func(a, b portal.Authorization) int {
+		return cmp.Or(b.Request.StartDate.Time().Compare(a.Request.StartDate.Time()), b.SubmittedAt.Compare(a.SubmittedAt), cmp.Compare(b.ID, a.ID))
+	})
+	query := fingerprint(string(provider), memberID, from.String(), to.String())
+	offset := 0
+	if cur != "" {
+		c, err := decodeCursor(cur, query)
+		if err != nil {
+			return nil, "", err
+		}
+		offset = c.Offset
+	}
+	if offset > len(all) {
+		offset = len(all)
+	}
+	end := min(offset+limit, len(all))
+	next := ""
+	if end < len(all) {
+		next = cursor{Offset: end, Query: query}.encode()
+	}
+	return all[offset:end], next, nil
+}
+
+// ApplyDecision applies a decision from utilization management, once; a
+// final one closes the request, so that a new one for the same services
+// may follow.
+func (s *Authorizations) ApplyDecision(_ context.Context, d portal.AuthDecision) (*portal.Authorization, bool, error) {
+	if err := s.fault("ApplyDecision"); err != nil {
+		return nil, false, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok := s.requests[d.AuthorizationID]
+	if !ok {
+		return nil, false, portal.ErrAuthorizationNotFound()
+	}
+	changed := a.Decide(d, s.now().UTC())
+	if changed {
+		a.Version++
+		if a.Status.Final() && s.open[a.OpenKey()] == a.ID {
+			delete(s.open, a.OpenKey())
+		}
+	}
+	return cloneAuthorization(a), changed, nil
+}
+
+// ReportCOB keeps other insurance a provider reported, as reported.
+func (s *Authorizations) ReportCOB(_ context.Context, r portal.ReportedCOB) error {
+	if err := s.fault("ReportCOB"); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.reported == nil {
+		s.reported = map[string][]portal.ReportedCOB{}
+	}
+	s.reported[r.MemberID] = append(s.reported[r.MemberID], r)
+	slices.SortStableFunc(s.reported[r.MemberID], func(a, b portal.ReportedCOB) int { return a.ReportedAt.Compare(b.ReportedAt) })
+	return nil
+}
+
+// ReportedCOB lists the other insurance reported for a member, in the
+// order it was reported.
+func (s *Authorizations) ReportedCOB(_ context.Context, memberID string) ([]portal.ReportedCOB, error) {
+	if err := s.fault("ReportedCOB"); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.reported[memberID]), nil
+}

@@ -1,0 +1,185 @@
+package storetest
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/openpayer/provider-portal/shared/portal"
+)
+
+// AuthorizationStore is everything an authorization store does.
+type AuthorizationStore interface {
+	CreateAuthorization(ctx context.Context, a *portal.Authorization) (string, error)
+	Authorization(ctx context.Context, provider portal.ProviderID, id string) (*portal.Authorization, error)
+	Authorizations(ctx context.Context, provider portal.ProviderID, memberID string, from, to portal.Date, limit int, cursor string) ([]portal.Authorization, string, error)
+	ApplyDecision(ctx context.Context, d portal.AuthDecision) (*portal.Authorization, bool, error)
+	ReportCOB(ctx context.Context, r portal.ReportedCOB) error
+	ReportedCOB(ctx context.Context, memberID string) ([]portal.ReportedCOB, error)
+}
+
+func authorization(provider portal.ProviderID, member string, start portal.Date, code string) *portal.Authorization {
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	return &portal.Authorization{ID: portal.NewAuthorizationID(), Provider: provider, SubmittedBy: "user", SubmittedAt: now,
+		Request: portal.AuthorizationRequest{MemberID: member, Type: portal.AuthOutpatient, StartDate: start, COBVerified: true,
+			RequestingNPI: "1234567893", ServicingNPI: "1245319599", PlaceOfService: "22", Diagnoses: []string{"M54.50"},
+			Services: []portal.ServiceLine{{Code: code, Units: 1}}, ContactEmail: "auth@clinic.example"},
+		Status: portal.AuthReceived, DecisionDue: now.Add(7 * 24 * time.Hour), UpdatedAt: now, Version: 1}
+}
+
+func ids2(as []portal.Authorization) []string {
+	var out []string
+	for _, a := range as {
+		out = append(out, a.ID)
+	}
+	return out
+}
+
+// Authorizations runs the authorization store contract.
+func Authorizations(t *testing.T, newStore func(t *testing.T) AuthorizationStore) {
+	ctx := context.Background()
+	t.Run("a request is its provider's alone", func(t *testing.T) {
+		s := newStore(t)
+		a := authorization(providerA, fresh("M"), Today.AddDate(0, 0, -10), "72148")
+		if dup, err := s.CreateAuthorization(ctx, a); dup != "" || err != nil {
+			t.Fatalf("create: %q %v", dup, err)
+		}
+		got, err := s.Authorization(ctx, providerA, a.ID)
+		if err != nil || got.Request.Services[0].Code != "72148" || got.Status != portal.AuthReceived || !got.SubmittedAt.Equal(a.SubmittedAt) {
+			t.Fatalf("read back: %+v %v", got, err)
+		}
+		for _, p := range []portal.ProviderID{providerB} {
+			if _, err := s.Authorization(ctx, p, a.ID); portal.ErrorCode(err) != portal.CodeAuthorizationNotFound {
+				t.Errorf("provider B reads it: %v", err)
+			}
+		}
+		if _, err := s.Authorization(ctx, providerA, portal.NewAuthorizationID()); portal.ErrorCode(err) != portal.CodeAuthorizationNotFound {
+			t.Errorf("no such request: %v", err)
+		}
+	})
+	t.Run("one open request per member, type, start date and services", func(t *testing.T) {
+		s := newStore(t)
+		member, start := fresh("M"), Today.AddDate(0, 0, -20)
+		first := authorization(providerA, member, start, "72148")
+		if dup, err := s.CreateAuthorization(ctx, first); dup != "" || err != nil {
+			t.Fatalf("create: %q %v", dup, err)
+		}
+		again := authorization(providerA, member, start, "72148")
+		if dup, err := s.CreateAuthorization(ctx, again); dup != first.ID || err != nil {
+			t.Fatalf("duplicate: %q %v, want %s", dup, err, first.ID)
+		}
+		if _, err := s.Authorization(ctx, providerA, again.ID); portal.ErrorCode(err) != portal.CodeAuthorizationNotFound {
+			t.Errorf("the duplicate was written: %v", err)
+		}
+		// Other services, another provider: not duplicates.
+		for _, other := range []*portal.Authorization{authorization(providerA, member, start, "72156"), authorization(providerB, member, start, "72148")} {
+			if dup, err := s.CreateAuthorization(ctx, other); dup != "" || err != nil {
+				t.Errorf("not a duplicate: %q %v", dup, err)
+			}
+		}
+		// A final decision closes the request: a new one may follow.
+		if _, ok, err := s.ApplyDecision(ctx, portal.AuthDecision{DecisionID: fresh("D"), AuthorizationID: first.ID,
+			Status: portal.AuthDenied, DecidedAt: time.Now().UTC(), ReasonCode: "NMN", ReasonText: "Not medically necessary."}); !ok || err != nil {
+			t.Fatalf("deny: %v %v", ok, err)
+		}
+		if dup, err := s.CreateAuthorization(ctx, again); dup != "" || err != nil {
+			t.Errorf("after the first was denied: %q %v", dup, err)
+		}
+	})
+	t.Run("decisions apply once, in order, and are kept", func(t *testing.T) {
+		s := newStore(t)
+		a := authorization(providerA, fresh("M"), Today.AddDate(0, 0, -5), "97110")
+		if _, err := s.CreateAuthorization(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		t0 := time.Now().UTC().Truncate(time.Millisecond)
+		more := portal.AuthDecision{DecisionID: fresh("D"), AuthorizationID: a.ID, Status: portal.AuthMoreInfo, DecidedAt: t0, InformationWanted: "Therapy notes."}
+		got, ok, err := s.ApplyDecision(ctx, more)
+		if !ok || err != nil || got.Status != portal.AuthMoreInfo || got.Decision.InformationWanted != "Therapy notes." {
+			t.Fatalf("more information: %+v %v %v", got, ok, err)
+		}
+		if _, ok, err := s.ApplyDecision(ctx, more); ok || err != nil {
+			t.Errorf("redelivered: %v %v", ok, err)
+		}
+		approve := portal.AuthDecision{DecisionID: fresh("D"), AuthorizationID: a.ID, Status: portal.AuthApproved, DecidedAt: t0.Add(time.Hour),
+			AuthorizationNumber: "AUTH-1", ApprovedFrom: a.Request.StartDate, ApprovedTo: a.Request.StartDate, ApprovedUnits: 8}
+		if got, ok, err := s.ApplyDecision(ctx, approve); !ok || err != nil || got.Status != portal.AuthApproved {
+			t.Fatalf("approve: %v %v", ok, err)
+		}
+		late := portal.AuthDecision{DecisionID: fresh("D"), AuthorizationID: a.ID, Status: portal.AuthDenied, DecidedAt: t0.Add(2 * time.Hour), ReasonCode: "X", ReasonText: "x"}
+		if _, ok, err := s.ApplyDecision(ctx, late); ok || err != nil {
+			t.Errorf("a decision after approval: %v %v", ok, err)
+		}
+		got, _ = s.Authorization(ctx, providerA, a.ID)
+		if got.Status != portal.AuthApproved || got.Decision.AuthorizationNumber != "AUTH-1" || got.Decision.ApprovedUnits != 8 || len(got.DecisionIDs) != 2 {
+			t.Errorf("stored: %+v", got)
+		}
+		if _, _, err := s.ApplyDecision(ctx, portal.AuthDecision{DecisionID: fresh("D"), AuthorizationID: portal.NewAuthorizationID(),
+			Status: portal.AuthWithdrawn, DecidedAt: t0}); portal.ErrorCode(err) != portal.CodeAuthorizationNotFound {
+			t.Errorf("a decision for no request: %v", err)
+		}
+	})
+	t.Run("a member's requests are listed newest first, by date range, in pages", func(t *testing.T) {
+		s := newStore(t)
+		member := fresh("M")
+		var want []string
+		for i := range 5 {
+			a := authorization(providerA, member, Today.AddDate(0, 0, -50+i*10), "9711"+string(rune('0'+i)))
+			if _, err := s.CreateAuthorization(ctx, a); err != nil {
+				t.Fatal(err)
+			}
+			want = append([]string{a.ID}, want...)
+		}
+		other := authorization(providerB, member, Today.AddDate(0, 0, -10), "97110")
+		if _, err := s.CreateAuthorization(ctx, other); err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		cursor := ""
+		for range 5 {
+			page, next, err := s.Authorizations(ctx, providerA, member, Today.AddDate(0, 0, -60), Today, 2, cursor)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, ids2(page)...)
+			if cursor = next; cursor == "" {
+				break
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("listed %v, want %v (newest first, provider A's only)", got, want)
+		}
+		ranged, _, err := s.Authorizations(ctx, providerA, member, Today.AddDate(0, 0, -40), Today.AddDate(0, 0, -20), 10, "")
+		if err != nil || !slices.Equal(ids2(ranged), want[1:4]) {
+			t.Errorf("from 40 to 20 days ago: %v %v", ids2(ranged), err)
+		}
+		if _, _, err := s.Authorizations(ctx, providerA, member, Today.AddDate(0, 0, -60), Today, 2, "forged"); portal.ErrorCode(err) != portal.CodeInvalidCursor {
+			t.Errorf("a forged cursor: %v", err)
+		}
+	})
+	t.Run("reported other insurance is kept as reported, for the member", func(t *testing.T) {
+		s := newStore(t)
+		member := fresh("M")
+		r := portal.ReportedCOB{MemberID: member, Carrier: "Told Us Health", PolicyNumber: "T-9", SubscriberName: "Pat Doe", Relationship: "spouse",
+			From: Today.AddDate(0, -2, 0), ReportedBy: "user", Provider: providerA, ReportedAt: time.Now().UTC().Truncate(time.Millisecond)}
+		if err := s.ReportCOB(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.ReportedCOB(ctx, member)
+		if err != nil || len(got) != 1 || got[0].Carrier != r.Carrier || got[0].SubscriberName != "Pat Doe" || !got[0].From.Equal(r.From) || !got[0].To.IsZero() {
+			t.Fatalf("reported: %+v %v", got, err)
+		}
+		later := r
+		later.Carrier, later.ReportedAt = "Second Health", r.ReportedAt.Add(time.Minute)
+		if err := s.ReportCOB(ctx, later); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.ReportedCOB(ctx, member); len(got) != 2 || got[0].Carrier != r.Carrier || got[1].Carrier != "Second Health" {
+			t.Errorf("in the order reported: %+v", got)
+		}
+		if got, err := s.ReportedCOB(ctx, fresh("M")); err != nil || len(got) != 0 {
+			t.Errorf("another member's: %v %v", got, err)
+		}
+	})
+}
