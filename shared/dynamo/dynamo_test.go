@@ -54,3 +54,9 @@ func TestIdempotencyContract(t *testing.T) {
 		return &dynamo.IdempotencyStore{DB: local.Clients.DynamoDB, Table: table("IdempotencyTable"), Now: now, TTL: ttl}
 	})
 }
+
+func TestAuthorizationsContract(t *testing.T) {
+	storetest.Authorizations(t, func(*testing.T) storetest.AuthorizationStore {
+		return &dynamo.AuthorizationStore{DB: local.Clients.DynamoDB, Table: table("AuthorizationsTable"), Now: time.Now, CursorKey: []byte("test-cursor-key")}
+	})
+}

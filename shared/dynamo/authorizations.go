@@ -1,0 +1,310 @@
+package dynamo
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/openpayer/provider-portal/shared/portal"
+)
+
+// AuthorizationStore keeps retro authorization requests in the
+// Authorizations table, one table for three kinds of item, by key:
+//   - a request: pk "AUTH#<id>", sk "AUTH"; its byMember index key is
+//     "<TIN>#<member>", sorted by "<start date>#<submitted at>#<id>";
+//   - the guard of an open request: pk "OPEN#<TIN>#<member>#<type>#<start
+//     date>#<services>", sk "OPEN", naming the request, so that a second open
+//     request for the same member, type, date and services cannot be written;
+//   - other insurance a provider reported: pk "COB#<member>", sk "<reported
+//     at>#<random>".
+type AuthorizationStore struct {
+	DB    TxAPI
+	Table string
+	Now   func() time.Time
+	// CursorKey signs list cursors.
+	CursorKey []byte
+}
+
+type authItem struct {
+	PK string `json:"pk"`
+	SK string `json:"sk"`
+	portal.Authorization
+	MemberKey string `json:"memberKey"`
+	ListKey   string `json:"listKey"`
+}
+
+type openItem struct {
+	PK              string `json:"pk"`
+	SK              string `json:"sk"`
+	AuthorizationID string `json:"authorizationId"`
+}
+
+type cobItem struct {
+	PK string `json:"pk"`
+	SK string `json:"sk"`
+	portal.ReportedCOB
+}
+
+// stampLayout is a fixed-width UTC time, so that keys sort as times do.
+const stampLayout = "2006-01-02T15:04:05.000000000Z"
+
+func authKey(id string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{"pk": str("AUTH#" + id), "sk": str("AUTH")}
+}
+
+func openKey(a *portal.Authorization) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{"pk": str("OPEN#" + a.OpenKey()), "sk": str("OPEN")}
+}
+
+func newAuthItem(a *portal.Authorization) authItem {
+	return authItem{PK: "AUTH#" + a.ID, SK: "AUTH", Authorization: *a,
+		MemberKey: IndexKey(a.Provider, a.Request.MemberID),
+		ListKey:   a.Request.StartDate.String() + "#" + a.SubmittedAt.UTC().Format(stampLayout) + "#" + a.ID}
+}
+
+// CreateAuthorization writes a new request and its open guard in one
+// transaction. If an open request for the same member, type, start date and
+// services exists, it writes nothing and returns that request's ID.
+func (s *AuthorizationStore) CreateAuthorization(ctx context.Context, a *portal.Authorization) (string, error) {
+	item, err := marshal(newAuthItem(a))
+	if err != nil {
+		return "", fmt.Errorf("encode authorization: %w", err)
+	}
+	guard, err := marshal(openItem{PK: "OPEN#" + a.OpenKey(), SK: "OPEN", AuthorizationID: a.ID})
+	if err != nil {
+		return "", fmt.Errorf("encode guard: %w", err)
+	}
+	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{
+		// The same token on the SDK's retry: DynamoDB answers it as the
+		// first attempt instead of failing its conditions.
+		ClientRequestToken: aws.String(a.ID),
+		TransactItems: []types.TransactWriteItem{
+			{Put: &types.Put{TableName: &s.Table, Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")}},
+			{Put: &types.Put{TableName: &s.Table, Item: guard, ConditionExpression: aws.String("attribute_not_exists(pk)")}},
+		},
+	})
+	var tce *types.TransactionCanceledException
+	if errors.As(err, &tce) {
+		out, gerr := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.Table, Key: openKey(a), ConsistentRead: aws.Bool(true)})
+		if gerr != nil {
+			return "", fmt.Errorf("read open request: %w", gerr)
+		}
+		var g openItem
+		if out.Item == nil || unmarshal(out.Item, &g) != nil {
+			return "", fmt.Errorf("create authorization: %w", err) // the guard went meanwhile: a passing failure
+		}
+		if g.AuthorizationID == a.ID {
+			return "", nil // this call's own write, retried
+		}
+		return g.AuthorizationID, nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("create authorization: %w", err)
+	}
+	return "", nil
+}
+
+func (s *AuthorizationStore) get(ctx context.Context, id string) (*authItem, error) {
+	if !strings.HasPrefix(id, "RA-") || len(id) != 12 {
+		return nil, nil
+	}
+	out, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.Table, Key: authKey(id), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return nil, fmt.Errorf("get authorization: %w", err)
+	}
+	if out.Item == nil {
+		return nil, nil
+	}
+	var it authItem
+	if err := unmarshal(out.Item, &it); err != nil {
+		return nil, fmt.Errorf("decode authorization: %w", err)
+	}
+	return &it, nil
+}
+
+// Authorization returns one of the provider's requests.
+func (s *AuthorizationStore) Authorization(ctx context.Context, provider portal.ProviderID, id string) (*portal.Authorization, error) {
+	it, err := s.get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if it == nil || it.Provider != provider {
+		return nil, portal.ErrAuthorizationNotFound()
+	}
+	return &it.Authorization, nil
+}
+
+// listCursor is where a list stopped: the last item's keys, tied to the
+// query it was issued for.
+type listCursor struct {
+	Query string `json:"q"`
+	ID    string `json:"i"`
+	List  string `json:"l"`
+}
+
+func listFingerprint(parts ...string) string {
+	h := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
+	return hex.EncodeToString(h[:8])
+}
+
+// Authorizations lists the provider's requests for a member whose start
+// date falls from from to to, newest first, limit at a time.
+func (s *AuthorizationStore) Authorizations(ctx context.Context, provider portal.ProviderID, memberID string, from, to portal.Date, limit int, cur string) ([]portal.Authorization, string, error) {
+	memberKey := IndexKey(provider, memberID)
+	query := listFingerprint(memberKey, from.String(), to.String())
+	in := &dynamodb.QueryInput{
+		TableName: &s.Table, IndexName: aws.String("byMember"), ScanIndexForward: aws.Bool(false),
+		KeyConditionExpression: aws.String("memberKey = :m AND listKey BETWEEN :a AND :b"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":m": str(memberKey), ":a": str(from.String()), ":b": str(to.String() + "#~"),
+		},
+		Limit: aws.Int32(int32(limit)),
+	}
+	if cur != "" {
+		c, err := s.decodeListCursor(cur, query)
+		if err != nil {
+			return nil, "", err
+		}
+		in.ExclusiveStartKey = map[string]types.AttributeValue{"pk": str("AUTH#" + c.ID), "sk": str("AUTH"),
+			"memberKey": str(memberKey), "listKey": str(c.List)}
+	}
+	out, err := s.DB.Query(ctx, in)
+	if err != nil {
+		return nil, "", fmt.Errorf("list authorizations: %w", err)
+	}
+	list := make([]portal.Authorization, 0, len(out.Items))
+	var last *authItem
+	for _, item := range out.Items {
+		var it authItem
+		if err := unmarshal(item, &it); err != nil {
+			return nil, "", fmt.Errorf("decode authorization: %w", err)
+		}
+		list = append(list, it.Authorization)
+		last = &it
+	}
+	next := ""
+	if out.LastEvaluatedKey != nil && last != nil {
+		next = s.encodeListCursor(listCursor{Query: query, ID: last.ID, List: last.ListKey})
+	}
+	return list, next, nil
+}
+
+func (s *AuthorizationStore) encodeListCursor(c listCursor) string {
+	b, _ := json.Marshal(c) // strings: always marshal
+	payload := base64.RawURLEncoding.EncodeToString(b)
+	return payload + "." + base64.RawURLEncoding.EncodeToString(cursorMAC(s.CursorKey, payload))
+}
+
+// decodeListCursor checks the cursor's signature, then each value, so that
+// nothing a caller forged reaches DynamoDB as a key.
+func (s *AuthorizationStore) decodeListCursor(cur, query string) (listCursor, error) {
+	payload, sig, ok := strings.Cut(cur, ".")
+	if !ok {
+		return listCursor{}, errCursor
+	}
+	got, err := base64.RawURLEncoding.DecodeString(sig)
+	if err != nil || !hmac.Equal(got, cursorMAC(s.CursorKey, payload)) {
+		return listCursor{}, errCursor
+	}
+	b, err := base64.RawURLEncoding.DecodeString(payload)
+	var c listCursor
+	if err != nil || json.Unmarshal(b, &c) != nil || c.Query != query || !strings.HasSuffix(c.List, "#"+c.ID) ||
+		!strings.HasPrefix(c.ID, "RA-") || len(c.ID) != 12 {
+		return listCursor{}, errCursor
+	}
+	return c, nil
+}
+
+// ApplyDecision applies a decision from utilization management, once: the
+// request is read, decided in memory and written back only if no other
+// write came between (its version). A final decision removes the open
+// guard in the same transaction, so that a new request may follow.
+func (s *AuthorizationStore) ApplyDecision(ctx context.Context, d portal.AuthDecision) (*portal.Authorization, bool, error) {
+	for attempt := 0; ; attempt++ {
+		it, err := s.get(ctx, d.AuthorizationID)
+		if err != nil {
+			return nil, false, err
+		}
+		if it == nil {
+			return nil, false, portal.ErrAuthorizationNotFound()
+		}
+		a := it.Authorization
+		seen := a.Version
+		if !a.Decide(d, s.Now().UTC()) {
+			return &a, false, nil
+		}
+		a.Version++
+		item, err := marshal(newAuthItem(&a))
+		if err != nil {
+			return nil, false, fmt.Errorf("encode authorization: %w", err)
+		}
+		tx := []types.TransactWriteItem{{Put: &types.Put{TableName: &s.Table, Item: item,
+			ConditionExpression:       aws.String("#v = :seen"),
+			ExpressionAttributeNames:  map[string]string{"#v": "version"},
+			ExpressionAttributeValues: map[string]types.AttributeValue{":seen": &types.AttributeValueMemberN{Value: fmt.Sprint(seen)}},
+		}}}
+		if a.Status.Final() {
+			tx = append(tx, types.TransactWriteItem{Delete: &types.Delete{TableName: &s.Table, Key: openKey(&a),
+				ConditionExpression:       aws.String("attribute_not_exists(pk) OR authorizationId = :id"),
+				ExpressionAttributeValues: map[string]types.AttributeValue{":id": str(a.ID)},
+			}})
+		}
+		_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: tx})
+		var tce *types.TransactionCanceledException
+		if errors.As(err, &tce) && attempt < 3 {
+			continue // another write came between: read again and decide again
+		}
+		if err != nil {
+			return nil, false, fmt.Errorf("apply decision: %w", err)
+		}
+		return &a, true, nil
+	}
+}
+
+// ReportCOB keeps other insurance a provider reported, as reported.
+func (s *AuthorizationStore) ReportCOB(ctx context.Context, r portal.ReportedCOB) error {
+	item, err := marshal(cobItem{PK: "COB#" + r.MemberID, SK: r.ReportedAt.UTC().Format(stampLayout) + "#" + portal.NewID(), ReportedCOB: r})
+	if err != nil {
+		return fmt.Errorf("encode reported COB: %w", err)
+	}
+	if _, err := s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.Table, Item: item}); err != nil {
+		return fmt.Errorf("report COB: %w", err)
+	}
+	return nil
+}
+
+// ReportedCOB lists the other insurance reported for a member, in the
+// order it was reported.
+func (s *AuthorizationStore) ReportedCOB(ctx context.Context, memberID string) ([]portal.ReportedCOB, error) {
+	var out []portal.ReportedCOB
+	p := dynamodb.NewQueryPaginator(s.DB, &dynamodb.QueryInput{
+		TableName: &s.Table, KeyConditionExpression: aws.String("pk = :p"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":p": str("COB#" + memberID)},
+		ConsistentRead:            aws.Bool(true),
+	})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("list reported COB: %w", err)
+		}
+		for _, item := range page.Items {
+			var it cobItem
+			if err := unmarshal(item, &it); err != nil {
+				return nil, fmt.Errorf("decode reported COB: %w", err)
+			}
+			out = append(out, it.ReportedCOB)
+		}
+	}
+	return out, nil
+}
