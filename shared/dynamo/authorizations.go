@@ -27,7 +27,10 @@ import (
 //     date>#<services>", sk "OPEN", naming the request, so that a second open
 //     request for the same member, type, date and services cannot be written;
 //   - other insurance a provider reported: pk "COB#<member>", sk "<reported
-//     at>#<random>".
+//     at>#<random>";
+//   - an event not delivered yet: pk "EVENT#<id>", sk "EVENT", in the sparse
+//     byOutbox index by when it was recorded. It is written in the same
+//     transaction as the change it reports, and deleted once delivered.
 type AuthorizationStore struct {
 	DB    TxAPI
 	Table string
@@ -48,6 +51,26 @@ type openItem struct {
 	PK              string `json:"pk"`
 	SK              string `json:"sk"`
 	AuthorizationID string `json:"authorizationId"`
+}
+
+type eventItem struct {
+	PK string `json:"pk"`
+	SK string `json:"sk"`
+	portal.OutboundEvent
+	Outbox   string `json:"outbox"`
+	OutboxAt string `json:"outboxAt"`
+}
+
+const authorizationsOutbox = "authorizations"
+
+// eventPut is the transaction item that records ev.
+func (s *AuthorizationStore) eventPut(ev portal.OutboundEvent) (types.TransactWriteItem, error) {
+	item, err := marshal(eventItem{PK: "EVENT#" + ev.ID, SK: "EVENT", OutboundEvent: ev, Outbox: authorizationsOutbox,
+		OutboxAt: ev.At.UTC().Format(stampLayout)})
+	if err != nil {
+		return types.TransactWriteItem{}, fmt.Errorf("encode event: %w", err)
+	}
+	return types.TransactWriteItem{Put: &types.Put{TableName: &s.Table, Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")}}, nil
 }
 
 type cobItem struct {
@@ -76,7 +99,7 @@ func newAuthItem(a *portal.Authorization) authItem {
 // CreateAuthorization writes a new request and its open guard in one
 // transaction. If an open request for the same member, type, start date and
 // services exists, it writes nothing and returns that request's ID.
-func (s *AuthorizationStore) CreateAuthorization(ctx context.Context, a *portal.Authorization) (string, error) {
+func (s *AuthorizationStore) CreateAuthorization(ctx context.Context, a *portal.Authorization, ev portal.OutboundEvent) (string, error) {
 	item, err := marshal(newAuthItem(a))
 	if err != nil {
 		return "", fmt.Errorf("encode authorization: %w", err)
@@ -85,6 +108,10 @@ func (s *AuthorizationStore) CreateAuthorization(ctx context.Context, a *portal.
 	if err != nil {
 		return "", fmt.Errorf("encode guard: %w", err)
 	}
+	record, err := s.eventPut(ev)
+	if err != nil {
+		return "", err
+	}
 	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{
 		// The same token on the SDK's retry: DynamoDB answers it as the
 		// first attempt instead of failing its conditions.
@@ -92,6 +119,7 @@ func (s *AuthorizationStore) CreateAuthorization(ctx context.Context, a *portal.
 		TransactItems: []types.TransactWriteItem{
 			{Put: &types.Put{TableName: &s.Table, Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")}},
 			{Put: &types.Put{TableName: &s.Table, Item: guard, ConditionExpression: aws.String("attribute_not_exists(pk)")}},
+			record,
 		},
 	})
 	var tce *types.TransactionCanceledException
@@ -272,14 +300,116 @@ func (s *AuthorizationStore) ApplyDecision(ctx context.Context, d portal.AuthDec
 	}
 }
 
-// ReportCOB keeps other insurance a provider reported, as reported.
-func (s *AuthorizationStore) ReportCOB(ctx context.Context, r portal.ReportedCOB) error {
-	item, err := marshal(cobItem{PK: "COB#" + r.MemberID, SK: r.ReportedAt.UTC().Format(stampLayout) + "#" + portal.NewID(), ReportedCOB: r})
+// ReportCOB keeps other insurance a provider reported, as reported, with
+// the event that tells the plan's COB unit.
+func (s *AuthorizationStore) ReportCOB(ctx context.Context, r portal.ReportedCOB, ev portal.OutboundEvent) error {
+	item, err := marshal(cobItem{PK: "COB#" + r.MemberID, SK: r.ReportedAt.UTC().Format(stampLayout) + "#" + ev.ID, ReportedCOB: r})
 	if err != nil {
 		return fmt.Errorf("encode reported COB: %w", err)
 	}
-	if _, err := s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.Table, Item: item}); err != nil {
+	record, err := s.eventPut(ev)
+	if err != nil {
+		return err
+	}
+	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{ClientRequestToken: aws.String(ev.ID),
+		TransactItems: []types.TransactWriteItem{{Put: &types.Put{TableName: &s.Table, Item: item}}, record}})
+	if err != nil {
 		return fmt.Errorf("report COB: %w", err)
+	}
+	return nil
+}
+
+// AddDocuments attaches documents and a note to one of the provider's open
+// requests, with the event that tells utilization management, in one
+// transaction conditional on the request's version.
+func (s *AuthorizationStore) AddDocuments(ctx context.Context, provider portal.ProviderID, id string, uploadIDs []string, note string, ev portal.OutboundEvent) (*portal.Authorization, error) {
+	for attempt := 0; ; attempt++ {
+		it, err := s.get(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if it == nil || it.Provider != provider {
+			return nil, portal.ErrAuthorizationNotFound()
+		}
+		a := it.Authorization
+		seen := a.Version
+		if err := a.AddDocuments(uploadIDs, note, s.Now().UTC()); err != nil {
+			return nil, err
+		}
+		a.Version++
+		item, err := marshal(newAuthItem(&a))
+		if err != nil {
+			return nil, fmt.Errorf("encode authorization: %w", err)
+		}
+		record, err := s.eventPut(ev)
+		if err != nil {
+			return nil, err
+		}
+		_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+			{Put: &types.Put{TableName: &s.Table, Item: item, ConditionExpression: aws.String("#v = :seen"),
+				ExpressionAttributeNames:  map[string]string{"#v": "version"},
+				ExpressionAttributeValues: map[string]types.AttributeValue{":seen": &types.AttributeValueMemberN{Value: fmt.Sprint(seen)}}}},
+			record,
+		}})
+		var tce *types.TransactionCanceledException
+		if errors.As(err, &tce) && attempt < 3 {
+			continue // another write came between
+		}
+		if err != nil {
+			return nil, fmt.Errorf("add documents: %w", err)
+		}
+		return &a, nil
+	}
+}
+
+// DueOutbound lists up to limit events not delivered yet, recorded from
+// from to to, oldest first.
+func (s *AuthorizationStore) DueOutbound(ctx context.Context, from, to time.Time, limit int) ([]portal.Due, error) {
+	out, err := s.DB.Query(ctx, &dynamodb.QueryInput{
+		TableName: &s.Table, IndexName: aws.String("byOutbox"),
+		KeyConditionExpression: aws.String("outbox = :o AND outboxAt BETWEEN :a AND :b"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":o": str(authorizationsOutbox),
+			":a": str(from.UTC().Format(stampLayout)), ":b": str(to.UTC().Format(stampLayout))},
+		Limit: aws.Int32(int32(limit)),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("query due events: %w", err)
+	}
+	due := make([]portal.Due, 0, len(out.Items))
+	for _, item := range out.Items {
+		var it eventItem
+		if err := unmarshal(item, &it); err != nil {
+			return nil, fmt.Errorf("decode due event: %w", err)
+		}
+		since, _ := time.Parse(stampLayout, it.OutboxAt)
+		id := strings.TrimPrefix(it.PK, "EVENT#")
+		due = append(due, portal.Due{UploadID: id, Token: id, Since: since})
+	}
+	return due, nil
+}
+
+// Outbound returns an event not delivered yet; nil if delivered or none.
+func (s *AuthorizationStore) Outbound(ctx context.Context, id string) (*portal.OutboundEvent, error) {
+	out, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.Table, ConsistentRead: aws.Bool(true),
+		Key: map[string]types.AttributeValue{"pk": str("EVENT#" + id), "sk": str("EVENT")}})
+	if err != nil {
+		return nil, fmt.Errorf("get event: %w", err)
+	}
+	if out.Item == nil {
+		return nil, nil
+	}
+	var it eventItem
+	if err := unmarshal(out.Item, &it); err != nil {
+		return nil, fmt.Errorf("decode event: %w", err)
+	}
+	return &it.OutboundEvent, nil
+}
+
+// OutboundDelivered forgets a delivered event.
+func (s *AuthorizationStore) OutboundDelivered(ctx context.Context, id string) error {
+	if _, err := s.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &s.Table,
+		Key: map[string]types.AttributeValue{"pk": str("EVENT#" + id), "sk": str("EVENT")}}); err != nil {
+		return fmt.Errorf("delete event: %w", err)
 	}
 	return nil
 }

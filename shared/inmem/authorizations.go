@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"time"
 
 	"github.com/openpayer/provider-portal/shared/portal"
 )
@@ -16,6 +17,15 @@ type Authorizations struct {
 	requests map[string]*portal.Authorization
 	open     map[string]string // open key -> request ID
 	reported map[string][]portal.ReportedCOB
+	outbound map[string]portal.OutboundEvent
+}
+
+// record keeps an event with the change it reports; the lock is held.
+func (s *Authorizations) record(ev portal.OutboundEvent) {
+	if s.outbound == nil {
+		s.outbound = map[string]portal.OutboundEvent{}
+	}
+	s.outbound[ev.ID] = ev
 }
 
 func cloneAuthorization(a *portal.Authorization) *portal.Authorization {
@@ -28,7 +38,7 @@ func cloneAuthorization(a *portal.Authorization) *portal.Authorization {
 // CreateAuthorization stores a new request, unless an open one for the same
 // member, type, start date and services exists: then it returns that one's
 // ID and writes nothing.
-func (s *Authorizations) CreateAuthorization(_ context.Context, a *portal.Authorization) (string, error) {
+func (s *Authorizations) CreateAuthorization(_ context.Context, a *portal.Authorization, ev portal.OutboundEvent) (string, error) {
 	if err := s.fault("CreateAuthorization"); err != nil {
 		return "", err
 	}
@@ -42,7 +52,75 @@ func (s *Authorizations) CreateAuthorization(_ context.Context, a *portal.Author
 	}
 	s.requests[a.ID] = cloneAuthorization(a)
 	s.open[a.OpenKey()] = a.ID
+	s.record(ev)
 	return "", nil
+}
+
+// AddDocuments attaches documents and a note to one of the provider's open
+// requests, with the event that tells utilization management.
+func (s *Authorizations) AddDocuments(_ context.Context, provider portal.ProviderID, id string, uploadIDs []string, note string, ev portal.OutboundEvent) (*portal.Authorization, error) {
+	if err := s.fault("AddDocuments"); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok := s.requests[id]
+	if !ok || a.Provider != provider {
+		return nil, portal.ErrAuthorizationNotFound()
+	}
+	next := cloneAuthorization(a)
+	if err := next.AddDocuments(uploadIDs, note, s.now().UTC()); err != nil {
+		return nil, err
+	}
+	next.Version++
+	s.requests[id] = next
+	s.record(ev)
+	return cloneAuthorization(next), nil
+}
+
+// DueOutbound lists up to limit events not delivered yet, recorded from
+// from to to, oldest first.
+func (s *Authorizations) DueOutbound(_ context.Context, from, to time.Time, limit int) ([]portal.Due, error) {
+	if err := s.fault("DueOutbound"); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var due []portal.Due
+	for _, ev := range s.outbound {
+		if !ev.At.Before(from) && !ev.At.After(to) {
+			due = append(due, portal.Due{UploadID: ev.ID, Token: ev.ID, Since: ev.At})
+		}
+	}
+	slices.SortFunc(due, func(a, b portal.Due) int {
+		return cmp.Or(a.Since.Compare(b.Since), cmp.Compare(a.UploadID, b.UploadID))
+	})
+	return due[:min(limit, len(due))], nil
+}
+
+// Outbound returns an event not delivered yet; nil if delivered or none.
+func (s *Authorizations) Outbound(_ context.Context, id string) (*portal.OutboundEvent, error) {
+	if err := s.fault("Outbound"); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ev, ok := s.outbound[id]
+	if !ok {
+		return nil, nil
+	}
+	return &ev, nil
+}
+
+// OutboundDelivered forgets a delivered event.
+func (s *Authorizations) OutboundDelivered(_ context.Context, id string) error {
+	if err := s.fault("OutboundDelivered"); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.outbound, id)
+	return nil
 }
 
 // Authorization returns one of the provider's requests.
@@ -121,7 +199,7 @@ func (s *Authorizations) ApplyDecision(_ context.Context, d portal.AuthDecision)
 }
 
 // ReportCOB keeps other insurance a provider reported, as reported.
-func (s *Authorizations) ReportCOB(_ context.Context, r portal.ReportedCOB) error {
+func (s *Authorizations) ReportCOB(_ context.Context, r portal.ReportedCOB, ev portal.OutboundEvent) error {
 	if err := s.fault("ReportCOB"); err != nil {
 		return err
 	}
@@ -131,6 +209,7 @@ func (s *Authorizations) ReportCOB(_ context.Context, r portal.ReportedCOB) erro
 		s.reported = map[string][]portal.ReportedCOB{}
 	}
 	s.reported[r.MemberID] = append(s.reported[r.MemberID], r)
+	s.record(ev)
 	slices.SortStableFunc(s.reported[r.MemberID], func(a, b portal.ReportedCOB) int { return a.ReportedAt.Compare(b.ReportedAt) })
 	return nil
 }

@@ -41,8 +41,10 @@ type Authorization struct {
 	// so that a redelivered decision changes nothing.
 	Decision    *AuthDecision `json:"decision,omitempty"`
 	DecisionIDs []string      `json:"decisionIds,omitempty"`
-	// Documents are the uploads attached, at submit and after.
+	// Documents are the uploads attached, at submit and after; Responses
+	// the provider's notes sent with documents after submit.
 	Documents []string  `json:"documents,omitempty"`
+	Responses []string  `json:"responses,omitempty"`
 	UpdatedAt time.Time `json:"updatedAt"`
 	// Version counts the record's writes: each update is conditional on it.
 	Version int64 `json:"version"`
@@ -153,4 +155,27 @@ func ErrDuplicateAuthorization(open string) *Error {
 func (a *Authorization) OpenKey() string {
 	r := &a.Request
 	return strings.Join([]string{string(a.Provider), r.MemberID, string(r.Type), r.StartDate.String(), r.ServiceKey()}, "#")
+}
+
+// AddDocuments attaches more documents (and a note) to an open request: an
+// answer to a request for more information puts it back with utilization
+// management. A request decided for good takes no more.
+func (a *Authorization) AddDocuments(ids []string, note string, now time.Time) error {
+	if a.Status.Final() {
+		return Errorf(KindConflict, CodeAuthorizationClosed,
+			"This request was %s: it takes no more documents. Submit a new request if one is needed.", strings.ReplaceAll(string(a.Status), "_", " "))
+	}
+	for _, id := range ids {
+		if !slices.Contains(a.Documents, id) {
+			a.Documents = append(a.Documents, id)
+		}
+	}
+	if note != "" {
+		a.Responses = append(a.Responses, note)
+	}
+	if a.Status == AuthMoreInfo {
+		a.Status = AuthReceived
+	}
+	a.UpdatedAt = now
+	return nil
 }

@@ -33,3 +33,27 @@ type Due struct {
 	Token    string
 	Since    time.Time
 }
+
+// OutboundEvent is a message to another system (utilization management,
+// the COB unit) recorded in the same write as the state change it reports,
+// and sent until delivered, always under its ID.
+type OutboundEvent struct {
+	ID    string    `json:"eventId"`
+	Type  string    `json:"type"`
+	Queue string    `json:"queue"` // which system: see the Queue constants
+	Body  string    `json:"body"`  // the message, JSON
+	At    time.Time `json:"at"`
+}
+
+// Queues that outbound events go to.
+const (
+	QueueUtilizationManagement = "utilization-management"
+	QueueCOB                   = "cob"
+)
+
+// Event types of retro authorizations.
+const (
+	EventAuthorizationSubmitted = "authorization_submitted"
+	EventDocumentsAdded         = "authorization_documents_added"
+	EventCOBReported            = "cob_reported"
+)

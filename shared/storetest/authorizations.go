@@ -11,12 +11,21 @@ import (
 
 // AuthorizationStore is everything an authorization store does.
 type AuthorizationStore interface {
-	CreateAuthorization(ctx context.Context, a *portal.Authorization) (string, error)
+	CreateAuthorization(ctx context.Context, a *portal.Authorization, ev portal.OutboundEvent) (string, error)
+	AddDocuments(ctx context.Context, provider portal.ProviderID, id string, uploadIDs []string, note string, ev portal.OutboundEvent) (*portal.Authorization, error)
 	Authorization(ctx context.Context, provider portal.ProviderID, id string) (*portal.Authorization, error)
 	Authorizations(ctx context.Context, provider portal.ProviderID, memberID string, from, to portal.Date, limit int, cursor string) ([]portal.Authorization, string, error)
 	ApplyDecision(ctx context.Context, d portal.AuthDecision) (*portal.Authorization, bool, error)
-	ReportCOB(ctx context.Context, r portal.ReportedCOB) error
+	ReportCOB(ctx context.Context, r portal.ReportedCOB, ev portal.OutboundEvent) error
 	ReportedCOB(ctx context.Context, memberID string) ([]portal.ReportedCOB, error)
+	DueOutbound(ctx context.Context, from, to time.Time, limit int) ([]portal.Due, error)
+	Outbound(ctx context.Context, id string) (*portal.OutboundEvent, error)
+	OutboundDelivered(ctx context.Context, id string) error
+}
+
+func event(typ string) portal.OutboundEvent {
+	return portal.OutboundEvent{ID: portal.NewID(), Type: typ, Queue: portal.QueueUtilizationManagement, Body: `{"type":"` + typ + `"}`,
+		At: time.Now().UTC().Truncate(time.Millisecond)}
 }
 
 func authorization(provider portal.ProviderID, member string, start portal.Date, code string) *portal.Authorization {
@@ -42,7 +51,7 @@ func Authorizations(t *testing.T, newStore func(t *testing.T) AuthorizationStore
 	t.Run("a request is its provider's alone", func(t *testing.T) {
 		s := newStore(t)
 		a := authorization(providerA, fresh("M"), Today.AddDate(0, 0, -10), "72148")
-		if dup, err := s.CreateAuthorization(ctx, a); dup != "" || err != nil {
+		if dup, err := s.CreateAuthorization(ctx, a, event(portal.EventAuthorizationSubmitted)); dup != "" || err != nil {
 			t.Fatalf("create: %q %v", dup, err)
 		}
 		got, err := s.Authorization(ctx, providerA, a.ID)
@@ -62,11 +71,11 @@ func Authorizations(t *testing.T, newStore func(t *testing.T) AuthorizationStore
 		s := newStore(t)
 		member, start := fresh("M"), Today.AddDate(0, 0, -20)
 		first := authorization(providerA, member, start, "72148")
-		if dup, err := s.CreateAuthorization(ctx, first); dup != "" || err != nil {
+		if dup, err := s.CreateAuthorization(ctx, first, event(portal.EventAuthorizationSubmitted)); dup != "" || err != nil {
 			t.Fatalf("create: %q %v", dup, err)
 		}
 		again := authorization(providerA, member, start, "72148")
-		if dup, err := s.CreateAuthorization(ctx, again); dup != first.ID || err != nil {
+		if dup, err := s.CreateAuthorization(ctx, again, event(portal.EventAuthorizationSubmitted)); dup != first.ID || err != nil {
 			t.Fatalf("duplicate: %q %v, want %s", dup, err, first.ID)
 		}
 		if _, err := s.Authorization(ctx, providerA, again.ID); portal.ErrorCode(err) != portal.CodeAuthorizationNotFound {
@@ -74,7 +83,7 @@ func Authorizations(t *testing.T, newStore func(t *testing.T) AuthorizationStore
 		}
 		// Other services, another provider: not duplicates.
 		for _, other := range []*portal.Authorization{authorization(providerA, member, start, "72156"), authorization(providerB, member, start, "72148")} {
-			if dup, err := s.CreateAuthorization(ctx, other); dup != "" || err != nil {
+			if dup, err := s.CreateAuthorization(ctx, other, event(portal.EventAuthorizationSubmitted)); dup != "" || err != nil {
 				t.Errorf("not a duplicate: %q %v", dup, err)
 			}
 		}
@@ -83,14 +92,14 @@ func Authorizations(t *testing.T, newStore func(t *testing.T) AuthorizationStore
 			Status: portal.AuthDenied, DecidedAt: time.Now().UTC(), ReasonCode: "NMN", ReasonText: "Not medically necessary."}); !ok || err != nil {
 			t.Fatalf("deny: %v %v", ok, err)
 		}
-		if dup, err := s.CreateAuthorization(ctx, again); dup != "" || err != nil {
+		if dup, err := s.CreateAuthorization(ctx, again, event(portal.EventAuthorizationSubmitted)); dup != "" || err != nil {
 			t.Errorf("after the first was denied: %q %v", dup, err)
 		}
 	})
 	t.Run("decisions apply once, in order, and are kept", func(t *testing.T) {
 		s := newStore(t)
 		a := authorization(providerA, fresh("M"), Today.AddDate(0, 0, -5), "97110")
-		if _, err := s.CreateAuthorization(ctx, a); err != nil {
+		if _, err := s.CreateAuthorization(ctx, a, event(portal.EventAuthorizationSubmitted)); err != nil {
 			t.Fatal(err)
 		}
 		t0 := time.Now().UTC().Truncate(time.Millisecond)
@@ -126,13 +135,13 @@ func Authorizations(t *testing.T, newStore func(t *testing.T) AuthorizationStore
 		var want []string
 		for i := range 5 {
 			a := authorization(providerA, member, Today.AddDate(0, 0, -50+i*10), "9711"+string(rune('0'+i)))
-			if _, err := s.CreateAuthorization(ctx, a); err != nil {
+			if _, err := s.CreateAuthorization(ctx, a, event(portal.EventAuthorizationSubmitted)); err != nil {
 				t.Fatal(err)
 			}
 			want = append([]string{a.ID}, want...)
 		}
 		other := authorization(providerB, member, Today.AddDate(0, 0, -10), "97110")
-		if _, err := s.CreateAuthorization(ctx, other); err != nil {
+		if _, err := s.CreateAuthorization(ctx, other, event(portal.EventAuthorizationSubmitted)); err != nil {
 			t.Fatal(err)
 		}
 		var got []string
@@ -163,7 +172,7 @@ func Authorizations(t *testing.T, newStore func(t *testing.T) AuthorizationStore
 		member := fresh("M")
 		r := portal.ReportedCOB{MemberID: member, Carrier: "Told Us Health", PolicyNumber: "T-9", SubscriberName: "Pat Doe", Relationship: "spouse",
 			From: Today.AddDate(0, -2, 0), ReportedBy: "user", Provider: providerA, ReportedAt: time.Now().UTC().Truncate(time.Millisecond)}
-		if err := s.ReportCOB(ctx, r); err != nil {
+		if err := s.ReportCOB(ctx, r, event(portal.EventCOBReported)); err != nil {
 			t.Fatal(err)
 		}
 		got, err := s.ReportedCOB(ctx, member)
@@ -172,7 +181,7 @@ func Authorizations(t *testing.T, newStore func(t *testing.T) AuthorizationStore
 		}
 		later := r
 		later.Carrier, later.ReportedAt = "Second Health", r.ReportedAt.Add(time.Minute)
-		if err := s.ReportCOB(ctx, later); err != nil {
+		if err := s.ReportCOB(ctx, later, event(portal.EventCOBReported)); err != nil {
 			t.Fatal(err)
 		}
 		if got, _ := s.ReportedCOB(ctx, member); len(got) != 2 || got[0].Carrier != r.Carrier || got[1].Carrier != "Second Health" {
@@ -180,6 +189,82 @@ func Authorizations(t *testing.T, newStore func(t *testing.T) AuthorizationStore
 		}
 		if got, err := s.ReportedCOB(ctx, fresh("M")); err != nil || len(got) != 0 {
 			t.Errorf("another member's: %v %v", got, err)
+		}
+	})
+	t.Run("every state change another system must hear of is recorded with it", func(t *testing.T) {
+		s := newStore(t)
+		member, start := fresh("M"), Today.AddDate(0, 0, -3)
+		a := authorization(providerA, member, start, "70553")
+		submitted := event(portal.EventAuthorizationSubmitted)
+		if _, err := s.CreateAuthorization(ctx, a, submitted); err != nil {
+			t.Fatal(err)
+		}
+		// A duplicate writes no event.
+		dupEvent := event(portal.EventAuthorizationSubmitted)
+		if dup, err := s.CreateAuthorization(ctx, authorization(providerA, member, start, "70553"), dupEvent); dup != a.ID || err != nil {
+			t.Fatalf("duplicate: %q %v", dup, err)
+		}
+		if ev, err := s.Outbound(ctx, dupEvent.ID); ev != nil || err != nil {
+			t.Errorf("a duplicate's event was recorded: %+v %v", ev, err)
+		}
+		got, err := s.Outbound(ctx, submitted.ID)
+		if err != nil || got == nil || got.Body != submitted.Body || got.Queue != submitted.Queue || got.Type != submitted.Type {
+			t.Fatalf("the submission's event: %+v %v", got, err)
+		}
+		due := func() []string {
+			list, err := s.DueOutbound(ctx, time.Time{}, time.Now().Add(time.Minute), 1000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, d := range list {
+				out = append(out, d.UploadID)
+			}
+			return out
+		}
+		if !slices.Contains(due(), submitted.ID) {
+			t.Errorf("the event is not due")
+		}
+		// Documents added later: recorded, with their event; a request for
+		// more information answered goes back to utilization management.
+		t0 := time.Now().UTC()
+		if _, _, err := s.ApplyDecision(ctx, portal.AuthDecision{DecisionID: fresh("D"), AuthorizationID: a.ID, Status: portal.AuthMoreInfo,
+			DecidedAt: t0, InformationWanted: "Imaging report."}); err != nil {
+			t.Fatal(err)
+		}
+		added := event(portal.EventDocumentsAdded)
+		got2, err := s.AddDocuments(ctx, providerA, a.ID, []string{"up1", "up2"}, "Report attached.", added)
+		if err != nil || got2.Status != portal.AuthReceived || !slices.Equal(got2.Documents, []string{"up1", "up2"}) || len(got2.Responses) != 1 {
+			t.Fatalf("add documents: %+v %v", got2, err)
+		}
+		if ev, _ := s.Outbound(ctx, added.ID); ev == nil {
+			t.Errorf("no event for the added documents")
+		}
+		if _, err := s.AddDocuments(ctx, providerB, a.ID, []string{"up3"}, "", event(portal.EventDocumentsAdded)); portal.ErrorCode(err) != portal.CodeAuthorizationNotFound {
+			t.Errorf("provider B adds documents: %v", err)
+		}
+		if _, _, err := s.ApplyDecision(ctx, portal.AuthDecision{DecisionID: fresh("D"), AuthorizationID: a.ID, Status: portal.AuthWithdrawn,
+			DecidedAt: t0.Add(time.Minute)}); err != nil {
+			t.Fatal(err)
+		}
+		closed := event(portal.EventDocumentsAdded)
+		if _, err := s.AddDocuments(ctx, providerA, a.ID, []string{"up3"}, "", closed); portal.ErrorCode(err) != portal.CodeAuthorizationClosed {
+			t.Errorf("documents for a withdrawn request: %v", err)
+		}
+		if ev, _ := s.Outbound(ctx, closed.ID); ev != nil {
+			t.Errorf("a refused change recorded an event")
+		}
+		// Delivered events are gone.
+		for _, id := range []string{submitted.ID, added.ID} {
+			if err := s.OutboundDelivered(ctx, id); err != nil {
+				t.Fatal(err)
+			}
+			if ev, err := s.Outbound(ctx, id); ev != nil || err != nil {
+				t.Errorf("delivered, yet %+v %v", ev, err)
+			}
+			if slices.Contains(due(), id) {
+				t.Errorf("delivered, yet due")
+			}
 		}
 	})
 }
