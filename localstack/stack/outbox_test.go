@@ -22,6 +22,7 @@ import (
 	"github.com/openpayer/provider-portal/shared/dynamo"
 	"github.com/openpayer/provider-portal/shared/filetype/filetypetest"
 	"github.com/openpayer/provider-portal/shared/httpapi/httpapitest"
+	"github.com/openpayer/provider-portal/shared/outbox"
 	"github.com/openpayer/provider-portal/shared/portal"
 	"github.com/openpayer/provider-portal/shared/sqs"
 )
@@ -38,7 +39,7 @@ func env(id string, set map[string]string) func(string) string {
 }
 
 // sweep runs the document-events function once, with no grace period.
-func sweep(t *testing.T) documentevents.SweepResult {
+func sweep(t *testing.T) outbox.Result {
 	t.Helper()
 	s, err := documentevents.FromEnv(context.Background(), env("DocumentEventsFunction", map[string]string{"EVENT_SWEEP_GRACE": "1ms"}))
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"github.com/openpayer/provider-portal/shared/documentevents"
 	"github.com/openpayer/provider-portal/shared/documentevents/documenteventstest"
 	"github.com/openpayer/provider-portal/shared/inmem"
+	"github.com/openpayer/provider-portal/shared/outbox"
 )
 
 // BenchmarkSweep delivers 1,000 due events per sweep (in memory: the cost of
@@ -19,7 +20,7 @@ func BenchmarkSweep(b *testing.B) {
 		for range 1000 {
 			onClaim(b, s, "C1")
 		}
-		sweep := &documentevents.Sweeper{Log: quiet, Publisher: &documentevents.Publisher{Store: s, Sender: sent}, Grace: 0}
+		sweep := &outbox.Sweeper{Log: quiet, Source: &documentevents.Publisher{Store: s, Sender: sent}, Name: "documents"}
 		b.StartTimer()
 		res, err := sweep.Sweep(ctx)
 		if err != nil || res.Delivered != 1000 {

@@ -15,6 +15,7 @@ import (
 	"github.com/openpayer/provider-portal/shared/documentevents"
 	"github.com/openpayer/provider-portal/shared/documentevents/documenteventstest"
 	"github.com/openpayer/provider-portal/shared/inmem"
+	"github.com/openpayer/provider-portal/shared/outbox"
 	"github.com/openpayer/provider-portal/shared/portal"
 )
 
@@ -87,7 +88,7 @@ func TestWhatFailsIsSentByTheSweepUnderTheSameID(t *testing.T) {
 		t.Fatal("a failed send reported as delivered")
 	}
 	var metrics bytes.Buffer
-	sweep := &documentevents.Sweeper{Log: quiet, Publisher: p, Grace: time.Nanosecond, Metrics: &metrics, Stack: "test"}
+	sweep := &outbox.Sweeper{Log: quiet, Source: p, Grace: time.Nanosecond, Name: "documents", Metrics: &metrics, Stack: "test"}
 	time.Sleep(time.Millisecond)
 	res, err := sweep.Sweep(ctx)
 	if err != nil || res.Failed != 1 || res.OldestFailed <= 0 {
@@ -114,7 +115,7 @@ func TestWhatFailsIsSentByTheSweepUnderTheSameID(t *testing.T) {
 	if err := json.Unmarshal(metrics.Bytes(), &line); err != nil {
 		t.Fatalf("metrics line %q: %v", metrics.String(), err)
 	}
-	if line["DocumentEventsDelivered"] != 1.0 || line["OldestUndeliveredDocumentEventAge"] != 0.0 || line["Stack"] != "test" || line["_aws"] == nil {
+	if line["EventsDelivered"] != 1.0 || line["OldestUndeliveredEventAge"] != 0.0 || line["Stack"] != "test" || line["Outbox"] != "documents" || line["_aws"] == nil {
 		t.Errorf("metrics %v", line)
 	}
 }
@@ -135,9 +136,8 @@ func TestTheSweepGoesPastEventsItCannotDeliver(t *testing.T) {
 		}
 	}
 	p := &documentevents.Publisher{Store: &refuse{Attachments: s, claim: "BAD"}, Sender: sent}
-	sweep := &documentevents.Sweeper{Log: quiet, Publisher: p, Grace: time.Second}
 	clock = clock.Add(time.Minute)
-	p.Now = func() time.Time { return clock }
+	sweep := &outbox.Sweeper{Log: quiet, Source: p, Grace: time.Second, Name: "documents", Now: func() time.Time { return clock }}
 	res, err := sweep.Sweep(ctx)
 	if err != nil || res.Delivered != len(good) || res.Failed != len(bad) {
 		t.Fatalf("sweep: %+v %v; want %d delivered, %d failed", res, err, len(good), len(bad))

@@ -7,6 +7,7 @@ import (
 
 	"github.com/openpayer/provider-portal/shared/dynamo"
 	"github.com/openpayer/provider-portal/shared/lambdaenv"
+	"github.com/openpayer/provider-portal/shared/outbox"
 	"github.com/openpayer/provider-portal/shared/sqs"
 )
 
@@ -18,7 +19,7 @@ func NewPublisher(f *lambdaenv.Function, store Store) *Publisher {
 
 // FromEnv builds the document-events function from its environment. Its
 // main and the local runner both call it.
-func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (*Sweeper, error) {
+func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (*outbox.Sweeper, error) {
 	f, err := lambdaenv.Load(getenv, "ATTACHMENTS_TABLE", "CLAIM_DOCUMENTS_QUEUE_URL", "STACK_NAME")
 	if err != nil {
 		return nil, err
@@ -28,5 +29,6 @@ func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (*Sweeper, error) {
 		return nil, err
 	}
 	store := &dynamo.AttachmentStore{DB: dynamo.NewClient(f), Table: f.Env["ATTACHMENTS_TABLE"], Now: time.Now}
-	return &Sweeper{Log: f.Log, Publisher: NewPublisher(f, store), Grace: grace, Metrics: os.Stdout, Stack: f.Env["STACK_NAME"]}, nil
+	return &outbox.Sweeper{Log: f.Log, Source: NewPublisher(f, store), Grace: grace, Name: "documents", Metrics: os.Stdout,
+		Stack: f.Env["STACK_NAME"]}, nil
 }
