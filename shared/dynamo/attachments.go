@@ -373,10 +373,13 @@ func (s *AttachmentStore) Submit(ctx context.Context, provider portal.ProviderID
 			":sub": subAV["s"], ":p": str(string(provider)),
 			":pending": str(string(portal.UploadPending)), ":accepted": str(string(portal.UploadAccepted)),
 		}
-		if claim != "" {
+		switch {
+		case sub.Kind == portal.SubmissionAuthorization:
+			// Kept with their request: they wait for no claim.
+		case claim != "":
 			set += ", claimNumber = :claim, claimKey = :ck, attachedAt = :now, " + markEvent(values, at)
 			values[":claim"], values[":ck"], values[":now"] = str(claim), str(IndexKey(provider, claim)), now
-		} else {
+		default:
 			set += ", waitingKey = :wk, waitingReceived = :wr"
 			values[":wk"], values[":wr"] = str(waitingKey(provider, sub.MemberID, sub.ServiceDate)), str(sub.ReceivedDate.String())
 		}

@@ -253,11 +253,14 @@ func (s *Attachments) Submit(_ context.Context, provider portal.ProviderID, ids 
 		a := s.uploads[id]
 		sc := sub
 		a.Submission, a.ExpiresAt = &sc, nil
-		if claim != "" {
+		switch {
+		case sub.Kind == portal.SubmissionAuthorization:
+			// Kept with their request: they wait for no claim.
+		case claim != "":
 			t := now
 			a.ClaimNumber, a.claimKey, a.AttachedAt = claim, claimKey(provider, claim), &t
 			s.markEvent(a, now)
-		} else {
+		default:
 			a.waitingKey, a.waitingReceived = waitingKey(provider, sub.MemberID, sub.ServiceDate), sub.ReceivedDate
 		}
 	}

@@ -76,6 +76,9 @@ type SubmissionKind string
 const (
 	SubmissionProactive   SubmissionKind = "proactive"    // Claim Attachment tab
 	SubmissionDeniedClaim SubmissionKind = "denied_claim" // Document Upload tab
+	// SubmissionAuthorization: supporting documents of a retro
+	// authorization request (AuthorizationID); they wait for no claim.
+	SubmissionAuthorization SubmissionKind = "retro_authorization"
 )
 
 // Submission is what a provider said when sending files.
@@ -93,6 +96,8 @@ type Submission struct {
 	// ReceivedDate is the receipt date of the documents: without a claim
 	// number they apply only to claims received on or after it.
 	ReceivedDate Date `json:"receivedDate"`
+	// AuthorizationID is the request documents of an authorization go with.
+	AuthorizationID string `json:"authorizationId,omitempty"`
 }
 
 // Upload, submission and file error codes.

@@ -483,4 +483,23 @@ func Attachments(t *testing.T, newStore func(t *testing.T, now func() time.Time)
 			t.Errorf("still listed after removal: %v", got)
 		}
 	})
+	t.Run("an authorization's documents are kept with it, waiting for no claim", func(t *testing.T) {
+		s := newStore(t, clock.Now)
+		a := create(t, s, providerA)
+		sub := submission(fresh("M"), Today)
+		sub.Kind, sub.AuthorizationID = portal.SubmissionAuthorization, "RA-0000-0001"
+		if _, err := s.Submit(ctx, providerA, []string{a.ID}, sub, ""); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := s.Upload(ctx, providerA, a.ID)
+		if got.Submission == nil || got.Submission.AuthorizationID != "RA-0000-0001" || got.ExpiresAt != nil || got.ClaimNumber != "" {
+			t.Errorf("upload %+v", got)
+		}
+		if w, _ := s.Waiting(ctx, providerA, sub.MemberID, sub.ServiceDate, Today); len(w) != 0 {
+			t.Errorf("an authorization's document waits for a claim: %v", ids(w))
+		}
+		if err := s.DeleteUpload(ctx, providerA, a.ID); portal.ErrorCode(err) != portal.CodeUploadSubmitted {
+			t.Errorf("an authorization's document deleted: %v", err)
+		}
+	})
 }
