@@ -357,11 +357,30 @@ func (s *AttachmentStore) RecordCheck(ctx context.Context, id string, a portal.A
 // submission in effect: sub, or the earlier one if this is the same form sent
 // again for the same files.
 func (s *AttachmentStore) Submit(ctx context.Context, provider portal.ProviderID, ids []string, sub portal.Submission, claim string) (portal.Submission, error) {
+	items, err := s.submitItems(provider, ids, sub, claim)
+	if err != nil {
+		return portal.Submission{}, err
+	}
+	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	var tce *types.TransactionCanceledException
+	if errors.As(err, &tce) {
+		return s.whyNotSubmittable(ctx, provider, ids, sub)
+	}
+	if err != nil {
+		return portal.Submission{}, fmt.Errorf("submit uploads: %w", err)
+	}
+	return sub, nil
+}
+
+// submitItems are the conditional updates that submit the provider's
+// uploads: each only if it is the provider's, not submitted, and pending or
+// accepted. Another store's transaction may carry them.
+func (s *AttachmentStore) submitItems(provider portal.ProviderID, ids []string, sub portal.Submission, claim string) ([]types.TransactWriteItem, error) {
 	subAV, err := marshal(struct {
 		S portal.Submission `json:"s"`
 	}{sub})
 	if err != nil {
-		return portal.Submission{}, fmt.Errorf("encode submission: %w", err)
+		return nil, fmt.Errorf("encode submission: %w", err)
 	}
 	at := s.Now().UTC()
 	now := str(at.Format(time.RFC3339Nano))
@@ -391,15 +410,7 @@ func (s *AttachmentStore) Submit(ctx context.Context, provider portal.ProviderID
 			ExpressionAttributeValues: values,
 		}})
 	}
-	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
-	var tce *types.TransactionCanceledException
-	if errors.As(err, &tce) {
-		return s.whyNotSubmittable(ctx, provider, ids, sub)
-	}
-	if err != nil {
-		return portal.Submission{}, fmt.Errorf("submit uploads: %w", err)
-	}
-	return sub, nil
+	return items, nil
 }
 
 // whyNotSubmittable reads the uploads of a refused submission: the same form

@@ -35,6 +35,9 @@ type AuthorizationStore struct {
 	DB    TxAPI
 	Table string
 	Now   func() time.Time
+	// Attachments holds the uploads: a request's documents are submitted in
+	// the same transaction as the request, all or none.
+	Attachments *AttachmentStore
 	// CursorKey signs list cursors.
 	CursorKey []byte
 }
@@ -112,15 +115,24 @@ func (s *AuthorizationStore) CreateAuthorization(ctx context.Context, a *portal.
 	if err != nil {
 		return "", err
 	}
+	tx := []types.TransactWriteItem{
+		{Put: &types.Put{TableName: &s.Table, Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")}},
+		{Put: &types.Put{TableName: &s.Table, Item: guard, ConditionExpression: aws.String("attribute_not_exists(pk)")}},
+		record,
+	}
+	uploads := a.Request.UploadIDs
+	if len(uploads) > 0 {
+		docs, err := s.Attachments.submitItems(a.Provider, uploads, a.DocumentSubmission(a.SubmittedBy, a.SubmittedAt), "")
+		if err != nil {
+			return "", err
+		}
+		tx = append(tx, docs...)
+	}
 	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{
 		// The same token on the SDK's retry: DynamoDB answers it as the
 		// first attempt instead of failing its conditions.
 		ClientRequestToken: aws.String(a.ID),
-		TransactItems: []types.TransactWriteItem{
-			{Put: &types.Put{TableName: &s.Table, Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")}},
-			{Put: &types.Put{TableName: &s.Table, Item: guard, ConditionExpression: aws.String("attribute_not_exists(pk)")}},
-			record,
-		},
+		TransactItems:      tx,
 	})
 	var tce *types.TransactionCanceledException
 	if errors.As(err, &tce) {
@@ -129,13 +141,21 @@ func (s *AuthorizationStore) CreateAuthorization(ctx context.Context, a *portal.
 			return "", fmt.Errorf("read open request: %w", gerr)
 		}
 		var g openItem
-		if out.Item == nil || unmarshal(out.Item, &g) != nil {
-			return "", fmt.Errorf("create authorization: %w", err) // the guard went meanwhile: a passing failure
+		if out.Item != nil && unmarshal(out.Item, &g) == nil {
+			if g.AuthorizationID == a.ID {
+				return "", nil // this call's own write, retried
+			}
+			return g.AuthorizationID, nil
 		}
-		if g.AuthorizationID == a.ID {
-			return "", nil // this call's own write, retried
+		if len(uploads) > 0 {
+			// No open request: a document stopped it. Say which.
+			stored, gerr := s.Attachments.getMany(ctx, uploads)
+			if gerr != nil {
+				return "", gerr
+			}
+			return "", portal.WhyNotSubmittable(a.Provider, uploads, stored)
 		}
-		return g.AuthorizationID, nil
+		return "", fmt.Errorf("create authorization: %w", err)
 	}
 	if err != nil {
 		return "", fmt.Errorf("create authorization: %w", err)
@@ -345,15 +365,36 @@ func (s *AuthorizationStore) AddDocuments(ctx context.Context, provider portal.P
 		if err != nil {
 			return nil, err
 		}
-		_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		tx := []types.TransactWriteItem{
 			{Put: &types.Put{TableName: &s.Table, Item: item, ConditionExpression: aws.String("#v = :seen"),
 				ExpressionAttributeNames:  map[string]string{"#v": "version"},
 				ExpressionAttributeValues: map[string]types.AttributeValue{":seen": &types.AttributeValueMemberN{Value: fmt.Sprint(seen)}}}},
 			record,
-		}})
+		}
+		if len(uploadIDs) > 0 {
+			docs, err := s.Attachments.submitItems(provider, uploadIDs, a.DocumentSubmission(a.SubmittedBy, a.UpdatedAt), "")
+			if err != nil {
+				return nil, err
+			}
+			tx = append(tx, docs...)
+		}
+		_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: tx})
 		var tce *types.TransactionCanceledException
-		if errors.As(err, &tce) && attempt < 3 {
-			continue // another write came between
+		if errors.As(err, &tce) {
+			now, gerr := s.get(ctx, id)
+			if gerr != nil {
+				return nil, gerr
+			}
+			if now != nil && now.Version != seen && attempt < 3 {
+				continue // another write came between: read again
+			}
+			if len(uploadIDs) > 0 {
+				stored, gerr := s.Attachments.getMany(ctx, uploadIDs)
+				if gerr != nil {
+					return nil, gerr
+				}
+				return nil, portal.WhyNotSubmittable(provider, uploadIDs, stored)
+			}
 		}
 		if err != nil {
 			return nil, fmt.Errorf("add documents: %w", err)

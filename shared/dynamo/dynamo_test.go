@@ -56,7 +56,9 @@ func TestIdempotencyContract(t *testing.T) {
 }
 
 func TestAuthorizationsContract(t *testing.T) {
-	storetest.Authorizations(t, func(*testing.T) storetest.AuthorizationStore {
-		return &dynamo.AuthorizationStore{DB: local.Clients.DynamoDB, Table: table("AuthorizationsTable"), Now: time.Now, CursorKey: []byte("test-cursor-key")}
+	storetest.Authorizations(t, func(*testing.T) (storetest.AuthorizationStore, storetest.AttachmentStore) {
+		uploads := &dynamo.AttachmentStore{DB: local.Clients.DynamoDB, Table: table("AttachmentsTable"), Now: time.Now}
+		return &dynamo.AuthorizationStore{DB: local.Clients.DynamoDB, Table: table("AuthorizationsTable"), Now: time.Now,
+			CursorKey: []byte("test-cursor-key"), Attachments: uploads}, uploads
 	})
 }

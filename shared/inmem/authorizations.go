@@ -14,10 +14,13 @@ import (
 // insurance, as dynamo.AuthorizationStore does.
 type Authorizations struct {
 	base
-	requests map[string]*portal.Authorization
-	open     map[string]string // open key -> request ID
-	reported map[string][]portal.ReportedCOB
-	outbound map[string]portal.OutboundEvent
+	// Attachments holds the uploads: a request's documents are submitted
+	// with it, all or none.
+	Attachments *Attachments
+	requests    map[string]*portal.Authorization
+	open        map[string]string // open key -> request ID
+	reported    map[string][]portal.ReportedCOB
+	outbound    map[string]portal.OutboundEvent
 }
 
 // record keeps an event with the change it reports; the lock is held.
@@ -50,6 +53,9 @@ func (s *Authorizations) CreateAuthorization(_ context.Context, a *portal.Author
 	if id, ok := s.open[a.OpenKey()]; ok {
 		return id, nil
 	}
+	if err := s.submitDocuments(a.Provider, a.Request.UploadIDs, a.DocumentSubmission(a.SubmittedBy, a.SubmittedAt)); err != nil {
+		return "", err
+	}
 	s.requests[a.ID] = cloneAuthorization(a)
 	s.open[a.OpenKey()] = a.ID
 	s.record(ev)
@@ -70,6 +76,9 @@ func (s *Authorizations) AddDocuments(_ context.Context, provider portal.Provide
 	}
 	next := cloneAuthorization(a)
 	if err := next.AddDocuments(uploadIDs, note, s.now().UTC()); err != nil {
+		return nil, err
+	}
+	if err := s.submitDocuments(provider, uploadIDs, next.DocumentSubmission(next.SubmittedBy, next.UpdatedAt)); err != nil {
 		return nil, err
 	}
 	next.Version++
@@ -223,4 +232,35 @@ func (s *Authorizations) ReportedCOB(_ context.Context, memberID string) ([]port
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Clone(s.reported[memberID]), nil
+}
+
+// submitDocuments submits the uploads as a request's documents, all or
+// none; the authorizations' lock is held, the attachments' is taken.
+func (s *Authorizations) submitDocuments(provider portal.ProviderID, ids []string, sub portal.Submission) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	if s.Attachments == nil {
+		return portal.WhyNotSubmittable(provider, ids, make([]*portal.Attachment, len(ids)))
+	}
+	at := s.Attachments
+	at.mu.Lock()
+	defer at.mu.Unlock()
+	stored := make([]*portal.Attachment, len(ids))
+	ok := true
+	for i, id := range ids {
+		if u, found := at.uploads[id]; found {
+			stored[i] = &u.Attachment
+		}
+		ok = ok && stored[i].Submittable(provider)
+	}
+	if !ok {
+		return portal.WhyNotSubmittable(provider, ids, stored)
+	}
+	for _, id := range ids {
+		u := at.uploads[id]
+		sc := sub
+		u.Submission, u.ExpiresAt = &sc, nil
+	}
+	return nil
 }

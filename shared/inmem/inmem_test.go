@@ -33,5 +33,8 @@ func TestIdempotencyContract(t *testing.T) {
 }
 
 func TestAuthorizationsContract(t *testing.T) {
-	storetest.Authorizations(t, func(*testing.T) storetest.AuthorizationStore { return &inmem.Authorizations{} })
+	storetest.Authorizations(t, func(*testing.T) (storetest.AuthorizationStore, storetest.AttachmentStore) {
+		uploads := &inmem.Attachments{}
+		return &inmem.Authorizations{Attachments: uploads}, uploads
+	})
 }

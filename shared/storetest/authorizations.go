@@ -45,9 +45,11 @@ func ids2(as []portal.Authorization) []string {
 	return out
 }
 
-// Authorizations runs the authorization store contract.
-func Authorizations(t *testing.T, newStore func(t *testing.T) AuthorizationStore) {
+// Authorizations runs the authorization store contract. newStore returns
+// an authorization store and the attachments store it submits documents to.
+func Authorizations(t *testing.T, newStores func(t *testing.T) (AuthorizationStore, AttachmentStore)) {
 	ctx := context.Background()
+	newStore := func(t *testing.T) AuthorizationStore { s, _ := newStores(t); return s }
 	t.Run("a request is its provider's alone", func(t *testing.T) {
 		s := newStore(t)
 		a := authorization(providerA, fresh("M"), Today.AddDate(0, 0, -10), "72148")
@@ -192,7 +194,15 @@ func Authorizations(t *testing.T, newStore func(t *testing.T) AuthorizationStore
 		}
 	})
 	t.Run("every state change another system must hear of is recorded with it", func(t *testing.T) {
-		s := newStore(t)
+		s, uploads := newStores(t)
+		var ups []string
+		for _, p := range []portal.ProviderID{providerA, providerA, providerA} {
+			u := pendingUpload(p, time.Now())
+			if err := uploads.CreateUpload(ctx, u); err != nil {
+				t.Fatal(err)
+			}
+			ups = append(ups, u.ID)
+		}
 		member, start := fresh("M"), Today.AddDate(0, 0, -3)
 		a := authorization(providerA, member, start, "70553")
 		submitted := event(portal.EventAuthorizationSubmitted)
@@ -233,14 +243,14 @@ func Authorizations(t *testing.T, newStore func(t *testing.T) AuthorizationStore
 			t.Fatal(err)
 		}
 		added := event(portal.EventDocumentsAdded)
-		got2, err := s.AddDocuments(ctx, providerA, a.ID, []string{"up1", "up2"}, "Report attached.", added)
-		if err != nil || got2.Status != portal.AuthReceived || !slices.Equal(got2.Documents, []string{"up1", "up2"}) || len(got2.Responses) != 1 {
+		got2, err := s.AddDocuments(ctx, providerA, a.ID, ups[:2], "Report attached.", added)
+		if err != nil || got2.Status != portal.AuthReceived || !slices.Equal(got2.Documents, ups[:2]) || len(got2.Responses) != 1 {
 			t.Fatalf("add documents: %+v %v", got2, err)
 		}
 		if ev, _ := s.Outbound(ctx, added.ID); ev == nil {
 			t.Errorf("no event for the added documents")
 		}
-		if _, err := s.AddDocuments(ctx, providerB, a.ID, []string{"up3"}, "", event(portal.EventDocumentsAdded)); portal.ErrorCode(err) != portal.CodeAuthorizationNotFound {
+		if _, err := s.AddDocuments(ctx, providerB, a.ID, ups[2:], "", event(portal.EventDocumentsAdded)); portal.ErrorCode(err) != portal.CodeAuthorizationNotFound {
 			t.Errorf("provider B adds documents: %v", err)
 		}
 		if _, _, err := s.ApplyDecision(ctx, portal.AuthDecision{DecisionID: fresh("D"), AuthorizationID: a.ID, Status: portal.AuthWithdrawn,
@@ -248,7 +258,7 @@ func Authorizations(t *testing.T, newStore func(t *testing.T) AuthorizationStore
 			t.Fatal(err)
 		}
 		closed := event(portal.EventDocumentsAdded)
-		if _, err := s.AddDocuments(ctx, providerA, a.ID, []string{"up3"}, "", closed); portal.ErrorCode(err) != portal.CodeAuthorizationClosed {
+		if _, err := s.AddDocuments(ctx, providerA, a.ID, ups[2:], "", closed); portal.ErrorCode(err) != portal.CodeAuthorizationClosed {
 			t.Errorf("documents for a withdrawn request: %v", err)
 		}
 		if ev, _ := s.Outbound(ctx, closed.ID); ev != nil {
@@ -265,6 +275,55 @@ func Authorizations(t *testing.T, newStore func(t *testing.T) AuthorizationStore
 			if slices.Contains(due(), id) {
 				t.Errorf("delivered, yet due")
 			}
+		}
+	})
+	t.Run("a request's documents are submitted with it, all or none", func(t *testing.T) {
+		s, uploads := newStores(t)
+		up := func(p portal.ProviderID) string {
+			a := pendingUpload(p, time.Now())
+			if err := uploads.CreateUpload(ctx, a); err != nil {
+				t.Fatal(err)
+			}
+			return a.ID
+		}
+		mine, also, theirs := up(providerA), up(providerA), up(providerB)
+		refused := authorization(providerA, fresh("M"), Today.AddDate(0, 0, -2), "70553")
+		refused.Request.UploadIDs = []string{mine, theirs}
+		ev := event(portal.EventAuthorizationSubmitted)
+		if dup, err := s.CreateAuthorization(ctx, refused, ev); dup != "" || portal.ErrorCode(err) != portal.CodeUploadNotFound {
+			t.Fatalf("with another provider's upload: %q %v", dup, err)
+		}
+		if _, err := s.Authorization(ctx, providerA, refused.ID); portal.ErrorCode(err) != portal.CodeAuthorizationNotFound {
+			t.Errorf("the refused request was written")
+		}
+		if got, _ := uploads.Upload(ctx, providerA, mine); got.Submission != nil {
+			t.Errorf("an upload of the refused request was submitted")
+		}
+		if e, _ := s.Outbound(ctx, ev.ID); e != nil {
+			t.Errorf("the refused request's event was recorded")
+		}
+		a := authorization(providerA, fresh("M"), Today.AddDate(0, 0, -2), "70553")
+		a.Request.UploadIDs = []string{mine}
+		if dup, err := s.CreateAuthorization(ctx, a, event(portal.EventAuthorizationSubmitted)); dup != "" || err != nil {
+			t.Fatalf("create: %q %v", dup, err)
+		}
+		got, _ := uploads.Upload(ctx, providerA, mine)
+		if got.Submission == nil || got.Submission.AuthorizationID != a.ID || got.Submission.Kind != portal.SubmissionAuthorization || got.ExpiresAt != nil {
+			t.Errorf("the document: %+v", got)
+		}
+		// Added after submit: the same, and a document already submitted
+		// refuses the whole addition.
+		if _, err := s.AddDocuments(ctx, providerA, a.ID, []string{also, mine}, "", event(portal.EventDocumentsAdded)); portal.ErrorCode(err) != portal.CodeUploadSubmitted {
+			t.Errorf("adding one already submitted: %v", err)
+		}
+		if got, _ := uploads.Upload(ctx, providerA, also); got.Submission != nil {
+			t.Errorf("half an addition was written")
+		}
+		if got, err := s.AddDocuments(ctx, providerA, a.ID, []string{also}, "MRI report.", event(portal.EventDocumentsAdded)); err != nil || !slices.Contains(got.Documents, also) {
+			t.Fatalf("add: %+v %v", got, err)
+		}
+		if got, _ := uploads.Upload(ctx, providerA, also); got.Submission == nil || got.Submission.AuthorizationID != a.ID {
+			t.Errorf("the added document: %+v", got)
 		}
 	})
 }
