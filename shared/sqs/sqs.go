@@ -134,3 +134,24 @@ func EachMessage(ctx context.Context, batch events.SQSEvent, limit int, fn func(
 	}
 	return resp
 }
+
+// EventQueue sends recorded events to one queue, each with its ID and type
+// as the EventId and EventType attributes, so the consumer can drop a
+// duplicate.
+type EventQueue struct {
+	SQS API
+	URL string
+}
+
+// Send puts the event's body on the queue.
+func (q *EventQueue) Send(ctx context.Context, ev portal.OutboundEvent) error {
+	_, err := q.SQS.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: &q.URL, MessageBody: aws.String(ev.Body),
+		MessageAttributes: map[string]types.MessageAttributeValue{
+			"EventId":   {DataType: aws.String("String"), StringValue: aws.String(ev.ID)},
+			"EventType": {DataType: aws.String("String"), StringValue: aws.String(ev.Type)},
+		}})
+	if err != nil {
+		return fmt.Errorf("send %s event: %w", ev.Type, err)
+	}
+	return nil
+}

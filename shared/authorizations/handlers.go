@@ -1,0 +1,492 @@
+package authorizations
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/openpayer/provider-portal/shared/httpapi"
+	"github.com/openpayer/provider-portal/shared/portal"
+)
+
+// retroVerdict says whether a retro authorization may go on for the date,
+// and if not, why, as the submission would answer.
+type retroVerdict struct {
+	Allowed bool   `json:"allowed"`
+	Code    string `json:"code,omitempty"`
+	Detail  string `json:"detail,omitempty"`
+}
+
+type memberCoverage struct {
+	portal.Coverage
+	Retro retroVerdict `json:"retroAuthorization"`
+}
+
+// maxMatches bounds a lookup by Medicaid ID or name and date of birth.
+const maxMatches = 5
+
+func badQuery(code, detail, field, why string) error {
+	return &portal.Error{Kind: portal.KindInvalid, Code: code, Detail: detail, Fields: map[string]string{field: why}}
+}
+
+// coverageQuery reads the lookup: exactly one of the guide's three tabs,
+// and the start date of service.
+func coverageQuery(q url.Values) (method string, dos portal.Date, err error) {
+	for k, v := range q {
+		if len(v) != 1 || len(v[0]) > 80 {
+			return "", dos, badQuery(portal.CodeInvalidRequest, "Give each search field once, of at most 80 characters.", k, "once, at most 80 characters")
+		}
+	}
+	dos, derr := portal.ParseDate(q.Get("dateOfService"))
+	if derr != nil {
+		return "", dos, badQuery(portal.CodeInvalidDate, "Give the start date of service as YYYY-MM-DD.", "dateOfService", "YYYY-MM-DD")
+	}
+	var methods []string
+	if q.Has("memberId") {
+		methods = append(methods, "memberId")
+	}
+	if q.Has("medicaidId") {
+		methods = append(methods, "medicaidId")
+	}
+	info := q.Has("lastName") || q.Has("firstName") || q.Has("dateOfBirth")
+	if info {
+		methods = append(methods, "memberInfo")
+	}
+	switch {
+	case len(methods) == 0:
+		return "", dos, badQuery(portal.CodeSearchMethod, "Find the member by member ID, Medicaid ID, or last name, first name and date of birth.", "memberId", "required")
+	case len(methods) > 1:
+		return "", dos, badQuery(portal.CodeOneSearchMethod, "Find the member one way at a time: member ID, Medicaid ID, or name and date of birth.", methods[1], "one way at a time")
+	case info && (strings.TrimSpace(q.Get("lastName")) == "" || strings.TrimSpace(q.Get("firstName")) == "" || q.Get("dateOfBirth") == ""):
+		return "", dos, badQuery(portal.CodeMemberInfoPartial, "Give the member's last name, first name and date of birth together.", "memberInfo", "all three")
+	}
+	return methods[0], dos, nil
+}
+
+func findMembers(r *http.Request, d Deps, method string) ([]portal.Member, error) {
+	q, ctx := r.URL.Query(), r.Context()
+	switch method {
+	case "memberId":
+		if !portal.ValidIdentifier(q.Get("memberId")) {
+			return nil, nil
+		}
+		m, err := d.Members.Member(ctx, q.Get("memberId"))
+		if portal.ErrorCode(err) == portal.CodeMemberNotFound {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		return []portal.Member{*m}, nil
+	case "medicaidId":
+		if !portal.ValidIdentifier(q.Get("medicaidId")) {
+			return nil, nil
+		}
+		return d.Members.MembersByMedicaidID(ctx, q.Get("medicaidId"))
+	}
+	dob, err := portal.ParseDate(q.Get("dateOfBirth"))
+	if err != nil {
+		return nil, badQuery(portal.CodeInvalidDate, "Give the date of birth as YYYY-MM-DD.", "dateOfBirth", "YYYY-MM-DD")
+	}
+	return d.Members.MembersByName(ctx, q.Get("lastName"), q.Get("firstName"), dob)
+}
+
+func handleCoverage(d Deps) httpapi.ProviderHandler {
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
+		method, dos, err := coverageQuery(r.URL.Query())
+		if err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		members, err := findMembers(r, d, method)
+		if err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		if len(members) == 0 {
+			httpapi.Error(w, r, d.Log, portal.Errorf(portal.KindNotFound, portal.CodeMemberNotFound,
+				"No member was found that way. Check the ID on the member's card, or the name and date of birth."))
+			return
+		}
+		if len(members) > maxMatches {
+			httpapi.Error(w, r, d.Log, portal.Errorf(portal.KindRefused, portal.CodeTooManyMembers,
+				"More than %d members match. Search by the member ID on the member's card instead.", maxMatches))
+			return
+		}
+		today := portal.DateOf(d.Now())
+		out := struct {
+			DateOfService portal.Date      `json:"dateOfService"`
+			Members       []memberCoverage `json:"members"`
+		}{DateOfService: dos}
+		var ids []string
+		for i := range members {
+			reported, err := d.Requests.ReportedCOB(r.Context(), members[i].ID)
+			if err != nil {
+				httpapi.Error(w, r, d.Log, err)
+				return
+			}
+			c := memberCoverage{Coverage: portal.CoverageOn(&members[i], reported, dos), Retro: retroVerdict{Allowed: true}}
+			var pe *portal.Error
+			if errors.As(d.Plan.CheckRetro(c.Coverage, today), &pe) {
+				c.Retro = retroVerdict{Code: pe.Code, Detail: pe.Detail}
+			}
+			out.Members = append(out.Members, c)
+			ids = append(ids, members[i].ID)
+		}
+		httpapi.Audit(r, d.Log, caller, "members.coverage", ids...)
+		httpapi.Encode(w, http.StatusOK, out)
+	}
+}
+
+// cobReport is the guide's "Add COB Information" form.
+type cobReport struct {
+	Carrier        string      `json:"carrier"`
+	PolicyNumber   string      `json:"policyNumber"`
+	SubscriberName string      `json:"subscriberName"`
+	Relationship   string      `json:"relationship"`
+	From           portal.Date `json:"from"`
+	To             portal.Date `json:"to"`
+}
+
+func (c cobReport) check() error {
+	f := map[string]string{}
+	text := func(field, v string, n int) {
+		if v = strings.TrimSpace(v); v == "" || len([]rune(v)) > n || strings.ContainsFunc(v, func(r rune) bool { return r < ' ' }) {
+			f[field] = "required, at most " + strconv.Itoa(n) + " characters"
+		}
+	}
+	text("carrier", c.Carrier, 100)
+	text("policyNumber", c.PolicyNumber, 40)
+	text("subscriberName", c.SubscriberName, 100)
+	switch c.Relationship {
+	case "self", "spouse", "child", "other":
+	default:
+		f["relationship"] = "self, spouse, child or other"
+	}
+	if c.From.IsZero() {
+		f["from"] = "required: the first day of the other coverage"
+	}
+	if !c.To.IsZero() && c.To.Before(c.From) {
+		f["to"] = "on or after from, or left out while the coverage goes on"
+	}
+	if len(f) == 0 {
+		return nil
+	}
+	return &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidRequest,
+		Detail: "Some fields of the other insurance are missing or invalid: each is listed.", Fields: f}
+}
+
+func handleReportCOB(d Deps) httpapi.ProviderHandler {
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
+		var req cobReport
+		if err := httpapi.Decode(r, &req); err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		if err := req.check(); err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		m, err := d.Members.Member(r.Context(), r.PathValue("memberId"))
+		if err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		now := d.Now().UTC()
+		rep := portal.ReportedCOB{MemberID: m.ID, Carrier: strings.TrimSpace(req.Carrier), PolicyNumber: strings.TrimSpace(req.PolicyNumber),
+			SubscriberName: strings.TrimSpace(req.SubscriberName), Relationship: req.Relationship, From: req.From, To: req.To,
+			ReportedBy: caller.Subject, Provider: caller.Provider, ReportedAt: now}
+		ev, err := newEvent(portal.EventCOBReported, portal.QueueCOB, now, map[string]any{"reported": rep})
+		if err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		if err := d.Requests.ReportCOB(r.Context(), rep, ev); err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		deliver(r, d, ev.ID)
+		httpapi.Audit(r, d.Log, caller, "members.cob.report", m.ID)
+		httpapi.Encode(w, http.StatusCreated, struct {
+			Reported portal.ReportedCOB `json:"reported"`
+			Status   string             `json:"status"`
+		}{rep, "reported_not_verified"})
+	}
+}
+
+// newEvent builds an event whose body is fields plus its ID and type.
+func newEvent(typ, queue string, at time.Time, fields map[string]any) (portal.OutboundEvent, error) {
+	id := portal.NewID()
+	fields["eventId"], fields["type"], fields["at"] = id, typ, at.Format(time.RFC3339)
+	b, err := json.Marshal(fields)
+	if err != nil {
+		return portal.OutboundEvent{}, err
+	}
+	return portal.OutboundEvent{ID: id, Type: typ, Queue: queue, Body: string(b), At: at}, nil
+}
+
+// deliver sends a recorded event at once; a failure leaves it to the sweep.
+func deliver(r *http.Request, d Deps, id string) {
+	if err := d.Events.Deliver(r.Context(), id); err != nil {
+		d.Log.WarnContext(r.Context(), "event not delivered yet; the sweep will", "eventId", id, "error", err.Error())
+	}
+}
+
+func handleQuestions(d Deps) httpapi.ProviderHandler {
+	return func(w http.ResponseWriter, r *http.Request, _ httpapi.Caller) {
+		q := r.URL.Query()
+		t := portal.AuthType(q.Get("type"))
+		if _, ok := d.Plan.AuthForms[t]; !ok {
+			httpapi.Error(w, r, d.Log, badQuery(portal.CodeInvalidRequest, "Give type: inpatient or outpatient.", "type", "inpatient or outpatient"))
+			return
+		}
+		var codes []string
+		if raw := q.Get("codes"); raw != "" {
+			codes = strings.Split(raw, ",")
+		}
+		if len(codes) > portal.MaxServices || len(q.Get("codes")) > 200 {
+			httpapi.Error(w, r, d.Log, badQuery(portal.CodeInvalidRequest, "Give at most 20 codes, separated by commas.", "codes", "at most 20"))
+			return
+		}
+		for _, c := range codes {
+			if !portal.ValidProcedureCode(c) {
+				httpapi.Error(w, r, d.Log, badQuery(portal.CodeInvalidRequest, "Give CPT or HCPCS codes, such as 70553 or J1100, separated by commas.", "codes", "CPT or HCPCS codes"))
+				return
+			}
+		}
+		qs, docs := d.Plan.ClinicalQuestions(t, codes)
+		httpapi.Encode(w, http.StatusOK, struct {
+			Questions         []portal.ClinicalQuestion `json:"questions"`
+			DocumentsRequired bool                      `json:"documentsRequired"`
+		}{qs, docs})
+	}
+}
+
+// CodeDocumentsRequired refuses a request whose services need documents it
+// does not carry.
+const CodeDocumentsRequired = "DOCUMENTS_REQUIRED"
+
+func handleSubmit(d Deps) httpapi.ProviderHandler {
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
+		var req portal.AuthorizationRequest
+		if err := httpapi.Decode(r, &req); err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		now := d.Now().UTC()
+		today := portal.DateOf(now)
+		// Every field first, then what depends on stored data.
+		if err := d.Plan.CheckAuthorizationForm(&req, today); err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		m, err := d.Members.Member(r.Context(), req.MemberID)
+		if err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		reported, err := d.Requests.ReportedCOB(r.Context(), m.ID)
+		if err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		coverage := portal.CoverageOn(m, reported, req.StartDate)
+		if err := d.Plan.CheckRetro(coverage, today); err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		qs, docs := d.Plan.ClinicalQuestions(req.Type, req.ServiceCodes())
+		if err := portal.CheckAnswers(qs, req.Answers); err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		if docs && len(req.UploadIDs) == 0 {
+			httpapi.Error(w, r, d.Log, &portal.Error{Kind: portal.KindRefused, Code: CodeDocumentsRequired,
+				Detail: "These services need supporting documents (clinical notes, the plan of care). Upload them and list their uploadIds.",
+				Fields: map[string]string{"uploadIds": "documents required"}})
+			return
+		}
+		a := &portal.Authorization{ID: portal.NewAuthorizationID(), Provider: caller.Provider, SubmittedBy: caller.Subject, SubmittedAt: now,
+			Request: req, COBShown: coverage, COBCheckedAt: now, Status: portal.AuthReceived,
+			DecisionDue: d.Plan.RetroDecisionDue(now, req.Urgent), Documents: req.UploadIDs, UpdatedAt: now, Version: 1}
+		ev, err := newEvent(portal.EventAuthorizationSubmitted, portal.QueueUtilizationManagement, now, map[string]any{"authorization": a})
+		if err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		open, err := d.Requests.CreateAuthorization(r.Context(), a, ev)
+		if err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		if open != "" {
+			httpapi.Error(w, r, d.Log, portal.ErrDuplicateAuthorization(open))
+			return
+		}
+		deliver(r, d, ev.ID)
+		httpapi.Audit(r, d.Log, caller, "authorizations.submit", a.ID, m.ID)
+		httpapi.Encode(w, http.StatusCreated, view(a))
+	}
+}
+
+func handleGet(d Deps) httpapi.ProviderHandler {
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
+		a, err := d.Requests.Authorization(r.Context(), caller.Provider, r.PathValue("authorizationId"))
+		if err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		httpapi.Audit(r, d.Log, caller, "authorizations.read", a.ID)
+		httpapi.Encode(w, http.StatusOK, view(a))
+	}
+}
+
+func handleList(d Deps) httpapi.ProviderHandler {
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
+		q := r.URL.Query()
+		today := portal.DateOf(d.Now())
+		from, to := today.AddDate(-2, 0, 0), today
+		f := map[string]string{}
+		if !portal.ValidIdentifier(q.Get("memberId")) {
+			f["memberId"] = "the member ID on the member's card"
+		}
+		for name, dst := range map[string]*portal.Date{"from": &from, "to": &to} {
+			if v := q.Get(name); v != "" {
+				day, err := portal.ParseDate(v)
+				if err != nil {
+					f[name] = "YYYY-MM-DD"
+				}
+				*dst = day
+			}
+		}
+		limit := 25
+		if v := q.Get("limit"); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 100 {
+				f["limit"] = "1 to 100"
+			}
+			limit = n
+		}
+		if to.Before(from) {
+			f["to"] = "on or after from"
+		}
+		if len(f) > 0 {
+			httpapi.Error(w, r, d.Log, &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidRequest,
+				Detail: "List a member's requests by memberId, with from and to dates of service (YYYY-MM-DD) if you like.", Fields: f})
+			return
+		}
+		list, next, err := d.Requests.Authorizations(r.Context(), caller.Provider, q.Get("memberId"), from, to, limit, q.Get("cursor"))
+		if err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		out := struct {
+			Authorizations []authorizationView `json:"authorizations"`
+			NextCursor     string              `json:"nextCursor,omitempty"`
+		}{Authorizations: []authorizationView{}, NextCursor: next}
+		var ids []string
+		for i := range list {
+			out.Authorizations = append(out.Authorizations, view(&list[i]))
+			ids = append(ids, list[i].ID)
+		}
+		httpapi.Audit(r, d.Log, caller, "authorizations.list", ids...)
+		httpapi.Encode(w, http.StatusOK, out)
+	}
+}
+
+type addDocuments struct {
+	UploadIDs []string `json:"uploadIds"`
+	Note      string   `json:"note"`
+}
+
+func handleAddDocuments(d Deps) httpapi.ProviderHandler {
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
+		var req addDocuments
+		if err := httpapi.Decode(r, &req); err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		f := map[string]string{}
+		if len(req.UploadIDs) == 0 || len(req.UploadIDs) > portal.MaxUploadsPerSubmission {
+			f["uploadIds"] = "1 to 20 uploads"
+		}
+		for i, id := range req.UploadIDs {
+			if !portal.ValidIdentifier(id) || indexOf(req.UploadIDs, id) != i {
+				f["uploadIds"] = "each upload once, by its uploadId"
+			}
+		}
+		if len(req.Note) > 4000 {
+			f["note"] = "at most 4000 characters"
+		}
+		if len(f) > 0 {
+			httpapi.Error(w, r, d.Log, &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidRequest,
+				Detail: "Give the documents' uploadIds (1 to 20) and, if you like, a note.", Fields: f})
+			return
+		}
+		now := d.Now().UTC()
+		id := r.PathValue("authorizationId")
+		ev, err := newEvent(portal.EventDocumentsAdded, portal.QueueUtilizationManagement, now,
+			map[string]any{"authorizationId": id, "uploadIds": req.UploadIDs, "note": req.Note})
+		if err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		a, err := d.Requests.AddDocuments(r.Context(), caller.Provider, id, req.UploadIDs, req.Note, ev)
+		if err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		deliver(r, d, ev.ID)
+		httpapi.Audit(r, d.Log, caller, "authorizations.documents", append([]string{a.ID}, req.UploadIDs...)...)
+		httpapi.Encode(w, http.StatusOK, view(a))
+	}
+}
+
+func indexOf(s []string, v string) int {
+	for i, x := range s {
+		if x == v {
+			return i
+		}
+	}
+	return -1
+}
+
+// authorizationView is what a provider sees of a request.
+type authorizationView struct {
+	ID          string               `json:"authorizationId"`
+	Status      portal.AuthStatus    `json:"status"`
+	Type        portal.AuthType      `json:"type"`
+	MemberID    string               `json:"memberId"`
+	StartDate   portal.Date          `json:"startDate"`
+	EndDate     portal.Date          `json:"endDate,omitzero"`
+	Urgent      bool                 `json:"urgent"`
+	SubmittedAt time.Time            `json:"submittedAt"`
+	DecisionDue time.Time            `json:"decisionDue"`
+	COB         portal.COBState      `json:"cobShown"`
+	COBChecked  time.Time            `json:"cobCheckedAt"`
+	Diagnoses   []string             `json:"diagnoses"`
+	Services    []portal.ServiceLine `json:"services"`
+	Admission   *portal.Admission    `json:"admission,omitempty"`
+	Documents   []string             `json:"documents"`
+	Decision    *portal.AuthDecision `json:"decision,omitempty"`
+	Answers     map[string]string    `json:"answers,omitempty"`
+	Responses   []string             `json:"responses,omitempty"`
+}
+
+func view(a *portal.Authorization) authorizationView {
+	v := authorizationView{ID: a.ID, Status: a.Status, Type: a.Request.Type, MemberID: a.Request.MemberID, StartDate: a.Request.StartDate,
+		EndDate: a.Request.EndDate, Urgent: a.Request.Urgent, SubmittedAt: a.SubmittedAt, DecisionDue: a.DecisionDue,
+		COB: a.COBShown.COB, COBChecked: a.COBCheckedAt, Diagnoses: a.Request.Diagnoses, Services: a.Request.Services,
+		Admission: a.Request.Admission, Documents: a.Documents, Decision: a.Decision, Answers: a.Request.Answers, Responses: a.Responses}
+	if v.Services == nil {
+		v.Services = []portal.ServiceLine{}
+	}
+	if v.Documents == nil {
+		v.Documents = []string{}
+	}
+	return v
+}

@@ -1,0 +1,71 @@
+// Package authorizations is the retro authorization workflow (the guide's
+// "Submit a retro authorization"): find the member and the coverage on the
+// start date of service, decide COB from the spans, report other insurance
+// the plan does not have, ask the clinical questions a request needs,
+// submit it with its documents, add documents later, and follow the
+// decision.
+package authorizations
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/openpayer/provider-portal/shared/httpapi"
+	"github.com/openpayer/provider-portal/shared/portal"
+)
+
+// Members finds members by the guide's three ways.
+type Members interface {
+	Member(ctx context.Context, id string) (*portal.Member, error)
+	MembersByMedicaidID(ctx context.Context, medicaidID string) ([]portal.Member, error)
+	MembersByName(ctx context.Context, lastName, firstName string, dob portal.Date) ([]portal.Member, error)
+}
+
+// Requests keeps the provider's requests and the other insurance reported.
+// Every write records, in the same transaction, the event that tells the
+// system concerned.
+type Requests interface {
+	CreateAuthorization(ctx context.Context, a *portal.Authorization, ev portal.OutboundEvent) (string, error)
+	Authorization(ctx context.Context, provider portal.ProviderID, id string) (*portal.Authorization, error)
+	Authorizations(ctx context.Context, provider portal.ProviderID, memberID string, from, to portal.Date, limit int, cursor string) ([]portal.Authorization, string, error)
+	AddDocuments(ctx context.Context, provider portal.ProviderID, id string, uploadIDs []string, note string, ev portal.OutboundEvent) (*portal.Authorization, error)
+	ReportCOB(ctx context.Context, r portal.ReportedCOB, ev portal.OutboundEvent) error
+	ReportedCOB(ctx context.Context, memberID string) ([]portal.ReportedCOB, error)
+}
+
+// Events delivers a recorded event at once; what it fails to deliver the
+// authorization-events sweep sends.
+type Events interface {
+	Deliver(ctx context.Context, eventID string) error
+}
+
+// Deps are the authorizations API's collaborators.
+type Deps struct {
+	Log         *slog.Logger
+	Members     Members
+	Requests    Requests
+	Events      Events
+	Idempotency httpapi.IdempotencyStore
+	Plan        portal.Plan
+	Now         func() time.Time
+}
+
+// New returns the authorizations API.
+func New(d Deps) http.Handler {
+	mux := http.NewServeMux()
+	auth := func(h httpapi.ProviderHandler) http.Handler { return httpapi.RequireProvider(d.Log, h) }
+	idem := func(h httpapi.ProviderHandler) httpapi.ProviderHandler {
+		return httpapi.Idempotent(d.Log, d.Idempotency, h)
+	}
+	mux.Handle("GET /members/coverage", auth(handleCoverage(d)))
+	mux.Handle("POST /members/{memberId}/cob", auth(idem(handleReportCOB(d))))
+	mux.Handle("GET /authorizations/questions", auth(handleQuestions(d)))
+	mux.Handle("POST /authorizations", auth(idem(handleSubmit(d))))
+	mux.Handle("GET /authorizations", auth(handleList(d)))
+	mux.Handle("GET /authorizations/{authorizationId}", auth(handleGet(d)))
+	mux.Handle("POST /authorizations/{authorizationId}/documents", auth(idem(handleAddDocuments(d))))
+	mux.Handle("/", httpapi.NotFound(d.Log))
+	return httpapi.LogRequests(d.Log, mux)
+}
