@@ -185,7 +185,8 @@ define lambda-build
 	cd $(or $(PROJECT_ROOT),.) && GOOS=linux GOARCH=arm64 CGO_ENABLED=0 go build $(GO_BUILD_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/$(1)
 endef
 
-.PHONY: build-ClaimsFunction build-ClaimsIngestFunction build-UploadsFunction build-AttachmentsFunction build-AttachmentProcessorFunction build-DocumentEventsFunction build-UploadExpiryFunction
+.PHONY: build-ClaimsFunction build-ClaimsIngestFunction build-UploadsFunction build-AttachmentsFunction build-AttachmentProcessorFunction build-DocumentEventsFunction build-UploadExpiryFunction \
+  build-AuthorizationsFunction build-AuthorizationEventsFunction build-AuthorizationDecisionsFunction
 build-ClaimsFunction:
 	$(call lambda-build,claims)
 build-ClaimsIngestFunction:
@@ -200,6 +201,12 @@ build-DocumentEventsFunction:
 	$(call lambda-build,documentevents)
 build-UploadExpiryFunction:
 	$(call lambda-build,uploadexpiry)
+build-AuthorizationsFunction:
+	$(call lambda-build,authorizations)
+build-AuthorizationEventsFunction:
+	$(call lambda-build,authorizationevents)
+build-AuthorizationDecisionsFunction:
+	$(call lambda-build,authorizationdecisions)
 
 .PHONY: clean
 clean: ## Remove build output and local state (not the tools cache)

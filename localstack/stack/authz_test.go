@@ -30,16 +30,50 @@ func matrixFixtures(t *testing.T, a string) map[string]func() any {
 		}
 	}
 	upload := func() any { return newUpload(t, a, "matrix.pdf", 100).Upload.UploadID }
+	// Each request gets services of its own, so that none duplicates another.
+	serviceCode := 0
+	services := func() any {
+		serviceCode++
+		return []any{map[string]any{"code": fmt.Sprintf("992%02d", serviceCode%100), "units": 1}}
+	}
+	authorizationRequest := func() map[string]any {
+		return map[string]any{"memberId": claim.MemberID, "type": "outpatient", "startDate": claim.ServiceFrom.String(), "cobVerified": true,
+			"requestingNpi": "1234567893", "servicingNpi": "1245319599", "placeOfService": "11", "diagnoses": []any{"E11.9"},
+			"services": services(), "contactEmail": "auth@clinic.example"}
+	}
+	authorization := func() any {
+		status, body := call(t, a, "POST", "/authorizations", authorizationRequest())
+		var out struct{ AuthorizationID string }
+		if status != 201 || json.Unmarshal(body, &out) != nil {
+			t.Fatalf("fixture authorization: %d %s", status, body)
+		}
+		return out.AuthorizationID
+	}
 	return map[string]func() any{
-		"claimNumber":  func() any { return denied },
-		"uploadId":     upload,
-		"ids":          upload,
-		"uploadIds":    func() any { return []any{upload()} },
-		"memberId":     func() any { return claim.MemberID },
-		"serviceDate":  func() any { return claim.ServiceFrom.String() },
-		"contactEmail": func() any { return "billing@example.org" },
-		"fileName":     func() any { return "records.pdf" },
-		"size":         func() any { return 100 },
+		"authorizationId": authorization,
+		"dateOfService":   func() any { return claim.ServiceFrom.String() },
+		"type":            func() any { return "outpatient" },
+		"startDate":       func() any { return claim.ServiceFrom.String() },
+		"cobVerified":     func() any { return true },
+		"requestingNpi":   func() any { return "1234567893" },
+		"servicingNpi":    func() any { return "1245319599" },
+		"placeOfService":  func() any { return "11" },
+		"diagnoses":       func() any { return []any{"E11.9"} },
+		"services":        services,
+		"carrier":         func() any { return "Told Us Health" },
+		"policyNumber":    func() any { return "T-1" },
+		"subscriberName":  func() any { return "Pat Doe" },
+		"relationship":    func() any { return "spouse" },
+		"from":            func() any { return "2026-11-20" },
+		"claimNumber":     func() any { return denied },
+		"uploadId":        upload,
+		"ids":             upload,
+		"uploadIds":       func() any { return []any{upload()} },
+		"memberId":        func() any { return claim.MemberID },
+		"serviceDate":     func() any { return claim.ServiceFrom.String() },
+		"contactEmail":    func() any { return "billing@example.org" },
+		"fileName":        func() any { return "records.pdf" },
+		"size":            func() any { return 100 },
 	}
 }
 
@@ -54,7 +88,11 @@ func fill(t *testing.T, fixtures map[string]func() any, name string, s *openapi3
 		return s.Enum[0]
 	case s.Type.Is("object"):
 		out := map[string]any{}
-		for _, p := range s.Required {
+		required := s.Required
+		if len(s.OneOf) > 0 { // the first of the alternatives
+			required = append(required, s.OneOf[0].Value.Required...)
+		}
+		for _, p := range required {
 			out[p] = fill(t, fixtures, p, s.Properties[p].Value)
 		}
 		return out
@@ -85,21 +123,21 @@ func matrixRequestFor(t *testing.T, fixtures map[string]func() any, path, method
 				t.Fatalf("%s %s: no fixture for the path parameter %q: add one to matrixFixtures", method, path, p.Name)
 			}
 			path = strings.ReplaceAll(path, "{"+p.Name+"}", fmt.Sprint(f()))
-			req.pathParams = true
+			// A member is the plan's, not a provider's: another provider
+			// may report their other insurance.
+			req.pathParams = req.pathParams || p.Name != "memberId"
 		case p.In == "query" && p.Required:
 			q.Set(p.Name, fmt.Sprint(fill(t, fixtures, p.Name, p.Schema.Value)))
 		case p.In == "query":
 			optional = append(optional, p)
 		}
 	}
-	// A search with no required parameter still needs one: the first
-	// that has a fixture.
-	if len(q) == 0 {
-		for _, p := range optional {
-			if f, ok := fixtures[p.Name]; ok {
-				q.Set(p.Name, fmt.Sprint(f()))
-				break
-			}
+	// A search needs one way to search: the first optional parameter that
+	// has a fixture.
+	for _, p := range optional {
+		if f, ok := fixtures[p.Name]; ok {
+			q.Set(p.Name, fmt.Sprint(f()))
+			break
 		}
 	}
 	req.target = path

@@ -16,6 +16,8 @@ import (
 
 	"github.com/openpayer/provider-portal/shared/attachmentprocessor"
 	"github.com/openpayer/provider-portal/shared/attachments"
+	"github.com/openpayer/provider-portal/shared/authorizationdecisions"
+	"github.com/openpayer/provider-portal/shared/authorizations"
 	"github.com/openpayer/provider-portal/shared/claims"
 	"github.com/openpayer/provider-portal/shared/claimsingest"
 	"github.com/openpayer/provider-portal/shared/documentevents"
@@ -77,13 +79,16 @@ var builders = map[string]struct {
 	sqs       func(context.Context, lambdaenv.Getenv) (SQSFunc, error)
 	scheduled func(context.Context, lambdaenv.Getenv) (ScheduledFunc, error)
 }{
-	"ClaimsFunction":              {http: httpFn(claims.FromEnv)},
-	"ClaimsIngestFunction":        {sqs: sqsFn(claimsingest.FromEnv)},
-	"UploadsFunction":             {http: httpFn(uploads.FromEnv)},
-	"AttachmentsFunction":         {http: httpFn(attachments.FromEnv)},
-	"AttachmentProcessorFunction": {sqs: sqsFn(attachmentprocessor.FromEnv)},
-	"DocumentEventsFunction":      {scheduled: scheduledFn(documentevents.FromEnv)},
-	"UploadExpiryFunction":        {scheduled: scheduledFn(uploads.ExpiryFromEnv)},
+	"ClaimsFunction":                 {http: httpFn(claims.FromEnv)},
+	"ClaimsIngestFunction":           {sqs: sqsFn(claimsingest.FromEnv)},
+	"UploadsFunction":                {http: httpFn(uploads.FromEnv)},
+	"AttachmentsFunction":            {http: httpFn(attachments.FromEnv)},
+	"AttachmentProcessorFunction":    {sqs: sqsFn(attachmentprocessor.FromEnv)},
+	"DocumentEventsFunction":         {scheduled: scheduledFn(documentevents.FromEnv)},
+	"UploadExpiryFunction":           {scheduled: scheduledFn(uploads.ExpiryFromEnv)},
+	"AuthorizationsFunction":         {http: httpFn(authorizations.FromEnv)},
+	"AuthorizationEventsFunction":    {scheduled: scheduledFn(authorizations.EventsFromEnv)},
+	"AuthorizationDecisionsFunction": {sqs: sqsFn(authorizationdecisions.FromEnv)},
 }
 
 // AWSEnv is what Lambda would put in a function's environment to reach AWS,

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/openpayer/provider-portal/shared/httpapi"
 	"github.com/openpayer/provider-portal/shared/portal"
@@ -37,7 +38,7 @@ func badQuery(code, detail, field, why string) error {
 // and the start date of service.
 func coverageQuery(q url.Values) (method string, dos portal.Date, err error) {
 	for k, v := range q {
-		if len(v) != 1 || len(v[0]) > 80 {
+		if len(v) != 1 || utf8.RuneCountInString(v[0]) > 80 {
 			return "", dos, badQuery(portal.CodeInvalidRequest, "Give each search field once, of at most 80 characters.", k, "once, at most 80 characters")
 		}
 	}
@@ -245,8 +246,8 @@ func handleQuestions(d Deps) httpapi.ProviderHandler {
 			return
 		}
 		var codes []string
-		if raw := q.Get("codes"); raw != "" {
-			codes = strings.Split(raw, ",")
+		if q.Has("codes") {
+			codes = strings.Split(q.Get("codes"), ",")
 		}
 		if len(codes) > portal.MaxServices || len(q.Get("codes")) > 200 {
 			httpapi.Error(w, r, d.Log, badQuery(portal.CodeInvalidRequest, "Give at most 20 codes, separated by commas.", "codes", "at most 20"))
@@ -355,8 +356,8 @@ func handleList(d Deps) httpapi.ProviderHandler {
 			f["memberId"] = "the member ID on the member's card"
 		}
 		for name, dst := range map[string]*portal.Date{"from": &from, "to": &to} {
-			if v := q.Get(name); v != "" {
-				day, err := portal.ParseDate(v)
+			if q.Has(name) { // given empty, it is a mistake, not "the default"
+				day, err := portal.ParseDate(q.Get(name))
 				if err != nil {
 					f[name] = "YYYY-MM-DD"
 				}
@@ -364,8 +365,8 @@ func handleList(d Deps) httpapi.ProviderHandler {
 			}
 		}
 		limit := 25
-		if v := q.Get("limit"); v != "" {
-			n, err := strconv.Atoi(v)
+		if q.Has("limit") {
+			n, err := strconv.Atoi(q.Get("limit"))
 			if err != nil || n < 1 || n > 100 {
 				f["limit"] = "1 to 100"
 			}

@@ -12,8 +12,8 @@ import (
 type AuthorizationRequest struct {
 	MemberID  string   `json:"memberId"`
 	Type      AuthType `json:"type"`
-	StartDate Date     `json:"startDate"` // the start date of service
-	EndDate   Date     `json:"endDate"`
+	StartDate Date     `json:"startDate"` // the start date of service; for inpatient, the admission
+	EndDate   Date     `json:"endDate,omitzero"`
 	Urgent    bool     `json:"urgent"`
 	// COBVerified is the guide's Verified step: the provider confirms the
 	// COB information shown for the start date was checked.
@@ -24,9 +24,9 @@ type AuthorizationRequest struct {
 	// Diagnoses are ICD-10-CM codes, the primary first.
 	Diagnoses []string      `json:"diagnoses"`
 	Services  []ServiceLine `json:"services"`
-	// Admission is required for inpatient, with the discharge date once
-	// the member was discharged.
-	Admission    *Admission        `json:"admission"`
+	// Admission is required for inpatient (the start date is the admission
+	// date), with the discharge date once the member was discharged.
+	Admission    *Admission        `json:"admission,omitempty"`
 	Answers      map[string]string `json:"answers"`
 	UploadIDs    []string          `json:"uploadIds"`
 	ContactEmail string            `json:"contactEmail"`
@@ -36,15 +36,14 @@ type AuthorizationRequest struct {
 // ServiceLine is one procedure or service requested.
 type ServiceLine struct {
 	Code      string   `json:"code"`
-	Modifiers []string `json:"modifiers"`
+	Modifiers []string `json:"modifiers,omitempty"`
 	Units     Integer  `json:"units"`
 }
 
-// Admission is an inpatient stay.
+// Admission is an inpatient stay, admitted on the start date of service.
 type Admission struct {
-	Date          Date   `json:"date"`
 	Type          string `json:"type"` // emergency, urgent, elective
-	DischargeDate Date   `json:"dischargeDate"`
+	DischargeDate Date   `json:"dischargeDate,omitzero"`
 }
 
 // AuthForm is a plan's rules for one type of request, as data.
@@ -53,7 +52,7 @@ type AuthForm struct {
 	PlacesOfService []string
 	// ServicesRequired: at least one procedure or service code.
 	ServicesRequired bool
-	// AdmissionRequired: the admission's date (the start date) and type.
+	// AdmissionRequired: the admission's type (its date is the start date).
 	AdmissionRequired bool
 }
 
@@ -163,17 +162,14 @@ func checkServices(lines []ServiceLine, required bool, f map[string]string) {
 func checkAdmission(r *AuthorizationRequest, today Date, f map[string]string) {
 	a := r.Admission
 	if a == nil {
-		f["admission"] = "required for inpatient: its date and type"
+		f["admission"] = "required for inpatient: its type, and the discharge date once discharged"
 		return
-	}
-	if !a.Date.Equal(r.StartDate) {
-		f["admission.date"] = "the start date of service"
 	}
 	if !slices.Contains([]string{"emergency", "urgent", "elective"}, a.Type) {
 		f["admission.type"] = "emergency, urgent or elective"
 	}
-	if !a.DischargeDate.IsZero() && (a.DischargeDate.Before(a.Date) || a.DischargeDate.After(today)) {
-		f["admission.dischargeDate"] = "on or after the admission date, and not after today"
+	if !a.DischargeDate.IsZero() && (a.DischargeDate.Before(r.StartDate) || a.DischargeDate.After(today)) {
+		f["admission.dischargeDate"] = "on or after the admission (start) date, and not after today"
 	}
 }
 

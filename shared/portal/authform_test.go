@@ -17,7 +17,7 @@ func outpatient() *portal.AuthorizationRequest {
 func inpatient() *portal.AuthorizationRequest {
 	return &portal.AuthorizationRequest{MemberID: "M1", Type: portal.AuthInpatient, StartDate: dos, COBVerified: true,
 		RequestingNPI: "1234567893", ServicingNPI: "1245319599", PlaceOfService: "21", Diagnoses: []string{"I21.4"},
-		Admission:    &portal.Admission{Date: dos, Type: "emergency", DischargeDate: dos.AddDate(0, 0, 4)},
+		Admission:    &portal.Admission{Type: "emergency", DischargeDate: dos.AddDate(0, 0, 4)},
 		ContactEmail: "auth@hospital.example"}
 }
 
@@ -55,11 +55,10 @@ func TestAuthorizationFormProblemsAreNamed(t *testing.T) {
 		"modifier":            {outpatient, func(r *portal.AuthorizationRequest) { r.Services[1].Modifiers = []string{"g"} }, "services[1].modifiers", portal.CodeInvalidAuthRequest},
 		"units":               {outpatient, func(r *portal.AuthorizationRequest) { r.Services[1].Units = 0 }, "services[1].units", portal.CodeInvalidAuthRequest},
 		"admission missing":   {inpatient, func(r *portal.AuthorizationRequest) { r.Admission = nil }, "admission", portal.CodeInvalidAuthRequest},
-		"admission date":      {inpatient, func(r *portal.AuthorizationRequest) { r.Admission.Date = dos.AddDate(0, 0, 1) }, "admission.date", portal.CodeInvalidAuthRequest},
 		"admission type":      {inpatient, func(r *portal.AuthorizationRequest) { r.Admission.Type = "walk-in" }, "admission.type", portal.CodeInvalidAuthRequest},
 		"discharge before":    {inpatient, func(r *portal.AuthorizationRequest) { r.Admission.DischargeDate = dos.AddDate(0, 0, -1) }, "admission.dischargeDate", portal.CodeInvalidAuthRequest},
 		"discharge in future": {inpatient, func(r *portal.AuthorizationRequest) { r.Admission.DischargeDate = today.AddDate(0, 0, 1) }, "admission.dischargeDate", portal.CodeInvalidAuthRequest},
-		"admission on outpatient": {outpatient, func(r *portal.AuthorizationRequest) { r.Admission = &portal.Admission{Date: dos, Type: "elective"} },
+		"admission on outpatient": {outpatient, func(r *portal.AuthorizationRequest) { r.Admission = &portal.Admission{Type: "elective"} },
 			"admission", portal.CodeInvalidAuthRequest},
 		"end before start": {outpatient, func(r *portal.AuthorizationRequest) { r.EndDate = dos.AddDate(0, 0, -1) }, "endDate", portal.CodeInvalidAuthRequest},
 		"email":            {outpatient, func(r *portal.AuthorizationRequest) { r.ContactEmail = "not an email" }, "contactEmail", portal.CodeInvalidAuthRequest},

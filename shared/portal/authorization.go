@@ -51,7 +51,7 @@ type ReportedCOB struct {
 	SubscriberName string     `json:"subscriberName"`
 	Relationship   string     `json:"relationship"` // self, spouse, child, other
 	From           Date       `json:"from"`
-	To             Date       `json:"to,omitempty"`
+	To             Date       `json:"to,omitzero"`
 	ReportedBy     string     `json:"reportedBy"`
 	Provider       ProviderID `json:"providerTin"`
 	ReportedAt     time.Time  `json:"reportedAt"`
@@ -62,7 +62,7 @@ type COBEntry struct {
 	Carrier      string `json:"carrier"`
 	PolicyNumber string `json:"policyNumber,omitempty"`
 	From         Date   `json:"from"`
-	To           Date   `json:"to,omitempty"`
+	To           Date   `json:"to,omitzero"`
 	ActiveOnDate bool   `json:"activeOnDate"`
 	// Source is "plan" for the plan's own record, "reported" for one a
 	// provider added, not verified yet.

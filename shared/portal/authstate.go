@@ -58,8 +58,8 @@ type AuthDecision struct {
 	DecidedAt       time.Time  `json:"decidedAt"`
 	// Approved: the authorization number, dates and units approved.
 	AuthorizationNumber string  `json:"authorizationNumber,omitempty"`
-	ApprovedFrom        Date    `json:"approvedFrom,omitempty"`
-	ApprovedTo          Date    `json:"approvedTo,omitempty"`
+	ApprovedFrom        Date    `json:"approvedFrom,omitzero"`
+	ApprovedTo          Date    `json:"approvedTo,omitzero"`
 	ApprovedUnits       Integer `json:"approvedUnits,omitempty"`
 	// Denied: the reason.
 	ReasonCode string `json:"reasonCode,omitempty"`
