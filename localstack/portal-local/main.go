@@ -124,6 +124,9 @@ func up(ctx context.Context, addr string, port int, endpoint string, auth *stack
 	if err := l.Feed(ctx, "ClaimsFeedQueue", sampledata.New(portal.DateOf(time.Now())).Events(), 60*time.Second); err != nil {
 		return fmt.Errorf("load sample data: %w", err)
 	}
+	if _, err := l.SeedAuthorizations(ctx, auth, portal.DateOf(time.Now())); err != nil {
+		return fmt.Errorf("load sample authorizations: %w", err)
+	}
 	srv := &http.Server{Handler: l.Wired.Gateway, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	defer srv.Close()

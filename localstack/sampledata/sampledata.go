@@ -6,6 +6,7 @@ package sampledata
 
 import (
 	"encoding/json"
+	"time"
 
 	"github.com/openpayer/provider-portal/shared/portal"
 )
@@ -45,12 +46,24 @@ const (
 	MemberCasey   = "100000003" // other insurance on file now, not active on the dates of service
 	MemberDrew    = "100000004" // dental claim
 	MedicaidAvery = "KY12345678900"
+	// Members for retro authorizations on RetroDate: other insurance that
+	// starts on it, that ended the day before, that ends on it; and a member
+	// not eligible on it.
+	MemberEmery  = "100000005"
+	MemberFinley = "100000006"
+	MemberGray   = "100000007"
+	MemberHarper = "100000008"
 )
+
+// RetroDate is the sample start date of service for retro authorizations:
+// 30 days before today.
+func RetroDate(today portal.Date) portal.Date { return today.AddDate(0, 0, -30) }
 
 // New builds the set with dates relative to today.
 func New(today portal.Date) Set {
 	d := func(months, days int) portal.Date { return today.AddDate(0, -months, -days) }
 	open := portal.Span{From: today.AddDate(-3, 0, 0)}
+	retro := RetroDate(today)
 	members := []portal.Member{
 		{ID: MemberAvery, MedicaidID: MedicaidAvery, FirstName: "Avery", LastName: "Sample-Quinn",
 			DateOfBirth: portal.MustDate("1984-03-07"), PlanID: portal.KYMarketplace.ID, Eligibility: []portal.Span{open}, Version: 1},
@@ -63,6 +76,19 @@ func New(today portal.Date) Set {
 			OtherInsurance: []portal.OtherInsurance{{Carrier: "Sample Mutual", Span: portal.Span{From: d(0, 20)}}}, Version: 1},
 		{ID: MemberDrew, FirstName: "Drew", LastName: "Placeholder", DateOfBirth: portal.MustDate("2001-01-15"),
 			PlanID: portal.KYMarketplace.ID, Eligibility: []portal.Span{{From: d(30, 0), To: d(0, 10)}}, Version: 1},
+		{ID: MemberEmery, FirstName: "Emery", LastName: "Example", DateOfBirth: portal.MustDate("1969-04-12"),
+			PlanID: portal.KYMarketplace.ID, Eligibility: []portal.Span{open},
+			OtherInsurance: []portal.OtherInsurance{{Carrier: "Starts-On Health", PolicyNumber: "SOH-1", Span: portal.Span{From: retro}}}, Version: 1},
+		{ID: MemberFinley, FirstName: "Finley", LastName: "Example", DateOfBirth: portal.MustDate("1988-08-30"),
+			PlanID: portal.KYMarketplace.ID, Eligibility: []portal.Span{open},
+			OtherInsurance: []portal.OtherInsurance{{Carrier: "Ended-Before Health", PolicyNumber: "EBH-2",
+				Span: portal.Span{From: today.AddDate(-1, 0, 0), To: retro.AddDate(0, 0, -1)}}}, Version: 1},
+		{ID: MemberGray, FirstName: "Gray", LastName: "Example", DateOfBirth: portal.MustDate("1993-12-01"),
+			PlanID: portal.KYMarketplace.ID, Eligibility: []portal.Span{open},
+			OtherInsurance: []portal.OtherInsurance{{Carrier: "Ends-On Health", PolicyNumber: "EOH-3",
+				Span: portal.Span{From: today.AddDate(-1, 0, 0), To: retro}}}, Version: 1},
+		{ID: MemberHarper, FirstName: "Harper", LastName: "Example", DateOfBirth: portal.MustDate("2000-02-29"),
+			PlanID: portal.KYMarketplace.ID, Eligibility: []portal.Span{{From: retro.AddDate(0, 0, 1)}}, Version: 1},
 	}
 	avery := portal.Patient{FirstName: "Avery", LastName: "Sample-Quinn", DateOfBirth: portal.MustDate("1984-03-07")}
 	blake := portal.Patient{FirstName: "Blake", LastName: "Testwood", DateOfBirth: portal.MustDate("1991-11-21")}
@@ -108,4 +134,47 @@ func New(today portal.Date) Set {
 	add(claim("C20000000001", ProviderB, MemberAvery, avery, portal.ClaimInstitutional, 2, portal.ClaimPaid, portal.DenialReason{}, 830000, 612050), "PA-1001", "CHK-5001", "EXT-9001")
 	add(claim("C20000000002", ProviderB, MemberCasey, casey, portal.ClaimInstitutional, 5, portal.ClaimDenied, records, 2400000, 0), "PB-2002", "", "")
 	return Set{Members: members, Claims: claims}
+}
+
+// SampleAuthorization is a retro authorization request of provider A's
+// (the body of POST /authorizations) and the decision it then gets, so that
+// the sample data holds a request in every status.
+type SampleAuthorization struct {
+	Body     map[string]any
+	Decision portal.AuthStatus // "" leaves it received
+}
+
+// Authorizations are the sample requests: one left received, and one for
+// each decision.
+func Authorizations(today portal.Date) []SampleAuthorization {
+	retro := RetroDate(today).String()
+	req := func(member, code string) map[string]any {
+		return map[string]any{"memberId": member, "type": "outpatient", "startDate": retro, "cobVerified": true,
+			"requestingNpi": "1234567893", "servicingNpi": "1245319599", "placeOfService": "11", "diagnoses": []string{"M54.50"},
+			"services": []map[string]any{{"code": code, "units": 1}}, "contactEmail": "auth@clinic.example"}
+	}
+	return []SampleAuthorization{
+		{Body: req(MemberAvery, "99204")},
+		{Body: req(MemberAvery, "20610"), Decision: portal.AuthApproved},
+		{Body: req(MemberFinley, "29881"), Decision: portal.AuthMoreInfo},
+		{Body: req(MemberAvery, "64483"), Decision: portal.AuthWithdrawn},
+		{Body: req(MemberAvery, "J1100"), Decision: portal.AuthDenied},
+	}
+}
+
+// Decision is the decision event utilization management sends for a
+// sample request, as the README shows an operator posting one.
+func Decision(authorizationID string, status portal.AuthStatus, startDate portal.Date, at time.Time) []byte {
+	d := map[string]any{"decisionId": "D-" + authorizationID[3:7] + authorizationID[8:], "authorizationId": authorizationID,
+		"status": status, "decidedAt": at.UTC().Format(time.RFC3339)}
+	switch status {
+	case portal.AuthApproved:
+		d["authorizationNumber"], d["approvedFrom"], d["approvedTo"], d["approvedUnits"] = "AUTH-"+authorizationID[3:7], startDate.String(), startDate.String(), 1
+	case portal.AuthDenied:
+		d["reasonCode"], d["reasonText"] = "NMN", "Not medically necessary: conservative treatment was not tried first."
+	case portal.AuthMoreInfo:
+		d["informationWanted"] = "The operative report and the physical therapy notes of the last six weeks."
+	}
+	b, _ := json.Marshal(d) // strings and numbers: always marshal
+	return b
 }

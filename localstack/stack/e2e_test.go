@@ -38,6 +38,8 @@ var (
 	api    *httptest.Server
 	router routers.Router
 	set    sampledata.Set
+	// sampleAuthorizations are provider A's sample requests by status.
+	sampleAuthorizations map[portal.AuthStatus]string
 )
 
 func TestMain(m *testing.M) {
@@ -69,6 +71,9 @@ func run(m *testing.M) (int, error) {
 	set = sampledata.New(portal.DateOf(time.Now()))
 	if err := local.Feed(ctx, "ClaimsFeedQueue", set.Events(), 30*time.Second); err != nil {
 		return 0, fmt.Errorf("load sample data: %w", err)
+	}
+	if sampleAuthorizations, err = local.SeedAuthorizations(ctx, auth, portal.DateOf(time.Now())); err != nil {
+		return 0, fmt.Errorf("load sample authorizations: %w", err)
 	}
 	api = httptest.NewServer(local.Wired.Gateway)
 	defer api.Close()
