@@ -124,6 +124,10 @@ run: run-tools ## Run the whole stack locally with sample data (API_PORT=3000 AW
 	@go build -o localstack/.state/bin/portal-local ./localstack/portal-local
 	@localstack/.state/bin/portal-local up -addr 127.0.0.1:$(API_PORT) -aws-port $(AWS_PORT)
 
+.PHONY: decide
+decide: ## Post a decision on a retro authorization request to the local decisions queue (RA=RA-XXXX-XXXX STATUS=approved)
+	@go run ./localstack/portal-local decide -id $(RA) -status $(or $(STATUS),approved) -aws-port $(AWS_PORT)
+
 .PHONY: token
 token: ## Print a development token (TIN=222222222 for the second sample provider)
 	@go run ./localstack/portal-local token $(if $(TIN),-tin $(TIN))

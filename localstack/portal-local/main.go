@@ -21,6 +21,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+
 	"github.com/openpayer/provider-portal/localstack/sampledata"
 	"github.com/openpayer/provider-portal/localstack/stack"
 	"github.com/openpayer/provider-portal/shared/portal"
@@ -43,7 +46,8 @@ const devUser = "dev-user"
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("usage: portal-local up [-addr 127.0.0.1:3000] [-endpoint URL] | token [-tin 111111111] [-sub user] | provision [-endpoint URL]")
+		return errors.New("usage: portal-local up [-addr 127.0.0.1:3000] [-endpoint URL] | token [-tin 111111111] [-sub user] | " +
+			"decide -id RA-XXXX-XXXX -status approved|denied|more_information_requested|withdrawn | provision [-endpoint URL]")
 	}
 	auth, err := stack.LoadDevAuth(filepath.Join(stateDir, "dev-jwt-key.pem"))
 	if err != nil {
@@ -73,6 +77,37 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		return up(ctx, *addr, *port, *endpoint, auth, stdout, stderr)
+	case "decide":
+		// Posts a decision on the local decisions queue, as utilization
+		// management (or an operator at the console) would.
+		fs := flag.NewFlagSet("decide", flag.ContinueOnError)
+		id := fs.String("id", "", "the request's ID, RA-XXXX-XXXX")
+		status := fs.String("status", "approved", "approved, denied, more_information_requested or withdrawn")
+		start := fs.String("start", "", "approved dates (YYYY-MM-DD; default: 30 days ago, the sample date of service)")
+		port := fs.Int("aws-port", 4566, "the first port of the local AWS endpoints (SQS is on the next)")
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		day := sampledata.RetroDate(portal.DateOf(time.Now()))
+		if *start != "" {
+			if day, err = portal.ParseDate(*start); err != nil {
+				return fmt.Errorf("-start: %w", err)
+			}
+		}
+		if len(*id) != 12 {
+			return errors.New("-id: the request's ID, RA-XXXX-XXXX")
+		}
+		clients, err := stack.NewClients(stack.AWSEnv("", fmt.Sprintf("http://127.0.0.1:%d", *port+1), ""))
+		if err != nil {
+			return err
+		}
+		url := fmt.Sprintf("http://127.0.0.1:%d/%s/portal-local-authorization-decisions", *port+1, stack.LocalAccount)
+		body := sampledata.Decision(*id, portal.AuthStatus(*status), day, time.Now())
+		if _, err := clients.SQS.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: &url, MessageBody: aws.String(string(body))}); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "sent: %s\n", body)
+		return nil
 	case "provision":
 		// The LocalStack init hook runs this, so LocalStack gets the same
 		// resources as the native stack.
