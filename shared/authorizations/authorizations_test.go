@@ -19,11 +19,10 @@ import (
 )
 
 var (
-	today = portal.MustDate("2026-11-25")
-	dos   = portal.MustDate("2026-10-15")
-	now   = time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)
-	tinA  = map[string]string{"custom:tin": "111111111", "sub": "user-a"}
-	tinB  = map[string]string{"custom:tin": "222222222", "sub": "user-b"}
+	dos  = portal.MustDate("2026-10-15")
+	now  = time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)
+	tinA = map[string]string{"custom:tin": "111111111", "sub": "user-a"}
+	tinB = map[string]string{"custom:tin": "222222222", "sub": "user-b"}
 )
 
 // sent records what went to each queue.
