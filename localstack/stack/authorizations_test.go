@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -215,5 +216,47 @@ func TestReportedOtherInsuranceGoesToTheCOBUnit(t *testing.T) {
 	if _, m := coverage(t, a, "memberId="+sampledata.MemberDrew); m == nil || m["cob"] != "other_insurance_active_on_date" ||
 		!strings.Contains(fmt.Sprint(m["otherInsurance"]), "reported") {
 		t.Errorf("coverage after the report: %v", m)
+	}
+}
+
+// An inpatient stay: its questions asked, documents required, the admission
+// on the start date, discharged since.
+func TestInpatientRetroAuthorization(t *testing.T) {
+	a := token(t, sampledata.ProviderA.TIN)
+	status, body := get(t, a, "/authorizations/questions?type=inpatient")
+	if status != 200 || !strings.Contains(string(body), "admissionSource") || !strings.Contains(string(body), `"documentsRequired":true`) {
+		t.Fatalf("inpatient questions: %d %s", status, body)
+	}
+	notes := upload(t, a, "history-and-physical.pdf", filetypetest.PDF(0))
+	waitChecked(t, a, notes)
+	start := sampledata.RetroDate(portal.DateOf(time.Now()))
+	// Harper is eligible from the day after the sample date.
+	req := map[string]any{"memberId": sampledata.MemberHarper, "type": "inpatient", "startDate": start.AddDate(0, 0, 2).String(),
+		"cobVerified": true, "requestingNpi": "1234567893", "servicingNpi": "1245319599", "placeOfService": "21", "diagnoses": []string{"I21.4", "I10"},
+		"admission": map[string]any{"type": "emergency", "dischargeDate": start.AddDate(0, 0, 6).String()},
+		"answers":   map[string]string{"admissionSource": "emergency_department"}, "uploadIds": []string{notes},
+		"contactEmail": "auth@hospital.example", "urgent": true}
+	status, body = call(t, a, "POST", "/authorizations", req)
+	if status != 400 || !strings.Contains(string(body), "answers.levelOfCare") {
+		t.Errorf("a required answer missing: %d %s", status, body)
+	}
+	req["answers"] = map[string]string{"admissionSource": "emergency_department", "levelOfCare": "intensive_care"}
+	// Gray's other insurance ends on the sample date: two days before it,
+	// it was active, so no prior authorization is required.
+	gray := maps.Clone(req)
+	gray["memberId"], gray["startDate"] = sampledata.MemberGray, start.AddDate(0, 0, -2).String()
+	if status, body := call(t, a, "POST", "/authorizations", gray); status != 422 || !strings.Contains(string(body), portal.CodeNoPriorAuthRequired) {
+		t.Errorf("Gray two days before the sample date: %d %s", status, body)
+	}
+	status, body = call(t, a, "POST", "/authorizations", req)
+	var created struct {
+		AuthorizationID string
+		SubmittedAt     time.Time
+		DecisionDue     time.Time
+		Documents       []string
+	}
+	_ = json.Unmarshal(body, &created)
+	if status != 201 || !created.DecisionDue.Equal(created.SubmittedAt.Add(72*time.Hour)) || len(created.Documents) != 1 {
+		t.Errorf("an urgent inpatient request: %d %s (decision due in 72 hours)", status, body)
 	}
 }
