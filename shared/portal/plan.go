@@ -44,6 +44,8 @@ type Plan struct {
 	ClinicalRules []ClinicalRule
 	// AuthForms are the required fields of each type of request.
 	AuthForms map[AuthType]AuthForm
+	// Cases are the windows of disputes and appeals.
+	Cases CaseRules
 }
 
 // KYMarketplace is the KY Marketplace plan of the quick start guides.
@@ -70,6 +72,10 @@ var KYMarketplace = Plan{
 	// Marketplace's time limit for filing a claim after the date of service:
 	// an authorization for a service older than that could pay no claim.
 	Retro: RetroRules{WindowDays: 180, StandardDecision: 7 * 24 * time.Hour, UrgentDecision: 72 * time.Hour},
+	// The guide: disputes within 24 months of the denial or payment; claim
+	// appeals within 90 days of the denial; clinical appeals within 180
+	// calendar days of the date of service, denial or discharge.
+	Cases: CaseRules{DisputeMonths: 24, ClaimAppealDays: 90, ClinicalAppealDays: 180},
 	AuthForms: map[AuthType]AuthForm{
 		// Inpatient hospital, inpatient psychiatric facility, inpatient
 		// rehabilitation facility.

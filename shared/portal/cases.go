@@ -1,0 +1,139 @@
+package portal
+
+import "fmt"
+
+// Disputes and appeals (the guide's "File a claim dispute" and "File a
+// claim appeal"): which path a claim may take, and until when, as plan
+// data. A refusal names the right path in a sentence.
+
+// CaseKind tells disputes and the two kinds of appeal apart.
+type CaseKind string
+
+const (
+	CaseDispute        CaseKind = "dispute"
+	CaseClaimAppeal    CaseKind = "claim_appeal"
+	CaseClinicalAppeal CaseKind = "clinical_appeal"
+)
+
+// CaseRules are a plan's windows for disputes and appeals.
+type CaseRules struct {
+	// DisputeMonths: a dispute is filed within this many months of the
+	// claim's processed date (its date of denial or of payment), the last
+	// day included.
+	DisputeMonths int
+	// ClaimAppealDays: a claim appeal, within this many days of the denial
+	// date, the last day included.
+	ClaimAppealDays int
+	// ClinicalAppealDays: a clinical appeal, within this many calendar days
+	// of the latest of the date of service, the denial and the discharge.
+	ClinicalAppealDays int
+}
+
+// Codes of dispute and appeal refusals.
+const (
+	CodeClaimNotAdjudicated     = "CLAIM_NOT_ADJUDICATED"
+	CodeUseClaimRecovery        = "USE_CLAIM_RECOVERY_REQUEST"
+	CodeUploadRecordsOnClaim    = "UPLOAD_RECORDS_ON_CLAIM"
+	CodeDisputeWindowClosed     = "DISPUTE_WINDOW_CLOSED"
+	CodeAppealWindowClosed      = "APPEAL_WINDOW_CLOSED"
+	CodeAppealNeedsDenial       = "APPEAL_NEEDS_A_DENIAL"
+	CodeUseClinicalAppeal       = "USE_CLINICAL_APPEAL"
+	CodeUseClaimAppeal          = "USE_CLAIM_APPEAL"
+	IssueOverpayment            = "overpayment"
+	documentUploadPathForClaims = "/claims/%s/document-submissions"
+)
+
+func refused(code, detail string, args ...any) *Error {
+	return &Error{Kind: KindRefused, Code: code, Detail: fmt.Sprintf(detail, args...)}
+}
+
+// DisputeDeadline is the last day a dispute of c may be filed: DisputeMonths
+// after its processed date (denial or payment).
+func (p Plan) DisputeDeadline(c *Claim) Date {
+	return c.ProcessedDate.AddDate(0, p.Cases.DisputeMonths, 0)
+}
+
+// CheckDispute decides whether c may be disputed today, for an issue of
+// that category, or which path to take instead.
+func (p Plan) CheckDispute(c *Claim, issue string, today Date) error {
+	rule := p.DenialRuleFor(c.Denial.Code)
+	switch {
+	case c.Type == ClaimDental:
+		return refused(CodeDentalByMailOrFax, "Dental claims cannot be disputed through the portal: mail or fax the dispute.")
+	case c.Status == ClaimPending || c.ProcessedDate.IsZero():
+		return refused(CodeClaimNotAdjudicated, "This claim is still being processed: a dispute can be filed once it is paid or denied.")
+	case issue == IssueOverpayment:
+		return refused(CodeUseClaimRecovery, "An overpayment is returned with a claim recovery request, not a dispute: send the plan a claim recovery request for this claim.")
+	case c.Status == ClaimDenied && rule.Category == DenialMedicalNecessity:
+		return refused(CodeUseAppeal, "This claim was denied on medical necessity: file a clinical appeal instead of a dispute.")
+	case c.Status == ClaimDenied && (rule.Category == DenialMissingConsent || (rule.Category == DenialMissingRecords && c.Type == ClaimInstitutional)):
+		return &Error{Kind: KindRefused, Code: CodeUploadRecordsOnClaim,
+			Detail: "This claim was denied for a missing " + missingWhat(rule) + ": upload it on the claim's Document Upload tab instead of disputing.",
+			Fields: map[string]string{"claimNumber": fmt.Sprintf(documentUploadPathForClaims, c.Number)}}
+	case today.After(p.DisputeDeadline(c)):
+		return refused(CodeDisputeWindowClosed, "A dispute is filed within %d months of the claim's date of %s (%s); the last day was %s.",
+			p.Cases.DisputeMonths, denialOrPayment(c), c.ProcessedDate, p.DisputeDeadline(c))
+	}
+	return nil
+}
+
+func missingWhat(r DenialRule) string {
+	if r.Category == DenialMissingConsent {
+		return "consent form"
+	}
+	return "medical records"
+}
+
+func denialOrPayment(c *Claim) string {
+	if c.Status == ClaimDenied {
+		return "denial"
+	}
+	return "payment"
+}
+
+// ClinicalAppealFrom is the date a clinical appeal's window counts from: the
+// latest of the date of service, the denial and the discharge (the last
+// date of service of a stay), which is the most generous reading of the
+// guide's "within 180 calendar days of the date of service, denial or
+// discharge".
+func ClinicalAppealFrom(c *Claim) Date {
+	latest := c.ServiceFrom
+	for _, d := range []Date{c.ServiceTo, c.ProcessedDate} {
+		if d.After(latest) {
+			latest = d
+		}
+	}
+	return latest
+}
+
+// AppealDeadline is the last day an appeal of kind may be filed on c.
+func (p Plan) AppealDeadline(kind CaseKind, c *Claim) Date {
+	if kind == CaseClinicalAppeal {
+		return ClinicalAppealFrom(c).AddDate(0, 0, p.Cases.ClinicalAppealDays)
+	}
+	return c.ProcessedDate.AddDate(0, 0, p.Cases.ClaimAppealDays)
+}
+
+// CheckAppeal decides whether c may be appealed today as kind, or which path
+// to take instead.
+func (p Plan) CheckAppeal(kind CaseKind, c *Claim, today Date) error {
+	rule := p.DenialRuleFor(c.Denial.Code)
+	switch {
+	case c.Type == ClaimDental:
+		return refused(CodeDentalByMailOrFax, "Dental appeals are not accepted through the portal: mail or fax the appeal.")
+	case c.Status != ClaimDenied:
+		return refused(CodeAppealNeedsDenial, "Only a denial can be appealed: this claim is %s. If you believe a payment is wrong, file a dispute.", c.Status)
+	case kind == CaseClaimAppeal && rule.Category == DenialMedicalNecessity:
+		return refused(CodeUseClinicalAppeal, "This claim was denied on medical necessity: file a clinical appeal, which has %d days, instead.", p.Cases.ClinicalAppealDays)
+	case kind == CaseClinicalAppeal && rule.Category != DenialMedicalNecessity:
+		return refused(CodeUseClaimAppeal, "A clinical appeal reconsiders a medical-necessity decision; this denial is not one: file a claim appeal instead.")
+	case today.After(p.AppealDeadline(kind, c)):
+		if kind == CaseClinicalAppeal {
+			return refused(CodeAppealWindowClosed, "A clinical appeal is filed within %d calendar days of the latest of the date of service, the denial and the discharge (%s); the last day was %s.",
+				p.Cases.ClinicalAppealDays, ClinicalAppealFrom(c), p.AppealDeadline(kind, c))
+		}
+		return refused(CodeAppealWindowClosed, "A claim appeal is filed within %d days of the denial (%s); the last day was %s.",
+			p.Cases.ClaimAppealDays, c.ProcessedDate, p.AppealDeadline(kind, c))
+	}
+	return nil
+}

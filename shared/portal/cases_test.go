@@ -1,0 +1,90 @@
+package portal_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/openpayer/provider-portal/shared/portal"
+)
+
+func adjudicated(status portal.ClaimStatus, typ portal.ClaimType, denial string, processed portal.Date) *portal.Claim {
+	return &portal.Claim{Number: "C1", Type: typ, Status: status, Denial: portal.DenialReason{Code: denial},
+		ServiceFrom: processed.AddDate(0, 0, -20), ServiceTo: processed.AddDate(0, 0, -20), ProcessedDate: processed}
+}
+
+// A dispute is filed within 24 months of the denial or payment, the last
+// day included; 24 months and a day is too late.
+func TestDisputeWindowEdges(t *testing.T) {
+	today := portal.MustDate("2026-11-25")
+	onTheDay := today.AddDate(0, -24, 0) // the deadline is today
+	for name, tc := range map[string]struct {
+		c    *portal.Claim
+		code string
+	}{
+		"paid, 24 months ago to the day":          {adjudicated(portal.ClaimPaid, portal.ClaimProfessional, "", onTheDay), ""},
+		"paid, 24 months and a day ago":           {adjudicated(portal.ClaimPaid, portal.ClaimProfessional, "", onTheDay.AddDate(0, 0, -1)), portal.CodeDisputeWindowClosed},
+		"denied, 24 months ago to the day":        {adjudicated(portal.ClaimDenied, portal.ClaimProfessional, "AUT", onTheDay), ""},
+		"denied, 24 months and a day ago":         {adjudicated(portal.ClaimDenied, portal.ClaimProfessional, "AUT", onTheDay.AddDate(0, 0, -1)), portal.CodeDisputeWindowClosed},
+		"dental":                                  {adjudicated(portal.ClaimPaid, portal.ClaimDental, "", today), portal.CodeDentalByMailOrFax},
+		"pending":                                 {adjudicated(portal.ClaimPending, portal.ClaimProfessional, "", portal.Date{}), portal.CodeClaimNotAdjudicated},
+		"medical necessity":                       {adjudicated(portal.ClaimDenied, portal.ClaimProfessional, "MNC", today), portal.CodeUseAppeal},
+		"missing consent":                         {adjudicated(portal.ClaimDenied, portal.ClaimProfessional, "ESC", today), portal.CodeUploadRecordsOnClaim},
+		"hospital claim missing records":          {adjudicated(portal.ClaimDenied, portal.ClaimInstitutional, "MRR", today), portal.CodeUploadRecordsOnClaim},
+		"professional claim missing records":      {adjudicated(portal.ClaimDenied, portal.ClaimProfessional, "MRR", today), ""},
+		"dental, out of window too: dental first": {adjudicated(portal.ClaimPaid, portal.ClaimDental, "", onTheDay.AddDate(-1, 0, 0)), portal.CodeDentalByMailOrFax},
+	} {
+		if got := code(plan.CheckDispute(tc.c, "payment_amount", today)); got != tc.code {
+			t.Errorf("%s: %q, want %q", name, got, tc.code)
+		}
+	}
+	if got := code(plan.CheckDispute(adjudicated(portal.ClaimPaid, portal.ClaimProfessional, "", today), portal.IssueOverpayment, today)); got != portal.CodeUseClaimRecovery {
+		t.Errorf("overpayment: %q", got)
+	}
+	err := plan.CheckDispute(adjudicated(portal.ClaimPaid, portal.ClaimProfessional, "", onTheDay.AddDate(0, 0, -1)), "", today)
+	if !strings.Contains(err.Error(), "payment") || !strings.Contains(err.Error(), today.AddDate(0, 0, -1).String()) {
+		t.Errorf("the refusal says which date and the last day: %v", err)
+	}
+}
+
+// A claim appeal within 90 days of the denial (day 90 in, day 91 out); a
+// clinical appeal within 180 days of the latest of service, denial and
+// discharge (day 180 in, 181 out, counted from each).
+func TestAppealWindowEdges(t *testing.T) {
+	today := portal.MustDate("2026-11-25")
+	denied := func(code string, processed portal.Date) *portal.Claim {
+		return adjudicated(portal.ClaimDenied, portal.ClaimProfessional, code, processed)
+	}
+	for name, tc := range map[string]struct {
+		kind portal.CaseKind
+		c    *portal.Claim
+		want string
+	}{
+		"claim appeal on day 90":   {portal.CaseClaimAppeal, denied("AUT", today.AddDate(0, 0, -90)), ""},
+		"claim appeal on day 91":   {portal.CaseClaimAppeal, denied("AUT", today.AddDate(0, 0, -91)), portal.CodeAppealWindowClosed},
+		"claim appeal of paid":     {portal.CaseClaimAppeal, adjudicated(portal.ClaimPaid, portal.ClaimProfessional, "", today), portal.CodeAppealNeedsDenial},
+		"claim appeal of MNC":      {portal.CaseClaimAppeal, denied("MNC", today), portal.CodeUseClinicalAppeal},
+		"clinical appeal not MNC":  {portal.CaseClinicalAppeal, denied("AUT", today), portal.CodeUseClaimAppeal},
+		"dental":                   {portal.CaseClaimAppeal, adjudicated(portal.ClaimDenied, portal.ClaimDental, "AUT", today), portal.CodeDentalByMailOrFax},
+		"clinical, denial day 180": {portal.CaseClinicalAppeal, denied("MNC", today.AddDate(0, 0, -180)), ""},
+		"clinical, denial day 181": {portal.CaseClinicalAppeal, denied("MNC", today.AddDate(0, 0, -181)), portal.CodeAppealWindowClosed},
+	} {
+		if got := code(plan.CheckAppeal(tc.kind, tc.c, today)); got != tc.want {
+			t.Errorf("%s: %q, want %q", name, got, tc.want)
+		}
+	}
+	// Counted from the latest of the three dates: a discharge (the stay's
+	// last day) after the denial moves the window; so does a service date.
+	for name, c := range map[string]*portal.Claim{
+		"from the discharge": {Type: portal.ClaimInstitutional, Status: portal.ClaimDenied, Denial: portal.DenialReason{Code: "MNC"},
+			ServiceFrom: today.AddDate(0, 0, -400), ServiceTo: today.AddDate(0, 0, -180), ProcessedDate: today.AddDate(0, 0, -300)},
+		"from the date of service": {Type: portal.ClaimProfessional, Status: portal.ClaimDenied, Denial: portal.DenialReason{Code: "MNC"},
+			ServiceFrom: today.AddDate(0, 0, -180), ServiceTo: today.AddDate(0, 0, -180), ProcessedDate: today.AddDate(0, 0, -200)},
+	} {
+		if err := plan.CheckAppeal(portal.CaseClinicalAppeal, c, today); err != nil {
+			t.Errorf("%s, day 180: %v", name, err)
+		}
+		if err := plan.CheckAppeal(portal.CaseClinicalAppeal, c, today.AddDate(0, 0, 1)); code(err) != portal.CodeAppealWindowClosed {
+			t.Errorf("%s, day 181: %v", name, err)
+		}
+	}
+}
