@@ -1,10 +1,10 @@
 package authorizations_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"log/slog"
 	"strings"
 	"testing"
@@ -40,6 +40,7 @@ func (s *sent) Send(_ context.Context, ev portal.OutboundEvent) error {
 }
 
 type world struct {
+	logs     *bytes.Buffer
 	send     httpapitest.BodyInvoker
 	requests *inmem.Authorizations
 	uploads  *inmem.Attachments
@@ -68,10 +69,11 @@ func setup(t *testing.T) world {
 	uploads := &inmem.Attachments{}
 	requests := &inmem.Authorizations{Attachments: uploads}
 	um, cob := &sent{}, &sent{}
-	h := authorizations.New(authorizations.Deps{Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), Members: members, Requests: requests,
+	logs := &bytes.Buffer{}
+	h := authorizations.New(authorizations.Deps{Log: slog.New(slog.NewJSONHandler(logs, nil)), Members: members, Requests: requests,
 		Events:      &authorizations.Publisher{Outbox: requests, Senders: map[string]authorizations.Sender{portal.QueueUtilizationManagement: um, portal.QueueCOB: cob}},
 		Idempotency: &inmem.Idempotency{TTL: time.Hour}, Plan: portal.KYMarketplace, Now: func() time.Time { return now }})
-	return world{send: httpapitest.NewWithBody(t, h), requests: requests, uploads: uploads, um: um, cob: cob}
+	return world{logs: logs, send: httpapitest.NewWithBody(t, h), requests: requests, uploads: uploads, um: um, cob: cob}
 }
 
 func body(t *testing.T, v any) string {
@@ -324,6 +326,25 @@ func TestClinicalQuestionsEndpoint(t *testing.T) {
 	for _, q := range []string{"type=dental", "type=outpatient&codes=7055", "type=outpatient&codes=" + strings.Repeat("70553,", 21)} {
 		if resp := w.send("GET", "/authorizations/questions?"+q, "", tinA); resp.StatusCode != 400 {
 			t.Errorf("%s: %d", q, resp.StatusCode)
+		}
+	}
+}
+
+// Member IDs, names and dates of birth are PHI: no log line holds them,
+// whatever the route.
+func TestNoPHIInLogs(t *testing.T) {
+	w := setup(t)
+	w.send("GET", "/members/coverage?lastName=Quinn&firstName=Avery&dateOfBirth=1980-02-03&dateOfService="+dos.String(), "", tinA)
+	w.send("POST", "/members/M-PLAIN/cob", body(t, map[string]any{"carrier": "Told Us Health", "policyNumber": "T-9",
+		"subscriberName": "Pat Quinn", "relationship": "spouse", "from": "2026-10-01"}), tinA)
+	w.send("POST", "/authorizations", body(t, request("M-ENDED")), tinA)
+	w.send("GET", "/authorizations?memberId=M-ENDED", "", tinA)
+	if w.logs.Len() == 0 {
+		t.Fatal("nothing was logged: the test would prove nothing")
+	}
+	for _, phi := range []string{"M-PLAIN", "M-ENDED", "Quinn", "Avery", "1980-02-03", "Pat", "T-9"} {
+		if strings.Contains(w.logs.String(), phi) {
+			t.Errorf("the logs hold %q", phi)
 		}
 	}
 }

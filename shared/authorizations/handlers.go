@@ -138,7 +138,9 @@ func handleCoverage(d Deps) httpapi.ProviderHandler {
 			out.Members = append(out.Members, c)
 			ids = append(ids, members[i].ID)
 		}
-		httpapi.Audit(r, d.Log, caller, "members.coverage", ids...)
+		// Member IDs are PHI and stay out of logs: the audit line says who
+		// looked coverage up, how, and how many members it showed.
+		httpapi.Audit(r, d.Log, caller, "members.coverage."+method, strconv.Itoa(len(ids)))
 		httpapi.Encode(w, http.StatusOK, out)
 	}
 }
@@ -211,7 +213,7 @@ func handleReportCOB(d Deps) httpapi.ProviderHandler {
 			return
 		}
 		deliver(r, d, ev.ID)
-		httpapi.Audit(r, d.Log, caller, "members.cob.report", m.ID)
+		httpapi.Audit(r, d.Log, caller, "members.cob.report", ev.ID)
 		httpapi.Encode(w, http.StatusCreated, struct {
 			Reported portal.ReportedCOB `json:"reported"`
 			Status   string             `json:"status"`
@@ -329,7 +331,7 @@ func handleSubmit(d Deps) httpapi.ProviderHandler {
 			return
 		}
 		deliver(r, d, ev.ID)
-		httpapi.Audit(r, d.Log, caller, "authorizations.submit", a.ID, m.ID)
+		httpapi.Audit(r, d.Log, caller, "authorizations.submit", a.ID)
 		httpapi.Encode(w, http.StatusCreated, view(a))
 	}
 }
