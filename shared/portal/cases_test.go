@@ -3,6 +3,7 @@ package portal_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/openpayer/provider-portal/shared/portal"
 )
@@ -86,5 +87,50 @@ func TestAppealWindowEdges(t *testing.T) {
 		if err := plan.CheckAppeal(portal.CaseClinicalAppeal, c, today.AddDate(0, 0, 1)); code(err) != portal.CodeAppealWindowClosed {
 			t.Errorf("%s, day 181: %v", name, err)
 		}
+	}
+}
+
+func TestCaseLifecycle(t *testing.T) {
+	t0 := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	c := &portal.Case{ID: portal.NewCaseID(portal.CaseClaimAppeal), Kind: portal.CaseClaimAppeal, Status: portal.CaseDraft}
+	if !strings.HasPrefix(c.ID, "AP-") || !strings.HasPrefix(portal.NewCaseID(portal.CaseDispute), "DP-") {
+		t.Errorf("IDs %s", c.ID)
+	}
+	d := func(id string, o portal.CaseOutcome, at time.Time) portal.CaseDecision {
+		return portal.CaseDecision{DecisionID: id, CaseID: c.ID, Outcome: o, DecidedAt: at}
+	}
+	if c.Decide(d("d0", portal.OutcomeUpheld, t0), t0) {
+		t.Errorf("a draft was decided")
+	}
+	if err := c.Submit(t0); err != nil || c.Status != portal.CaseReceived || !c.Status.Open() {
+		t.Fatalf("submit: %v %s", err, c.Status)
+	}
+	if err := c.Submit(t0); code(err) != portal.CodeCaseNotDraft {
+		t.Errorf("submitted twice: %v", err)
+	}
+	if !c.Decide(d("d1", portal.OutcomeReturnedIncomplete, t0.Add(time.Hour)), t0) || c.Status != portal.CaseIncomplete {
+		t.Fatalf("returned: %s", c.Status)
+	}
+	if err := c.Submit(t0.Add(2 * time.Hour)); err != nil || c.Status != portal.CaseReceived {
+		t.Errorf("resubmitted with what was missing: %v %s", err, c.Status)
+	}
+	// The decision comes before the plan's acknowledgement: the late
+	// acknowledgement changes nothing.
+	if !c.Decide(d("d3", portal.OutcomePartlyOverturned, t0.Add(4*time.Hour)), t0) || c.Status != portal.CaseDecided {
+		t.Fatalf("decision: %s", c.Status)
+	}
+	if c.Decide(d("d2", portal.OutcomeAcknowledged, t0.Add(3*time.Hour)), t0) || c.Decide(d("d3", portal.OutcomeOverturned, t0.Add(5*time.Hour)), t0) ||
+		c.Decide(d("d4", portal.OutcomeOverturned, t0.Add(5*time.Hour)), t0) {
+		t.Errorf("a late or repeated message changed a decided case")
+	}
+	if err := c.Withdraw(t0); code(err) != portal.CodeCaseClosed || c.Decision.Outcome != portal.OutcomePartlyOverturned {
+		t.Errorf("withdraw after the decision: %v", err)
+	}
+	if len(c.History) != 4 {
+		t.Errorf("history %+v", c.History)
+	}
+	open := &portal.Case{Status: portal.CaseInReview}
+	if err := open.Withdraw(t0); err != nil || open.Status != portal.CaseWithdrawn || open.Status.Open() {
+		t.Errorf("withdraw an open case: %v %s", err, open.Status)
 	}
 }
