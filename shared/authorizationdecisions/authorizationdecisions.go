@@ -46,13 +46,7 @@ func (h *Handler) Handle(ctx context.Context, batch events.SQSEvent) (events.SQS
 }
 
 func (h *Handler) park(ctx context.Context, msg events.SQSMessage, pe *portal.Error) error {
-	// The reason names fields and codes, never values, so it may be logged.
-	h.d.Log.WarnContext(ctx, "decision rejected", "messageId", msg.MessageId, "code", pe.Code, "reason", pe.Detail)
-	if err := h.d.DeadLetters.Park(ctx, msg.Body, msg.MessageId, pe.Code, pe.Detail); err != nil {
-		h.d.Log.ErrorContext(ctx, "could not park rejected decision", "messageId", msg.MessageId, "error", err.Error())
-		return err
-	}
-	return nil
+	return sqs.Reject(ctx, h.d.Log, h.d.DeadLetters, "decision", msg, pe)
 }
 
 func (h *Handler) apply(ctx context.Context, msg events.SQSMessage) error {

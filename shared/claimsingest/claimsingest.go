@@ -81,13 +81,7 @@ func (h *Handler) apply(ctx context.Context, msg events.SQSMessage) error {
 	if err != nil {
 		var pe *portal.Error
 		errors.As(err, &pe)
-		// The reason names fields, never their values, so it may be logged.
-		h.d.Log.WarnContext(ctx, "feed event rejected", "messageId", msg.MessageId, "code", pe.Code, "reason", pe.Detail)
-		if perr := h.d.DeadLetters.Park(ctx, msg.Body, msg.MessageId, pe.Code, pe.Detail); perr != nil {
-			h.d.Log.ErrorContext(ctx, "could not park rejected feed event", "messageId", msg.MessageId, "error", perr.Error())
-			return perr
-		}
-		return nil
+		return sqs.Reject(ctx, h.d.Log, h.d.DeadLetters, "feed event", msg, pe)
 	}
 	var u portal.Upserted
 	switch ev.Type {

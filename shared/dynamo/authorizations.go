@@ -2,9 +2,7 @@ package dynamo
 
 import (
 	"context"
-	"crypto/hmac"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -250,22 +248,13 @@ func (s *AuthorizationStore) Authorizations(ctx context.Context, provider portal
 
 func (s *AuthorizationStore) encodeListCursor(c listCursor) string {
 	b, _ := json.Marshal(c) // strings: always marshal
-	payload := base64.RawURLEncoding.EncodeToString(b)
-	return payload + "." + base64.RawURLEncoding.EncodeToString(cursorMAC(s.CursorKey, payload))
+	return signed(s.CursorKey, b)
 }
 
 // decodeListCursor checks the cursor's signature, then each value, so that
 // nothing a caller forged reaches DynamoDB as a key.
 func (s *AuthorizationStore) decodeListCursor(cur, query string) (listCursor, error) {
-	payload, sig, ok := strings.Cut(cur, ".")
-	if !ok {
-		return listCursor{}, errCursor
-	}
-	got, err := base64.RawURLEncoding.DecodeString(sig)
-	if err != nil || !hmac.Equal(got, cursorMAC(s.CursorKey, payload)) {
-		return listCursor{}, errCursor
-	}
-	b, err := base64.RawURLEncoding.DecodeString(payload)
+	b, err := openSigned(s.CursorKey, cur)
 	var c listCursor
 	if err != nil || json.Unmarshal(b, &c) != nil || c.Query != query || !strings.HasSuffix(c.List, "#"+c.ID) ||
 		!strings.HasPrefix(c.ID, "RA-") || len(c.ID) != 12 {

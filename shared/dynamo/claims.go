@@ -161,15 +161,7 @@ func decodeCursor(key []byte, s, fingerprint string, keys int) (cursor, error) {
 	if s == "" {
 		return cursor{Query: fingerprint, At: make([]position, keys)}, nil
 	}
-	payload, sig, ok := strings.Cut(s, ".")
-	if !ok {
-		return cursor{}, errCursor
-	}
-	got, err := base64.RawURLEncoding.DecodeString(sig)
-	if err != nil || !hmac.Equal(got, cursorMAC(key, payload)) {
-		return cursor{}, errCursor
-	}
-	b, err := base64.RawURLEncoding.DecodeString(payload)
+	b, err := openSigned(key, s)
 	if err != nil {
 		return cursor{}, errCursor
 	}
@@ -199,11 +191,34 @@ func cursorMAC(key []byte, payload string) []byte {
 	return m.Sum(nil)[:16]
 }
 
-// encode signs the cursor: its JSON, then its MAC, in URL-safe base64.
+// encode signs the cursor.
 func (c cursor) encode(key []byte) string {
 	b, _ := json.Marshal(c) // positions are strings and booleans: always marshal
+	return signed(key, b)
+}
+
+// signed is b and its MAC, each in URL-safe base64, joined by a dot: the
+// form of every cursor a store hands out.
+func signed(key, b []byte) string {
 	payload := base64.RawURLEncoding.EncodeToString(b)
 	return payload + "." + base64.RawURLEncoding.EncodeToString(cursorMAC(key, payload))
+}
+
+// openSigned checks a signed token's MAC and returns what it signs.
+func openSigned(key []byte, s string) ([]byte, error) {
+	payload, sig, ok := strings.Cut(s, ".")
+	if !ok {
+		return nil, errCursor
+	}
+	got, err := base64.RawURLEncoding.DecodeString(sig)
+	if err != nil || !hmac.Equal(got, cursorMAC(key, payload)) {
+		return nil, errCursor
+	}
+	b, err := base64.RawURLEncoding.DecodeString(payload)
+	if err != nil {
+		return nil, errCursor
+	}
+	return b, nil
 }
 
 // summaryItem is what a search reads of a claim item: the row it shows and

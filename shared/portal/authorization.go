@@ -155,13 +155,17 @@ const readable = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 // NewAuthorizationID returns an ID a person can read over the phone:
 // "RA-" and eight characters in two groups, 40 random bits.
-func NewAuthorizationID() string {
+func NewAuthorizationID() string { return readableID("RA-") }
+
+// readableID is prefix and eight random characters of the readable
+// alphabet, in two groups of four.
+func readableID(prefix string) string {
 	b := make([]byte, 8)
 	if _, err := rand.Read(b); err != nil {
 		panic(err) // crypto/rand does not fail on Linux
 	}
 	var s strings.Builder
-	s.WriteString("RA-")
+	s.WriteString(prefix)
 	for i, c := range b {
 		if i == 4 {
 			s.WriteByte('-')

@@ -1,9 +1,7 @@
 package portal
 
 import (
-	"crypto/rand"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -81,23 +79,10 @@ type Case struct {
 // NewCaseID returns an ID a person can read over the phone: "DP-" for a
 // dispute, "AP-" for an appeal, then eight characters in two groups.
 func NewCaseID(kind CaseKind) string {
-	prefix := "AP-"
 	if kind == CaseDispute {
-		prefix = "DP-"
+		return readableID("DP-")
 	}
-	b := make([]byte, 8)
-	if _, err := rand.Read(b); err != nil {
-		panic(err) // crypto/rand does not fail on Linux
-	}
-	var s strings.Builder
-	s.WriteString(prefix)
-	for i, c := range b {
-		if i == 4 {
-			s.WriteByte('-')
-		}
-		s.WriteByte(readable[int(c)%len(readable)])
-	}
-	return s.String()
+	return readableID("AP-")
 }
 
 // Codes of case changes.

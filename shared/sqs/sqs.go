@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -152,6 +153,23 @@ func (q *EventQueue) Send(ctx context.Context, ev portal.OutboundEvent) error {
 		}})
 	if err != nil {
 		return fmt.Errorf("send %s event: %w", ev.Type, err)
+	}
+	return nil
+}
+
+// Parker parks a message that can never succeed, with its reason.
+type Parker interface {
+	Park(ctx context.Context, body, sourceMessageID, code, reason string) error
+}
+
+// Reject logs why msg can never be applied and parks it on the dead-letter
+// queue with that reason; what is left to retry is an error parking it. The
+// reason names fields and codes, never values, so it may be logged.
+func Reject(ctx context.Context, log *slog.Logger, dlq Parker, what string, msg events.SQSMessage, pe *portal.Error) error {
+	log.WarnContext(ctx, what+" rejected", "messageId", msg.MessageId, "code", pe.Code, "reason", pe.Detail)
+	if err := dlq.Park(ctx, msg.Body, msg.MessageId, pe.Code, pe.Detail); err != nil {
+		log.ErrorContext(ctx, "could not park rejected "+what, "messageId", msg.MessageId, "error", err.Error())
+		return err
 	}
 	return nil
 }
