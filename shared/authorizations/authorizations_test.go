@@ -15,6 +15,7 @@ import (
 	"github.com/openpayer/provider-portal/shared/authorizations"
 	"github.com/openpayer/provider-portal/shared/httpapi/httpapitest"
 	"github.com/openpayer/provider-portal/shared/inmem"
+	"github.com/openpayer/provider-portal/shared/outbox"
 	"github.com/openpayer/provider-portal/shared/portal"
 )
 
@@ -71,7 +72,7 @@ func setup(t *testing.T) world {
 	um, cob := &sent{}, &sent{}
 	logs := &bytes.Buffer{}
 	h := authorizations.New(authorizations.Deps{Log: slog.New(slog.NewJSONHandler(logs, nil)), Members: members, Requests: requests,
-		Events:      &authorizations.Publisher{Outbox: requests, Senders: map[string]authorizations.Sender{portal.QueueUtilizationManagement: um, portal.QueueCOB: cob}},
+		Events:      &outbox.Publisher{Outbox: requests, Senders: map[string]outbox.Sender{portal.QueueUtilizationManagement: um, portal.QueueCOB: cob}},
 		Idempotency: &inmem.Idempotency{TTL: time.Hour}, Plan: portal.KYMarketplace, Now: func() time.Time { return now }})
 	return world{logs: logs, send: httpapitest.NewWithBody(t, h), requests: requests, uploads: uploads, um: um, cob: cob}
 }
@@ -306,7 +307,7 @@ func TestAnUndeliveredEventStaysForTheSweep(t *testing.T) {
 		t.Fatalf("due: %v %v", due, err)
 	}
 	w.um.fail = false
-	p := &authorizations.Publisher{Outbox: w.requests, Senders: map[string]authorizations.Sender{portal.QueueUtilizationManagement: w.um}}
+	p := &outbox.Publisher{Outbox: w.requests, Senders: map[string]outbox.Sender{portal.QueueUtilizationManagement: w.um}}
 	if err := p.Deliver(context.Background(), due[0].UploadID); err != nil || len(w.um.events) != 1 || w.um.events[0].ID != due[0].UploadID {
 		t.Errorf("redelivery: %v %+v", err, w.um.events)
 	}

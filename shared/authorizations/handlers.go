@@ -1,7 +1,6 @@
 package authorizations
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
@@ -203,7 +202,7 @@ func handleReportCOB(d Deps) httpapi.ProviderHandler {
 		rep := portal.ReportedCOB{MemberID: m.ID, Carrier: strings.TrimSpace(req.Carrier), PolicyNumber: strings.TrimSpace(req.PolicyNumber),
 			SubscriberName: strings.TrimSpace(req.SubscriberName), Relationship: req.Relationship, From: req.From, To: req.To,
 			ReportedBy: caller.Subject, Provider: caller.Provider, ReportedAt: now}
-		ev, err := newEvent(portal.EventCOBReported, portal.QueueCOB, now, map[string]any{"reported": rep})
+		ev, err := portal.NewEvent(portal.EventCOBReported, portal.QueueCOB, now, map[string]any{"reported": rep})
 		if err != nil {
 			httpapi.Error(w, r, d.Log, err)
 			return
@@ -219,17 +218,6 @@ func handleReportCOB(d Deps) httpapi.ProviderHandler {
 			Status   string             `json:"status"`
 		}{rep, "reported_not_verified"})
 	}
-}
-
-// newEvent builds an event whose body is fields plus its ID and type.
-func newEvent(typ, queue string, at time.Time, fields map[string]any) (portal.OutboundEvent, error) {
-	id := portal.NewID()
-	fields["eventId"], fields["type"], fields["at"] = id, typ, at.Format(time.RFC3339)
-	b, err := json.Marshal(fields)
-	if err != nil {
-		return portal.OutboundEvent{}, err
-	}
-	return portal.OutboundEvent{ID: id, Type: typ, Queue: queue, Body: string(b), At: at}, nil
 }
 
 // deliver sends a recorded event at once; a failure leaves it to the sweep.
@@ -316,7 +304,7 @@ func handleSubmit(d Deps) httpapi.ProviderHandler {
 		a := &portal.Authorization{ID: portal.NewAuthorizationID(), Provider: caller.Provider, SubmittedBy: caller.Subject, SubmittedAt: now,
 			Request: req, COBShown: coverage, COBCheckedAt: now, Status: portal.AuthReceived,
 			DecisionDue: d.Plan.RetroDecisionDue(now, req.Urgent), Documents: req.UploadIDs, UpdatedAt: now, Version: 1}
-		ev, err := newEvent(portal.EventAuthorizationSubmitted, portal.QueueUtilizationManagement, now, map[string]any{"authorization": a})
+		ev, err := portal.NewEvent(portal.EventAuthorizationSubmitted, portal.QueueUtilizationManagement, now, map[string]any{"authorization": a})
 		if err != nil {
 			httpapi.Error(w, r, d.Log, err)
 			return
@@ -432,7 +420,7 @@ func handleAddDocuments(d Deps) httpapi.ProviderHandler {
 		}
 		now := d.Now().UTC()
 		id := r.PathValue("authorizationId")
-		ev, err := newEvent(portal.EventDocumentsAdded, portal.QueueUtilizationManagement, now,
+		ev, err := portal.NewEvent(portal.EventDocumentsAdded, portal.QueueUtilizationManagement, now,
 			map[string]any{"authorizationId": id, "uploadIds": req.UploadIDs, "note": req.Note})
 		if err != nil {
 			httpapi.Error(w, r, d.Log, err)

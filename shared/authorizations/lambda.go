@@ -21,9 +21,9 @@ func stores(f *lambdaenv.Function) *dynamo.AuthorizationStore {
 		Attachments: &dynamo.AttachmentStore{DB: db, Table: f.Env["ATTACHMENTS_TABLE"], Now: time.Now}}
 }
 
-func publisher(f *lambdaenv.Function, store Outbox) *Publisher {
+func publisher(f *lambdaenv.Function, store outbox.Events) *outbox.Publisher {
 	q := sqs.NewClient(f)
-	return &Publisher{Outbox: store, Senders: map[string]Sender{
+	return &outbox.Publisher{Outbox: store, Senders: map[string]outbox.Sender{
 		portal.QueueUtilizationManagement: &sqs.EventQueue{SQS: q, URL: f.Env["UM_QUEUE_URL"]},
 		portal.QueueCOB:                   &sqs.EventQueue{SQS: q, URL: f.Env["COB_QUEUE_URL"]},
 	}}

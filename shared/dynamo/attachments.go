@@ -393,7 +393,7 @@ func (s *AttachmentStore) submitItems(provider portal.ProviderID, ids []string, 
 			":pending": str(string(portal.UploadPending)), ":accepted": str(string(portal.UploadAccepted)),
 		}
 		switch {
-		case sub.Kind == portal.SubmissionAuthorization:
+		case sub.Kind.KeptWithRequest():
 			// Kept with their request: they wait for no claim.
 		case claim != "":
 			set += ", claimNumber = :claim, claimKey = :ck, attachedAt = :now, " + markEvent(values, at)

@@ -54,24 +54,14 @@ type openItem struct {
 	AuthorizationID string `json:"authorizationId"`
 }
 
-type eventItem struct {
-	PK string `json:"pk"`
-	SK string `json:"sk"`
-	portal.OutboundEvent
-	Outbox   string `json:"outbox"`
-	OutboxAt string `json:"outboxAt"`
+// events is the table's outbox.
+func (s *AuthorizationStore) events() outboundEvents {
+	return outboundEvents{DB: s.DB, Table: s.Table, Name: "authorizations"}
 }
-
-const authorizationsOutbox = "authorizations"
 
 // eventPut is the transaction item that records ev.
 func (s *AuthorizationStore) eventPut(ev portal.OutboundEvent) (types.TransactWriteItem, error) {
-	item, err := marshal(eventItem{PK: "EVENT#" + ev.ID, SK: "EVENT", OutboundEvent: ev, Outbox: authorizationsOutbox,
-		OutboxAt: ev.At.UTC().Format(stampLayout)})
-	if err != nil {
-		return types.TransactWriteItem{}, fmt.Errorf("encode event: %w", err)
-	}
-	return types.TransactWriteItem{Put: &types.Put{TableName: &s.Table, Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")}}, nil
+	return s.events().put(ev)
 }
 
 type cobItem struct {
@@ -395,53 +385,17 @@ func (s *AuthorizationStore) AddDocuments(ctx context.Context, provider portal.P
 // DueOutbound lists up to limit events not delivered yet, recorded from
 // from to to, oldest first.
 func (s *AuthorizationStore) DueOutbound(ctx context.Context, from, to time.Time, limit int) ([]portal.Due, error) {
-	out, err := s.DB.Query(ctx, &dynamodb.QueryInput{
-		TableName: &s.Table, IndexName: aws.String("byOutbox"),
-		KeyConditionExpression: aws.String("outbox = :o AND outboxAt BETWEEN :a AND :b"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":o": str(authorizationsOutbox),
-			":a": str(from.UTC().Format(stampLayout)), ":b": str(to.UTC().Format(stampLayout))},
-		Limit: aws.Int32(int32(limit)),
-	})
-	if err != nil {
-		return nil, fmt.Errorf("query due events: %w", err)
-	}
-	due := make([]portal.Due, 0, len(out.Items))
-	for _, item := range out.Items {
-		var it eventItem
-		if err := unmarshal(item, &it); err != nil {
-			return nil, fmt.Errorf("decode due event: %w", err)
-		}
-		since, _ := time.Parse(stampLayout, it.OutboxAt)
-		id := strings.TrimPrefix(it.PK, "EVENT#")
-		due = append(due, portal.Due{UploadID: id, Token: id, Since: since})
-	}
-	return due, nil
+	return s.events().due(ctx, from, to, limit)
 }
 
 // Outbound returns an event not delivered yet; nil if delivered or none.
 func (s *AuthorizationStore) Outbound(ctx context.Context, id string) (*portal.OutboundEvent, error) {
-	out, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.Table, ConsistentRead: aws.Bool(true),
-		Key: map[string]types.AttributeValue{"pk": str("EVENT#" + id), "sk": str("EVENT")}})
-	if err != nil {
-		return nil, fmt.Errorf("get event: %w", err)
-	}
-	if out.Item == nil {
-		return nil, nil
-	}
-	var it eventItem
-	if err := unmarshal(out.Item, &it); err != nil {
-		return nil, fmt.Errorf("decode event: %w", err)
-	}
-	return &it.OutboundEvent, nil
+	return s.events().get(ctx, id)
 }
 
 // OutboundDelivered forgets a delivered event.
 func (s *AuthorizationStore) OutboundDelivered(ctx context.Context, id string) error {
-	if _, err := s.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &s.Table,
-		Key: map[string]types.AttributeValue{"pk": str("EVENT#" + id), "sk": str("EVENT")}}); err != nil {
-		return fmt.Errorf("delete event: %w", err)
-	}
-	return nil
+	return s.events().delivered(ctx, id)
 }
 
 // ReportedCOB lists the other insurance reported for a member, in the

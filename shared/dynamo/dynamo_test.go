@@ -62,3 +62,16 @@ func TestAuthorizationsContract(t *testing.T) {
 			CursorKey: []byte("test-cursor-key"), Attachments: uploads}, uploads
 	})
 }
+
+func TestCasesContract(t *testing.T) {
+	for _, tbl := range []string{"DisputesTable", "AppealsTable"} {
+		t.Run(tbl, func(t *testing.T) {
+			storetest.Cases(t, func(*testing.T) (storetest.CaseStore, storetest.LetterStore, storetest.AttachmentStore) {
+				uploads := &dynamo.AttachmentStore{DB: local.Clients.DynamoDB, Table: table("AttachmentsTable"), Now: time.Now}
+				letters := &dynamo.LetterStore{DB: local.Clients.DynamoDB, Table: table("DocumentsTable"), CursorKey: []byte("test-cursor-key")}
+				return &dynamo.CaseStore{DB: local.Clients.DynamoDB, Table: table(tbl), Outbox: "cases", Now: time.Now,
+					Attachments: uploads, Letters: letters}, letters, uploads
+			})
+		})
+	}
+}

@@ -254,7 +254,7 @@ func (s *Attachments) Submit(_ context.Context, provider portal.ProviderID, ids 
 		sc := sub
 		a.Submission, a.ExpiresAt = &sc, nil
 		switch {
-		case sub.Kind == portal.SubmissionAuthorization:
+		case sub.Kind.KeptWithRequest():
 			// Kept with their request: they wait for no claim.
 		case claim != "":
 			t := now

@@ -20,13 +20,13 @@ type Authorizations struct {
 	requests    map[string]*portal.Authorization
 	open        map[string]string // open key -> request ID
 	reported    map[string][]portal.ReportedCOB
-	outbound    map[string]portal.OutboundEvent
+	outbound    outboundLog
 }
 
 // record keeps an event with the change it reports; the lock is held.
 func (s *Authorizations) record(ev portal.OutboundEvent) {
 	if s.outbound == nil {
-		s.outbound = map[string]portal.OutboundEvent{}
+		s.outbound = outboundLog{}
 	}
 	s.outbound[ev.ID] = ev
 }
@@ -95,16 +95,7 @@ func (s *Authorizations) DueOutbound(_ context.Context, from, to time.Time, limi
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var due []portal.Due
-	for _, ev := range s.outbound {
-		if !ev.At.Before(from) && !ev.At.After(to) {
-			due = append(due, portal.Due{UploadID: ev.ID, Token: ev.ID, Since: ev.At})
-		}
-	}
-	slices.SortFunc(due, func(a, b portal.Due) int {
-		return cmp.Or(a.Since.Compare(b.Since), cmp.Compare(a.UploadID, b.UploadID))
-	})
-	return due[:min(limit, len(due))], nil
+	return s.outbound.due(from, to, limit), nil
 }
 
 // Outbound returns an event not delivered yet; nil if delivered or none.
@@ -114,11 +105,7 @@ func (s *Authorizations) Outbound(_ context.Context, id string) (*portal.Outboun
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ev, ok := s.outbound[id]
-	if !ok {
-		return nil, nil
-	}
-	return &ev, nil
+	return s.outbound.get(id), nil
 }
 
 // OutboundDelivered forgets a delivered event.
@@ -235,32 +222,7 @@ func (s *Authorizations) ReportedCOB(_ context.Context, memberID string) ([]port
 }
 
 // submitDocuments submits the uploads as a request's documents, all or
-// none; the authorizations' lock is held, the attachments' is taken.
+// none; the authorizations' lock is held.
 func (s *Authorizations) submitDocuments(provider portal.ProviderID, ids []string, sub portal.Submission) error {
-	if len(ids) == 0 {
-		return nil
-	}
-	if s.Attachments == nil {
-		return portal.WhyNotSubmittable(provider, ids, make([]*portal.Attachment, len(ids)))
-	}
-	at := s.Attachments
-	at.mu.Lock()
-	defer at.mu.Unlock()
-	stored := make([]*portal.Attachment, len(ids))
-	ok := true
-	for i, id := range ids {
-		if u, found := at.uploads[id]; found {
-			stored[i] = &u.Attachment
-		}
-		ok = ok && stored[i].Submittable(provider)
-	}
-	if !ok {
-		return portal.WhyNotSubmittable(provider, ids, stored)
-	}
-	for _, id := range ids {
-		u := at.uploads[id]
-		sc := sub
-		u.Submission, u.ExpiresAt = &sc, nil
-	}
-	return nil
+	return s.Attachments.submitLocked(provider, ids, sub)
 }

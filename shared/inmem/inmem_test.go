@@ -38,3 +38,10 @@ func TestAuthorizationsContract(t *testing.T) {
 		return &inmem.Authorizations{Attachments: uploads}, uploads
 	})
 }
+
+func TestCasesContract(t *testing.T) {
+	storetest.Cases(t, func(*testing.T) (storetest.CaseStore, storetest.LetterStore, storetest.AttachmentStore) {
+		uploads, letters := &inmem.Attachments{}, &inmem.Letters{}
+		return &inmem.Cases{Attachments: uploads, Letters: letters}, letters, uploads
+	})
+}

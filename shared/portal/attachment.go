@@ -79,7 +79,15 @@ const (
 	// SubmissionAuthorization: supporting documents of a retro
 	// authorization request (AuthorizationID); they wait for no claim.
 	SubmissionAuthorization SubmissionKind = "retro_authorization"
+	// SubmissionCase: documents of a dispute or an appeal (CaseID).
+	SubmissionCase SubmissionKind = "case"
 )
+
+// KeptWithRequest reports whether documents submitted this way stay with
+// the request or case they came with, waiting for no claim.
+func (k SubmissionKind) KeptWithRequest() bool {
+	return k == SubmissionAuthorization || k == SubmissionCase
+}
 
 // Submission is what a provider said when sending files.
 type Submission struct {
@@ -98,6 +106,8 @@ type Submission struct {
 	ReceivedDate Date `json:"receivedDate"`
 	// AuthorizationID is the request documents of an authorization go with.
 	AuthorizationID string `json:"authorizationId,omitempty"`
+	// CaseID is the dispute or appeal documents of a case go with.
+	CaseID string `json:"caseId,omitempty"`
 }
 
 // Upload, submission and file error codes.

@@ -1,6 +1,9 @@
 package portal
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Disputes and appeals (the guide's "File a claim dispute" and "File a
 // claim appeal"): which path a claim may take, and until when, as plan
@@ -27,6 +30,9 @@ type CaseRules struct {
 	// ClinicalAppealDays: a clinical appeal, within this many calendar days
 	// of the latest of the date of service, the denial and the discharge.
 	ClinicalAppealDays int
+	// DecisionDays is how many days after receipt the plan commits to
+	// decide a case of each kind: the acknowledgement letter names the day.
+	DecisionDays map[CaseKind]int
 }
 
 // Codes of dispute and appeal refusals.
@@ -134,6 +140,41 @@ func (p Plan) CheckAppeal(kind CaseKind, c *Claim, today Date) error {
 		}
 		return refused(CodeAppealWindowClosed, "A claim appeal is filed within %d days of the denial (%s); the last day was %s.",
 			p.Cases.ClaimAppealDays, c.ProcessedDate, p.AppealDeadline(kind, c))
+	}
+	return nil
+}
+
+// AuthorizationAppealFrom is the date a clinical appeal of a denied retro
+// authorization counts from: the latest of the start date of service, the
+// discharge and the denial.
+func AuthorizationAppealFrom(a *Authorization) Date {
+	latest := a.Request.StartDate
+	dates := []Date{a.Request.EndDate}
+	if a.Request.Admission != nil {
+		dates = append(dates, a.Request.Admission.DischargeDate)
+	}
+	if a.Decision != nil {
+		dates = append(dates, DateOf(a.Decision.DecidedAt))
+	}
+	for _, d := range dates {
+		if d.After(latest) {
+			latest = d
+		}
+	}
+	return latest
+}
+
+// CheckAuthorizationAppeal decides whether a retro authorization may be
+// appealed today: a utilization management denial is a medical-necessity
+// decision, so only a clinical appeal, within the clinical window.
+func (p Plan) CheckAuthorizationAppeal(a *Authorization, today Date) error {
+	if a.Status != AuthDenied {
+		return refused(CodeAppealNeedsDenial, "Only a denied authorization request can be appealed: this one is %s.", strings.ReplaceAll(string(a.Status), "_", " "))
+	}
+	from := AuthorizationAppealFrom(a)
+	if last := from.AddDate(0, 0, p.Cases.ClinicalAppealDays); today.After(last) {
+		return refused(CodeAppealWindowClosed, "A clinical appeal is filed within %d calendar days of the latest of the date of service, the denial and the discharge (%s); the last day was %s.",
+			p.Cases.ClinicalAppealDays, from, last)
 	}
 	return nil
 }

@@ -58,22 +58,27 @@ type CaseDecision struct {
 
 // Case is a dispute or an appeal.
 type Case struct {
-	ID          string            `json:"caseId"`
-	Kind        CaseKind          `json:"kind"`
-	Provider    ProviderID        `json:"providerTin"`
-	CreatedBy   string            `json:"createdBy"`
-	CreatedAt   time.Time         `json:"createdAt"`
-	SubmittedAt *time.Time        `json:"submittedAt,omitempty"`
-	ClaimNumber string            `json:"claimNumber"`
-	Status      CaseStatus        `json:"status"`
-	History     []CaseEvent       `json:"history"`
-	Decision    *CaseDecision     `json:"decision,omitempty"`
-	DecisionIDs []string          `json:"decisionIds,omitempty"`
-	Documents   []string          `json:"documents,omitempty"`
-	Notes       string            `json:"notes"`
-	Fields      map[string]string `json:"fields,omitempty"` // the form's other answers: type, category, contact
-	UpdatedAt   time.Time         `json:"updatedAt"`
-	Version     int64             `json:"version"`
+	ID          string     `json:"caseId"`
+	Kind        CaseKind   `json:"kind"`
+	Provider    ProviderID `json:"providerTin"`
+	CreatedBy   string     `json:"createdBy"`
+	CreatedAt   time.Time  `json:"createdAt"`
+	SubmittedAt *time.Time `json:"submittedAt,omitempty"`
+	ClaimNumber string     `json:"claimNumber,omitempty"`
+	// AuthorizationID: a clinical appeal of a retro authorization denied
+	// for medical necessity names the request instead of a claim.
+	AuthorizationID string `json:"authorizationId,omitempty"`
+	// ProviderName is the billing provider's name, for the letters.
+	ProviderName string            `json:"providerName,omitempty"`
+	Status       CaseStatus        `json:"status"`
+	History      []CaseEvent       `json:"history"`
+	Decision     *CaseDecision     `json:"decision,omitempty"`
+	DecisionIDs  []string          `json:"decisionIds,omitempty"`
+	Documents    []string          `json:"documents,omitempty"`
+	Notes        string            `json:"notes"`
+	Fields       map[string]string `json:"fields,omitempty"` // the form's other answers: type, category, contact
+	UpdatedAt    time.Time         `json:"updatedAt"`
+	Version      int64             `json:"version"`
 }
 
 // NewCaseID returns an ID a person can read over the phone: "DP-" for a

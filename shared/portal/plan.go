@@ -75,7 +75,10 @@ var KYMarketplace = Plan{
 	// The guide: disputes within 24 months of the denial or payment; claim
 	// appeals within 90 days of the denial; clinical appeals within 180
 	// calendar days of the date of service, denial or discharge.
-	Cases: CaseRules{DisputeMonths: 24, ClaimAppealDays: 90, ClinicalAppealDays: 180},
+	Cases: CaseRules{DisputeMonths: 24, ClaimAppealDays: 90, ClinicalAppealDays: 180,
+		// Post-service: 30 days for a dispute, 60 for an appeal (45 CFR
+		// 147.136 allows the plan 60 days for a post-service appeal).
+		DecisionDays: map[CaseKind]int{CaseDispute: 30, CaseClaimAppeal: 60, CaseClinicalAppeal: 60}},
 	AuthForms: map[AuthType]AuthForm{
 		// Inpatient hospital, inpatient psychiatric facility, inpatient
 		// rehabilitation facility.

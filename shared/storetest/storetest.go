@@ -9,6 +9,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/openpayer/provider-portal/shared/portal"
@@ -72,3 +73,5 @@ const (
 
 // fresh returns an identifier no earlier test wrote.
 func fresh(prefix string) string { return prefix + "-" + portal.NewID()[:12] }
+
+func asError(err error, target **portal.Error) bool { return errors.As(err, target) }

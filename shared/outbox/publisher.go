@@ -1,4 +1,4 @@
-package authorizations
+package outbox
 
 import (
 	"context"
@@ -8,8 +8,9 @@ import (
 	"github.com/openpayer/provider-portal/shared/portal"
 )
 
-// Outbox is the authorizations table's record of events not delivered yet.
-type Outbox interface {
+// Events is a table's record of events not delivered yet: each an item
+// written in the same transaction as the change it reports.
+type Events interface {
 	DueOutbound(ctx context.Context, from, to time.Time, limit int) ([]portal.Due, error)
 	Outbound(ctx context.Context, id string) (*portal.OutboundEvent, error)
 	OutboundDelivered(ctx context.Context, id string) error
@@ -20,11 +21,11 @@ type Sender interface {
 	Send(ctx context.Context, ev portal.OutboundEvent) error
 }
 
-// Publisher delivers the authorizations' recorded events to the queue each
-// names (utilization management, the COB unit): at least once, always under
-// the event's ID. It is the outbox.Source of the authorization-events sweep.
+// Publisher delivers a table's recorded events to the queue each names
+// (utilization management, the COB unit, the appeals system): at least
+// once, always under the event's ID. It is the Source of that table's sweep.
 type Publisher struct {
-	Outbox  Outbox
+	Outbox  Events
 	Senders map[string]Sender
 }
 

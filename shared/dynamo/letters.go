@@ -1,0 +1,173 @@
+package dynamo
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/openpayer/provider-portal/shared/portal"
+)
+
+// LetterStore keeps the letters under Provider Documents, one item each:
+// pk "LETTER#<id>", sk "LETTER"; its byProvider index key is the TIN,
+// sorted by "<created at>#<id>". Until its PDF is stored, a letter is
+// marked in the sparse byOutbox index ("letters"), which the letters sweep
+// reads.
+type LetterStore struct {
+	DB        TxAPI
+	Table     string
+	CursorKey []byte
+}
+
+const lettersOutbox = "letters"
+
+type letterItem struct {
+	PK string `json:"pk"`
+	SK string `json:"sk"`
+	portal.Letter
+	ListKey  string `json:"listKey"`
+	Outbox   string `json:"outbox,omitempty"`
+	OutboxAt string `json:"outboxAt,omitempty"`
+}
+
+func letterKey(id string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{"pk": str("LETTER#" + id), "sk": str("LETTER")}
+}
+
+func letterListKey(l *portal.Letter) string {
+	return l.CreatedAt.UTC().Format(stampLayout) + "#" + l.ID
+}
+
+// put is the transaction item that records a new letter, due to be stored.
+func (s *LetterStore) put(l *portal.Letter) (types.TransactWriteItem, error) {
+	item, err := marshal(letterItem{PK: "LETTER#" + l.ID, SK: "LETTER", Letter: *l, ListKey: letterListKey(l),
+		Outbox: lettersOutbox, OutboxAt: l.CreatedAt.UTC().Format(stampLayout)})
+	if err != nil {
+		return types.TransactWriteItem{}, fmt.Errorf("encode letter: %w", err)
+	}
+	return types.TransactWriteItem{Put: &types.Put{TableName: &s.Table, Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")}}, nil
+}
+
+// Get returns a letter, whoever's it is; nil if there is none.
+func (s *LetterStore) Get(ctx context.Context, id string) (*portal.Letter, error) {
+	if !portal.ValidIdentifier(id) {
+		return nil, nil
+	}
+	out, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.Table, Key: letterKey(id), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return nil, fmt.Errorf("get letter: %w", err)
+	}
+	if out.Item == nil {
+		return nil, nil
+	}
+	var it letterItem
+	if err := unmarshal(out.Item, &it); err != nil {
+		return nil, fmt.Errorf("decode letter: %w", err)
+	}
+	return &it.Letter, nil
+}
+
+// Letter returns one of the provider's letters.
+func (s *LetterStore) Letter(ctx context.Context, provider portal.ProviderID, id string) (*portal.Letter, error) {
+	l, err := s.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if l == nil || l.Provider != provider {
+		return nil, portal.ErrLetterNotFound()
+	}
+	return l, nil
+}
+
+type letterCursor struct {
+	Query string `json:"q"`
+	ID    string `json:"i"`
+	List  string `json:"l"`
+}
+
+// Letters lists the provider's letters written from q.From to q.To, newest
+// first, of q.Type if given, q.Limit at a time.
+func (s *LetterStore) Letters(ctx context.Context, q portal.LetterQuery) ([]portal.Letter, string, error) {
+	query := listFingerprint(string(q.Provider), string(q.Type), q.From.String(), q.To.String())
+	in := &dynamodb.QueryInput{
+		TableName: &s.Table, IndexName: aws.String("byProvider"), ScanIndexForward: aws.Bool(false),
+		KeyConditionExpression: aws.String("providerTin = :p AND listKey BETWEEN :a AND :b"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":p": str(string(q.Provider)), ":a": str(q.From.String()), ":b": str(q.To.String() + "~"),
+		},
+	}
+	if q.Type != "" {
+		in.FilterExpression = aws.String("#t = :t")
+		in.ExpressionAttributeNames = map[string]string{"#t": "type"}
+		in.ExpressionAttributeValues[":t"] = str(string(q.Type))
+	}
+	if q.Cursor != "" {
+		b, err := openSigned(s.CursorKey, q.Cursor)
+		var c letterCursor
+		if err != nil || json.Unmarshal(b, &c) != nil || c.Query != query || !strings.HasSuffix(c.List, "#"+c.ID) || !portal.ValidIdentifier(c.ID) {
+			return nil, "", errCursor
+		}
+		in.ExclusiveStartKey = map[string]types.AttributeValue{"pk": str("LETTER#" + c.ID), "sk": str("LETTER"),
+			"providerTin": str(string(q.Provider)), "listKey": str(c.List)}
+	}
+	// A filter applies after the limit: read pages until the page is full
+	// or the index has no more.
+	var list []portal.Letter
+	var last *letterItem
+	for {
+		in.Limit = aws.Int32(int32(q.Limit - len(list)))
+		out, err := s.DB.Query(ctx, in)
+		if err != nil {
+			return nil, "", fmt.Errorf("list letters: %w", err)
+		}
+		for _, item := range out.Items {
+			var it letterItem
+			if err := unmarshal(item, &it); err != nil {
+				return nil, "", fmt.Errorf("decode letter: %w", err)
+			}
+			list = append(list, it.Letter)
+			last = &it
+		}
+		if out.LastEvaluatedKey == nil {
+			return list, "", nil
+		}
+		if len(list) >= q.Limit && last != nil {
+			b, _ := json.Marshal(letterCursor{Query: query, ID: last.ID, List: last.ListKey}) // strings: always marshal
+			return list, signed(s.CursorKey, b), nil
+		}
+		in.ExclusiveStartKey = out.LastEvaluatedKey
+	}
+}
+
+// DueLetters lists up to limit letters whose PDF is not stored yet,
+// written from from to to, oldest first.
+func (s *LetterStore) DueLetters(ctx context.Context, from, to time.Time, limit int) ([]portal.Due, error) {
+	return dueMarks(ctx, s.DB, s.Table, lettersOutbox, "LETTER#", from, to, limit)
+}
+
+// LetterStored records that a letter's PDF is stored, and takes it off the
+// sweep's list.
+func (s *LetterStore) LetterStored(ctx context.Context, id string, size int64, at time.Time) error {
+	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.Table, Key: letterKey(id),
+		UpdateExpression:         aws.String("SET storedAt = :at, #size = :n REMOVE outbox, outboxAt"),
+		ConditionExpression:      aws.String("attribute_exists(pk)"),
+		ExpressionAttributeNames: map[string]string{"#size": "size"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":at": str(at.UTC().Format(time.RFC3339Nano)), ":n": &types.AttributeValueMemberN{Value: fmt.Sprint(size)}},
+	})
+	var ccf *types.ConditionalCheckFailedException
+	if errors.As(err, &ccf) {
+		return portal.ErrLetterNotFound()
+	}
+	if err != nil {
+		return fmt.Errorf("letter stored: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,166 @@
+package inmem
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"slices"
+	"time"
+
+	"github.com/openpayer/provider-portal/shared/portal"
+)
+
+// Cases keeps disputes or appeals, as dynamo.CaseStore does: each change
+// with its guard, event, letter and uploads, all or none.
+type Cases struct {
+	base
+	Attachments *Attachments
+	Letters     *Letters
+	cases       map[string]*portal.Case
+	open        map[string]string // open key -> case ID
+	outbound    outboundLog
+}
+
+func cloneCase(c *portal.Case) *portal.Case {
+	b, _ := json.Marshal(c) // a struct of plain values always marshals
+	var d portal.Case
+	_ = json.Unmarshal(b, &d)
+	return &d
+}
+
+// write stores c with what w carries, or nothing; the lock is held.
+func (s *Cases) write(c *portal.Case, w portal.CaseWrite, by string) error {
+	if s.cases == nil {
+		s.cases, s.open, s.outbound = map[string]*portal.Case{}, map[string]string{}, outboundLog{}
+	}
+	key := c.OpenKey()
+	if id, ok := s.open[key]; w.Take && ok && id != c.ID {
+		return portal.ErrCaseOpen(id)
+	}
+	if err := s.Attachments.submitLocked(c.Provider, w.Uploads, c.DocumentSubmission(by, c.UpdatedAt)); err != nil {
+		return err
+	}
+	switch {
+	case w.Take:
+		s.open[key] = c.ID
+	case w.Release && s.open[key] == c.ID:
+		delete(s.open, key)
+	}
+	if w.Event != nil {
+		s.outbound[w.Event.ID] = *w.Event
+	}
+	if w.Letter != nil {
+		s.Letters.add(*w.Letter)
+	}
+	s.cases[c.ID] = cloneCase(c)
+	return nil
+}
+
+// CreateCase stores a new case, unless w takes the guard of a claim that
+// has an open case of its kind: then it answers CASE_ALREADY_OPEN.
+func (s *Cases) CreateCase(_ context.Context, c *portal.Case, w portal.CaseWrite) error {
+	if err := s.fault("CreateCase"); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.write(c, w, c.CreatedBy)
+}
+
+// Case returns one of the provider's cases.
+func (s *Cases) Case(_ context.Context, provider portal.ProviderID, id string) (*portal.Case, error) {
+	if err := s.fault("Case"); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.cases[id]
+	if !ok || c.Provider != provider {
+		return nil, portal.ErrCaseNotFound()
+	}
+	return cloneCase(c), nil
+}
+
+// Cases lists the provider's cases about a subject, newest first.
+func (s *Cases) Cases(_ context.Context, provider portal.ProviderID, subject string) ([]portal.Case, error) {
+	if err := s.fault("Cases"); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	list := []portal.Case{}
+	for _, c := range s.cases {
+		if c.Provider == provider && c.SubjectKey() == subject {
+			list = append(list, *cloneCase(c))
+		}
+	}
+	slices.SortFunc(list, func(a, b portal.Case) int { return cmp.Or(b.CreatedAt.Compare(a.CreatedAt), cmp.Compare(b.ID, a.ID)) })
+	return list, nil
+}
+
+// UpdateCase changes one of the provider's cases as change decides.
+func (s *Cases) UpdateCase(_ context.Context, provider portal.ProviderID, id, by string, change portal.CaseChange) (*portal.Case, bool, error) {
+	if provider == "" {
+		return nil, false, portal.ErrCaseNotFound()
+	}
+	return s.update(provider, id, by, change)
+}
+
+// ApplyToCase changes a case for the plan, whoever's it is.
+func (s *Cases) ApplyToCase(_ context.Context, id string, change portal.CaseChange) (*portal.Case, bool, error) {
+	return s.update("", id, "plan", change)
+}
+
+func (s *Cases) update(provider portal.ProviderID, id, by string, change portal.CaseChange) (*portal.Case, bool, error) {
+	if err := s.fault("UpdateCase"); err != nil {
+		return nil, false, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	stored, ok := s.cases[id]
+	if !ok || (provider != "" && stored.Provider != provider) {
+		return nil, false, portal.ErrCaseNotFound()
+	}
+	c := cloneCase(stored)
+	w, err := change(c)
+	if err != nil || w == nil {
+		return cloneCase(stored), false, err
+	}
+	c.Version++
+	if err := s.write(c, *w, by); err != nil {
+		return nil, false, err
+	}
+	return cloneCase(c), true, nil
+}
+
+// DueOutbound lists up to limit events not delivered yet, recorded from
+// from to to, oldest first.
+func (s *Cases) DueOutbound(_ context.Context, from, to time.Time, limit int) ([]portal.Due, error) {
+	if err := s.fault("DueOutbound"); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.outbound.due(from, to, limit), nil
+}
+
+// Outbound returns an event not delivered yet; nil if delivered or none.
+func (s *Cases) Outbound(_ context.Context, id string) (*portal.OutboundEvent, error) {
+	if err := s.fault("Outbound"); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.outbound.get(id), nil
+}
+
+// OutboundDelivered forgets a delivered event.
+func (s *Cases) OutboundDelivered(_ context.Context, id string) error {
+	if err := s.fault("OutboundDelivered"); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.outbound, id)
+	return nil
+}
