@@ -211,6 +211,16 @@ build-AuthorizationEventsFunction:
 	$(call lambda-build,authorizationevents)
 build-AuthorizationDecisionsFunction:
 	$(call lambda-build,authorizationdecisions)
+build-DisputesFunction:
+	$(call lambda-build,disputes)
+build-AppealsFunction:
+	$(call lambda-build,appeals)
+build-LettersFunction:
+	$(call lambda-build,letters)
+build-CaseEventsFunction:
+	$(call lambda-build,caseevents)
+build-CaseDecisionsFunction:
+	$(call lambda-build,casedecisions)
 
 .PHONY: clean
 clean: ## Remove build output and local state (not the tools cache)

@@ -18,10 +18,13 @@ import (
 	"github.com/openpayer/provider-portal/shared/attachments"
 	"github.com/openpayer/provider-portal/shared/authorizationdecisions"
 	"github.com/openpayer/provider-portal/shared/authorizations"
+	"github.com/openpayer/provider-portal/shared/casedecisions"
+	"github.com/openpayer/provider-portal/shared/cases"
 	"github.com/openpayer/provider-portal/shared/claims"
 	"github.com/openpayer/provider-portal/shared/claimsingest"
 	"github.com/openpayer/provider-portal/shared/documentevents"
 	"github.com/openpayer/provider-portal/shared/lambdaenv"
+	"github.com/openpayer/provider-portal/shared/letters"
 	"github.com/openpayer/provider-portal/shared/uploads"
 )
 
@@ -89,6 +92,11 @@ var builders = map[string]struct {
 	"AuthorizationsFunction":         {http: httpFn(authorizations.FromEnv)},
 	"AuthorizationEventsFunction":    {scheduled: scheduledFn(authorizations.EventsFromEnv)},
 	"AuthorizationDecisionsFunction": {sqs: sqsFn(authorizationdecisions.FromEnv)},
+	"DisputesFunction":               {http: httpFn(cases.DisputesFromEnv)},
+	"AppealsFunction":                {http: httpFn(cases.AppealsFromEnv)},
+	"LettersFunction":                {http: httpFn(letters.FromEnv)},
+	"CaseEventsFunction":             {scheduled: scheduledFn(cases.EventsFromEnv)},
+	"CaseDecisionsFunction":          {sqs: sqsFn(casedecisions.FromEnv)},
 }
 
 // AWSEnv is what Lambda would put in a function's environment to reach AWS,

@@ -156,3 +156,15 @@ func (s *Sweeper) metrics(res Result) error {
 	_, err = s.Metrics.Write(append(b, '\n'))
 	return err
 }
+
+// Sweepers are the sweeps one scheduled function runs, one after another.
+type Sweepers []*Sweeper
+
+// Handle runs every sweep; one that fails does not stop the others.
+func (ss Sweepers) Handle(ctx context.Context, ev events.EventBridgeEvent) error {
+	var errs []error
+	for _, s := range ss {
+		errs = append(errs, s.Handle(ctx, ev))
+	}
+	return errors.Join(errs...)
+}

@@ -178,3 +178,22 @@ func (p Plan) CheckAuthorizationAppeal(a *Authorization, today Date) error {
 	}
 	return nil
 }
+
+// The Submit Dispute form's choices, as plan data.
+var (
+	DisputeTypes    = []string{"payment_amount", "denial", "coding_or_bundling", "timely_filing", "other"}
+	IssueCategories = []string{"claim_dispute_medical", "claim_dispute_behavioral_health", "claim_dispute_pharmacy", IssueOverpayment}
+)
+
+// AppealQuestion is one of the Appeal form's "Appeal Reason" questions:
+// yes or no, and why.
+type AppealQuestion struct {
+	ID   string `json:"id"`
+	Text string `json:"text"`
+}
+
+// AppealQuestions are the Appeal form's reason questions.
+var AppealQuestions = []AppealQuestion{
+	{ID: "new_information", Text: "Are you sending information the plan did not have when it decided?"},
+	{ID: "policy_misapplied", Text: "Do you believe a payment or clinical policy was applied incorrectly?"},
+}

@@ -77,8 +77,10 @@ type Case struct {
 	Documents    []string          `json:"documents,omitempty"`
 	Notes        string            `json:"notes"`
 	Fields       map[string]string `json:"fields,omitempty"` // the form's other answers: type, category, contact
-	UpdatedAt    time.Time         `json:"updatedAt"`
-	Version      int64             `json:"version"`
+	// Letters are the case's letters under Provider Documents.
+	Letters   []LetterRef `json:"letters,omitempty"`
+	UpdatedAt time.Time   `json:"updatedAt"`
+	Version   int64       `json:"version"`
 }
 
 // NewCaseID returns an ID a person can read over the phone: "DP-" for a

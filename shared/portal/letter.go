@@ -49,6 +49,19 @@ type Letter struct {
 	Size     int64      `json:"size,omitempty"`
 }
 
+// LetterRef names a letter on its case.
+type LetterRef struct {
+	ID        string     `json:"documentId"`
+	Type      LetterType `json:"type"`
+	CreatedAt time.Time  `json:"createdAt"`
+}
+
+// AddLetter records l on its case and returns it.
+func (c *Case) AddLetter(l *Letter) *Letter {
+	c.Letters = append(c.Letters, LetterRef{ID: l.ID, Type: l.Type, CreatedAt: l.CreatedAt})
+	return l
+}
+
 // LetterQuery lists a provider's letters, newest first.
 type LetterQuery struct {
 	Provider ProviderID

@@ -4,6 +4,7 @@
 package s3
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -217,4 +218,16 @@ func FromEnv(f *lambdaenv.Function) (*Files, error) {
 		o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
 	})
 	return New(client, env["ATTACHMENTS_BUCKET"], prefix, formTTL, linkTTL), nil
+}
+
+// Put stores a small object the portal wrote itself (a letter), encrypted
+// by the bucket's key like every object in it. Writing the same bytes again
+// is harmless.
+func (f *Files) Put(ctx context.Context, key, contentType string, body []byte) error {
+	_, err := f.S3.PutObject(ctx, &s3.PutObjectInput{Bucket: &f.Bucket, Key: &key, ContentType: &contentType,
+		Body: bytes.NewReader(body), ContentLength: aws.Int64(int64(len(body)))})
+	if err != nil {
+		return fmt.Errorf("put object: %w", err)
+	}
+	return nil
 }

@@ -1,0 +1,21 @@
+// Command caseevents sweeps, on a schedule, the events to the plan's
+// appeals system still due, and the letters not stored yet.
+package main
+
+import (
+	"context"
+	"log"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/openpayer/provider-portal/shared/cases"
+)
+
+func main() {
+	h, err := cases.EventsFromEnv(context.Background(), os.Getenv)
+	if err != nil {
+		log.Fatalf("case-events: %v", err)
+	}
+	lambda.Start(h.Handle)
+}

@@ -1,0 +1,537 @@
+package cases
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/openpayer/provider-portal/shared/httpapi"
+	"github.com/openpayer/provider-portal/shared/portal"
+)
+
+// Limits of the forms' free text.
+const (
+	maxNotes = 4000
+	maxText  = 100
+)
+
+type problems map[string]string
+
+func (f problems) text(field, v string, n int, required bool) {
+	switch {
+	case required && strings.TrimSpace(v) == "":
+		f[field] = "required"
+	case utf8.RuneCountInString(v) > n || strings.ContainsFunc(v, func(r rune) bool { return r < ' ' && r != '\n' && r != '\r' && r != '\t' }):
+		f[field] = "at most " + strconv.Itoa(n) + " characters, no control characters"
+	}
+}
+
+func (f problems) uploads(ids []string, required bool) {
+	switch {
+	case required && len(ids) == 0:
+		f["uploadIds"] = "at least one upload"
+	case len(ids) > portal.MaxUploadsPerSubmission:
+		f["uploadIds"] = "at most 20 uploads"
+	}
+	for i, id := range ids {
+		if !portal.ValidIdentifier(id) || slices.Index(ids, id) != i {
+			f["uploadIds"] = "each upload once, by its uploadId"
+		}
+	}
+}
+
+func (f problems) oneOf(field, v string, allowed []string) {
+	if !slices.Contains(allowed, v) {
+		f[field] = "one of " + strings.Join(allowed, ", ")
+	}
+}
+
+func (f problems) err(detail string) error {
+	if len(f) == 0 {
+		return nil
+	}
+	return &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidRequest, Detail: detail, Fields: f}
+}
+
+// disputeForm is the guide's Submit Dispute form.
+type disputeForm struct {
+	ClaimNumber   string   `json:"claimNumber"`
+	DisputeType   string   `json:"disputeType"`
+	IssueCategory string   `json:"issueCategory"`
+	ContactName   string   `json:"contactName"`
+	Notes         string   `json:"notes"`
+	UploadIDs     []string `json:"uploadIds"`
+}
+
+func (fm *disputeForm) check() error {
+	f := problems{}
+	if !portal.ValidIdentifier(fm.ClaimNumber) {
+		f["claimNumber"] = "required: the claim number"
+	}
+	f.oneOf("disputeType", fm.DisputeType, portal.DisputeTypes)
+	f.oneOf("issueCategory", fm.IssueCategory, portal.IssueCategories)
+	f.text("contactName", fm.ContactName, maxText, true)
+	f.text("notes", fm.Notes, maxNotes, true)
+	if _, ok := f["notes"]; ok && strings.TrimSpace(fm.Notes) == "" {
+		f["notes"] = "required: say why you believe the claim should be adjusted"
+	}
+	f.uploads(fm.UploadIDs, false)
+	return f.err("Some fields of the dispute are missing or invalid: each is listed.")
+}
+
+// appealForm is the guide's Appeal form. Draft is its Save button.
+type appealForm struct {
+	ClaimNumber     string                  `json:"claimNumber"`
+	AuthorizationID string                  `json:"authorizationId"`
+	AppealType      portal.CaseKind         `json:"appealType"`
+	Reasons         map[string]appealAnswer `json:"reasons"`
+	Notes           string                  `json:"notes"`
+	UploadIDs       []string                `json:"uploadIds"`
+	Draft           bool                    `json:"draft"`
+}
+
+type appealAnswer struct {
+	Answer      string `json:"answer"` // yes or no
+	Explanation string `json:"explanation"`
+}
+
+// check reads the form; a draft may leave out what only a submission needs.
+func (fm *appealForm) check(submit bool) error {
+	f := problems{}
+	switch {
+	case fm.ClaimNumber != "" && fm.AuthorizationID != "":
+		f["authorizationId"] = "appeal a claim or an authorization request, not both"
+	case fm.AuthorizationID != "":
+		if !strings.HasPrefix(fm.AuthorizationID, "RA-") || !portal.ValidIdentifier(fm.AuthorizationID) {
+			f["authorizationId"] = "the request ID, RA-XXXX-XXXX"
+		}
+		if fm.AppealType != portal.CaseClinicalAppeal {
+			f["appealType"] = "an authorization request takes a clinical_appeal"
+		}
+	case !portal.ValidIdentifier(fm.ClaimNumber):
+		f["claimNumber"] = "required: the claim number (or authorizationId for a denied retro authorization)"
+	}
+	if _, bad := f["appealType"]; !bad {
+		f.oneOf("appealType", string(fm.AppealType), []string{string(portal.CaseClaimAppeal), string(portal.CaseClinicalAppeal)})
+	}
+	for id, a := range fm.Reasons {
+		if !slices.ContainsFunc(portal.AppealQuestions, func(q portal.AppealQuestion) bool { return q.ID == id }) {
+			f["reasons"] = "only the listed questions: new_information, policy_misapplied"
+			continue
+		}
+		if a.Answer != "yes" && a.Answer != "no" {
+			f["reasons."+id+".answer"] = "yes or no"
+		}
+		f.text("reasons."+id+".explanation", a.Explanation, 1000, false)
+	}
+	f.text("notes", fm.Notes, maxNotes, submit)
+	if _, ok := f["notes"]; ok && strings.TrimSpace(fm.Notes) == "" {
+		f["notes"] = "required: the reason for the appeal"
+	}
+	if submit {
+		for _, q := range portal.AppealQuestions {
+			if _, ok := fm.Reasons[q.ID]; !ok {
+				f["reasons."+q.ID+".answer"] = "required: yes or no"
+			}
+		}
+	}
+	f.uploads(fm.UploadIDs, false)
+	return f.err("Some fields of the appeal are missing or invalid: each is listed.")
+}
+
+func (fm *appealForm) fields() map[string]string {
+	out := map[string]string{}
+	for id, a := range fm.Reasons {
+		out["reason."+id] = a.Answer
+		if a.Explanation != "" {
+			out["reason."+id+".explanation"] = a.Explanation
+		}
+	}
+	return out
+}
+
+// newCase is a draft of kind by the caller.
+func (rt *routes) newCase(kind portal.CaseKind, caller httpapi.Caller, claim, authorization, providerName string, now time.Time) *portal.Case {
+	return &portal.Case{ID: portal.NewCaseID(kind), Kind: kind, Provider: caller.Provider, CreatedBy: caller.Subject, CreatedAt: now,
+		ClaimNumber: claim, AuthorizationID: authorization, ProviderName: providerName, Status: portal.CaseDraft,
+		History: []portal.CaseEvent{{At: now, Status: portal.CaseDraft}}, UpdatedAt: now, Version: 1}
+}
+
+// submitWrite submits c and returns what a submission writes with it: the
+// event to the appeals system with the case and its documents, the
+// acknowledgement letter, the documents, the claim's open-case guard.
+func (rt *routes) submitWrite(c *portal.Case, uploads []string, now time.Time) (*portal.CaseWrite, error) {
+	if err := c.Submit(now); err != nil {
+		return nil, err
+	}
+	letter := c.AddLetter(rt.d.Plan.AcknowledgementLetter(c, c.ProviderName))
+	ev, err := portal.NewEvent(portal.EventCaseSubmitted, portal.QueueAppeals, now, map[string]any{"case": c, "documents": c.Documents})
+	if err != nil {
+		return nil, err
+	}
+	return &portal.CaseWrite{Event: &ev, Letter: letter, Uploads: uploads, Take: true}, nil
+}
+
+// delivered sends what a write recorded at once; a failure leaves it to
+// the sweeps.
+func (rt *routes) delivered(r *http.Request, w *portal.CaseWrite) {
+	if w == nil {
+		return
+	}
+	if w.Event != nil {
+		if err := rt.d.Events.Deliver(r.Context(), w.Event.ID); err != nil {
+			rt.d.Log.WarnContext(r.Context(), "event not delivered yet; the sweep will", "eventId", w.Event.ID, "error", err.Error())
+		}
+	}
+	if w.Letter != nil {
+		if err := rt.d.Letters.Deliver(r.Context(), w.Letter.ID); err != nil {
+			rt.d.Log.WarnContext(r.Context(), "letter not stored yet; the sweep will", "documentId", w.Letter.ID, "error", err.Error())
+		}
+	}
+}
+
+func (rt *routes) handleCreateDispute() httpapi.ProviderHandler {
+	d := rt.d
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
+		var fm disputeForm
+		if err := httpapi.Decode(r, &fm); err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		if err := fm.check(); err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		now := d.Now().UTC()
+		claim, err := d.Claims.Claim(r.Context(), caller.Provider, fm.ClaimNumber)
+		if err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		if err := d.Plan.CheckDispute(claim, fm.IssueCategory, portal.DateOf(now)); err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		c := rt.newCase(portal.CaseDispute, caller, claim.Number, "", claim.BillingProvider.Name, now)
+		c.Notes, c.Documents = strings.TrimSpace(fm.Notes), fm.UploadIDs
+		c.Fields = map[string]string{"disputeType": fm.DisputeType, "issueCategory": fm.IssueCategory, "contactName": strings.TrimSpace(fm.ContactName)}
+		rt.create(w, r, caller, c, true)
+	}
+}
+
+func (rt *routes) handleCreateAppeal() httpapi.ProviderHandler {
+	d := rt.d
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
+		var fm appealForm
+		if err := httpapi.Decode(r, &fm); err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		if err := fm.check(!fm.Draft); err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		now := d.Now().UTC()
+		c, err := rt.appealable(r, caller, fm.AppealType, fm.ClaimNumber, fm.AuthorizationID, now)
+		if err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		c.Notes, c.Documents, c.Fields = strings.TrimSpace(fm.Notes), fm.UploadIDs, fm.fields()
+		rt.create(w, r, caller, c, !fm.Draft)
+	}
+}
+
+// appealable reads what an appeal is about, checks it may be appealed
+// today, and returns a draft of the appeal.
+func (rt *routes) appealable(r *http.Request, caller httpapi.Caller, kind portal.CaseKind, claimNumber, authorizationID string, now time.Time) (*portal.Case, error) {
+	d, today := rt.d, portal.DateOf(now)
+	if authorizationID != "" {
+		a, err := d.Authorizations.Authorization(r.Context(), caller.Provider, authorizationID)
+		if err != nil {
+			return nil, err
+		}
+		if err := d.Plan.CheckAuthorizationAppeal(a, today); err != nil {
+			return nil, err
+		}
+		return rt.newCase(kind, caller, "", a.ID, "", now), nil
+	}
+	claim, err := d.Claims.Claim(r.Context(), caller.Provider, claimNumber)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.Plan.CheckAppeal(kind, claim, today); err != nil {
+		return nil, err
+	}
+	return rt.newCase(kind, caller, claim.Number, "", claim.BillingProvider.Name, now), nil
+}
+
+// create writes a new case, submitted or a draft, and answers with it.
+func (rt *routes) create(w http.ResponseWriter, r *http.Request, caller httpapi.Caller, c *portal.Case, submit bool) {
+	d := rt.d
+	write := &portal.CaseWrite{}
+	if submit {
+		var err error
+		if write, err = rt.submitWrite(c, c.Documents, c.CreatedAt); err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+	}
+	if err := d.Cases.CreateCase(r.Context(), c, *write); err != nil {
+		httpapi.Error(w, r, d.Log, err)
+		return
+	}
+	rt.delivered(r, write)
+	httpapi.Audit(r, d.Log, caller, rt.family+".create."+string(c.Status), c.ID)
+	httpapi.Encode(w, http.StatusCreated, rt.view(c))
+}
+
+// change applies a change to one of the caller's cases and answers with
+// the case as changed.
+func (rt *routes) change(w http.ResponseWriter, r *http.Request, caller httpapi.Caller, action string, change portal.CaseChange) {
+	d := rt.d
+	var write *portal.CaseWrite
+	c, _, err := d.Cases.UpdateCase(r.Context(), caller.Provider, r.PathValue("caseId"), caller.Subject, func(c *portal.Case) (*portal.CaseWrite, error) {
+		if !rt.owns(c) {
+			return nil, portal.ErrCaseNotFound()
+		}
+		w, err := change(c)
+		write = w
+		return w, err
+	})
+	if err != nil {
+		httpapi.Error(w, r, d.Log, err)
+		return
+	}
+	rt.delivered(r, write)
+	httpapi.Audit(r, d.Log, caller, rt.family+"."+action, c.ID)
+	httpapi.Encode(w, http.StatusOK, rt.view(c))
+}
+
+// owns reports whether c is of this function's family: a dispute ID sent
+// to /appeals is not found there.
+func (rt *routes) owns(c *portal.Case) bool {
+	return (c.Kind == portal.CaseDispute) == (rt.family == "disputes")
+}
+
+func (rt *routes) handleSaveDraft() httpapi.ProviderHandler {
+	d := rt.d
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
+		var fm appealForm
+		if err := httpapi.Decode(r, &fm); err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		if err := fm.check(false); err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		now := d.Now().UTC()
+		rt.change(w, r, caller, "save", func(c *portal.Case) (*portal.CaseWrite, error) {
+			if c.ClaimNumber != fm.ClaimNumber || c.AuthorizationID != fm.AuthorizationID || c.Kind != fm.AppealType {
+				return nil, &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidRequest,
+					Detail: "A draft keeps its claim (or authorization) and appeal type: cancel it and start another to change them.",
+					Fields: map[string]string{"appealType": "as the draft has it"}}
+			}
+			if err := c.SaveDraft(strings.TrimSpace(fm.Notes), fm.fields(), fm.UploadIDs, now); err != nil {
+				return nil, err
+			}
+			return &portal.CaseWrite{}, nil
+		})
+	}
+}
+
+func (rt *routes) handleSubmit() httpapi.ProviderHandler {
+	d := rt.d
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
+		now := d.Now().UTC()
+		rt.change(w, r, caller, "submit", func(c *portal.Case) (*portal.CaseWrite, error) {
+			// The form is checked as a submission, and the windows again:
+			// a draft saved in time may be submitted too late.
+			fm := appealForm{ClaimNumber: c.ClaimNumber, AuthorizationID: c.AuthorizationID, AppealType: c.Kind, Notes: c.Notes, Reasons: map[string]appealAnswer{}}
+			for _, q := range portal.AppealQuestions {
+				if a, ok := c.Fields["reason."+q.ID]; ok {
+					fm.Reasons[q.ID] = appealAnswer{Answer: a}
+				}
+			}
+			if c.Status == portal.CaseDraft {
+				if err := fm.check(true); err != nil {
+					return nil, err
+				}
+				if _, err := rt.appealable(r, caller, c.Kind, c.ClaimNumber, c.AuthorizationID, now); err != nil {
+					return nil, err
+				}
+			}
+			uploads := c.Documents
+			if c.Status != portal.CaseDraft {
+				uploads = nil // a returned case's documents were submitted with it
+			}
+			return rt.submitWrite(c, uploads, now)
+		})
+	}
+}
+
+type addDocuments struct {
+	UploadIDs []string `json:"uploadIds"`
+}
+
+func (rt *routes) handleAddDocuments() httpapi.ProviderHandler {
+	d := rt.d
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
+		var req addDocuments
+		if err := httpapi.Decode(r, &req); err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		f := problems{}
+		f.uploads(req.UploadIDs, true)
+		if err := f.err("Give the documents' uploadIds (1 to 20)."); err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		now := d.Now().UTC()
+		rt.change(w, r, caller, "documents", func(c *portal.Case) (*portal.CaseWrite, error) {
+			added, err := c.AddDocuments(req.UploadIDs, now)
+			if err != nil || len(added) == 0 {
+				return nil, err
+			}
+			ev, err := portal.NewEvent(portal.EventCaseDocumentsAdded, portal.QueueAppeals, now, map[string]any{"caseId": c.ID, "documents": added})
+			if err != nil {
+				return nil, err
+			}
+			return &portal.CaseWrite{Event: &ev, Uploads: added}, nil
+		})
+	}
+}
+
+func (rt *routes) handleWithdraw() httpapi.ProviderHandler {
+	d := rt.d
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
+		now := d.Now().UTC()
+		rt.change(w, r, caller, "withdraw", func(c *portal.Case) (*portal.CaseWrite, error) {
+			wasOpen := c.Status.Open()
+			if err := c.Withdraw(now); err != nil {
+				return nil, err
+			}
+			if !wasOpen {
+				return &portal.CaseWrite{}, nil // a draft: the appeals system never had it
+			}
+			ev, err := portal.NewEvent(portal.EventCaseWithdrawn, portal.QueueAppeals, now, map[string]any{"caseId": c.ID})
+			if err != nil {
+				return nil, err
+			}
+			return &portal.CaseWrite{Event: &ev, Release: true}, nil
+		})
+	}
+}
+
+func (rt *routes) handleGet() httpapi.ProviderHandler {
+	d := rt.d
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
+		c, err := d.Cases.Case(r.Context(), caller.Provider, r.PathValue("caseId"))
+		if err == nil && !rt.owns(c) {
+			err = portal.ErrCaseNotFound()
+		}
+		if err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		httpapi.Audit(r, d.Log, caller, rt.family+".read", c.ID)
+		httpapi.Encode(w, http.StatusOK, rt.view(c))
+	}
+}
+
+func (rt *routes) handleList() httpapi.ProviderHandler {
+	d := rt.d
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
+		q := r.URL.Query()
+		var subject string
+		switch {
+		case q.Has("claimNumber") && !q.Has("authorizationId") && portal.ValidIdentifier(q.Get("claimNumber")):
+			subject = portal.ClaimSubject(q.Get("claimNumber"))
+		case rt.family == "appeals" && q.Has("authorizationId") && !q.Has("claimNumber") && portal.ValidIdentifier(q.Get("authorizationId")):
+			subject = portal.AuthorizationSubject(q.Get("authorizationId"))
+		default:
+			detail := "Check status by claim: give claimNumber, or open a case by its ID."
+			if rt.family == "appeals" {
+				detail = "Check status by claim or authorization request: give claimNumber or authorizationId, or open a case by its ID."
+			}
+			httpapi.Error(w, r, d.Log, &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidRequest, Detail: detail,
+				Fields: map[string]string{"claimNumber": "required, once"}})
+			return
+		}
+		list, err := d.Cases.Cases(r.Context(), caller.Provider, subject)
+		if err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		out := struct {
+			Cases []caseView `json:"cases"`
+		}{Cases: []caseView{}}
+		var ids []string
+		for i := range list {
+			if rt.owns(&list[i]) {
+				out.Cases = append(out.Cases, rt.view(&list[i]))
+				ids = append(ids, list[i].ID)
+			}
+		}
+		httpapi.Audit(r, d.Log, caller, rt.family+".list", ids...)
+		httpapi.Encode(w, http.StatusOK, out)
+	}
+}
+
+// caseView is what a provider sees of a case: its answers, where it
+// stands, its history and its letters.
+type caseView struct {
+	ID              string             `json:"caseId"`
+	Kind            portal.CaseKind    `json:"kind"`
+	Status          portal.CaseStatus  `json:"status"`
+	ClaimNumber     string             `json:"claimNumber,omitempty"`
+	AuthorizationID string             `json:"authorizationId,omitempty"`
+	CreatedAt       time.Time          `json:"createdAt"`
+	SubmittedAt     *time.Time         `json:"submittedAt,omitempty"`
+	DecisionDue     portal.Date        `json:"decisionDue,omitzero"`
+	Notes           string             `json:"notes"`
+	Fields          map[string]string  `json:"fields"`
+	Documents       []string           `json:"documents"`
+	History         []portal.CaseEvent `json:"history"`
+	Decision        *decisionView      `json:"decision,omitempty"`
+	Missing         string             `json:"missing,omitempty"`
+	Letters         []portal.LetterRef `json:"letters"`
+}
+
+type decisionView struct {
+	Outcome   portal.CaseOutcome `json:"outcome"`
+	DecidedAt time.Time          `json:"decidedAt"`
+	Amount    portal.Money       `json:"amount,omitempty"`
+	Reason    string             `json:"reason,omitempty"`
+}
+
+func (rt *routes) view(c *portal.Case) caseView {
+	v := caseView{ID: c.ID, Kind: c.Kind, Status: c.Status, ClaimNumber: c.ClaimNumber, AuthorizationID: c.AuthorizationID,
+		CreatedAt: c.CreatedAt, SubmittedAt: c.SubmittedAt, Notes: c.Notes, Fields: c.Fields, Documents: c.Documents,
+		History: c.History, Letters: c.Letters}
+	if c.SubmittedAt != nil && c.Status.Open() {
+		v.DecisionDue = rt.d.Plan.CaseDecisionDue(c.Kind, *c.SubmittedAt)
+	}
+	if dd := c.Decision; dd != nil {
+		if c.Status == portal.CaseIncomplete {
+			v.Missing = dd.Missing
+		} else {
+			v.Decision = &decisionView{Outcome: dd.Outcome, DecidedAt: dd.DecidedAt, Amount: dd.Amount, Reason: dd.Reason}
+		}
+	}
+	if v.Fields == nil {
+		v.Fields = map[string]string{}
+	}
+	if v.Documents == nil {
+		v.Documents = []string{}
+	}
+	if v.Letters == nil {
+		v.Letters = []portal.LetterRef{}
+	}
+	return v
+}
