@@ -49,37 +49,121 @@ func matrixFixtures(t *testing.T, a string) map[string]func() any {
 		}
 		return out.AuthorizationID
 	}
+	// Disputes and appeals: one open case of a kind per claim, so each
+	// fixture first withdraws the claim's open one.
+	disputed, appealed := "C10000000001", "C10000000002" // paid; denied for a consent form
+	openCase := func(family string, body map[string]any) string {
+		for range 2 {
+			status, out := call(t, a, "POST", "/"+family, body)
+			var c struct {
+				CaseID string
+				Errors map[string]string
+			}
+			if json.Unmarshal(out, &c) != nil {
+				t.Fatalf("fixture %s: %d %s", family, status, out)
+			}
+			if status == 201 {
+				return c.CaseID
+			}
+			if status != 409 {
+				t.Fatalf("fixture %s: %d %s", family, status, out)
+			}
+			if status, out := call(t, a, "POST", "/"+family+"/"+c.Errors["caseId"]+"/withdraw", nil); status != 200 {
+				t.Fatalf("fixture %s: withdraw the open one: %d %s", family, status, out)
+			}
+		}
+		t.Fatalf("fixture %s: the claim stays taken", family)
+		return ""
+	}
+	dispute := func() map[string]any {
+		return map[string]any{"claimNumber": disputed, "disputeType": "payment_amount", "issueCategory": "claim_dispute_medical",
+			"contactName": "Dana Biller", "notes": "Paid below the contracted rate."}
+	}
+	appeal := func() map[string]any {
+		return map[string]any{"claimNumber": appealed, "appealType": "claim_appeal", "notes": "The consent form was on file.",
+			"reasons": map[string]any{"new_information": map[string]any{"answer": "yes"}, "policy_misapplied": map[string]any{"answer": "no"}}}
+	}
+	free := func(family, claim string) {
+		status, out := call(t, a, "GET", "/"+family+"?claimNumber="+claim, nil)
+		var list struct {
+			Cases []struct{ CaseID, Status string }
+		}
+		if status != 200 || json.Unmarshal(out, &list) != nil {
+			t.Fatalf("fixture %s list: %d %s", family, status, out)
+		}
+		for _, c := range list.Cases {
+			if c.Status == "received" || c.Status == "in_review" || c.Status == "returned_incomplete" {
+				if status, out := call(t, a, "POST", "/"+family+"/"+c.CaseID+"/withdraw", nil); status != 200 {
+					t.Fatalf("fixture %s: withdraw: %d %s", family, status, out)
+				}
+			}
+		}
+	}
+	freeClaim := func(family, claim string) func() any {
+		return func() any { free(family, claim); return claim }
+	}
+	draft := func() any {
+		free("appeals", appealed)
+		body := appeal()
+		body["draft"] = true
+		return openCase("appeals", body)
+	}
+	var lastDispute string
+	letter := func() any {
+		if lastDispute == "" {
+			lastDispute = openCase("disputes", dispute())
+		}
+		status, out := call(t, a, "GET", "/documents?type=acknowledgement&limit=1", nil)
+		var list struct{ Documents []struct{ DocumentID string } }
+		if status != 200 || json.Unmarshal(out, &list) != nil || len(list.Documents) == 0 {
+			t.Fatalf("fixture letter: %d %s", status, out)
+		}
+		return list.Documents[0].DocumentID
+	}
 	return map[string]func() any{
-		"authorizationId": authorization,
-		"dateOfService":   func() any { return claim.ServiceFrom.String() },
-		"type":            func() any { return "outpatient" },
-		"startDate":       func() any { return claim.ServiceFrom.String() },
-		"cobVerified":     func() any { return true },
-		"requestingNpi":   func() any { return "1234567893" },
-		"servicingNpi":    func() any { return "1245319599" },
-		"placeOfService":  func() any { return "11" },
-		"diagnoses":       func() any { return []any{"E11.9"} },
-		"services":        services,
-		"carrier":         func() any { return "Told Us Health" },
-		"policyNumber":    func() any { return "T-1" },
-		"subscriberName":  func() any { return "Pat Doe" },
-		"relationship":    func() any { return "spouse" },
-		"from":            func() any { return "2026-11-20" },
-		"claimNumber":     func() any { return denied },
-		"uploadId":        upload,
-		"ids":             upload,
-		"uploadIds":       func() any { return []any{upload()} },
-		"memberId":        func() any { return claim.MemberID },
-		"serviceDate":     func() any { return claim.ServiceFrom.String() },
-		"contactEmail":    func() any { return "billing@example.org" },
-		"fileName":        func() any { return "records.pdf" },
-		"size":            func() any { return 100 },
+		"disputes.caseId":                         func() any { return openCase("disputes", dispute()) },
+		"appeals.caseId":                          draft,
+		"POST /appeals/{caseId}/documents caseId": func() any { return openCase("appeals", appeal()) },
+		"disputes.claimNumber":                    freeClaim("disputes", disputed),
+		"appeals.claimNumber":                     freeClaim("appeals", appealed),
+		"appeals.reasons":                         func() any { return appeal()["reasons"] },
+		"notes":                                   func() any { return "Why, in a sentence." },
+		"contactName":                             func() any { return "Dana Biller" },
+		"documentId":                              letter,
+		"documents.type":                          func() any { return "acknowledgement" },
+		"authorizationId":                         authorization,
+		"dateOfService":                           func() any { return claim.ServiceFrom.String() },
+		"type":                                    func() any { return "outpatient" },
+		"startDate":                               func() any { return claim.ServiceFrom.String() },
+		"cobVerified":                             func() any { return true },
+		"requestingNpi":                           func() any { return "1234567893" },
+		"servicingNpi":                            func() any { return "1245319599" },
+		"placeOfService":                          func() any { return "11" },
+		"diagnoses":                               func() any { return []any{"E11.9"} },
+		"services":                                services,
+		"carrier":                                 func() any { return "Told Us Health" },
+		"policyNumber":                            func() any { return "T-1" },
+		"subscriberName":                          func() any { return "Pat Doe" },
+		"relationship":                            func() any { return "spouse" },
+		"from":                                    func() any { return "2026-11-20" },
+		"claimNumber":                             func() any { return denied },
+		"uploadId":                                upload,
+		"ids":                                     upload,
+		"uploadIds":                               func() any { return []any{upload()} },
+		"memberId":                                func() any { return claim.MemberID },
+		"serviceDate":                             func() any { return claim.ServiceFrom.String() },
+		"contactEmail":                            func() any { return "billing@example.org" },
+		"fileName":                                func() any { return "records.pdf" },
+		"size":                                    func() any { return 100 },
 	}
 }
 
 // fill makes a value of schema s for the property name: a fixture if there
 // is one, else the first enum value, else one of the schema's type.
-func fill(t *testing.T, fixtures map[string]func() any, name string, s *openapi3.Schema) any {
+func fill(t *testing.T, fixtures map[string]func() any, scope, name string, s *openapi3.Schema) any {
+	if f, ok := fixtures[scope+"."+name]; ok { // a fixture for this family of routes
+		return f()
+	}
 	if f, ok := fixtures[name]; ok {
 		return f()
 	}
@@ -92,8 +176,11 @@ func fill(t *testing.T, fixtures map[string]func() any, name string, s *openapi3
 		if len(s.OneOf) > 0 { // the first of the alternatives
 			required = append(required, s.OneOf[0].Value.Required...)
 		}
+		if len(s.AnyOf) > 0 {
+			required = append(required, s.AnyOf[0].Value.Required...)
+		}
 		for _, p := range required {
-			out[p] = fill(t, fixtures, p, s.Properties[p].Value)
+			out[p] = fill(t, fixtures, scope, p, s.Properties[p].Value)
 		}
 		return out
 	}
@@ -110,6 +197,7 @@ type matrixRequest struct {
 // matrixRequestFor builds a request to op of provider A's resources.
 func matrixRequestFor(t *testing.T, fixtures map[string]func() any, path, method string, item *openapi3.PathItem, op *openapi3.Operation) matrixRequest {
 	req := matrixRequest{method: method}
+	scope := strings.Split(path, "/")[1]
 	params := append(openapi3.Parameters{}, item.Parameters...)
 	params = append(params, op.Parameters...)
 	q := url.Values{}
@@ -118,7 +206,13 @@ func matrixRequestFor(t *testing.T, fixtures map[string]func() any, path, method
 		p := ref.Value
 		switch {
 		case p.In == "path":
-			f, ok := fixtures[p.Name]
+			f, ok := fixtures[method+" "+path+" "+p.Name]
+			if !ok {
+				f, ok = fixtures[scope+"."+p.Name]
+			}
+			if !ok {
+				f, ok = fixtures[p.Name]
+			}
 			if !ok {
 				t.Fatalf("%s %s: no fixture for the path parameter %q: add one to matrixFixtures", method, path, p.Name)
 			}
@@ -127,7 +221,7 @@ func matrixRequestFor(t *testing.T, fixtures map[string]func() any, path, method
 			// may report their other insurance.
 			req.pathParams = req.pathParams || p.Name != "memberId"
 		case p.In == "query" && p.Required:
-			q.Set(p.Name, fmt.Sprint(fill(t, fixtures, p.Name, p.Schema.Value)))
+			q.Set(p.Name, fmt.Sprint(fill(t, fixtures, scope, p.Name, p.Schema.Value)))
 		case p.In == "query":
 			optional = append(optional, p)
 		}
@@ -135,7 +229,11 @@ func matrixRequestFor(t *testing.T, fixtures map[string]func() any, path, method
 	// A search needs one way to search: the first optional parameter that
 	// has a fixture.
 	for _, p := range optional {
-		if f, ok := fixtures[p.Name]; ok {
+		f, ok := fixtures[scope+"."+p.Name]
+		if !ok {
+			f, ok = fixtures[p.Name]
+		}
+		if ok {
 			q.Set(p.Name, fmt.Sprint(f()))
 			break
 		}
@@ -145,7 +243,7 @@ func matrixRequestFor(t *testing.T, fixtures map[string]func() any, path, method
 		req.target += "?" + q.Encode()
 	}
 	if op.RequestBody != nil {
-		req.body = fill(t, fixtures, "", op.RequestBody.Value.Content.Get("application/json").Schema.Value)
+		req.body = fill(t, fixtures, scope, "", op.RequestBody.Value.Content.Get("application/json").Schema.Value)
 	}
 	return req
 }

@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"errors"
 	"net/http"
 	"slices"
 	"strconv"
@@ -21,10 +22,15 @@ const (
 type problems map[string]string
 
 func (f problems) text(field, v string, n int, required bool) {
+	f.textLine(field, v, n, required, true)
+}
+
+// textLine checks free text; multiline lets it hold line breaks and tabs.
+func (f problems) textLine(field, v string, n int, required, multiline bool) {
 	switch {
 	case required && strings.TrimSpace(v) == "":
 		f[field] = "required"
-	case utf8.RuneCountInString(v) > n || strings.ContainsFunc(v, func(r rune) bool { return r < ' ' && r != '\n' && r != '\r' && r != '\t' }):
+	case utf8.RuneCountInString(v) > n || strings.ContainsFunc(v, func(r rune) bool { return r < ' ' && !(multiline && (r == '\n' || r == '\r' || r == '\t')) }):
 		f[field] = "at most " + strconv.Itoa(n) + " characters, no control characters"
 	}
 }
@@ -73,7 +79,8 @@ func (fm *disputeForm) check() error {
 	}
 	f.oneOf("disputeType", fm.DisputeType, portal.DisputeTypes)
 	f.oneOf("issueCategory", fm.IssueCategory, portal.IssueCategories)
-	f.text("contactName", fm.ContactName, maxText, true)
+	// A trailing line break is what a form field leaves; it is trimmed.
+	f.textLine("contactName", strings.TrimSpace(fm.ContactName), maxText, true, false)
 	f.text("notes", fm.Notes, maxNotes, true)
 	if _, ok := f["notes"]; ok && strings.TrimSpace(fm.Notes) == "" {
 		f["notes"] = "required: say why you believe the claim should be adjusted"
@@ -105,7 +112,7 @@ func (fm *appealForm) check(submit bool) error {
 	case fm.ClaimNumber != "" && fm.AuthorizationID != "":
 		f["authorizationId"] = "appeal a claim or an authorization request, not both"
 	case fm.AuthorizationID != "":
-		if !strings.HasPrefix(fm.AuthorizationID, "RA-") || !portal.ValidIdentifier(fm.AuthorizationID) {
+		if !portal.ValidAuthorizationID(fm.AuthorizationID) {
 			f["authorizationId"] = "the request ID, RA-XXXX-XXXX"
 		}
 		if fm.AppealType != portal.CaseClinicalAppeal {
@@ -332,7 +339,7 @@ func (rt *routes) handleSaveDraft() httpapi.ProviderHandler {
 		now := d.Now().UTC()
 		rt.change(w, r, caller, "save", func(c *portal.Case) (*portal.CaseWrite, error) {
 			if c.ClaimNumber != fm.ClaimNumber || c.AuthorizationID != fm.AuthorizationID || c.Kind != fm.AppealType {
-				return nil, &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidRequest,
+				return nil, &portal.Error{Kind: portal.KindConflict, Code: CodeDraftSubjectFixed,
 					Detail: "A draft keeps its claim (or authorization) and appeal type: cancel it and start another to change them.",
 					Fields: map[string]string{"appealType": "as the draft has it"}}
 			}
@@ -358,8 +365,11 @@ func (rt *routes) handleSubmit() httpapi.ProviderHandler {
 				}
 			}
 			if c.Status == portal.CaseDraft {
-				if err := fm.check(true); err != nil {
-					return nil, err
+				var pe *portal.Error
+				if err := fm.check(true); errors.As(err, &pe) {
+					// The request is fine; the draft is not finished.
+					return nil, &portal.Error{Kind: portal.KindRefused, Code: CodeDraftIncomplete,
+						Detail: "This draft is not finished: save it with what is listed, then submit it.", Fields: pe.Fields}
 				}
 				if _, err := rt.appealable(r, caller, c.Kind, c.ClaimNumber, c.AuthorizationID, now); err != nil {
 					return nil, err
@@ -373,6 +383,14 @@ func (rt *routes) handleSubmit() httpapi.ProviderHandler {
 		})
 	}
 }
+
+// CodeDraftSubjectFixed refuses a save that would change what a draft
+// appeals, or how.
+const CodeDraftSubjectFixed = "DRAFT_SUBJECT_FIXED"
+
+// CodeDraftIncomplete refuses to submit a draft that lacks what a
+// submission needs.
+const CodeDraftIncomplete = "DRAFT_INCOMPLETE"
 
 type addDocuments struct {
 	UploadIDs []string `json:"uploadIds"`
@@ -450,9 +468,9 @@ func (rt *routes) handleList() httpapi.ProviderHandler {
 		q := r.URL.Query()
 		var subject string
 		switch {
-		case q.Has("claimNumber") && !q.Has("authorizationId") && portal.ValidIdentifier(q.Get("claimNumber")):
+		case len(q["claimNumber"]) == 1 && !q.Has("authorizationId") && portal.ValidIdentifier(q.Get("claimNumber")):
 			subject = portal.ClaimSubject(q.Get("claimNumber"))
-		case rt.family == "appeals" && q.Has("authorizationId") && !q.Has("claimNumber") && portal.ValidIdentifier(q.Get("authorizationId")):
+		case rt.family == "appeals" && len(q["authorizationId"]) == 1 && !q.Has("claimNumber") && portal.ValidAuthorizationID(q.Get("authorizationId")):
 			subject = portal.AuthorizationSubject(q.Get("authorizationId"))
 		default:
 			detail := "Check status by claim: give claimNumber, or open a case by its ID."

@@ -68,9 +68,15 @@ func (c *Case) SubjectKey() string {
 }
 
 // ValidCaseID reports whether id has the form of a case ID of either kind.
-func ValidCaseID(id string) bool {
-	return len(id) == 12 && (strings.HasPrefix(id, "DP-") || strings.HasPrefix(id, "AP-")) && id[7] == '-' &&
-		!strings.ContainsFunc(id[3:7]+id[8:], func(r rune) bool { return !strings.ContainsRune(readable, r) })
+func ValidCaseID(id string) bool { return validReadable(id, "DP-") || validReadable(id, "AP-") }
+
+// ValidAuthorizationID reports whether id has the form of a retro
+// authorization request's ID.
+func ValidAuthorizationID(id string) bool { return validReadable(id, "RA-") }
+
+func validReadable(id, prefix string) bool {
+	return len(id) == len(prefix)+9 && strings.HasPrefix(id, prefix) && id[len(prefix)+4] == '-' &&
+		!strings.ContainsFunc(id[len(prefix):len(prefix)+4]+id[len(prefix)+5:], func(r rune) bool { return !strings.ContainsRune(readable, r) })
 }
 
 // ErrCaseNotFound answers a case that is not the caller's.
