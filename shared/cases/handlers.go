@@ -175,11 +175,18 @@ func (rt *routes) submitWrite(c *portal.Case, uploads []string, now time.Time) (
 		return nil, err
 	}
 	letter := c.AddLetter(rt.d.Plan.AcknowledgementLetter(c, c.ProviderName))
-	ev, err := portal.NewEvent(portal.EventCaseSubmitted, portal.QueueAppeals, now, map[string]any{"case": c, "documents": c.Documents})
+	return withEvent(portal.CaseWrite{Letter: letter, Uploads: uploads, Take: true}, portal.EventCaseSubmitted, now,
+		map[string]any{"case": c, "documents": c.Documents})
+}
+
+// withEvent is w with the event of typ that tells the appeals system.
+func withEvent(w portal.CaseWrite, typ string, now time.Time, fields map[string]any) (*portal.CaseWrite, error) {
+	ev, err := portal.NewEvent(typ, portal.QueueAppeals, now, fields)
 	if err != nil {
 		return nil, err
 	}
-	return &portal.CaseWrite{Event: &ev, Letter: letter, Uploads: uploads, Take: true}, nil
+	w.Event = &ev
+	return &w, nil
 }
 
 // delivered sends what a write recorded at once; a failure leaves it to
@@ -416,11 +423,7 @@ func (rt *routes) handleAddDocuments() httpapi.ProviderHandler {
 			if err != nil || len(added) == 0 {
 				return nil, err
 			}
-			ev, err := portal.NewEvent(portal.EventCaseDocumentsAdded, portal.QueueAppeals, now, map[string]any{"caseId": c.ID, "documents": added})
-			if err != nil {
-				return nil, err
-			}
-			return &portal.CaseWrite{Event: &ev, Uploads: added}, nil
+			return withEvent(portal.CaseWrite{Uploads: added}, portal.EventCaseDocumentsAdded, now, map[string]any{"caseId": c.ID, "documents": added})
 		})
 	}
 }
@@ -437,11 +440,7 @@ func (rt *routes) handleWithdraw() httpapi.ProviderHandler {
 			if !wasOpen {
 				return &portal.CaseWrite{}, nil // a draft: the appeals system never had it
 			}
-			ev, err := portal.NewEvent(portal.EventCaseWithdrawn, portal.QueueAppeals, now, map[string]any{"caseId": c.ID})
-			if err != nil {
-				return nil, err
-			}
-			return &portal.CaseWrite{Event: &ev, Release: true}, nil
+			return withEvent(portal.CaseWrite{Release: true}, portal.EventCaseWithdrawn, now, map[string]any{"caseId": c.ID})
 		})
 	}
 }

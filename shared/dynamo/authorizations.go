@@ -124,12 +124,12 @@ func (s *AuthorizationStore) CreateAuthorization(ctx context.Context, a *portal.
 	})
 	var tce *types.TransactionCanceledException
 	if errors.As(err, &tce) {
-		out, gerr := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.Table, Key: openKey(a), ConsistentRead: aws.Bool(true)})
-		if gerr != nil {
-			return "", fmt.Errorf("read open request: %w", gerr)
-		}
 		var g openItem
-		if out.Item != nil && unmarshal(out.Item, &g) == nil {
+		found, gerr := getItem(ctx, s.DB, s.Table, openKey(a), &g)
+		if gerr != nil {
+			return "", wrap("read open request", gerr)
+		}
+		if found {
 			if g.AuthorizationID == a.ID {
 				return "", nil // this call's own write, retried
 			}
@@ -155,16 +155,10 @@ func (s *AuthorizationStore) get(ctx context.Context, id string) (*authItem, err
 	if !strings.HasPrefix(id, "RA-") || len(id) != 12 {
 		return nil, nil
 	}
-	out, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.Table, Key: authKey(id), ConsistentRead: aws.Bool(true)})
-	if err != nil {
-		return nil, fmt.Errorf("get authorization: %w", err)
-	}
-	if out.Item == nil {
-		return nil, nil
-	}
 	var it authItem
-	if err := unmarshal(out.Item, &it); err != nil {
-		return nil, fmt.Errorf("decode authorization: %w", err)
+	found, err := getItem(ctx, s.DB, s.Table, authKey(id), &it)
+	if err != nil || !found {
+		return nil, wrap("get authorization", err)
 	}
 	return &it, nil
 }

@@ -115,28 +115,26 @@ func (s *CaseStore) items(c *portal.Case, seen int64, w portal.CaseWrite, by str
 }
 
 // whyCanceled reads what stopped a transaction that wrote c: another open
-// case of its kind, or an upload. ok is false if neither did.
-func (s *CaseStore) whyCanceled(ctx context.Context, c *portal.Case, w portal.CaseWrite) (error, bool) {
+// case of its kind, or an upload; nil if neither did.
+func (s *CaseStore) whyCanceled(ctx context.Context, c *portal.Case, w portal.CaseWrite) error {
 	if w.Take {
-		out, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.Table, Key: guardKey(c), ConsistentRead: aws.Bool(true)})
-		if err != nil {
-			return fmt.Errorf("read open case: %w", err), true
-		}
 		var g caseGuard
-		if out.Item != nil && unmarshal(out.Item, &g) == nil && g.CaseID != c.ID {
-			return portal.ErrCaseOpen(g.CaseID), true
+		found, err := getItem(ctx, s.DB, s.Table, guardKey(c), &g)
+		if err != nil {
+			return wrap("read open case", err)
+		}
+		if found && g.CaseID != c.ID {
+			return portal.ErrCaseOpen(g.CaseID)
 		}
 	}
 	if len(w.Uploads) > 0 {
 		stored, err := s.Attachments.getMany(ctx, w.Uploads)
 		if err != nil {
-			return err, true
+			return err
 		}
-		if err := portal.WhyNotSubmittable(c.Provider, w.Uploads, stored); err != nil {
-			return err, true
-		}
+		return portal.WhyNotSubmittable(c.Provider, w.Uploads, stored)
 	}
-	return nil, false
+	return nil
 }
 
 // CreateCase writes a new case, a draft or a submitted one, with what w
@@ -150,7 +148,7 @@ func (s *CaseStore) CreateCase(ctx context.Context, c *portal.Case, w portal.Cas
 	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{ClientRequestToken: aws.String(c.ID), TransactItems: tx})
 	var tce *types.TransactionCanceledException
 	if errors.As(err, &tce) {
-		if why, ok := s.whyCanceled(ctx, c, w); ok {
+		if why := s.whyCanceled(ctx, c, w); why != nil {
 			return why
 		}
 		if got, gerr := s.get(ctx, c.ID); gerr == nil && got != nil && got.Version == c.Version {
@@ -167,16 +165,10 @@ func (s *CaseStore) get(ctx context.Context, id string) (*portal.Case, error) {
 	if !portal.ValidCaseID(id) {
 		return nil, nil
 	}
-	out, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.Table, Key: caseKey(id), ConsistentRead: aws.Bool(true)})
-	if err != nil {
-		return nil, fmt.Errorf("get case: %w", err)
-	}
-	if out.Item == nil {
-		return nil, nil
-	}
 	var it caseItem
-	if err := unmarshal(out.Item, &it); err != nil {
-		return nil, fmt.Errorf("decode case: %w", err)
+	found, err := getItem(ctx, s.DB, s.Table, caseKey(id), &it)
+	if err != nil || !found {
+		return nil, wrap("get case", err)
 	}
 	return &it.Case, nil
 }
@@ -264,7 +256,7 @@ func (s *CaseStore) update(ctx context.Context, provider portal.ProviderID, id, 
 			if now != nil && now.Version != seen && attempt < 3 {
 				continue // another write came between: read again
 			}
-			if why, ok := s.whyCanceled(ctx, c, *w); ok {
+			if why := s.whyCanceled(ctx, c, *w); why != nil {
 				return nil, false, why
 			}
 		}

@@ -6,7 +6,9 @@ package dynamo
 import (
 	"context"
 	"errors"
+	"fmt"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -61,3 +63,21 @@ func failedItem(err error) map[string]types.AttributeValue {
 }
 
 func str(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
+
+// getItem reads one item, strongly consistent, into v; found is false if
+// there is none.
+func getItem(ctx context.Context, db API, table string, key map[string]types.AttributeValue, v any) (found bool, err error) {
+	out, err := db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &table, Key: key, ConsistentRead: aws.Bool(true)})
+	if err != nil || out.Item == nil {
+		return false, err
+	}
+	return true, unmarshal(out.Item, v)
+}
+
+// wrap says what failed, keeping err for errors.Is/As; nil stays nil.
+func wrap(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}

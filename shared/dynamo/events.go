@@ -83,16 +83,10 @@ func dueMarks(ctx context.Context, db TxAPI, table, name, prefix string, from, t
 
 // get returns an event not delivered yet; nil if delivered or none.
 func (o outboundEvents) get(ctx context.Context, id string) (*portal.OutboundEvent, error) {
-	out, err := o.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: &o.Table, ConsistentRead: aws.Bool(true), Key: eventKey(id)})
-	if err != nil {
-		return nil, fmt.Errorf("get event: %w", err)
-	}
-	if out.Item == nil {
-		return nil, nil
-	}
 	var it eventItem
-	if err := unmarshal(out.Item, &it); err != nil {
-		return nil, fmt.Errorf("decode event: %w", err)
+	found, err := getItem(ctx, o.DB, o.Table, eventKey(id), &it)
+	if err != nil || !found {
+		return nil, wrap("get event", err)
 	}
 	return &it.OutboundEvent, nil
 }

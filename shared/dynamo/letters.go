@@ -60,16 +60,10 @@ func (s *LetterStore) Get(ctx context.Context, id string) (*portal.Letter, error
 	if !portal.ValidIdentifier(id) {
 		return nil, nil
 	}
-	out, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.Table, Key: letterKey(id), ConsistentRead: aws.Bool(true)})
-	if err != nil {
-		return nil, fmt.Errorf("get letter: %w", err)
-	}
-	if out.Item == nil {
-		return nil, nil
-	}
 	var it letterItem
-	if err := unmarshal(out.Item, &it); err != nil {
-		return nil, fmt.Errorf("decode letter: %w", err)
+	found, err := getItem(ctx, s.DB, s.Table, letterKey(id), &it)
+	if err != nil || !found {
+		return nil, wrap("get letter", err)
 	}
 	return &it.Letter, nil
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
-	"time"
 
 	"github.com/openpayer/provider-portal/shared/portal"
 )
@@ -13,22 +12,13 @@ import (
 // Authorizations keeps retro authorization requests and reported other
 // insurance, as dynamo.AuthorizationStore does.
 type Authorizations struct {
-	base
+	eventStore
 	// Attachments holds the uploads: a request's documents are submitted
 	// with it, all or none.
 	Attachments *Attachments
 	requests    map[string]*portal.Authorization
 	open        map[string]string // open key -> request ID
 	reported    map[string][]portal.ReportedCOB
-	outbound    outboundLog
-}
-
-// record keeps an event with the change it reports; the lock is held.
-func (s *Authorizations) record(ev portal.OutboundEvent) {
-	if s.outbound == nil {
-		s.outbound = outboundLog{}
-	}
-	s.outbound[ev.ID] = ev
 }
 
 func cloneAuthorization(a *portal.Authorization) *portal.Authorization {
@@ -85,38 +75,6 @@ func (s *Authorizations) AddDocuments(_ context.Context, provider portal.Provide
 	s.requests[id] = next
 	s.record(ev)
 	return cloneAuthorization(next), nil
-}
-
-// DueOutbound lists up to limit events not delivered yet, recorded from
-// from to to, oldest first.
-func (s *Authorizations) DueOutbound(_ context.Context, from, to time.Time, limit int) ([]portal.Due, error) {
-	if err := s.fault("DueOutbound"); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.outbound.due(from, to, limit), nil
-}
-
-// Outbound returns an event not delivered yet; nil if delivered or none.
-func (s *Authorizations) Outbound(_ context.Context, id string) (*portal.OutboundEvent, error) {
-	if err := s.fault("Outbound"); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.outbound.get(id), nil
-}
-
-// OutboundDelivered forgets a delivered event.
-func (s *Authorizations) OutboundDelivered(_ context.Context, id string) error {
-	if err := s.fault("OutboundDelivered"); err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.outbound, id)
-	return nil
 }
 
 // Authorization returns one of the provider's requests.

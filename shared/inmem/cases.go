@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
-	"time"
 
 	"github.com/openpayer/provider-portal/shared/portal"
 )
@@ -13,12 +12,11 @@ import (
 // Cases keeps disputes or appeals, as dynamo.CaseStore does: each change
 // with its guard, event, letter and uploads, all or none.
 type Cases struct {
-	base
+	eventStore
 	Attachments *Attachments
 	Letters     *Letters
 	cases       map[string]*portal.Case
 	open        map[string]string // open key -> case ID
-	outbound    outboundLog
 }
 
 func cloneCase(c *portal.Case) *portal.Case {
@@ -31,7 +29,7 @@ func cloneCase(c *portal.Case) *portal.Case {
 // write stores c with what w carries, or nothing; the lock is held.
 func (s *Cases) write(c *portal.Case, w portal.CaseWrite, by string) error {
 	if s.cases == nil {
-		s.cases, s.open, s.outbound = map[string]*portal.Case{}, map[string]string{}, outboundLog{}
+		s.cases, s.open = map[string]*portal.Case{}, map[string]string{}
 	}
 	key := c.OpenKey()
 	if id, ok := s.open[key]; w.Take && ok && id != c.ID {
@@ -47,7 +45,7 @@ func (s *Cases) write(c *portal.Case, w portal.CaseWrite, by string) error {
 		delete(s.open, key)
 	}
 	if w.Event != nil {
-		s.outbound[w.Event.ID] = *w.Event
+		s.record(*w.Event)
 	}
 	if w.Letter != nil {
 		s.Letters.add(*w.Letter)
@@ -131,36 +129,4 @@ func (s *Cases) update(provider portal.ProviderID, id, by string, change portal.
 		return nil, false, err
 	}
 	return cloneCase(c), true, nil
-}
-
-// DueOutbound lists up to limit events not delivered yet, recorded from
-// from to to, oldest first.
-func (s *Cases) DueOutbound(_ context.Context, from, to time.Time, limit int) ([]portal.Due, error) {
-	if err := s.fault("DueOutbound"); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.outbound.due(from, to, limit), nil
-}
-
-// Outbound returns an event not delivered yet; nil if delivered or none.
-func (s *Cases) Outbound(_ context.Context, id string) (*portal.OutboundEvent, error) {
-	if err := s.fault("Outbound"); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.outbound.get(id), nil
-}
-
-// OutboundDelivered forgets a delivered event.
-func (s *Cases) OutboundDelivered(_ context.Context, id string) error {
-	if err := s.fault("OutboundDelivered"); err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.outbound, id)
-	return nil
 }

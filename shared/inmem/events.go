@@ -2,6 +2,7 @@ package inmem
 
 import (
 	"cmp"
+	"context"
 	"slices"
 	"time"
 
@@ -37,6 +38,53 @@ func (l outboundLog) get(id string) *portal.OutboundEvent {
 		return nil
 	}
 	return &ev
+}
+
+// eventStore is a store with an outbox: its lock, clock and fault hook,
+// and the events recorded with its changes.
+type eventStore struct {
+	base
+	outbound outboundLog
+}
+
+// record keeps an event with the change it reports; the lock is held.
+func (s *eventStore) record(ev portal.OutboundEvent) {
+	if s.outbound == nil {
+		s.outbound = outboundLog{}
+	}
+	s.outbound[ev.ID] = ev
+}
+
+// DueOutbound lists up to limit events not delivered yet, recorded from
+// from to to, oldest first.
+func (s *eventStore) DueOutbound(_ context.Context, from, to time.Time, limit int) ([]portal.Due, error) {
+	if err := s.fault("DueOutbound"); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.outbound.due(from, to, limit), nil
+}
+
+// Outbound returns an event not delivered yet; nil if delivered or none.
+func (s *eventStore) Outbound(_ context.Context, id string) (*portal.OutboundEvent, error) {
+	if err := s.fault("Outbound"); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.outbound.get(id), nil
+}
+
+// OutboundDelivered forgets a delivered event.
+func (s *eventStore) OutboundDelivered(_ context.Context, id string) error {
+	if err := s.fault("OutboundDelivered"); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.outbound, id)
+	return nil
 }
 
 // submitLocked submits the uploads with sub, all or none; the caller holds
