@@ -124,6 +124,10 @@ run: run-tools ## Run the whole stack locally with sample data (API_PORT=3000 AW
 	@go build -o localstack/.state/bin/portal-local ./localstack/portal-local
 	@localstack/.state/bin/portal-local up -addr 127.0.0.1:$(API_PORT) -aws-port $(AWS_PORT)
 
+.PHONY: decide-case
+decide-case: ## Post the appeals system's message on a dispute or appeal to the local case-decisions queue (CASE=AP-XXXX-XXXX OUTCOME=upheld)
+	@go run ./localstack/portal-local decide-case -id $(CASE) -outcome $(or $(OUTCOME),upheld) -aws-port $(AWS_PORT)
+
 .PHONY: decide
 decide: ## Post a decision on a retro authorization request to the local decisions queue (RA=RA-XXXX-XXXX STATUS=approved)
 	@go run ./localstack/portal-local decide -id $(RA) -status $(or $(STATUS),approved) -aws-port $(AWS_PORT)
@@ -179,7 +183,7 @@ benchstat-path: $(BENCHSTAT)/benchstat
 .PHONY: bench
 bench: $(RUN_TOOLS) $(BENCHSTAT)/benchstat ## Run the benchmarks: shared/ in process, then through the local stack
 	go test -run '^$$' -bench . -benchmem ./shared/...
-	go test -run '^$$' -bench 'Search|Detail|UploadToVisible|ColdStart|RetroSubmit|DecisionToVisible' -benchmem -benchtime 50x ./localstack/...
+	go test -run '^$$' -bench 'Search|Detail|UploadToVisible|ColdStart|RetroSubmit|DecisionToVisible|CaseSubmit|SubmitToAcknowledgement' -benchmem -benchtime 50x ./localstack/...
 	go test -run '^$$' -bench ConcurrentUploaders -benchtime 1x ./localstack/...
 	go test -run '^$$' -bench CallsPer -benchtime 20x ./localstack/...
 

@@ -47,7 +47,7 @@ const devUser = "dev-user"
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		return errors.New("usage: portal-local up [-addr 127.0.0.1:3000] [-endpoint URL] | token [-tin 111111111] [-sub user] | " +
-			"decide -id RA-XXXX-XXXX -status approved|denied|more_information_requested|withdrawn | provision [-endpoint URL]")
+			"decide -id RA-XXXX-XXXX -status approved|denied|more_information_requested|withdrawn | decide-case -id AP-XXXX-XXXX -outcome upheld|overturned|partially_overturned|returned_incomplete|in_review | provision [-endpoint URL]")
 	}
 	auth, err := stack.LoadDevAuth(filepath.Join(stateDir, "dev-jwt-key.pem"))
 	if err != nil {
@@ -97,17 +97,25 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if len(*id) != 12 {
 			return errors.New("-id: the request's ID, RA-XXXX-XXXX")
 		}
-		clients, err := stack.NewClients(stack.AWSEnv("", fmt.Sprintf("http://127.0.0.1:%d", *port+1), ""))
-		if err != nil {
+		return sendLocal(ctx, *port, "portal-local-authorization-decisions", sampledata.Decision(*id, portal.AuthStatus(*status), day, time.Now()), stdout)
+	case "decide-case":
+		// Posts the appeals system's message on a dispute or appeal, as it
+		// (or an operator at the console) would.
+		fs := flag.NewFlagSet("decide-case", flag.ContinueOnError)
+		id := fs.String("id", "", "the case's ID, DP-XXXX-XXXX or AP-XXXX-XXXX")
+		outcome := fs.String("outcome", "upheld", "in_review, upheld, overturned, partially_overturned or returned_incomplete")
+		port := fs.Int("aws-port", 4566, "the first port of the local AWS endpoints (SQS is on the next)")
+		if err := fs.Parse(args[1:]); err != nil {
 			return err
 		}
-		url := fmt.Sprintf("http://127.0.0.1:%d/%s/portal-local-authorization-decisions", *port+1, stack.LocalAccount)
-		body := sampledata.Decision(*id, portal.AuthStatus(*status), day, time.Now())
-		if _, err := clients.SQS.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: &url, MessageBody: aws.String(string(body))}); err != nil {
-			return err
+		if !portal.ValidCaseID(*id) {
+			return errors.New("-id: the case's ID, DP-XXXX-XXXX or AP-XXXX-XXXX")
 		}
-		fmt.Fprintf(stdout, "sent: %s\n", body)
-		return nil
+		body := sampledata.CaseDecision(*id, portal.CaseOutcome(*outcome), time.Now())
+		if _, err := portal.ParseCaseDecision(body); err != nil {
+			return fmt.Errorf("-outcome: %w", err)
+		}
+		return sendLocal(ctx, *port, "portal-local-case-decisions", body, stdout)
 	case "provision":
 		// The LocalStack init hook runs this, so LocalStack gets the same
 		// resources as the native stack.
@@ -159,6 +167,9 @@ func up(ctx context.Context, addr string, port int, endpoint string, auth *stack
 	if err := l.Feed(ctx, "ClaimsFeedQueue", sampledata.New(portal.DateOf(time.Now())).Events(), 60*time.Second); err != nil {
 		return fmt.Errorf("load sample data: %w", err)
 	}
+	if _, err := l.SeedCases(ctx, auth); err != nil {
+		return fmt.Errorf("load sample disputes and appeals: %w", err)
+	}
 	if _, err := l.SeedAuthorizations(ctx, auth, portal.DateOf(time.Now())); err != nil {
 		return fmt.Errorf("load sample authorizations: %w", err)
 	}
@@ -180,14 +191,29 @@ Sample provider A (TIN %s); a token valid 12 hours:
   export TOKEN=%s
 The README's "Try it" section walks through every workflow with it.
 Provider B's token: make -s token TIN=%s
+Provider C (disputes and appeals in every status, claims on every window's edge): make -s token TIN=%s
 Ctrl-C stops everything.
 `, time.Since(start).Seconds(), ln.Addr(), ln.Addr(), l.AWSEnv["AWS_ENDPOINT_URL_DYNAMODB"], l.AWSEnv["AWS_ENDPOINT_URL_SQS"],
 		l.AWSEnv["AWS_ENDPOINT_URL_S3"], names(l.Res.Tables), names(queueNames(l.Res.Queues)), stateDir, sampledata.ProviderA.TIN, tokA,
-		sampledata.ProviderB.TIN)
+		sampledata.ProviderB.TIN, sampledata.ProviderC.TIN)
 	if err := l.Wait(ctx); err != nil {
 		return fmt.Errorf("%w; everything else was stopped", err)
 	}
 	fmt.Fprintln(stdout, "stopped")
+	return nil
+}
+
+// sendLocal puts body on one of the local stack's queues, by name.
+func sendLocal(ctx context.Context, port int, queue string, body []byte, stdout io.Writer) error {
+	clients, err := stack.NewClients(stack.AWSEnv("", fmt.Sprintf("http://127.0.0.1:%d", port+1), ""))
+	if err != nil {
+		return err
+	}
+	url := fmt.Sprintf("http://127.0.0.1:%d/%s/%s", port+1, stack.LocalAccount, queue)
+	if _, err := clients.SQS.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: &url, MessageBody: aws.String(string(body))}); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "sent: %s\n", body)
 	return nil
 }
 

@@ -17,6 +17,9 @@ import (
 var (
 	ProviderA = portal.BillingProvider{TIN: "111111111", NPI: "1111111111", Name: "Bluegrass Family Medicine"}
 	ProviderB = portal.BillingProvider{TIN: "222222222", NPI: "2222222222", Name: "Lexington General Hospital"}
+	// ProviderC's claims sit on the edges of the dispute and appeal
+	// windows; its sample cases are in every status (see Cases).
+	ProviderC = portal.BillingProvider{TIN: "333333333", NPI: "3333333333", Name: "Edge Case Clinic"}
 )
 
 // Set is the data set.
@@ -133,6 +136,26 @@ func New(today portal.Date) Set {
 	// Provider B: same member and the same reference numbers as A's first claim.
 	add(claim("C20000000001", ProviderB, MemberAvery, avery, portal.ClaimInstitutional, 2, portal.ClaimPaid, portal.DenialReason{}, 830000, 612050), "PA-1001", "CHK-5001", "EXT-9001")
 	add(claim("C20000000002", ProviderB, MemberCasey, casey, portal.ClaimInstitutional, 5, portal.ClaimDenied, records, 2400000, 0), "PB-2002", "", "")
+	// Provider C: each claim processed on a window's last day or the day
+	// after (see EdgeClaims).
+	for _, e := range EdgeClaims(today) {
+		c := claim(e.Number, ProviderC, MemberAvery, avery, portal.ClaimProfessional, 0, e.Status, portal.DenialReason{}, 50000, 0)
+		switch e.Denial {
+		case "DUP":
+			c.Denial = duplicate
+		case "MNC":
+			c.Denial = necessity
+		}
+		c.ProcessedDate = e.Processed
+		c.DateReceived = e.Processed.AddDate(0, 0, -14)
+		c.ServiceFrom, c.ServiceTo = e.Processed.AddDate(0, 0, -21), e.Processed.AddDate(0, 0, -21)
+		if e.Status == portal.ClaimPaid {
+			c.TotalPaid = 41000
+		}
+		c.Lines[0].ServiceFrom, c.Lines[0].ServiceTo, c.Lines[0].Status, c.Lines[0].Denial, c.Lines[0].Paid =
+			c.ServiceFrom, c.ServiceTo, c.Status, c.Denial, c.TotalPaid
+		add(c, "PC-"+e.Number[7:], "", "")
+	}
 	return Set{Members: members, Claims: claims}
 }
 
@@ -176,5 +199,89 @@ func Decision(authorizationID string, status portal.AuthStatus, startDate portal
 		d["informationWanted"] = "The operative report and the physical therapy notes of the last six weeks."
 	}
 	b, _ := json.Marshal(d) // strings and numbers: always marshal
+	return b
+}
+
+// EdgeClaim is one of provider C's claims, processed on the last day a
+// dispute or appeal may be filed today (Open) or the day after it closed.
+type EdgeClaim struct {
+	Number    string
+	Status    portal.ClaimStatus
+	Denial    string // DUP (a denial a claim appeal or dispute fits), MNC (medical necessity)
+	Processed portal.Date
+	Rule      string // what it shows
+	Open      bool   // the window is open today (its last day)
+}
+
+// EdgeClaims are provider C's claims on the windows' edges. A claim's
+// service and discharge dates come before its denial, so a clinical
+// appeal's window counts from the denial here; the unit tests cover a
+// window counted from each of the three dates.
+func EdgeClaims(today portal.Date) []EdgeClaim {
+	months24 := today.AddDate(0, -24, 0)
+	return []EdgeClaim{
+		{"C30000000001", portal.ClaimDenied, "DUP", months24, "dispute of a denial, 24 months after it", true},
+		{"C30000000002", portal.ClaimDenied, "DUP", months24.AddDate(0, 0, -1), "dispute of a denial, 24 months and a day after it", false},
+		{"C30000000003", portal.ClaimPaid, "", months24, "dispute of a payment, 24 months after it", true},
+		{"C30000000004", portal.ClaimPaid, "", months24.AddDate(0, 0, -1), "dispute of a payment, 24 months and a day after it", false},
+		{"C30000000005", portal.ClaimDenied, "DUP", today.AddDate(0, 0, -90), "claim appeal on day 90", true},
+		{"C30000000006", portal.ClaimDenied, "DUP", today.AddDate(0, 0, -91), "claim appeal on day 91", false},
+		{"C30000000007", portal.ClaimDenied, "MNC", today.AddDate(0, 0, -180), "clinical appeal on day 180", true},
+		{"C30000000008", portal.ClaimDenied, "MNC", today.AddDate(0, 0, -181), "clinical appeal on day 181", false},
+		{"C30000000009", portal.ClaimDenied, "DUP", today.AddDate(0, 0, -30), "cases in every status", true},
+		{"C30000000010", portal.ClaimDenied, "MNC", today.AddDate(0, 0, -30), "cases in every status", true},
+	}
+}
+
+// SampleCase is one of provider C's sample disputes and appeals: the
+// request that creates it, what follows, and the status it ends in.
+type SampleCase struct {
+	Path     string         // /disputes or /appeals
+	Body     map[string]any // the form
+	Withdraw bool
+	Outcome  portal.CaseOutcome // the appeals system's message, if any
+	Status   portal.CaseStatus
+}
+
+// Cases are provider C's sample cases: one in every status, each with its
+// letters.
+func Cases() []SampleCase {
+	dispute := func(claim string) map[string]any {
+		return map[string]any{"claimNumber": claim, "disputeType": "payment_amount", "issueCategory": "claim_dispute_medical",
+			"contactName": "Robin Edge", "notes": "Paid below the contracted rate for 99214."}
+	}
+	appeal := func(claim, kind string) map[string]any {
+		return map[string]any{"claimNumber": claim, "appealType": kind, "notes": "The records show the visit was needed.",
+			"reasons": map[string]any{"new_information": map[string]any{"answer": "yes", "explanation": "Office notes attached."},
+				"policy_misapplied": map[string]any{"answer": "no"}}}
+	}
+	draft := appeal("C30000000005", "claim_appeal")
+	draft["draft"] = true
+	return []SampleCase{
+		{Path: "/appeals", Body: draft, Status: portal.CaseDraft},
+		{Path: "/disputes", Body: dispute("C30000000001"), Status: portal.CaseReceived},
+		{Path: "/disputes", Body: dispute("C30000000003"), Outcome: portal.OutcomeAcknowledged, Status: portal.CaseInReview},
+		{Path: "/disputes", Body: dispute("C30000000009"), Withdraw: true, Status: portal.CaseWithdrawn},
+		{Path: "/appeals", Body: appeal("C30000000009", "claim_appeal"), Outcome: portal.OutcomeReturnedIncomplete, Status: portal.CaseIncomplete},
+		{Path: "/appeals", Body: appeal("C30000000010", "clinical_appeal"), Outcome: portal.OutcomePartlyOverturned, Status: portal.CaseDecided},
+	}
+}
+
+// CaseDecision is the appeals system's message on a case, as the README
+// shows an operator posting one.
+func CaseDecision(caseID string, outcome portal.CaseOutcome, at time.Time) []byte {
+	d := map[string]any{"decisionId": "CD-" + caseID[3:7] + caseID[8:] + "-" + string(outcome[:2]), "caseId": caseID, "outcome": outcome,
+		"decidedAt": at.UTC().Format(time.RFC3339)}
+	switch outcome {
+	case portal.OutcomePartlyOverturned:
+		d["amount"], d["reason"] = "120.00", "The visit was needed; the second unit was not."
+	case portal.OutcomeUpheld:
+		d["reason"] = "The records do not show the service was needed as billed."
+	case portal.OutcomeOverturned:
+		d["reason"] = "The records show the service was needed."
+	case portal.OutcomeReturnedIncomplete:
+		d["missing"] = "The office notes for the date of service."
+	}
+	b, _ := json.Marshal(d) // strings only: always marshals
 	return b
 }

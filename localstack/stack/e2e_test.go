@@ -40,6 +40,8 @@ var (
 	set    sampledata.Set
 	// sampleAuthorizations are provider A's sample requests by status.
 	sampleAuthorizations map[portal.AuthStatus]string
+	// sampleCases are provider C's sample disputes and appeals by status.
+	sampleCases map[portal.CaseStatus]string
 )
 
 func TestMain(m *testing.M) {
@@ -74,6 +76,9 @@ func run(m *testing.M) (int, error) {
 	}
 	if sampleAuthorizations, err = local.SeedAuthorizations(ctx, auth, portal.DateOf(time.Now())); err != nil {
 		return 0, fmt.Errorf("load sample authorizations: %w", err)
+	}
+	if sampleCases, err = local.SeedCases(ctx, auth); err != nil {
+		return 0, fmt.Errorf("load sample cases: %w", err)
 	}
 	api = httptest.NewServer(local.Wired.Gateway)
 	defer api.Close()

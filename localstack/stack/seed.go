@@ -28,18 +28,9 @@ func (l *Local) SeedAuthorizations(ctx context.Context, auth *DevAuth, today por
 	ids := map[portal.AuthStatus]string{}
 	var decisions [][]byte
 	for _, s := range sampledata.Authorizations(today) {
-		b, err := json.Marshal(s.Body)
-		if err != nil {
-			return nil, err
-		}
-		req := httptest.NewRequestWithContext(ctx, "POST", "/authorizations", bytes.NewReader(b))
-		req.Header.Set("Authorization", "Bearer "+tok)
-		req.Header.Set("Content-Type", "application/json")
-		rec := httptest.NewRecorder()
-		l.Wired.Gateway.ServeHTTP(rec, req)
 		var out struct{ AuthorizationID string }
-		if rec.Code != http.StatusCreated || json.Unmarshal(rec.Body.Bytes(), &out) != nil {
-			return nil, fmt.Errorf("sample authorization: %d %s", rec.Code, rec.Body)
+		if err := l.post(ctx, tok, "/authorizations", s.Body, http.StatusCreated, &out); err != nil {
+			return nil, fmt.Errorf("sample authorization: %w", err)
 		}
 		status := s.Decision
 		if status == "" {
@@ -49,14 +40,73 @@ func (l *Local) SeedAuthorizations(ctx context.Context, auth *DevAuth, today por
 		}
 		ids[status] = out.AuthorizationID
 	}
-	url, ok := l.Res.Queues["AuthorizationDecisionsQueue"]
-	if !ok {
-		return nil, fmt.Errorf("no decisions queue")
+	return ids, l.sendAndWait(ctx, "AuthorizationDecisionsQueue", decisions)
+}
+
+// SeedCases files provider C's sample disputes and appeals through the
+// gateway, withdraws one, and posts the appeals system's messages on the
+// case-decisions queue: a case in every status, with its letters. It
+// returns the cases' IDs by status.
+func (l *Local) SeedCases(ctx context.Context, auth *DevAuth) (map[portal.CaseStatus]string, error) {
+	tok, err := auth.Token("sample-data", sampledata.ProviderC.TIN, time.Hour)
+	if err != nil {
+		return nil, err
 	}
-	for _, d := range decisions {
-		if _, err := l.Clients.SQS.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: &url, MessageBody: aws.String(string(d))}); err != nil {
-			return nil, err
+	ids := map[portal.CaseStatus]string{}
+	var decisions [][]byte
+	for _, c := range sampledata.Cases() {
+		var out struct{ CaseID string }
+		if err := l.post(ctx, tok, c.Path, c.Body, http.StatusCreated, &out); err != nil {
+			return nil, fmt.Errorf("sample case: %w", err)
+		}
+		if c.Withdraw {
+			if err := l.post(ctx, tok, c.Path+"/"+out.CaseID+"/withdraw", nil, http.StatusOK, nil); err != nil {
+				return nil, fmt.Errorf("sample case: %w", err)
+			}
+		}
+		if c.Outcome != "" {
+			decisions = append(decisions, sampledata.CaseDecision(out.CaseID, c.Outcome, time.Now()))
+		}
+		ids[c.Status] = out.CaseID
+	}
+	return ids, l.sendAndWait(ctx, "CaseDecisionsQueue", decisions)
+}
+
+// post sends a request through the gateway as the token's provider and
+// decodes the answer into out, if it has the status wanted.
+func (l *Local) post(ctx context.Context, tok, path string, body any, want int, out any) error {
+	var r *bytes.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return err
+		}
+		r = bytes.NewReader(b)
+	} else {
+		r = bytes.NewReader(nil)
+	}
+	req := httptest.NewRequestWithContext(ctx, "POST", path, r)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	l.Wired.Gateway.ServeHTTP(rec, req)
+	if rec.Code != want || (out != nil && json.Unmarshal(rec.Body.Bytes(), out) != nil) {
+		return fmt.Errorf("POST %s: %d %s", path, rec.Code, rec.Body)
+	}
+	return nil
+}
+
+// sendAndWait puts messages on one of the stack's queues and waits until
+// its consumer has taken them all.
+func (l *Local) sendAndWait(ctx context.Context, queueID string, messages [][]byte) error {
+	url, ok := l.Res.Queues[queueID]
+	if !ok {
+		return fmt.Errorf("no queue %s", queueID)
+	}
+	for _, m := range messages {
+		if _, err := l.Clients.SQS.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: &url, MessageBody: aws.String(string(m))}); err != nil {
+			return err
 		}
 	}
-	return ids, WaitIdle(ctx, l.Clients.SQS, url, 30*time.Second)
+	return WaitIdle(ctx, l.Clients.SQS, url, 30*time.Second)
 }

@@ -1,0 +1,215 @@
+package cases_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/openpayer/provider-portal/shared/cases"
+	"github.com/openpayer/provider-portal/shared/httpapi/httpapitest"
+	"github.com/openpayer/provider-portal/shared/inmem"
+	"github.com/openpayer/provider-portal/shared/portal"
+)
+
+var (
+	now  = time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)
+	tinA = map[string]string{"custom:tin": "111111111", "sub": "user-a"}
+	tinB = map[string]string{"custom:tin": "222222222", "sub": "user-b"}
+)
+
+// delivered records the IDs delivered at once; fail makes delivery fail.
+type delivered struct {
+	ids  []string
+	fail bool
+}
+
+func (d *delivered) Deliver(_ context.Context, id string) error {
+	if d.fail {
+		return errors.New("injected: queue unavailable")
+	}
+	d.ids = append(d.ids, id)
+	return nil
+}
+
+type world struct {
+	logs            *bytes.Buffer
+	disputes        httpapitest.BodyInvoker
+	appeals         httpapitest.BodyInvoker
+	events, letters *delivered
+	disputeStore    *inmem.Cases
+	letterStore     *inmem.Letters
+}
+
+func claim(number string, status portal.ClaimStatus, code string, processed portal.Date) portal.Claim {
+	return portal.Claim{Number: number, Type: portal.ClaimProfessional, MemberID: "M-1", Version: 1,
+		Patient:         portal.Patient{FirstName: "Avery", LastName: "Quinn", DateOfBirth: portal.MustDate("1980-02-03")},
+		BillingProvider: portal.BillingProvider{TIN: "111111111", Name: "Quinn Family Clinic"},
+		ServiceFrom:     processed.AddDate(0, 0, -20), ServiceTo: processed.AddDate(0, 0, -20), DateReceived: processed.AddDate(0, 0, -10),
+		ProcessedDate: processed, Status: status, Denial: portal.DenialReason{Code: code}}
+}
+
+func setup(t *testing.T) world {
+	t.Helper()
+	ctx := context.Background()
+	claims := &inmem.Claims{}
+	today := portal.DateOf(now)
+	for _, c := range []portal.Claim{
+		claim("C-DUP", portal.ClaimDenied, "DUP", today.AddDate(0, 0, -10)),
+		claim("C-PAID", portal.ClaimPaid, "", today.AddDate(0, 0, -10)),
+		claim("C-OLD", portal.ClaimDenied, "DUP", today.AddDate(0, -24, -1)),
+	} {
+		if _, err := claims.UpsertClaim(ctx, &c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	uploads, letters := &inmem.Attachments{}, &inmem.Letters{}
+	disputes := &inmem.Cases{Attachments: uploads, Letters: letters}
+	appeals := &inmem.Cases{Attachments: uploads, Letters: letters}
+	logs, events, sent := &bytes.Buffer{}, &delivered{}, &delivered{}
+	deps := func(store cases.Store) cases.Deps {
+		return cases.Deps{Log: slog.New(slog.NewJSONHandler(logs, nil)), Claims: claims, Authorizations: &inmem.Authorizations{},
+			Cases: store, Events: events, Letters: sent, Idempotency: &inmem.Idempotency{TTL: time.Hour}, Plan: portal.KYMarketplace,
+			Now: func() time.Time { return now }}
+	}
+	return world{logs: logs, disputes: httpapitest.NewWithBody(t, cases.Disputes(deps(disputes))),
+		appeals: httpapitest.NewWithBody(t, cases.Appeals(deps(appeals))), events: events, letters: sent,
+		disputeStore: disputes, letterStore: letters}
+}
+
+func body(t *testing.T, v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+type view struct {
+	CaseID, Status, Code string
+	Errors               map[string]string
+	Letters              []struct{ DocumentID string }
+}
+
+func decode(t *testing.T, resp events.APIGatewayV2HTTPResponse) view {
+	t.Helper()
+	var raw map[string]any
+	if err := json.Unmarshal([]byte(resp.Body), &raw); err != nil {
+		t.Fatalf("%v: %s", err, resp.Body)
+	}
+	if _, ok := raw["status"].(float64); ok { // a problem's status is the HTTP status
+		raw["status"] = ""
+	}
+	b, _ := json.Marshal(raw)
+	var v view
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func dispute(claim string) map[string]any {
+	return map[string]any{"claimNumber": claim, "disputeType": "denial", "issueCategory": "claim_dispute_medical",
+		"contactName": "Dana Biller", "notes": "Patient Avery Quinn was seen twice that day."}
+}
+
+func TestADisputeIsWrittenWithItsEventAndLetterAndDeliveredAtOnce(t *testing.T) {
+	w := setup(t)
+	resp := w.disputes("POST", "/disputes", body(t, dispute("C-DUP")), tinA)
+	v := decode(t, resp)
+	if resp.StatusCode != 201 || v.Status != "received" || len(v.Letters) != 1 {
+		t.Fatalf("submit: %d %s", resp.StatusCode, resp.Body)
+	}
+	if len(w.events.ids) != 1 || len(w.letters.ids) != 1 || w.letters.ids[0] != v.Letters[0].DocumentID {
+		t.Errorf("delivered at once: events %v, letters %v", w.events.ids, w.letters.ids)
+	}
+	l, err := w.letterStore.Letter(context.Background(), "111111111", v.Letters[0].DocumentID)
+	if err != nil || l.ProviderName != "Quinn Family Clinic" || l.DecisionDue != portal.DateOf(now).AddDate(0, 0, 30) {
+		t.Errorf("the acknowledgement: %+v %v", l, err)
+	}
+	// A second open dispute: 409 naming the first; another provider: 404.
+	if resp := w.disputes("POST", "/disputes", body(t, dispute("C-DUP")), tinA); resp.StatusCode != 409 || decode(t, resp).Errors["caseId"] != v.CaseID {
+		t.Errorf("a second dispute: %d %s", resp.StatusCode, resp.Body)
+	}
+	if resp := w.disputes("GET", "/disputes/"+v.CaseID, "", tinB); resp.StatusCode != 404 {
+		t.Errorf("provider B reads it: %d", resp.StatusCode)
+	}
+	// An appeal ID sent to /disputes is not found there.
+	if resp := w.disputes("GET", "/disputes/AP-0000-0000", "", tinA); resp.StatusCode != 404 {
+		t.Errorf("an appeal ID under /disputes: %d", resp.StatusCode)
+	}
+}
+
+func TestWhatFailsToDeliverStaysRecordedForTheSweep(t *testing.T) {
+	w := setup(t)
+	w.events.fail, w.letters.fail = true, true
+	resp := w.disputes("POST", "/disputes", body(t, dispute("C-DUP")), tinA)
+	if resp.StatusCode != 201 {
+		t.Fatalf("a delivery failure failed the submit: %d %s", resp.StatusCode, resp.Body)
+	}
+	due, err := w.disputeStore.DueOutbound(context.Background(), now.Add(-time.Minute), now.Add(time.Minute), 10)
+	if err != nil || len(due) != 1 {
+		t.Errorf("the event is not left for the sweep: %v %v", due, err)
+	}
+	letters, err := w.letterStore.DueLetters(context.Background(), now.Add(-time.Minute), now.Add(time.Minute), 10)
+	if err != nil || len(letters) != 1 {
+		t.Errorf("the letter is not left for the sweep: %v %v", letters, err)
+	}
+}
+
+func TestRefusalsNameThePathAndWriteNothing(t *testing.T) {
+	w := setup(t)
+	for _, tc := range []struct {
+		name, path string
+		body       map[string]any
+		status     int
+		code       string
+	}{
+		{"24 months and a day", "/disputes", dispute("C-OLD"), 422, portal.CodeDisputeWindowClosed},
+		{"overpayment", "/disputes", func() map[string]any { d := dispute("C-PAID"); d["issueCategory"] = "overpayment"; return d }(), 422, portal.CodeUseClaimRecovery},
+		{"appeal of a payment", "/appeals", map[string]any{"claimNumber": "C-PAID", "appealType": "claim_appeal", "draft": true}, 422, portal.CodeAppealNeedsDenial},
+		{"another provider's claim", "/disputes", dispute("C-DUP"), 404, portal.CodeClaimNotFound},
+		{"no notes", "/disputes", func() map[string]any { d := dispute("C-DUP"); d["notes"] = " "; return d }(), 400, portal.CodeInvalidRequest},
+		{"claim and authorization", "/appeals", map[string]any{"claimNumber": "C-DUP", "authorizationId": "RA-0000-0000", "appealType": "clinical_appeal", "draft": true}, 400, portal.CodeInvalidRequest},
+	} {
+		send, jwt := w.disputes, tinA
+		if tc.path == "/appeals" {
+			send = w.appeals
+		}
+		if tc.code == portal.CodeClaimNotFound {
+			jwt = tinB
+		}
+		resp := send("POST", tc.path, body(t, tc.body), jwt)
+		if v := decode(t, resp); resp.StatusCode != tc.status || v.Code != tc.code {
+			t.Errorf("%s: %d %s, want %d %s", tc.name, resp.StatusCode, resp.Body, tc.status, tc.code)
+		}
+	}
+	if len(w.events.ids) != 0 || len(w.letters.ids) != 0 {
+		t.Errorf("a refusal delivered something: %v %v", w.events.ids, w.letters.ids)
+	}
+}
+
+// Names, notes and contact names are PHI or may hold it: no log line holds
+// them, whatever the route.
+func TestNoPHIInLogs(t *testing.T) {
+	w := setup(t)
+	v := decode(t, w.disputes("POST", "/disputes", body(t, dispute("C-DUP")), tinA))
+	w.disputes("GET", "/disputes/"+v.CaseID, "", tinA)
+	w.disputes("GET", "/disputes?claimNumber=C-DUP", "", tinA)
+	w.appeals("POST", "/appeals", body(t, map[string]any{"claimNumber": "C-DUP", "appealType": "claim_appeal", "draft": true,
+		"notes": "Avery Quinn's records attached."}), tinA)
+	if w.logs.Len() == 0 {
+		t.Fatal("nothing was logged: the test would prove nothing")
+	}
+	for _, phi := range []string{"Avery", "Quinn", "1980-02-03", "Dana", "Biller", "M-1"} {
+		if strings.Contains(w.logs.String(), phi) {
+			t.Errorf("the logs hold %q", phi)
+		}
+	}
+}
