@@ -45,6 +45,7 @@ type world struct {
 	events, letters *delivered
 	disputeStore    *inmem.Cases
 	letterStore     *inmem.Letters
+	authorizations  *inmem.Authorizations
 }
 
 func claim(number string, status portal.ClaimStatus, code string, processed portal.Date) portal.Claim {
@@ -73,14 +74,15 @@ func setup(t *testing.T) world {
 	disputes := &inmem.Cases{Attachments: uploads, Letters: letters}
 	appeals := &inmem.Cases{Attachments: uploads, Letters: letters}
 	logs, events, sent := &bytes.Buffer{}, &delivered{}, &delivered{}
+	auths := &inmem.Authorizations{}
 	deps := func(store cases.Store) cases.Deps {
-		return cases.Deps{Log: slog.New(slog.NewJSONHandler(logs, nil)), Claims: claims, Authorizations: &inmem.Authorizations{},
+		return cases.Deps{Log: slog.New(slog.NewJSONHandler(logs, nil)), Claims: claims, Authorizations: auths,
 			Cases: store, Events: events, Letters: sent, Idempotency: &inmem.Idempotency{TTL: time.Hour}, Plan: portal.KYMarketplace,
 			Now: func() time.Time { return now }}
 	}
 	return world{logs: logs, disputes: httpapitest.NewWithBody(t, cases.Disputes(deps(disputes))),
 		appeals: httpapitest.NewWithBody(t, cases.Appeals(deps(appeals))), events: events, letters: sent,
-		disputeStore: disputes, letterStore: letters}
+		disputeStore: disputes, letterStore: letters, authorizations: auths}
 }
 
 func body(t *testing.T, v any) string {
@@ -211,5 +213,38 @@ func TestNoPHIInLogs(t *testing.T) {
 		if strings.Contains(w.logs.String(), phi) {
 			t.Errorf("the logs hold %q", phi)
 		}
+	}
+}
+
+// A retro authorization denied for medical necessity takes a clinical
+// appeal, by its request ID; a claim appeal of it is refused.
+func TestClinicalAppealOfADeniedAuthorization(t *testing.T) {
+	w := setup(t)
+	ctx := context.Background()
+	a := &portal.Authorization{ID: "RA-7K3Q-9XH2", Provider: "111111111", Status: portal.AuthReceived, Version: 1,
+		Request: portal.AuthorizationRequest{MemberID: "M-1", Type: portal.AuthOutpatient, StartDate: portal.DateOf(now).AddDate(0, 0, -30)}}
+	if _, err := w.authorizations.CreateAuthorization(ctx, a, portal.OutboundEvent{ID: "e1", At: now}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := w.authorizations.ApplyDecision(ctx, portal.AuthDecision{DecisionID: "D-1", AuthorizationID: a.ID,
+		Status: portal.AuthDenied, DecidedAt: now.Add(-24 * time.Hour), ReasonCode: "NMN"}); err != nil {
+		t.Fatal(err)
+	}
+	form := map[string]any{"authorizationId": a.ID, "appealType": "clinical_appeal", "notes": "Conservative care was tried for 8 weeks.",
+		"reasons": map[string]any{"new_information": map[string]any{"answer": "yes"}, "policy_misapplied": map[string]any{"answer": "no"}}}
+	resp := w.appeals("POST", "/appeals", body(t, form), tinA)
+	if v := decode(t, resp); resp.StatusCode != 201 || v.Status != "received" {
+		t.Fatalf("appeal: %d %s", resp.StatusCode, resp.Body)
+	}
+	if resp := w.appeals("GET", "/appeals?authorizationId="+a.ID, "", tinA); resp.StatusCode != 200 || !strings.Contains(resp.Body, a.ID) {
+		t.Errorf("status by request: %d %s", resp.StatusCode, resp.Body)
+	}
+	form["appealType"] = "claim_appeal"
+	if resp := w.appeals("POST", "/appeals", body(t, form), tinA); resp.StatusCode != 400 {
+		t.Errorf("a claim appeal of a request: %d %s", resp.StatusCode, resp.Body)
+	}
+	form["appealType"] = "clinical_appeal"
+	if resp := w.appeals("POST", "/appeals", body(t, form), tinB); resp.StatusCode != 404 {
+		t.Errorf("provider B appeals A's request: %d %s", resp.StatusCode, resp.Body)
 	}
 }

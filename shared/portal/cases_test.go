@@ -134,3 +134,37 @@ func TestCaseLifecycle(t *testing.T) {
 		t.Errorf("withdraw an open case: %v %s", err, open.Status)
 	}
 }
+
+// A clinical appeal of a denied retro authorization: 180 days from the
+// latest of the start date, the discharge and the denial.
+func TestAuthorizationAppealWindow(t *testing.T) {
+	p := portal.KYMarketplace
+	start := portal.MustDate("2026-01-05")
+	denied := time.Date(2026, 1, 20, 10, 0, 0, 0, time.UTC)
+	for name, tc := range map[string]struct {
+		discharge portal.Date
+		from      portal.Date
+	}{
+		"from the denial":    {portal.Date{}, portal.DateOf(denied)},
+		"from the discharge": {portal.MustDate("2026-02-01"), portal.MustDate("2026-02-01")},
+	} {
+		a := &portal.Authorization{Status: portal.AuthDenied, Decision: &portal.AuthDecision{DecidedAt: denied},
+			Request: portal.AuthorizationRequest{StartDate: start}}
+		if !tc.discharge.IsZero() {
+			a.Request.Admission = &portal.Admission{Type: "urgent", DischargeDate: tc.discharge}
+		}
+		if got := portal.AuthorizationAppealFrom(a); got != tc.from {
+			t.Errorf("%s: counted from %s, want %s", name, got, tc.from)
+		}
+		if err := p.CheckAuthorizationAppeal(a, tc.from.AddDate(0, 0, 180)); err != nil {
+			t.Errorf("%s: day 180 refused: %v", name, err)
+		}
+		if err := p.CheckAuthorizationAppeal(a, tc.from.AddDate(0, 0, 181)); portal.ErrorCode(err) != portal.CodeAppealWindowClosed {
+			t.Errorf("%s: day 181: %v", name, err)
+		}
+	}
+	approved := &portal.Authorization{Status: portal.AuthApproved, Request: portal.AuthorizationRequest{StartDate: start}}
+	if err := p.CheckAuthorizationAppeal(approved, start); portal.ErrorCode(err) != portal.CodeAppealNeedsDenial {
+		t.Errorf("an approved request: %v", err)
+	}
+}
