@@ -1,7 +1,6 @@
 package stack_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -14,9 +13,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
-	"github.com/ledongthuc/pdf"
 
 	"github.com/openpayer/provider-portal/localstack/sampledata"
+	"github.com/openpayer/provider-portal/shared/letters/letterstest"
 	"github.com/openpayer/provider-portal/shared/portal"
 )
 
@@ -93,19 +92,7 @@ func letterText(t *testing.T, tok, id string) string {
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("download: %d %v", resp.StatusCode, err)
 	}
-	r, err := pdf.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		t.Fatalf("not a PDF: %v", err)
-	}
-	pt, err := r.GetPlainText()
-	if err != nil {
-		t.Fatal(err)
-	}
-	text, err := io.ReadAll(pt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.Join(strings.Fields(string(text)), " ")
+	return letterstest.Text(t, b)
 }
 
 func TestSampleCasesInEveryStatusWithTheirLetters(t *testing.T) {

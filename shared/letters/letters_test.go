@@ -3,35 +3,15 @@ package letters_test
 import (
 	"bytes"
 	"context"
-	"io"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/ledongthuc/pdf"
-
 	"github.com/openpayer/provider-portal/shared/inmem"
 	"github.com/openpayer/provider-portal/shared/letters"
+	"github.com/openpayer/provider-portal/shared/letters/letterstest"
 	"github.com/openpayer/provider-portal/shared/portal"
 )
-
-// text extracts a PDF's text as a reader would.
-func text(t *testing.T, b []byte) string {
-	t.Helper()
-	r, err := pdf.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		t.Fatalf("not a PDF: %v", err)
-	}
-	pt, err := r.GetPlainText()
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := io.ReadAll(pt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.Join(strings.Fields(string(out)), " ")
-}
 
 func submittedCase(kind portal.CaseKind) *portal.Case {
 	at := time.Date(2026, 11, 25, 15, 4, 0, 0, time.UTC)
@@ -64,7 +44,7 @@ func TestLettersSayWhatTheCaseNeeds(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := text(t, b)
+			got := letterstest.Text(t, b)
 			for _, w := range tc.want {
 				if !strings.Contains(got, w) {
 					t.Errorf("the letter does not say %q:\n%s", w, got)
