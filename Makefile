@@ -106,13 +106,33 @@ $(BENCHSTAT)/benchstat:
 	@$(STEP) benchstat "benchstat from the Go module proxy" $(TOOLS_DIR)/benchstat.log \
 	  env GOBIN=$(BENCHSTAT) go install golang.org/x/perf/cmd/benchstat@$(BENCHSTAT_VERSION)
 
+# The web front end's packages, from the npm registry at the versions
+# web/package-lock.json pins. --ignore-scripts: no package runs code at
+# install (esbuild's and TypeScript's binaries come as packages of their own).
+# The stamp is the lockfile's hash, so a changed lockfile reinstalls.
+WEB_DEPS := web/node_modules/.lock-$(shell sha256sum web/package-lock.json 2>/dev/null | cut -c1-16)
+$(WEB_DEPS): web/package-lock.json web/package.json
+	@$(STEP) web-deps "the web front end's packages from the npm registry (npm ci, pinned by web/package-lock.json)" $(TOOLS_DIR)/web-deps.log \
+	  bash -c 'cd web && npm ci --ignore-scripts --no-audit --no-fund'
+	@touch $@
+
+# Chromium for the browser tests: Debian's package (playwright-core drives
+# it; nothing downloads a browser). Debian's security archive keeps only the
+# current build, so the package is not pinned to a version: the tests print
+# the version they ran.
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+$(CHROMIUM):
+	@$(STEP) chromium "Chromium from Debian's packages (apt-get; about a minute)" $(TOOLS_DIR)/chromium.log \
+	  bash -c '$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium'
+
 RUN_TOOLS := $(MOTO)/.installed $(SEAWEEDFS)/.installed
 ALL_TOOLS := $(RUN_TOOLS) $(SAM_VENV)/.installed $(STATICCHECK)/staticcheck $(BENCHSTAT)/benchstat $(SCHEMATHESIS)/.installed \
   $(GOVULNCHECK)/govulncheck $(VULNDB)/index/db.json $(CHECKOV)/.installed
 
 .PHONY: tools run-tools
-tools: ## Install the local servers, SAM CLI, the linters and Schemathesis into $(TOOLS_DIR), in parallel
-	@$(MAKE) --no-print-directory -s -j4 $(ALL_TOOLS)
+tools: ## Install the local servers, SAM CLI, the linters, Schemathesis, the web packages and Chromium, in parallel
+	@$(MAKE) --no-print-directory -s -j4 $(ALL_TOOLS) $(WEB_DEPS) $(CHROMIUM)
 run-tools:
 	@$(MAKE) --no-print-directory -s -j2 $(RUN_TOOLS)
 
@@ -120,7 +140,7 @@ run-tools:
 .PHONY: run
 # The runner is built, then run, so that its own exit status (0 on Ctrl-C)
 # is the one make sees.
-run: run-tools ## Run the whole stack locally with sample data (API_PORT=3000 AWS_PORT=4566; Ctrl-C stops it)
+run: run-tools web ## Run the whole stack and the portal locally with sample data (API_PORT=3000 AWS_PORT=4566; Ctrl-C stops it)
 	@go build -o localstack/.state/bin/portal-local ./localstack/portal-local
 	@localstack/.state/bin/portal-local up -addr 127.0.0.1:$(API_PORT) -aws-port $(AWS_PORT)
 
@@ -136,9 +156,20 @@ decide: ## Post a decision on a retro authorization request to the local decisio
 token: ## Print a development token (TIN=222222222 for the second sample provider)
 	@go run ./localstack/portal-local token $(if $(TIN),-tin $(TIN))
 
+# ------------------------------------------------------------------ web
+.PHONY: web web-check screenshots
+web: $(WEB_DEPS) ## Build the portal's web front end to web/dist
+	@cd web && node build.mjs
+
+web-check: $(WEB_DEPS) ## Type-check the web front end (TypeScript, strict)
+	cd web && npx --no-install tsc --noEmit -p .
+
+screenshots: run-tools web $(CHROMIUM) ## Take the README's screenshots again, into web/screenshots/
+	SCREENSHOTS=$(CURDIR)/web/screenshots go test -count=1 -run TestBrowser ./localstack/webtest
+
 # ------------------------------------------------------------------ test
 .PHONY: test
-test: tools lint vulncheck checkov ## Run every test: unit, integration against the local stack, end to end, with the race detector; SAM validate and build
+test: tools lint vulncheck checkov web-check web ## Run every test: unit, integration against the local stack, end to end, with the race detector; SAM validate and build
 	go test -race -count=1 ./...
 	$(MAKE) sam-validate sam-build
 
@@ -181,11 +212,12 @@ benchstat-path: $(BENCHSTAT)/benchstat
 	@echo $(BENCHSTAT)/benchstat
 
 .PHONY: bench
-bench: $(RUN_TOOLS) $(BENCHSTAT)/benchstat ## Run the benchmarks: shared/ in process, then through the local stack
+bench: $(RUN_TOOLS) $(BENCHSTAT)/benchstat web $(CHROMIUM) ## Run the benchmarks: shared/ in process, then through the local stack
 	go test -run '^$$' -bench . -benchmem ./shared/...
 	go test -run '^$$' -bench 'Search|Detail|UploadToVisible|ColdStart|RetroSubmit|DecisionToVisible|CaseSubmit|SubmitToAcknowledgement' -benchmem -benchtime 50x ./localstack/...
 	go test -run '^$$' -bench ConcurrentUploaders -benchtime 1x ./localstack/...
 	go test -run '^$$' -bench CallsPer -benchtime 20x ./localstack/...
+	go test -run '^$$' -bench Portal -benchtime 20x ./localstack/webtest
 
 # ------------------------------------------------------------------ SAM makefile builder
 # `sam build` calls build-<LogicalId> with ARTIFACTS_DIR set.

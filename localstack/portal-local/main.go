@@ -173,7 +173,8 @@ func up(ctx context.Context, addr string, port int, endpoint string, auth *stack
 	if _, err := l.SeedAuthorizations(ctx, auth, portal.DateOf(time.Now())); err != nil {
 		return fmt.Errorf("load sample authorizations: %w", err)
 	}
-	srv := &http.Server{Handler: l.Wired.Gateway, ReadHeaderTimeout: 10 * time.Second}
+	// The portal and the API at one address, as CloudFront serves them.
+	srv := &http.Server{Handler: stack.NewPortal(l.Wired.Gateway, auth, "web/dist", l.AWSEnv["AWS_ENDPOINT_URL_S3"]), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	defer srv.Close()
 	tokA, err := auth.Token(devUser, sampledata.ProviderA.TIN, 12*time.Hour)
@@ -182,7 +183,8 @@ func up(ctx context.Context, addr string, port int, endpoint string, auth *stack
 	}
 	fmt.Fprintf(stdout, `
 Provider portal is up in %.1fs.
-  API:       http://%s   (OpenAPI: http://%s/openapi.yaml)
+  Portal:    http://%s/   (sign in as a sample provider on its development sign-in page)
+  API:       http://%s   (also under /api/; OpenAPI: http://%s/openapi.yaml)
   DynamoDB:  %s   SQS: %s   S3: %s
   Tables:    %s
   Queues:    %s
@@ -193,7 +195,7 @@ The README's "Try it" section walks through every workflow with it.
 Provider B's token: make -s token TIN=%s
 Provider C (disputes and appeals in every status, claims on every window's edge): make -s token TIN=%s
 Ctrl-C stops everything.
-`, time.Since(start).Seconds(), ln.Addr(), ln.Addr(), l.AWSEnv["AWS_ENDPOINT_URL_DYNAMODB"], l.AWSEnv["AWS_ENDPOINT_URL_SQS"],
+`, time.Since(start).Seconds(), ln.Addr(), ln.Addr(), ln.Addr(), l.AWSEnv["AWS_ENDPOINT_URL_DYNAMODB"], l.AWSEnv["AWS_ENDPOINT_URL_SQS"],
 		l.AWSEnv["AWS_ENDPOINT_URL_S3"], names(l.Res.Tables), names(queueNames(l.Res.Queues)), stateDir, sampledata.ProviderA.TIN, tokA,
 		sampledata.ProviderB.TIN, sampledata.ProviderC.TIN)
 	if err := l.Wait(ctx); err != nil {

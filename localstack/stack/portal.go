@@ -1,0 +1,297 @@
+package stack
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"html/template"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/openpayer/provider-portal/localstack/sampledata"
+)
+
+// Portal serves what CloudFront serves in AWS, at one address: the web
+// front end's files from web/dist with the template's security headers,
+// the API under /api/ (and, for curl and the API tests, at the root too),
+// /config.json, and a development sign-in in place of the Cognito hosted
+// UI under /dev-auth/.
+type Portal struct {
+	api   http.Handler
+	dist  string
+	csp   string
+	idp   *devIdP
+	files http.Handler
+}
+
+// PortalClientID is the local app client: the JWT audience.
+const PortalClientID = DevAudience
+
+// NewPortal serves dist (web/dist) in front of api. s3 is the storage
+// endpoint the browser posts files to, which the content security policy
+// must allow.
+func NewPortal(api http.Handler, auth *DevAuth, dist, s3 string) *Portal {
+	return &Portal{api: api, dist: dist, csp: ContentSecurityPolicy("'self'", s3), idp: &devIdP{auth: auth, codes: map[string]pendingCode{}, dist: dist},
+		files: http.FileServer(http.Dir(dist))}
+}
+
+// ContentSecurityPolicy is the portal's policy: its own scripts and styles
+// only, no inline code, no framing; connectTo are the origins the page
+// calls (the API and the sign-in's token endpoint are same-origin or
+// listed; storage takes the uploads). The template's response headers
+// policy holds the same directives.
+func ContentSecurityPolicy(connectTo ...string) string {
+	return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
+		"connect-src " + strings.Join(connectTo, " ") + "; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+}
+
+// securityHeaders are the response headers policy's, on every page and file.
+func (p *Portal) securityHeaders(h http.Header) {
+	h.Set("Content-Security-Policy", p.csp)
+	h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+}
+
+func (p *Portal) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	path := r.URL.Path
+	switch {
+	case strings.HasPrefix(path, "/api/"):
+		// CloudFront's /api/* behaviour: a viewer-request function drops
+		// the prefix before the request reaches the HTTP API.
+		r2 := r.Clone(r.Context())
+		r2.URL.Path = strings.TrimPrefix(path, "/api")
+		r2.URL.RawPath = ""
+		p.api.ServeHTTP(w, r2)
+	case path == "/config.json":
+		p.securityHeaders(w.Header())
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]string{
+			"apiBase": "/api", "clientId": PortalClientID, "scope": "openid email", "planName": "Provider Portal (local)",
+			"authorizationEndpoint": "/dev-auth/authorize", "tokenEndpoint": "/dev-auth/token", "logoutEndpoint": "/dev-auth/logout",
+		})
+	case strings.HasPrefix(path, "/dev-auth/"):
+		p.securityHeaders(w.Header())
+		p.idp.ServeHTTP(w, r)
+	case (path == "/" || path == "/index.html" || strings.HasPrefix(path, "/assets/")) && r.Method == http.MethodGet:
+		p.static(w, r)
+	default:
+		p.api.ServeHTTP(w, r)
+	}
+}
+
+func (p *Portal) static(w http.ResponseWriter, r *http.Request) {
+	p.securityHeaders(w.Header())
+	if _, err := os.Stat(filepath.Join(p.dist, "index.html")); err != nil {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte("The portal's web files are not built: run `make web` (make run does it too).\n"))
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, "/assets/") {
+		// Named by their content's hash: cached for a year, as CloudFront does.
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		w.Header().Set("Cache-Control", "no-cache")
+	}
+	p.files.ServeHTTP(w, r)
+}
+
+// devIdP stands in for the Cognito hosted UI on the local stack: an
+// authorization endpoint that lets a developer pick a sample provider,
+// and a token endpoint that checks the PKCE verifier (S256) and the
+// one-time code as Cognito does, then issues an ID token the local
+// gateway's JWT check accepts.
+type devIdP struct {
+	auth  *DevAuth
+	dist  string
+	mu    sync.Mutex
+	codes map[string]pendingCode
+}
+
+type pendingCode struct {
+	tin, challenge, redirect string
+	expires                  time.Time
+}
+
+// The sample providers a developer may sign in as.
+var devProviders = []struct{ TIN, Name, About string }{
+	{sampledata.ProviderA.TIN, sampledata.ProviderA.Name, "claims of every kind, Document Upload offers, retro authorizations in every status"},
+	{sampledata.ProviderB.TIN, sampledata.ProviderB.Name, "a hospital with the same member: for trying another provider's data"},
+	{sampledata.ProviderC.TIN, sampledata.ProviderC.Name, "claims on every dispute and appeal window's edge, and cases in every status"},
+}
+
+const codeTTL = 2 * time.Minute
+
+func (d *devIdP) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	switch r.URL.Path {
+	case "/dev-auth/authorize":
+		d.authorize(w, r)
+	case "/dev-auth/token":
+		d.token(w, r)
+	case "/dev-auth/logout":
+		// Cognito's /logout: the session ends, and the browser goes back
+		// to a sign-out URL the app client lists.
+		if !sameOrigin(r, r.URL.Query().Get("logout_uri")) || r.URL.Query().Get("client_id") != PortalClientID {
+			http.Error(w, "logout_uri must be this portal's address, and client_id the portal's", http.StatusBadRequest)
+			return
+		}
+		http.Redirect(w, r, r.URL.Query().Get("logout_uri"), http.StatusFound)
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+// sameOrigin says whether u is this server's own root: the only redirect
+// and sign-out URL the local app client lists.
+func sameOrigin(r *http.Request, u string) bool {
+	return u == "http://"+r.Host+"/"
+}
+
+func (d *devIdP) authorize(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, "bad form", http.StatusBadRequest)
+		return
+	}
+	f := r.Form
+	switch {
+	case f.Get("response_type") != "code":
+		http.Error(w, "response_type must be code", http.StatusBadRequest)
+		return
+	case f.Get("client_id") != PortalClientID:
+		http.Error(w, "unknown client_id", http.StatusBadRequest)
+		return
+	case !sameOrigin(r, f.Get("redirect_uri")):
+		http.Error(w, "redirect_uri is not one the app client lists", http.StatusBadRequest)
+		return
+	case f.Get("code_challenge_method") != "S256" || len(f.Get("code_challenge")) != 43:
+		http.Error(w, "PKCE is required: code_challenge_method S256 and a code_challenge", http.StatusBadRequest)
+		return
+	}
+	if r.Method == http.MethodPost {
+		tin := f.Get("tin")
+		known := false
+		for _, p := range devProviders {
+			known = known || p.TIN == tin
+		}
+		if !known {
+			http.Error(w, "pick one of the sample providers", http.StatusBadRequest)
+			return
+		}
+		code := randomToken()
+		d.mu.Lock()
+		for c, p := range d.codes { // expired codes go
+			if time.Now().After(p.expires) {
+				delete(d.codes, c)
+			}
+		}
+		d.codes[code] = pendingCode{tin: tin, challenge: f.Get("code_challenge"), redirect: f.Get("redirect_uri"), expires: time.Now().Add(codeTTL)}
+		d.mu.Unlock()
+		q := url.Values{"code": {code}}
+		if s := f.Get("state"); s != "" {
+			q.Set("state", s)
+		}
+		http.Redirect(w, r, f.Get("redirect_uri")+"?"+q.Encode(), http.StatusSeeOther)
+		return
+	}
+	hidden := url.Values{}
+	for _, k := range []string{"response_type", "client_id", "redirect_uri", "state", "code_challenge", "code_challenge_method", "scope"} {
+		hidden.Set(k, f.Get(k))
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	_ = signInPage.Execute(w, map[string]any{"Hidden": hidden, "Providers": devProviders, "Style": d.stylesheet()})
+}
+
+// stylesheet is the portal's own, so that the page looks like it.
+func (d *devIdP) stylesheet() string {
+	b, err := os.ReadFile(filepath.Join(d.dist, "build.json"))
+	if err != nil {
+		return ""
+	}
+	var built struct{ Style string }
+	if json.Unmarshal(b, &built) != nil {
+		return ""
+	}
+	return "/" + built.Style
+}
+
+func (d *devIdP) token(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	fail := func(code, why string) {
+		w.WriteHeader(http.StatusBadRequest)
+		_ = json.NewEncoder(w).Encode(map[string]string{"error": code, "error_description": why})
+	}
+	if r.Method != http.MethodPost || r.ParseForm() != nil {
+		fail("invalid_request", "POST a form")
+		return
+	}
+	f := r.PostForm
+	if f.Get("grant_type") != "authorization_code" {
+		fail("unsupported_grant_type", "authorization_code only")
+		return
+	}
+	d.mu.Lock()
+	p, ok := d.codes[f.Get("code")]
+	delete(d.codes, f.Get("code")) // one use, whatever follows
+	d.mu.Unlock()
+	sum := sha256.Sum256([]byte(f.Get("code_verifier")))
+	switch {
+	case !ok || time.Now().After(p.expires):
+		fail("invalid_grant", "unknown, used or expired code")
+		return
+	case f.Get("client_id") != PortalClientID || f.Get("redirect_uri") != p.redirect:
+		fail("invalid_grant", "client_id or redirect_uri differs from the authorization request's")
+		return
+	case subtle.ConstantTimeCompare([]byte(base64.RawURLEncoding.EncodeToString(sum[:])), []byte(p.challenge)) != 1:
+		fail("invalid_grant", "code_verifier does not match the code_challenge")
+		return
+	}
+	const ttl = time.Hour
+	tok, err := d.auth.Token("dev-user-"+p.tin, p.tin, ttl)
+	if err != nil {
+		w.WriteHeader(http.StatusInternalServerError)
+		return
+	}
+	_ = json.NewEncoder(w).Encode(map[string]any{"id_token": tok, "token_type": "Bearer", "expires_in": int(ttl.Seconds())})
+}
+
+func randomToken() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b) // never fails (crypto/rand)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+var signInPage = template.Must(template.New("signin").Parse(`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Development sign-in – Provider Portal</title>
+{{if .Style}}<link rel="stylesheet" href="{{.Style}}">{{end}}
+</head>
+<body>
+<main class="signin">
+<h1>Development sign-in</h1>
+<p>This page stands in for the plan's sign-in (a Cognito user pool in AWS) on the local stack. Choose the sample provider to sign in as.</p>
+<form method="post" action="/dev-auth/authorize">
+{{range $k, $v := .Hidden}}<input type="hidden" name="{{$k}}" value="{{index $v 0}}">
+{{end}}<ul class="providers">
+{{range .Providers}}<li><button type="submit" name="tin" value="{{.TIN}}">{{.Name}} (TIN {{.TIN}})</button>
+<p class="hint">{{.About}}</p></li>
+{{end}}</ul>
+</form>
+</main>
+</body>
+</html>
+`))

@@ -1,0 +1,75 @@
+// The Claim Attachment tab: documents sent before (or without) a denial,
+// for a claim by number or for the member's claims of a date of service.
+import {useState} from 'preact/hooks';
+import {api, ApiError, newKey} from './api';
+import {href} from './router';
+import type {SubmissionResult} from './types';
+import {Uploader, type Files} from './uploader';
+import {day, ErrorSummary, fieldErrors, Heading, SelectField, TextArea, TextField} from './ui';
+
+const reasons: [string, string][] = [
+  ['medical_records', 'Medical records'],
+  ['consent_form', 'Signed consent form'],
+  ['itemized_bill', 'Itemized bill'],
+  ['operative_report', 'Operative report'],
+  ['invoice', 'Invoice or pricing'],
+  ['other', 'Other supporting documentation'],
+];
+const labels = {memberId: 'Member ID', serviceDate: 'Date of service', submissionReason: 'Submission reason', claimNumber: 'Claim number',
+  contactEmail: 'Contact email', notes: 'Notes', uploadIds: 'Files'};
+
+export function ClaimAttachment() {
+  const [f, setF] = useState({memberId: '', serviceDate: '', submissionReason: '', claimNumber: '', contactEmail: '', notes: ''});
+  const [files, setFiles] = useState<Files>({accepted: [], busy: false});
+  const [key, setKey] = useState(newKey);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [done, setDone] = useState<SubmissionResult | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [uploaderKey, setUploaderKey] = useState(0);
+  const set = (k: keyof typeof f) => (v: string) => setF({...f, [k]: v});
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await api<SubmissionResult>('POST', '/claim-attachments', {
+        idempotencyKey: key,
+        body: {memberId: f.memberId.trim(), serviceDate: f.serviceDate, submissionReason: f.submissionReason, claimNumber: f.claimNumber.trim(),
+          contactEmail: f.contactEmail.trim(), notes: f.notes.trim() || undefined, uploadIds: files.accepted},
+      });
+      setDone(r);
+      setKey(newKey());
+      setF({...f, notes: '', claimNumber: ''});
+      setUploaderKey((k) => k + 1);
+    } catch (err) {
+      setError(err as ApiError);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const errs = fieldErrors(error);
+  return (
+    <>
+      <Heading>Claim Attachment</Heading>
+      <p>Send documents for a claim before the plan asks for them. Without a claim number, they attach to the member’s claim for that date of service when it arrives.</p>
+      {done ? (
+        <p role="status" class="success">
+          Submitted on {day(done.receivedDate)}, reference {done.submissionId}.{' '}
+          {done.status === 'attached' && done.claimNumber ? <>The documents are attached to claim <a href={href('claims', done.claimNumber)}>{done.claimNumber}</a>.</> : 'They will attach to the claim when it arrives.'}
+        </p>
+      ) : null}
+      <form onSubmit={submit} noValidate>
+        <ErrorSummary error={error} labels={labels} />
+        <TextField id="memberId" label="Member ID" value={f.memberId} onValue={set('memberId')} error={errs.memberId} required autoComplete="off" />
+        <TextField id="serviceDate" label="Date of service" type="date" value={f.serviceDate} onValue={set('serviceDate')} error={errs.serviceDate} required
+          hint="The claim’s first date of service." />
+        <SelectField id="submissionReason" label="Submission reason" value={f.submissionReason} onValue={set('submissionReason')} options={reasons} error={errs.submissionReason} required />
+        <TextField id="claimNumber" label="Claim number" value={f.claimNumber} onValue={set('claimNumber')} error={errs.claimNumber} hint="Leave empty if the claim is not sent yet." autoComplete="off" />
+        <Uploader key={uploaderKey} id="uploadIds" label="Files" error={errs.uploadIds} hint="PDF, image, Word, Excel or text files, up to 100 MB each." onChange={setFiles} />
+        <TextField id="contactEmail" label="Contact email" type="email" autoComplete="email" value={f.contactEmail} onValue={set('contactEmail')} error={errs.contactEmail} required />
+        <TextArea id="notes" label="Notes" value={f.notes} onValue={set('notes')} error={errs.notes} maxLength={4000} />
+        <button type="submit" disabled={busy || files.busy}>{files.busy ? 'Waiting for files…' : 'Submit'}</button>
+      </form>
+    </>
+  );
+}

@@ -1,0 +1,86 @@
+// OpenID Connect sign-in: authorization code with PKCE (RFC 7636). The ID
+// token is kept in this module's memory only: never in localStorage,
+// sessionStorage or a cookie, so no other script or tab can read it, and a
+// reload signs in again (at once, while the issuer's own session lasts).
+// Only the one-time PKCE verifier and state live in sessionStorage, between
+// the redirect out and the redirect back; they are removed on return.
+import type {Config} from './config';
+
+export interface Session {
+  token: string;
+  tin: string;
+  subject: string;
+  expiresAt: number; // ms since the epoch
+}
+
+let session: Session | null = null;
+const PENDING = 'portal.signin';
+
+export const currentSession = () => (session && session.expiresAt > Date.now() ? session : null);
+export const endSession = () => {
+  session = null;
+};
+
+const b64url = (bytes: Uint8Array) =>
+  btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const random = (n: number) => b64url(crypto.getRandomValues(new Uint8Array(n)));
+
+const redirectUri = () => `${location.origin}/`;
+
+export async function signIn(cfg: Config): Promise<void> {
+  const verifier = random(32);
+  const state = random(16);
+  const challenge = b64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
+  // The hash is the screen to come back to; it never holds PHI.
+  sessionStorage.setItem(PENDING, JSON.stringify({verifier, state, back: location.hash}));
+  const q = new URLSearchParams({
+    response_type: 'code',
+    client_id: cfg.clientId,
+    redirect_uri: redirectUri(),
+    scope: cfg.scope,
+    state,
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+  });
+  location.assign(`${cfg.authorizationEndpoint}?${q}`);
+}
+
+/** Completes a sign-in if this page load is the issuer's redirect back. */
+export async function completeSignIn(cfg: Config): Promise<string | null> {
+  const q = new URLSearchParams(location.search);
+  const code = q.get('code');
+  const error = q.get('error');
+  if (!code && !error) return null;
+  const pending = JSON.parse(sessionStorage.getItem(PENDING) ?? 'null') as {verifier: string; state: string; back: string} | null;
+  sessionStorage.removeItem(PENDING);
+  history.replaceState(null, '', `/${pending?.back ?? ''}`); // the code leaves the address bar and history
+  if (error) throw new Error('Sign-in was cancelled or refused. Sign in again.');
+  if (!pending || q.get('state') !== pending.state) throw new Error('That sign-in link was not this browser’s. Sign in again.');
+  const r = await fetch(cfg.tokenEndpoint, {
+    method: 'POST',
+    headers: {'Content-Type': 'application/x-www-form-urlencoded'},
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      client_id: cfg.clientId,
+      code: code!,
+      redirect_uri: redirectUri(),
+      code_verifier: pending.verifier,
+    }),
+  });
+  if (!r.ok) throw new Error('Sign-in could not be completed. Sign in again.');
+  const body = (await r.json()) as {id_token: string; expires_in?: number};
+  const claims = JSON.parse(atob(body.id_token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))) as Record<string, unknown>;
+  session = {
+    token: body.id_token,
+    tin: String(claims['custom:tin'] ?? ''),
+    subject: String(claims.sub ?? ''),
+    expiresAt: Number(claims.exp ?? 0) * 1000,
+  };
+  return pending.back;
+}
+
+export function signOut(cfg: Config): void {
+  session = null;
+  const q = new URLSearchParams({client_id: cfg.clientId, logout_uri: redirectUri()});
+  location.assign(`${cfg.logoutEndpoint}?${q}`);
+}

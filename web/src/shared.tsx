@@ -1,0 +1,33 @@
+// Pieces every screen uses: loading what a screen shows, "not found".
+import {useEffect, useState} from 'preact/hooks';
+import type {ApiError} from './api';
+import {href} from './router';
+import {Heading} from './ui';
+
+export function NotFound({detail}: {detail?: string}) {
+  return (
+    <>
+      <Heading>Not found</Heading>
+      <p>{detail ?? 'There is nothing at this address.'}</p>
+      <p><a href={href('claims')}>Search claims</a></p>
+    </>
+  );
+}
+
+export const ClaimsLink = () => <p><a href={href('claims')}>Back to Claim Information and Attachments</a></p>;
+
+/** Loads what a screen shows; a 404 (another provider's record answers one too) is the caller's "not found". */
+export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): [T | null, ApiError | null, () => void] {
+  const [data, setData] = useState<T | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [n, setN] = useState(0);
+  useEffect(() => {
+    let live = true;
+    load().then(
+      (d) => { if (live) { setData(d); setError(null); } },
+      (e) => { if (live) setError(e as ApiError); },
+    );
+    return () => { live = false; };
+  }, [...deps, n]);
+  return [data, error, () => setN((x) => x + 1)];
+}
