@@ -101,4 +101,8 @@ export async function fileResult(page, name) {
 }
 
 /** The form control labelled so (not the tab panel a tab of that name labels). */
-export const field = (page, label) => page.getByLabel(label).and(page.locator('input, select, textarea'));
+export const field = (page, label) =>
+  page.getByLabel(new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( \\(required\\))?$`)).and(page.locator('input, select, textarea'));
+
+/** Opens a screen by its address within the signed-in page (a reload would sign in again). */
+export const go = (page, hash) => page.evaluate((h) => { location.hash = h; }, hash);

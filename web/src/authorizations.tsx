@@ -245,7 +245,7 @@ function RequestStep({member}: {member: MemberCoverage}) {
               return cq.kind === 'yes_no' ? (
                 <Radios key={cq.id} id={id} legend={cq.text} value={answers[cq.id] ?? ''} onValue={onValue} error={errs[id]} options={[['yes', 'Yes'], ['no', 'No']]} />
               ) : cq.kind === 'choice' ? (
-                <SelectField key={cq.id} id={id} label={cq.text} value={answers[cq.id] ?? ''} onValue={onValue} error={errs[id]} required={cq.required} options={(cq.choices ?? []).map((c) => [c, c])} />
+                <SelectField key={cq.id} id={id} label={cq.text} value={answers[cq.id] ?? ''} onValue={onValue} error={errs[id]} required={cq.required} options={(cq.choices ?? []).map((c) => [c, words(c)])} />
               ) : (
                 <TextField key={cq.id} id={id} label={cq.text} type={cq.kind === 'date' ? 'date' : cq.kind === 'number' ? 'number' : 'text'} value={answers[cq.id] ?? ''}
                   onValue={onValue} error={errs[id]} required={cq.required} />

@@ -86,7 +86,7 @@ export function Uploader({id, label, hint, onChange, error}: {id: string; label:
     try {
       created = await api<UploadCreated>('POST', '/uploads', {body: {fileName: file.name, size: file.size}, idempotencyKey: key});
     } catch (e) {
-      const msg = e instanceof ApiError ? Object.values(e.errors ?? {})[0] ?? e.detail : 'The file could not be started. Try again.';
+      const msg = e instanceof ApiError ? e.detail : 'The file could not be started. Try again.';
       update(key, {phase: 'failed', message: msg});
       setAnnounce(`${file.name}: not uploaded. ${msg}`);
       return;

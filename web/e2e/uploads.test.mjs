@@ -1,0 +1,92 @@
+// Document Upload on a denied claim and the Claim Attachment tab: files go
+// straight to storage with a progress bar each, each file's check result
+// shows as soon as it is known, a refused file loses nothing typed, Delete
+// Selected, and Attached Documents lists what was sent, with downloads.
+import assert from 'node:assert/strict';
+import {after, before, test} from 'node:test';
+import {A, field, fileResult, go, isoDay, launch, noProblems, open, pdf, program, scan, shot, signIn} from './helpers.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+test('Document Upload: progress, a verdict per file, a refused file, Delete Selected, then Attached Documents', async () => {
+  const page = await open(browser);
+  await signIn(page, A);
+  await go(page, '#/claims/C10000000003');
+  await page.getByRole('heading', {name: 'Claim C10000000003'}).waitFor();
+  const upload = page.locator('section', {has: page.getByRole('heading', {name: 'Document Upload'})});
+  await field(page, 'Contact email').fill('billing@bluegrass.example');
+  await field(page, 'Notes').fill('Records for the stay, as asked.');
+
+  // Storage is slowed so that the progress bar is seen moving.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', {offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 512 * 1024});
+  await upload.locator('input[type=file]').setInputFiles([pdf('discharge-summary.pdf', 1536)]);
+  const bar = upload.locator('progress');
+  await bar.waitFor({timeout: 10000});
+  await page.waitForFunction(() => {
+    const p = document.querySelector('li.file progress');
+    return p && p.value > 0 && p.value < 100;
+  }, null, {timeout: 10000});
+  assert.match(await bar.getAttribute('aria-label'), /discharge-summary\.pdf/);
+  await shot(page, 'document-upload-progress');
+  await cdp.send('Network.emulateNetworkConditions', {offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1});
+  assert.equal(await fileResult(page, 'discharge-summary.pdf'), 'Accepted');
+
+  // A program named as a PDF is refused by its content, with the reason.
+  await upload.locator('input[type=file]').setInputFiles([program('scan.pdf')]);
+  const verdict = await fileResult(page, 'scan.pdf');
+  assert.match(verdict, /^Refused: .{10,}/);
+  // A name the API refuses before any upload: its words, on the file.
+  await upload.locator('input[type=file]').setInputFiles([{name: 'macro.exe', mimeType: 'application/octet-stream', buffer: Buffer.from('hello')}]);
+  assert.match(await fileResult(page, 'macro.exe'), /^Not uploaded: .{10,}/);
+  // Nothing typed was lost.
+  assert.equal(await field(page, 'Contact email').inputValue(), 'billing@bluegrass.example');
+  assert.equal(await field(page, 'Notes').inputValue(), 'Records for the stay, as asked.');
+  await scan(page, 'Document Upload with an accepted and two refused files');
+  await shot(page, 'document-upload');
+
+  // Delete Selected removes the refused ones.
+  for (const name of ['scan.pdf', 'macro.exe']) await upload.locator('li.file', {hasText: name}).getByRole('checkbox').check();
+  await upload.getByRole('button', {name: /Delete Selected \(2\)/}).click();
+  await page.waitForFunction(() => document.querySelectorAll('li.file').length === 1);
+
+  await upload.getByRole('button', {name: 'Submit documents'}).click();
+  await upload.getByRole('status').filter({hasText: 'Submitted on'}).waitFor();
+  const attached = page.locator('section', {has: page.getByRole('heading', {name: 'Attached Documents'})});
+  const link = attached.getByRole('link', {name: 'discharge-summary.pdf'});
+  await link.waitFor();
+  // The download link is the short-lived storage link, which answers with the file.
+  const res = await page.request.get(await link.getAttribute('href'));
+  assert.equal(res.status(), 200);
+  assert.ok((await res.body()).subarray(0, 5).equals(Buffer.from('%PDF-')));
+  await scan(page, 'Attached Documents');
+  noProblems(page);
+});
+
+test('Claim Attachment: documents for a claim not sent yet', async () => {
+  const page = await open(browser);
+  await signIn(page, A);
+  await page.getByRole('link', {name: 'Claim Attachment'}).click();
+  await page.getByRole('heading', {name: 'Claim Attachment'}).waitFor();
+  await field(page, 'Member ID').fill('100000001');
+  await field(page, 'Date of service').fill(isoDay(0));
+  await field(page, 'Submission reason').selectOption('operative_report');
+  await field(page, 'Contact email').fill('not-an-email');
+  await page.locator('input[type=file]').setInputFiles([pdf('operative-report.pdf')]);
+  assert.equal(await fileResult(page, 'operative-report.pdf'), 'Accepted');
+  await page.getByRole('button', {name: 'Submit'}).click();
+  // The API's words next to the field; the file and the rest stay.
+  await page.locator('#contactEmail-error').waitFor();
+  assert.equal(await field(page, 'Contact email').getAttribute('aria-invalid'), 'true');
+  assert.equal(await field(page, 'Member ID').inputValue(), '100000001');
+  assert.equal(await fileResult(page, 'operative-report.pdf'), 'Accepted');
+  await scan(page, 'Claim Attachment with an error');
+  await field(page, 'Contact email').fill('front-desk@bluegrass.example');
+  await page.getByRole('button', {name: 'Submit'}).click();
+  await page.getByRole('status').filter({hasText: 'when it arrives'}).waitFor();
+  await shot(page, 'claim-attachment');
+  noProblems(page);
+});
