@@ -1,0 +1,131 @@
+// Disputes and appeals, as provider C (whose claims sit on every window's
+// edge and who has a case in every status): Submit Dispute with its errors
+// and redirects, the Appeal form's Save, Submit Appeal and Cancel Appeal,
+// documents after submitting, withdrawal, Check Status, and the letters
+// under Provider Documents.
+import assert from 'node:assert/strict';
+import {after, before, test} from 'node:test';
+import {C, field, fileResult, go, ids, launch, noProblems, open, pdf, scan, shot, signIn} from './helpers.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+test('Submit Dispute: errors in the API’s words, a second open dispute, then submitted, documents added, withdrawn', async () => {
+  const page = await open(browser);
+  await signIn(page, C);
+  await go(page, '#/disputes/new?claim=C30000000001');
+  await page.getByRole('heading', {name: 'Submit Dispute'}).waitFor();
+  await field(page, 'Dispute type').selectOption('payment_amount');
+  await field(page, 'Issue category').selectOption('claim_dispute_medical');
+  await field(page, 'Why the claim should be adjusted').fill('Paid below the contracted rate.');
+  // Without a contact name: the API's words next to the field, and the rest kept.
+  await page.getByRole('button', {name: 'Submit Dispute'}).click();
+  await page.locator('#contactName-error').waitFor();
+  assert.equal(await field(page, 'Why the claim should be adjusted').inputValue(), 'Paid below the contracted rate.');
+  await scan(page, 'Submit Dispute with an error');
+  await field(page, 'Contact name').fill('Robin Edge');
+  // This claim has an open dispute already (the sample's): the answer links to it.
+  await page.getByRole('button', {name: 'Submit Dispute'}).click();
+  await page.getByRole('link', {name: `Open case ${ids.cases.received}`}).waitFor();
+  // Another claim, past its 24 months: refused, naming the dates.
+  await field(page, 'Claim number').fill('C30000000002');
+  await page.getByRole('button', {name: 'Submit Dispute'}).click();
+  await page.getByRole('alert').filter({hasText: /24 months|window/i}).waitFor();
+  // A claim whose window is open: submitted, with a document.
+  await field(page, 'Claim number').fill('C30000000005');
+  await page.locator('input[type=file]').setInputFiles([pdf('fee-schedule.pdf')]);
+  assert.equal(await fileResult(page, 'fee-schedule.pdf'), 'Accepted');
+  await shot(page, 'dispute');
+  await page.getByRole('button', {name: 'Submit Dispute'}).click();
+  await page.getByRole('heading', {name: /^Dispute DP-/}).waitFor();
+  const caseId = (await page.getByRole('heading', {level: 1}).textContent()).replace('Dispute ', '');
+  assert.match(await page.locator('dl.facts').textContent(), /StatusReceived/);
+  await page.getByRole('button', {name: /Acknowledgement letter/}).waitFor();
+  await scan(page, 'a dispute');
+  await shot(page, 'case');
+  // Documents after submitting.
+  await page.locator('input[type=file]').setInputFiles([pdf('contract-page.pdf')]);
+  assert.equal(await fileResult(page, 'contract-page.pdf'), 'Accepted');
+  await page.getByRole('button', {name: 'Add documents'}).click();
+  await page.waitForFunction(() => /Documents2/.test(document.querySelector('dl.facts')?.textContent ?? ''));
+  // Withdrawn, after a confirmation.
+  await page.getByRole('button', {name: 'Withdraw dispute'}).click();
+  await page.getByRole('button', {name: 'Withdraw', exact: true}).click();
+  await page.waitForFunction(() => /StatusWithdrawn/.test(document.querySelector('dl.facts')?.textContent ?? ''));
+  assert.equal(await page.getByRole('button', {name: 'Add documents'}).count(), 0);
+  // Check Status by claim lists it.
+  await go(page, '#/status?claim=C30000000005');
+  await page.getByRole('link', {name: caseId}).waitFor();
+  await scan(page, 'Check Status');
+  await shot(page, 'check-status');
+  noProblems(page);
+});
+
+test('the Appeal form: Save, an unfinished draft refused, Submit Appeal; a draft cancelled', async () => {
+  const page = await open(browser);
+  await signIn(page, C);
+  // A claim denied 91 days ago: the claim appeal's window closed, said in the API's words.
+  await go(page, '#/appeals/new?claim=C30000000006');
+  await page.getByRole('heading', {name: 'Appeal'}).waitFor();
+  await page.getByRole('group', {name: 'Appeal type'}).getByLabel('Claim appeal (a claim denial)').check();
+  await page.getByRole('button', {name: 'Save'}).click();
+  await page.getByRole('alert').filter({hasText: /90 days|window|last day/i}).waitFor();
+
+  // A clinical appeal on day 180: saved, then finished and submitted.
+  await go(page, '#/appeals/new?claim=C30000000007');
+  await page.getByRole('group', {name: 'Appeal type'}).getByLabel('Clinical appeal (medical necessity)').check();
+  await page.getByRole('button', {name: 'Save'}).click();
+  await page.getByRole('status').filter({hasText: /Saved as draft AP-/}).waitFor();
+  assert.ok(await field(page, 'Claim number').isDisabled(), 'a saved draft keeps its claim');
+  // Submitting the unfinished draft: what is missing, next to each field.
+  await page.getByRole('button', {name: 'Submit Appeal'}).click();
+  await page.locator('#notes-error').waitFor();
+  await scan(page, 'the Appeal form with what is missing');
+  await page.getByRole('group', {name: /information the plan did not have/}).getByLabel('Yes').check();
+  await page.getByRole('group', {name: /policy was applied incorrectly/}).getByLabel('No').check();
+  await field(page, 'Reason for the appeal').fill('The notes show the visit was needed.');
+  await page.locator('input[type=file]').setInputFiles([pdf('office-notes.pdf')]);
+  assert.equal(await fileResult(page, 'office-notes.pdf'), 'Accepted');
+  await shot(page, 'appeal');
+  await page.getByRole('button', {name: 'Submit Appeal'}).click();
+  await page.getByRole('heading', {name: /^Clinical appeal AP-/}).waitFor();
+  assert.match(await page.locator('dl.facts').textContent(), /StatusReceived/);
+  assert.match(await page.locator('dl.facts').textContent(), /Documents1/);
+
+  // The sample draft: opened from Check Status, continued, then Cancel Appeal.
+  await go(page, `#/cases/${ids.cases.draft}`);
+  await page.getByRole('link', {name: 'Continue the draft'}).click();
+  await page.getByRole('heading', {name: 'Appeal'}).waitFor();
+  assert.equal(await field(page, 'Reason for the appeal').inputValue(), 'The records show the visit was needed.');
+  await page.getByRole('button', {name: 'Cancel Appeal'}).click();
+  await page.getByRole('heading', {name: `Claim appeal ${ids.cases.draft}`}).waitFor();
+  await page.waitForFunction(() => /StatusWithdrawn/.test(document.querySelector('dl.facts')?.textContent ?? ''));
+  noProblems(page);
+});
+
+test('a decided appeal and Provider Documents: filtered and downloaded', async () => {
+  const page = await open(browser);
+  await signIn(page, C);
+  await go(page, `#/cases/${ids.cases.decided}`);
+  await page.getByRole('heading', {name: 'Decision'}).waitFor();
+  assert.match(await page.locator('section.notice').textContent(), /Partially overturned/);
+  assert.equal(await page.getByRole('button', {name: 'Cancel Appeal'}).count(), 0);
+  await page.getByRole('link', {name: 'Provider Documents'}).click();
+  await page.getByRole('heading', {name: 'Provider Documents'}).waitFor();
+  await page.locator('tbody tr').first().waitFor();
+  await scan(page, 'Provider Documents');
+  await shot(page, 'provider-documents');
+  await field(page, 'Letter type').selectOption('decision');
+  await page.getByRole('button', {name: 'Show letters'}).click();
+  await page.waitForFunction(() => [...document.querySelectorAll('tbody th')].every((th) => /decision/i.test(th.textContent)) && document.querySelectorAll('tbody tr').length > 0);
+  // The download is a short-lived storage link to the PDF.
+  const [request] = await Promise.all([
+    page.context().waitForEvent('request', (r) => r.url().includes('/letters/')),
+    page.locator('tbody tr').first().getByRole('button').click(),
+  ]);
+  const res = await page.request.get(request.url());
+  assert.equal(res.status(), 200);
+  assert.ok((await res.body()).subarray(0, 5).equals(Buffer.from('%PDF-')));
+  noProblems(page);
+});
