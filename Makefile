@@ -161,8 +161,9 @@ token: ## Print a development token (TIN=222222222 for the second sample provide
 web: $(WEB_DEPS) ## Build the portal's web front end to web/dist
 	@cd web && node build.mjs
 
-web-check: $(WEB_DEPS) ## Type-check the web front end (TypeScript, strict)
+web-check: $(WEB_DEPS) ## Type-check the web front end (TypeScript, strict), and test its deploy script
 	cd web && npx --no-install tsc --noEmit -p .
+	$(PYTHON) -m unittest web/deploy_test.py
 
 screenshots: run-tools web $(CHROMIUM) ## Take the README's screenshots again, into web/screenshots/
 	SCREENSHOTS=$(CURDIR)/web/screenshots go test -count=1 -run TestBrowser ./localstack/webtest
@@ -203,9 +204,15 @@ sam-build: $(SAM_VENV)/.installed ## Build every function as SAM does, and check
 # ENV is a samconfig.toml environment; PARAMS overrides template parameters,
 # such as JwtIssuer=https://cognito-idp.... JwtAudience=... PortalOrigin=https://...
 ENV ?= default
-.PHONY: deploy
+.PHONY: deploy deploy-web
 deploy: sam-build ## Deploy with SAM (ENV=default or prod; PARAMS="Name=value ...")
 	$(SAM) deploy --config-env $(ENV) $(if $(PARAMS),--parameter-overrides $(PARAMS))
+
+# The stack's name and region, as samconfig.toml gives them for ENV.
+SAM_STACK = $(shell awk -v env="[$(ENV).global.parameters]" '$$0==env{f=1;next} /^\[/{f=0} f&&/^stack_name/{gsub(/"/,"",$$3);print $$3}' samconfig.toml)
+SAM_REGION = $(shell awk -v env="[$(ENV).deploy.parameters]" '$$0==env{f=1;next} /^\[/{f=0} f&&/^region/{gsub(/"/,"",$$3);print $$3}' samconfig.toml)
+deploy-web: web $(SAM_VENV)/.installed ## Publish the portal's web files and /config.json to the deployed stack (ENV=default or prod)
+	$(SAM_VENV)/bin/python web/deploy.py $(SAM_STACK) $(SAM_REGION)
 
 .PHONY: benchstat-path
 benchstat-path: $(BENCHSTAT)/benchstat
