@@ -39,6 +39,7 @@ await writeFile(new URL('index.html', out), `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
 <title>Provider Portal</title>
 <link rel="stylesheet" href="/${style}">
 <script type="module" src="/${script}"></script>

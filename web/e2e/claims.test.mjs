@@ -62,7 +62,7 @@ test('pages of claims: next and previous', async () => {
   await field(page, 'Member ID').fill('100000001');
   await field(page, 'Claims per page').selectOption('5');
   await page.getByRole('button', {name: 'Search'}).click();
-  await page.getByText('Page 1: 5 claims').waitFor();
+  await page.getByText('Page 1: 5 claims.').waitFor();
   const first = await page.locator('tbody th a').allTextContents();
   await page.getByRole('button', {name: 'Next page'}).click();
   await page.getByText(/^Page 2: /).waitFor();
@@ -71,7 +71,7 @@ test('pages of claims: next and previous', async () => {
   assert.ok(second.length >= 1);
   assert.deepEqual(first.filter((c) => second.includes(c)), [], 'a claim on both pages');
   await page.getByRole('button', {name: 'Previous page'}).click();
-  await page.getByText('Page 1: 5 claims').waitFor();
+  await page.getByText('Page 1: 5 claims.').waitFor();
   assert.deepEqual(await page.locator('tbody th a').allTextContents(), first);
   noProblems(page);
 });

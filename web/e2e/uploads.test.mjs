@@ -90,3 +90,29 @@ test('Claim Attachment: documents for a claim not sent yet', async () => {
   await shot(page, 'claim-attachment');
   noProblems(page);
 });
+
+test('a session that ends mid-task: sign in again in a small window, and nothing typed is lost', async () => {
+  const page = await open(browser);
+  await signIn(page, A);
+  await page.getByRole('link', {name: 'Claim Attachment'}).click();
+  await field(page, 'Member ID').fill('100000001');
+  await field(page, 'Notes').fill('Typed before the session ended.');
+  await page.locator('input[type=file]').setInputFiles([pdf('ended.pdf')]);
+  assert.equal(await fileResult(page, 'ended.pdf'), 'Accepted');
+  // API Gateway's answer to an expired token, once.
+  await page.route('**/api/claim-attachments', (route) => route.fulfill({status: 401, contentType: 'application/json', body: '{"message":"Unauthorized"}'}), {times: 1});
+  await page.getByRole('button', {name: 'Submit'}).click();
+  const banner = page.getByRole('alert').filter({hasText: 'Your session has ended.'}).first();
+  await banner.waitFor();
+  await scan(page, 'a session ended mid-task');
+  const [popup] = await Promise.all([page.waitForEvent('popup'), page.getByRole('button', {name: 'Sign in again'}).click()]);
+  await popup.getByRole('button', {name: /TIN 111111111/}).click();
+  await popup.waitForEvent('close');
+  await page.locator('.session-ended').waitFor({state: 'detached'});
+  assert.equal(await field(page, 'Notes').inputValue(), 'Typed before the session ended.');
+  assert.equal(await fileResult(page, 'ended.pdf'), 'Accepted');
+  // The new token reaches the API: its own answer this time (no contact email yet).
+  await page.getByRole('button', {name: 'Submit'}).click();
+  await page.locator('#contactEmail-error').waitFor();
+  noProblems(page);
+});

@@ -56,15 +56,21 @@ export async function completeSignIn(cfg: Config): Promise<string | null> {
   history.replaceState(null, '', `/${pending?.back ?? ''}`); // the code leaves the address bar and history
   if (error) throw new Error('Sign-in was cancelled or refused. Sign in again.');
   if (!pending || q.get('state') !== pending.state) throw new Error('That sign-in link was not this browser’s. Sign in again.');
+  await exchange(cfg, code!, pending.verifier);
+  return pending.back;
+}
+
+/** The token endpoint's half of the flow: the code and the verifier for an ID token. */
+async function exchange(cfg: Config, code: string, verifier: string): Promise<void> {
   const r = await fetch(cfg.tokenEndpoint, {
     method: 'POST',
     headers: {'Content-Type': 'application/x-www-form-urlencoded'},
     body: new URLSearchParams({
       grant_type: 'authorization_code',
       client_id: cfg.clientId,
-      code: code!,
+      code,
       redirect_uri: redirectUri(),
-      code_verifier: pending.verifier,
+      code_verifier: verifier,
     }),
   });
   if (!r.ok) throw new Error('Sign-in could not be completed. Sign in again.');
@@ -76,7 +82,78 @@ export async function completeSignIn(cfg: Config): Promise<string | null> {
     subject: String(claims.sub ?? ''),
     expiresAt: Number(claims.exp ?? 0) * 1000,
   };
-  return pending.back;
+}
+
+/** The channel a sign-in window hands its code back on (same origin only). */
+export const POPUP = 'portal-signin';
+const REAUTH = 'portal.reauth';
+
+/**
+ * Signs in again in a small window, so that the page, and everything typed
+ * on it, stays as it is. The window's redirect back hands its code to this
+ * page on a BroadcastChannel (see popupReturn); the verifier never leaves
+ * this page's memory. A channel, not window.opener or window.name: an
+ * issuer's page may sever the opener, and browsers clear a window's name on
+ * a cross-site navigation. Resolves false if the window could not open or
+ * was closed without signing in.
+ */
+export async function reauthenticate(cfg: Config): Promise<boolean> {
+  const verifier = random(32);
+  const state = random(16);
+  const challenge = b64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
+  const q = new URLSearchParams({response_type: 'code', client_id: cfg.clientId, redirect_uri: redirectUri(), scope: cfg.scope, state,
+    code_challenge: challenge, code_challenge_method: 'S256'});
+  sessionStorage.setItem(REAUTH, state); // copied into the window it opens
+  const channel = new BroadcastChannel(POPUP);
+  const popup = window.open(`${cfg.authorizationEndpoint}?${q}`, POPUP, 'popup,width=520,height=700');
+  sessionStorage.removeItem(REAUTH);
+  if (!popup) {
+    channel.close();
+    return false;
+  }
+  return new Promise((resolve) => {
+    let settled = false;
+    const done = (ok: boolean) => {
+      if (settled) return;
+      settled = true;
+      channel.close();
+      clearInterval(closed);
+      resolve(ok);
+    };
+    channel.onmessage = async (e: MessageEvent) => {
+      const back = new URLSearchParams(String(e.data));
+      if (back.get('state') !== state) return; // another window's
+      if (!back.get('code')) return done(false);
+      try {
+        await exchange(cfg, back.get('code')!, verifier);
+        done(true);
+      } catch {
+        done(false);
+      }
+    };
+    // Closed without a code: give a message in flight a moment.
+    const closed = setInterval(() => popup.closed && setTimeout(() => done(!!currentSession()), 1000), 500);
+  });
+}
+
+/**
+ * In the sign-in window, back from the issuer: hands the code to the page
+ * that opened it and closes. True if this page load was that window's.
+ */
+export function popupReturn(): boolean {
+  const q = new URLSearchParams(location.search);
+  const state = q.get('state');
+  if (!state || state !== sessionStorage.getItem(REAUTH)) return false;
+  sessionStorage.removeItem(REAUTH);
+  const channel = new BroadcastChannel(POPUP);
+  channel.postMessage(location.search);
+  history.replaceState(null, '', '/');
+  // Closed a moment later: a window closed at once may take the message with it.
+  setTimeout(() => {
+    channel.close();
+    window.close();
+  }, 300);
+  return true;
 }
 
 export function signOut(cfg: Config): void {

@@ -159,7 +159,7 @@ function AppealFormFields({claim, authorization, draft}: {claim?: string; author
           <TextField id="claimNumber" label="Claim number" value={subject.claimNumber} onValue={(v) => setSubject({...subject, claimNumber: v})}
             error={errs.claimNumber} required disabled={!!caseId} autoComplete="off" hint={caseId ? 'A saved draft keeps its claim and type.' : undefined} />
         )}
-        <Radios id="appealType" legend="Appeal type" value={appealType} onValue={(v) => !caseId && setAppealType(v)} error={errs.appealType}
+        <Radios id="appealType" legend="Appeal type" value={appealType} onValue={setAppealType} error={errs.appealType} disabled={!!caseId}
           options={subject.authorizationId ? [['clinical_appeal', 'Clinical appeal (medical necessity)']] : [['claim_appeal', 'Claim appeal (a claim denial)'], ['clinical_appeal', 'Clinical appeal (medical necessity)']]} />
         {questions.map(([id, text]) => (
           <div key={id} class="question">

@@ -83,7 +83,7 @@ export function ClaimSearch() {
         <section aria-labelledby="results-heading">
           <h2 id="results-heading">Claims</h2>
           <p role="status">
-            {result.claims.length ? `Page ${page}: ${result.claims.length} claim${result.claims.length === 1 ? '' : 's'}` : 'No claims match.'}{' '}
+            {result.claims.length ? `Page ${page}: ${result.claims.length} claim${result.claims.length === 1 ? '' : 's'}.` : 'No claims match.'}{' '}
             Claims received before {day(result.receivedFrom)} are not shown.
           </p>
           {result.claims.length ? (

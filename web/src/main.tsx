@@ -2,7 +2,7 @@
 import {render} from 'preact';
 import {useEffect, useState} from 'preact/hooks';
 import {configureApi} from './api';
-import {completeSignIn, currentSession, endSession, signIn, signOut} from './auth';
+import {completeSignIn, currentSession, endSession, popupReturn, reauthenticate, signIn, signOut} from './auth';
 import {ClaimAttachment} from './attachment';
 import {AuthorizationScreen, RetroAuthorization} from './authorizations';
 import {AppealForm, CaseScreen, DisputeForm, StatusScreen} from './cases';
@@ -58,37 +58,49 @@ function SignedOut({cfg, message}: {cfg: Config; message: string}) {
   );
 }
 
+/** A session that ended mid-task: sign in again in a small window, and the page stays as it is. */
+function SessionEnded({cfg, onBack}: {cfg: Config; onBack: () => void}) {
+  const [failed, setFailed] = useState(false);
+  return (
+    <div class="session-ended" role="alert">
+      <p><strong>Your session has ended.</strong> Sign in again to go on: what you typed stays on this page.</p>
+      <button type="button" onClick={async () => ((await reauthenticate(cfg)) ? onBack() : setFailed(true))}>Sign in again</button>
+      {failed ? <p>The sign-in window was closed or blocked. Allow pop-ups for this site and try again, or <button type="button" class="link" onClick={() => void signIn(cfg)}>sign in here</button> (what you typed is then lost).</p> : null}
+    </div>
+  );
+}
+
 function App({cfg, message: first}: {cfg: Config; message: string}) {
   const route = useRoute();
-  const [message, setMessage] = useState(first);
+  const [message] = useState(first);
   const [signedIn, setSignedIn] = useState(!!currentSession());
+  const [ended, setEnded] = useState(false);
   useEffect(() => {
     configureApi(cfg.apiBase, () => {
       endSession();
-      forgetSearch();
-      setMessage('Your session has ended. Sign in again to go on.');
-      setSignedIn(false);
+      setEnded(true);
     });
   }, []);
   useEffect(() => {
     document.title = `${nav.find(([k]) => k === (route.parts[0] ?? 'claims'))?.[1] ?? 'Provider Portal'} – Provider Portal`;
   }, [route]);
   if (!signedIn) return <SignedOut cfg={cfg} message={message} />;
-  const s = currentSession()!;
+  const s = currentSession();
   const here = route.parts[0] ?? 'claims';
   return (
     <>
       <a class="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>Skip to main content</a>
       <header>
         <p class="brand">{cfg.planName ?? 'Provider Portal'}</p>
-        <p class="who">TIN {s.tin}</p>
-        <button type="button" class="secondary" onClick={() => { forgetSearch(); signOut(cfg); }}>Sign out</button>
+        {s ? <p class="who">TIN {s.tin}</p> : null}
+        <button type="button" class="secondary" onClick={() => { forgetSearch(); setSignedIn(false); signOut(cfg); }}>Sign out</button>
         <nav aria-label="Portal">
           <ul>
             {nav.map(([k, t]) => <li key={k}><a href={href(k)} aria-current={here === k ? 'page' : undefined}>{t}</a></li>)}
           </ul>
         </nav>
       </header>
+      {ended ? <SessionEnded cfg={cfg} onBack={() => setEnded(false)} /> : null}
       <main id="main" tabIndex={-1}>
         <Screen key={location.hash.split('?')[0]} route={route} />
       </main>
@@ -98,6 +110,12 @@ function App({cfg, message: first}: {cfg: Config; message: string}) {
 
 async function start() {
   const root = document.getElementById('app')!;
+  // The sign-in window's redirect back: its code goes to the page that
+  // opened it, which holds the verifier.
+  if (popupReturn()) {
+    root.textContent = 'Signed in. You can close this window.';
+    return;
+  }
   const cfg = await loadConfig();
   let message = '';
   try {

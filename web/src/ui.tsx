@@ -72,14 +72,14 @@ export function SelectField({id, label, error, hint, required, value, onValue, o
   );
 }
 
-export function Radios({id, legend, error, value, onValue, options}: {id: string; legend: string; error?: string; value: string; onValue: (v: string) => void; options: [string, string][]}) {
+export function Radios({id, legend, error, value, onValue, options, disabled}: {id: string; legend: string; error?: string; value: string; onValue: (v: string) => void; options: [string, string][]; disabled?: boolean}) {
   return (
     <fieldset class={`field${error ? ' has-error' : ''}`} aria-describedby={error ? `${id}-error` : undefined}>
       <legend>{legend}</legend>
       {error ? <p class="field-error" id={`${id}-error`}>{error}</p> : null}
       {options.map(([v, t]) => (
         <label key={v} class="choice">
-          <input type="radio" name={id} value={v} checked={value === v} onChange={() => onValue(v)} /> {t}
+          <input type="radio" name={id} value={v} checked={value === v} disabled={disabled} onChange={() => onValue(v)} /> {t}
         </label>
       ))}
     </fieldset>
@@ -107,7 +107,7 @@ export function ErrorSummary({error, labels = {}}: {error: ApiError | Error | nu
   const fields = error instanceof ApiError ? Object.entries(error.errors ?? {}) : [];
   return (
     <div class="error-summary" role="alert" tabIndex={-1} ref={ref}>
-      <h2>{error instanceof ApiError ? error.title : 'Something went wrong'}</h2>
+      <h2>There is a problem</h2>
       <p>{error instanceof ApiError ? error.detail : error.message}</p>
       {fields.length ? (
         <ul>
