@@ -1,8 +1,9 @@
 // The Claim Attachment tab: documents sent before (or without) a denial,
 // for a claim by number or for the member's claims of a date of service.
 import {useState} from 'preact/hooks';
-import {api, ApiError, newKey} from './api';
+import {api, newKey} from './api';
 import {href} from './router';
+import {useAction} from './shared';
 import type {SubmissionResult} from './types';
 import {Uploader, type Files} from './uploader';
 import {day, ErrorSummary, fieldErrors, Heading, SelectField, TextArea, TextField} from './ui';
@@ -22,16 +23,13 @@ export function ClaimAttachment() {
   const [f, setF] = useState({memberId: '', serviceDate: '', submissionReason: '', claimNumber: '', contactEmail: '', notes: ''});
   const [files, setFiles] = useState<Files>({accepted: [], busy: false});
   const [key, setKey] = useState(newKey);
-  const [error, setError] = useState<ApiError | null>(null);
   const [done, setDone] = useState<SubmissionResult | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [busy, error, , act] = useAction();
   const [uploaderKey, setUploaderKey] = useState(0);
   const set = (k: keyof typeof f) => (v: string) => setF({...f, [k]: v});
   const submit = async (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await act(async () => {
       const r = await api<SubmissionResult>('POST', '/claim-attachments', {
         idempotencyKey: key,
         body: {memberId: f.memberId.trim(), serviceDate: f.serviceDate, submissionReason: f.submissionReason, claimNumber: f.claimNumber.trim(),
@@ -41,11 +39,7 @@ export function ClaimAttachment() {
       setKey(newKey());
       setF({...f, notes: '', claimNumber: ''});
       setUploaderKey((k) => k + 1);
-    } catch (err) {
-      setError(err as ApiError);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const errs = fieldErrors(error);
   return (

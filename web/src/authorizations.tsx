@@ -4,7 +4,7 @@
 // documents; then the request's status, decision and documents added later.
 import {useState} from 'preact/hooks';
 import {api, ApiError, newKey} from './api';
-import {ClaimsLink, useLoad, NotFound} from './shared';
+import {ClaimsLink, useLoad, NotFound, useAction} from './shared';
 import {href, navigate} from './router';
 import type {Authorization, ClinicalQuestion, CoverageResult, MemberCoverage} from './types';
 import {Uploader, type Files} from './uploader';
@@ -28,14 +28,11 @@ export function RetroAuthorization() {
   const [found, setFound] = useState<MemberCoverage[] | null>(null);
   const [member, setMember] = useState<MemberCoverage | null>(null);
   const [verified, setVerified] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [busy, error, setError, act] = useAction();
 
   const search = async (e?: Event) => {
     e?.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await act(async () => {
       const query: Record<string, string> = {dateOfService: dos};
       for (const [k] of finders.find(([f]) => f === finder)![2]) query[k] = (q[k] ?? '').trim();
       const r = await api<CoverageResult>('GET', '/members/coverage', {query});
@@ -43,11 +40,7 @@ export function RetroAuthorization() {
       const again = member && r.members.find((m) => m.memberId === member.memberId);
       setMember(again ?? (r.members.length === 1 ? r.members[0] : null));
       setVerified(false);
-    } catch (err) {
-      setError(err as ApiError);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const errs = fieldErrors(error);
   return (
@@ -112,17 +105,14 @@ function COBStep({member, onReported, verified, onVerified}: {member: MemberCove
 function AddCOB({memberId, onDone, onCancel}: {memberId: string; onDone: () => void; onCancel: () => void}) {
   const [f, setF] = useState({carrier: '', policyNumber: '', subscriberName: '', relationship: '', from: '', to: ''});
   const [key] = useState(newKey);
-  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, error, , act] = useAction();
   const set = (k: keyof typeof f) => (v: string) => setF({...f, [k]: v});
-  const submit = async (e: Event) => {
+  const submit = (e: Event) => {
     e.preventDefault();
-    setError(null);
-    try {
+    void act(async () => {
       await api('POST', `/members/${encodeURIComponent(memberId)}/cob`, {idempotencyKey: key, body: {...f, to: f.to || undefined}});
       onDone();
-    } catch (err) {
-      setError(err as ApiError);
-    }
+    });
   };
   const errs = fieldErrors(error);
   return (
@@ -136,7 +126,7 @@ function AddCOB({memberId, onDone, onCancel}: {memberId: string; onDone: () => v
         options={[['self', 'Self'], ['spouse', 'Spouse'], ['child', 'Child'], ['other', 'Other']]} />
       <TextField id="from" label="Coverage from" type="date" value={f.from} onValue={set('from')} error={errs.from} required />
       <TextField id="to" label="Coverage to" type="date" value={f.to} onValue={set('to')} error={errs.to} hint="Leave empty while the coverage goes on." />
-      <button type="submit">Submit COB Information</button> <button type="button" class="secondary" onClick={onCancel}>Cancel</button>
+      <button type="submit" disabled={busy}>Submit COB Information</button> <button type="button" class="secondary" onClick={onCancel}>Cancel</button>
     </form>
   );
 }
@@ -152,24 +142,16 @@ function RequestStep({member}: {member: MemberCoverage}) {
   const [answers, setAnswers] = useState<Record<string, string>>({});
   const [files, setFiles] = useState<Files>({accepted: [], busy: false});
   const [key] = useState(newKey);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [busy, error, , act] = useAction();
   const set = (k: keyof typeof f) => (v: string) => setF({...f, [k]: v});
   const codes = () => lines.map((l) => l.code.trim().toUpperCase()).filter(Boolean);
 
-  const next = async (e: Event) => {
+  const next = (e: Event) => {
     e.preventDefault();
-    setError(null);
-    try {
-      setQuestions(await api('GET', '/authorizations/questions', {query: {type, codes: codes().join(',') || undefined}}));
-    } catch (err) {
-      setError(err as ApiError);
-    }
+    void act(async () => setQuestions(await api('GET', '/authorizations/questions', {query: {type, codes: codes().join(',') || undefined}})));
   };
-  const submit = async (e: Event) => {
+  const submit = (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
     const body = {
       memberId: member.memberId, type, startDate: member.dateOfService, endDate: f.endDate || undefined, urgent, cobVerified: true,
       requestingNpi: f.requestingNpi.trim(), servicingNpi: f.servicingNpi.trim(), placeOfService: f.placeOfService,
@@ -182,17 +164,10 @@ function RequestStep({member}: {member: MemberCoverage}) {
       contactEmail: f.contactEmail.trim(), notes: f.notes.trim() || undefined,
     };
     if (type === 'inpatient' && !body.services.length) delete (body as {services?: unknown}).services;
-    try {
+    void act(async () => {
       const a = await api<Authorization>('POST', '/authorizations', {idempotencyKey: key, body});
       navigate(href('authorizations', a.authorizationId));
-    } catch (err) {
-      const p = err as ApiError;
-      if (p.status === 409 && p.errors?.authorizationId) {
-        setError(new ApiError({...p, detail: `${p.detail} Open it: ${p.errors.authorizationId}.`}));
-      } else setError(p);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const errs = fieldErrors(error);
   const labels = {type: 'Authorization type', endDate: 'End date of service', requestingNpi: 'Requesting NPI', servicingNpi: 'Servicing NPI',
@@ -202,6 +177,7 @@ function RequestStep({member}: {member: MemberCoverage}) {
       <h2 id="request-heading">3. The request</h2>
       <form onSubmit={questions ? submit : next} noValidate>
         <ErrorSummary error={error} labels={labels} />
+        {error?.status === 409 && error.errors?.authorizationId ? <p><a href={href('authorizations', error.errors.authorizationId)}>Open request {error.errors.authorizationId}</a></p> : null}
         <Radios id="type" legend="Authorization type" value={type} onValue={(t) => { setType(t); setQuestions(null); setF({...f, placeOfService: ''}); }} error={errs.type}
           options={[['inpatient', 'Inpatient'], ['outpatient', 'Outpatient']]} />
         {type ? (

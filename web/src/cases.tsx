@@ -3,7 +3,7 @@
 // after submitting, and withdrawal.
 import {useState} from 'preact/hooks';
 import {api, ApiError, newKey} from './api';
-import {ClaimsLink, NotFound, useLoad} from './shared';
+import {ClaimsLink, NotFound, useLoad, useAction} from './shared';
 import {href, navigate} from './router';
 import type {Authorization, Case, LetterDownload} from './types';
 import {Uploader, type Files} from './uploader';
@@ -37,22 +37,15 @@ export function DisputeForm({claim}: {claim: string}) {
   const [f, setF] = useState({claimNumber: claim, disputeType: '', issueCategory: '', contactName: '', notes: ''});
   const [files, setFiles] = useState<Files>({accepted: [], busy: false});
   const [key] = useState(newKey);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [busy, error, , act] = useAction();
   const set = (k: keyof typeof f) => (v: string) => setF({...f, [k]: v});
   const submit = async (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await act(async () => {
       const c = await api<Case>('POST', '/disputes', {idempotencyKey: key, body: {...f, claimNumber: f.claimNumber.trim(), contactName: f.contactName.trim(),
         notes: f.notes.trim(), uploadIds: files.accepted.length ? files.accepted : undefined}});
       navigate(href('cases', c.caseId));
-    } catch (err) {
-      setError(err as ApiError);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const errs = fieldErrors(error);
   return (
@@ -93,9 +86,8 @@ function AppealFormFields({claim, authorization, draft}: {claim?: string; author
   const [kept] = useState<string[]>(draft?.documents ?? []);
   const [files, setFiles] = useState<Files>({accepted: [], busy: false});
   const [key] = useState(newKey);
-  const [error, setError] = useState<ApiError | null>(null);
   const [saved, setSaved] = useState('');
-  const [busy, setBusy] = useState(false);
+  const [busy, error, , act] = useAction();
 
   const body = (asDraft: boolean) => ({
     ...(subject.authorizationId ? {authorizationId: subject.authorizationId.trim()} : {claimNumber: subject.claimNumber.trim()}),
@@ -105,19 +97,8 @@ function AppealFormFields({claim, authorization, draft}: {claim?: string; author
     uploadIds: [...kept, ...files.accepted].length ? [...kept, ...files.accepted] : undefined,
     draft: asDraft || undefined,
   });
-  const act = async (what: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    setSaved('');
-    try {
-      await what();
-    } catch (err) {
-      setError(err as ApiError);
-    } finally {
-      setBusy(false);
-    }
-  };
   const save = () => act(async () => {
+    setSaved('');
     const c = caseId ? await api<Case>('PUT', casePath(caseId), {body: body(true)}) : await api<Case>('POST', '/appeals', {idempotencyKey: key, body: body(true)});
     setCaseId(c.caseId);
     setSaved(`Saved as draft ${c.caseId} at ${when(new Date().toISOString())}. Submit it when it is ready.`);

@@ -1,8 +1,8 @@
 // Claim Information and Attachments: the seven searches, and Claim Detail
 // with its two line views, Document Upload and Attached Documents.
 import {useEffect, useState} from 'preact/hooks';
-import {NotFound, useLoad} from './shared';
-import {api, ApiError, newKey} from './api';
+import {NotFound, useLoad, useAction} from './shared';
+import {api, newKey} from './api';
 import {href} from './router';
 import type {ClaimDetail, ClaimDocument, ClaimSearchResult, SubmissionResult} from './types';
 import {Uploader, type Files} from './uploader';
@@ -33,8 +33,7 @@ export function ClaimSearch() {
   const [values, setValues] = useState<Record<string, string>>(last.values);
   const [cursors, setCursors] = useState<string[]>(last.cursors);
   const [result, setResult] = useState<ClaimSearchResult | null>(last.result);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [busy, error, setError, act] = useAction();
   const [size, setSize] = useState(last.size);
   useEffect(() => {
     last = {method, values, cursors, result, size};
@@ -42,19 +41,13 @@ export function ClaimSearch() {
 
   const fields = methods.find(([m]) => m === method)![2];
   const run = async (stack: string[]) => {
-    setBusy(true);
-    setError(null);
-    try {
+    await act(async () => {
       const query: Record<string, string | number> = {limit: size};
       for (const [k] of fields) query[k] = (values[k] ?? '').trim();
       if (stack[stack.length - 1]) query.cursor = stack[stack.length - 1];
       setResult(await api<ClaimSearchResult>('GET', '/claims', {query}));
       setCursors(stack);
-    } catch (e) {
-      setError(e as ApiError);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const errs = fieldErrors(error);
   const page = cursors.length;
@@ -209,9 +202,8 @@ function DocumentUpload({claim, onSubmitted}: {claim: ClaimDetail; onSubmitted: 
   const [notes, setNotes] = useState('');
   const [files, setFiles] = useState<Files>({accepted: [], busy: false});
   const [key, setKey] = useState(newKey);
-  const [error, setError] = useState<ApiError | null>(null);
   const [done, setDone] = useState<SubmissionResult | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [busy, error, , act] = useAction();
   const [uploaderKey, setUploaderKey] = useState(0);
   if (!offer.available) {
     const alt = offer.alternative ? alternatives[offer.alternative] : null;
@@ -225,9 +217,7 @@ function DocumentUpload({claim, onSubmitted}: {claim: ClaimDetail; onSubmitted: 
   }
   const submit = async (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await act(async () => {
       const r = await api<SubmissionResult>('POST', `/claims/${encodeURIComponent(claim.claimNumber)}/document-submissions`,
         {body: {contactEmail: email.trim(), notes: notes.trim() || undefined, uploadIds: files.accepted}, idempotencyKey: key});
       setDone(r);
@@ -235,11 +225,7 @@ function DocumentUpload({claim, onSubmitted}: {claim: ClaimDetail; onSubmitted: 
       setNotes('');
       setUploaderKey((k) => k + 1);
       onSubmitted();
-    } catch (err) {
-      setError(err as ApiError);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const errs = fieldErrors(error);
   return (

@@ -31,3 +31,25 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): [T | null, 
   }, [...deps, n]);
   return [data, error, () => setN((x) => x + 1)];
 }
+
+/**
+ * What a form's button does: busy while it runs, the API's problem kept to
+ * show next to the fields, nothing else touched on failure (what was typed
+ * stays). Returns [busy, error, setError, act].
+ */
+export function useAction(): [boolean, ApiError | null, (e: ApiError | null) => void, (fn: () => Promise<unknown>) => Promise<void>] {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const act = async (fn: () => Promise<unknown>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await fn();
+    } catch (e) {
+      setError(e as ApiError);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return [busy, error, setError, act];
+}
