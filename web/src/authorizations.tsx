@@ -171,7 +171,8 @@ function RequestStep({member}: {member: MemberCoverage}) {
   };
   const errs = fieldErrors(error);
   const labels = {type: 'Authorization type', endDate: 'End date of service', requestingNpi: 'Requesting NPI', servicingNpi: 'Servicing NPI',
-    placeOfService: 'Place of service', diagnoses: 'Diagnoses', services: 'Services', admission: 'Admission', contactEmail: 'Contact email', notes: 'Notes', uploadIds: 'Documents'};
+    placeOfService: 'Place of service', diagnoses: 'Diagnoses', services: 'Services', admission: 'Admission', contactEmail: 'Contact email', notes: 'Notes', uploadIds: 'Documents',
+    ...Object.fromEntries((questions?.questions ?? []).map((cq) => [`answers.${cq.id}`, cq.text]))};
   return (
     <section aria-labelledby="request-heading">
       <h2 id="request-heading">3. The request</h2>

@@ -116,7 +116,7 @@ export function ErrorSummary({error, labels = {}}: {error: ApiError | Error | nu
               {labels[f] ? (
                 <a href={`#${f}`} onClick={(e) => { e.preventDefault(); document.getElementById(f)?.focus(); }}>{labels[f]}: {m}</a>
               ) : (
-                <span>{f}: {m}</span>
+                <span>{m}</span>
               )}
             </li>
           ))}
