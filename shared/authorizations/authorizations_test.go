@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -114,6 +115,20 @@ func TestCoverageByEachWayAndCOBOnTheDate(t *testing.T) {
 		"name without date of birth":           {"lastName=Quinn&firstName=Avery", "", "", 400},
 	} {
 		resp := w.send("GET", "/members/coverage?"+tc.query+"&dateOfService="+dos.String(), "", tinA)
+		// POST /members/coverage/search, with the query as a JSON body (out
+		// of the URL), answers the same.
+		q, err := url.ParseQuery(tc.query + "&dateOfService=" + dos.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		criteria := map[string]string{}
+		for k := range q {
+			criteria[k] = q.Get(k)
+		}
+		post := w.send("POST", "/members/coverage/search", body(t, criteria), tinA)
+		if post.StatusCode != resp.StatusCode || strings.Replace(post.Body, `"instance":"/members/coverage/search"`, `"instance":"/members/coverage"`, 1) != resp.Body {
+			t.Errorf("%s: POST answered %d %s, GET %d %s", name, post.StatusCode, post.Body, resp.StatusCode, resp.Body)
+		}
 		if resp.StatusCode != tc.status {
 			t.Errorf("%s: %d %s", name, resp.StatusCode, resp.Body)
 			continue

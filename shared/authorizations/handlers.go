@@ -95,6 +95,17 @@ func findMembers(r *http.Request, d Deps, method string) ([]portal.Member, error
 	return d.Members.MembersByName(ctx, q.Get("lastName"), q.Get("firstName"), dob)
 }
 
+// coverageBody is POST /members/coverage/search's body: GET
+// /members/coverage's query, kept out of the URL because it is PHI.
+type coverageBody struct {
+	MemberID      *string `json:"memberId,omitempty"`
+	MedicaidID    *string `json:"medicaidId,omitempty"`
+	LastName      *string `json:"lastName,omitempty"`
+	FirstName     *string `json:"firstName,omitempty"`
+	DateOfBirth   *string `json:"dateOfBirth,omitempty"`
+	DateOfService *string `json:"dateOfService,omitempty"`
+}
+
 func handleCoverage(d Deps) httpapi.ProviderHandler {
 	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
 		method, dos, err := coverageQuery(r.URL.Query())

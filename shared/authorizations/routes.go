@@ -60,6 +60,7 @@ func New(d Deps) http.Handler {
 		return httpapi.Idempotent(d.Log, d.Idempotency, h)
 	}
 	mux.Handle("GET /members/coverage", auth(handleCoverage(d)))
+	mux.Handle("POST /members/coverage/search", auth(httpapi.SearchBody[coverageBody](d.Log, handleCoverage(d))))
 	mux.Handle("POST /members/{memberId}/cob", auth(idem(handleReportCOB(d))))
 	mux.Handle("GET /authorizations/questions", auth(handleQuestions(d)))
 	mux.Handle("POST /authorizations", auth(idem(handleSubmit(d))))

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -27,6 +28,16 @@ var today = portal.MustDate("2026-11-24")
 // newServer serves the claims API over in-memory stores holding the sample
 // data; the returned stores let a test inject faults.
 func newServer(t *testing.T) (*inmem.Claims, *bytes.Buffer, func(path string, jwt map[string]string) events.APIGatewayV2HTTPResponse) {
+	store, logs, h := newHandler(t)
+	send := httpapitest.New(t, h)
+	invoke := func(target string, jwt map[string]string) events.APIGatewayV2HTTPResponse {
+		return send("GET", target, jwt)
+	}
+	return store, logs, invoke
+}
+
+// newHandler is the claims API over in-memory stores holding the sample data.
+func newHandler(t *testing.T) (*inmem.Claims, *bytes.Buffer, http.Handler) {
 	set := sampledata.New(today)
 	store, members := &inmem.Claims{}, &inmem.Members{}
 	for i := range set.Claims {
@@ -42,11 +53,7 @@ func newServer(t *testing.T) (*inmem.Claims, *bytes.Buffer, func(path string, jw
 	var logs bytes.Buffer
 	h := claims.New(claims.Deps{Log: slog.New(slog.NewJSONHandler(&logs, nil)), Claims: store, Members: members,
 		Plan: portal.KYMarketplace, Now: func() time.Time { return today.Time().Add(10 * time.Hour) }})
-	send := httpapitest.New(t, h)
-	invoke := func(target string, jwt map[string]string) events.APIGatewayV2HTTPResponse {
-		return send("GET", target, jwt)
-	}
-	return store, &logs, invoke
+	return store, &logs, h
 }
 
 var providerA = map[string]string{"sub": "user-a", httpapi.ProviderClaim: sampledata.ProviderA.TIN}
@@ -185,5 +192,45 @@ func TestDetailKeepsTheSearchWindow(t *testing.T) {
 	}
 	if resp := invoke("/claims/C10000000001", providerA); resp.StatusCode != 200 {
 		t.Errorf("a claim received 2 months ago: %d", resp.StatusCode)
+	}
+}
+
+// POST /claims/search takes GET /claims's query as a JSON body, so that
+// member IDs, names and dates of birth stay out of URLs: the same claims,
+// the same refusals, and a misspelt criterion refused, not ignored.
+func TestSearchByPostAnswersAsTheQueryDoes(t *testing.T) {
+	_, _, invoke := newServer(t)
+	_, _, h := newHandler(t)
+	post := httpapitest.NewWithBody(t, h)
+	for query, body := range map[string]string{
+		"memberId=" + sampledata.MemberAvery:                           `{"memberId":"` + sampledata.MemberAvery + `"}`,
+		"lastName=sample-quinn&firstName=AVERY&dateOfBirth=1984-03-07": `{"lastName":"sample-quinn","firstName":"AVERY","dateOfBirth":"1984-03-07"}`,
+		"memberId=" + sampledata.MemberAvery + "&limit=1":              `{"memberId":"` + sampledata.MemberAvery + `","limit":1}`,
+		"checkNumber=CHK-5001":                                         `{"checkNumber":"CHK-5001"}`,
+		"claimNumber=C20000000001":                                     `{"claimNumber":"C20000000001"}`,
+	} {
+		want, got := invoke("/claims?"+query, providerA), post("POST", "/claims/search", body, providerA)
+		if got.StatusCode != 200 || !slices.Equal(claimNumbers(t, got), claimNumbers(t, want)) {
+			t.Errorf("%s: POST gave %d %s, GET %s", body, got.StatusCode, got.Body, want.Body)
+		}
+	}
+	for body, code := range map[string]string{
+		`{}`:                                 portal.CodeSearchMethod,
+		`{"memberId":"1","checkNumber":"2"}`: portal.CodeOneSearchMethod,
+		`{"memberID":"100000001"}`:           portal.CodeInvalidJSON,
+		`{"memberId":"1","limit":0}`:         portal.CodeInvalidLimit,
+	} {
+		if got := problemCode(t, post("POST", "/claims/search", body, providerA), 400); got != code {
+			t.Errorf("%s: %s, want %s", body, got, code)
+		}
+	}
+}
+
+func TestSearchByPostRefusesAnEmptyCriterion(t *testing.T) {
+	_, _, h := newHandler(t)
+	post := httpapitest.NewWithBody(t, h)
+	resp := post("POST", "/claims/search", `{"checkNumber":"CHK-5001","externalReferenceNumber":""}`, providerA)
+	if code := problemCode(t, resp, 400); code != portal.CodeInvalidJSON || !strings.Contains(resp.Body, "externalReferenceNumber") {
+		t.Errorf("an empty criterion: %s %s", code, resp.Body)
 	}
 }

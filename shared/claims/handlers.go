@@ -15,6 +15,22 @@ type searchResponse struct {
 	NextCursor   string      `json:"nextCursor,omitempty"`
 }
 
+// searchBody is POST /claims/search's body: GET /claims's query, kept out
+// of the URL because most of it is PHI.
+type searchBody struct {
+	MemberID                *string `json:"memberId,omitempty"`
+	MedicaidID              *string `json:"medicaidId,omitempty"`
+	LastName                *string `json:"lastName,omitempty"`
+	FirstName               *string `json:"firstName,omitempty"`
+	DateOfBirth             *string `json:"dateOfBirth,omitempty"`
+	ClaimNumber             *string `json:"claimNumber,omitempty"`
+	PatientAccountNumber    *string `json:"patientAccountNumber,omitempty"`
+	CheckNumber             *string `json:"checkNumber,omitempty"`
+	ExternalReferenceNumber *string `json:"externalReferenceNumber,omitempty"`
+	Limit                   *int    `json:"limit,omitempty"`
+	Cursor                  *string `json:"cursor,omitempty"`
+}
+
 func handleSearch(d Deps) httpapi.ProviderHandler {
 	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
 		s, err := portal.ParseClaimSearch(r.URL.Query())

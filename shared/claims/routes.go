@@ -44,6 +44,7 @@ type Deps struct {
 func New(d Deps) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /claims", httpapi.RequireProvider(d.Log, handleSearch(d)))
+	mux.Handle("POST /claims/search", httpapi.RequireProvider(d.Log, httpapi.SearchBody[searchBody](d.Log, handleSearch(d))))
 	mux.Handle("GET /claims/{claimNumber}", httpapi.RequireProvider(d.Log, handleDetail(d)))
 	mux.Handle("GET /openapi.yaml", openapi.Handler())
 	mux.Handle("/", httpapi.NotFound(d.Log))

@@ -4,7 +4,7 @@
 // indications the services call for, and the request's status page.
 import assert from 'node:assert/strict';
 import {after, before, test} from 'node:test';
-import {A, field, fileResult, go, ids, isoDay, launch, noProblems, open, pdf, scan, shot, signIn} from './helpers.mjs';
+import {A, field, fileResult, go, ids, isoDay, launch, noneInURLs, noProblems, open, pdf, scan, shot, signIn} from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -53,6 +53,7 @@ test('the steps: member, COB Information, Verified, the request, clinical indica
   assert.match(await page.locator('dl.facts').textContent(), /Documents1/);
   await scan(page, 'a retro authorization request');
   await shot(page, 'authorization-status');
+  noneInURLs(page, ['100000001']);
   noProblems(page);
 });
 

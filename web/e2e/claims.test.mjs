@@ -3,7 +3,7 @@
 // Document Upload is not offered, another provider's claim, the keyboard.
 import assert from 'node:assert/strict';
 import {after, before, test} from 'node:test';
-import {A, C, base, field, launch, noProblems, open, scan, shot, signIn} from './helpers.mjs';
+import {A, C, base, field, launch, noneInURLs, noProblems, open, scan, shot, signIn} from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -36,6 +36,8 @@ test('sign-in, and a search by each of the seven methods', async () => {
   }
   await scan(page, 'claim search results');
   await shot(page, 'claim-search');
+  // The searches went in request bodies: no member ID, name or date of birth in any URL.
+  noneInURLs(page, ['100000001', 'KY12345678900', 'Sample-Quinn', 'Avery', '1984-03-07']);
   noProblems(page);
 });
 

@@ -40,7 +40,16 @@ export async function open(browser, {width = 1280, height = 900} = {}) {
     if (m.type() === 'error' && /Content Security Policy|Uncaught/i.test(m.text())) page.problems.push(m.text());
   });
   page.on('pageerror', (e) => page.problems.push(String(e)));
+  page.urls = [];
+  page.on('request', (r) => page.urls.push(r.url()));
   return page;
+}
+
+/** No address the page asked for holds any of these (PHI stays out of URLs). */
+export function noneInURLs(page, values) {
+  assert.ok(page.urls.some((u) => u.includes('/api/')), 'the page called no API: nothing was checked');
+  const found = page.urls.filter((u) => values.some((v) => decodeURIComponent(u).includes(v)));
+  assert.deepEqual(found, [], 'PHI in a URL the page requested');
 }
 
 export function noProblems(page) {

@@ -33,9 +33,10 @@ export function RetroAuthorization() {
   const search = async (e?: Event) => {
     e?.preventDefault();
     await act(async () => {
-      const query: Record<string, string> = {dateOfService: dos};
-      for (const [k] of finders.find(([f]) => f === finder)![2]) query[k] = (q[k] ?? '').trim();
-      const r = await api<CoverageResult>('GET', '/members/coverage', {query});
+      // In the body, not the URL: the member's ID, name and date of birth are PHI.
+      const body: Record<string, string> = {dateOfService: dos};
+      for (const [k] of finders.find(([f]) => f === finder)![2]) if ((q[k] ?? '').trim()) body[k] = q[k].trim();
+      const r = await api<CoverageResult>('POST', '/members/coverage/search', {body});
       setFound(r.members);
       const again = member && r.members.find((m) => m.memberId === member.memberId);
       setMember(again ?? (r.members.length === 1 ? r.members[0] : null));

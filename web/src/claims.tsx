@@ -42,10 +42,11 @@ export function ClaimSearch() {
   const fields = methods.find(([m]) => m === method)![2];
   const run = async (stack: string[]) => {
     await act(async () => {
-      const query: Record<string, string | number> = {limit: size};
-      for (const [k] of fields) query[k] = (values[k] ?? '').trim();
-      if (stack[stack.length - 1]) query.cursor = stack[stack.length - 1];
-      setResult(await api<ClaimSearchResult>('GET', '/claims', {query}));
+      // In the body, not the URL: member IDs, names and dates of birth are PHI.
+      const body: Record<string, string | number> = {limit: Number(size)};
+      for (const [k] of fields) if ((values[k] ?? '').trim()) body[k] = values[k].trim();
+      if (stack[stack.length - 1]) body.cursor = stack[stack.length - 1];
+      setResult(await api<ClaimSearchResult>('POST', '/claims/search', {body}));
       setCursors(stack);
     });
   };
