@@ -123,7 +123,7 @@ $(WEB_DEPS): web/package-lock.json web/package.json
 CHROMIUM ?= /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 $(CHROMIUM):
-	@$(STEP) chromium "Chromium from Debian's packages (apt-get; about a minute)" $(TOOLS_DIR)/chromium.log \
+	@$(STEP) chromium "Chromium from Debian's packages (apt-get)" $(TOOLS_DIR)/chromium.log \
 	  bash -c '$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium'
 
 RUN_TOOLS := $(MOTO)/.installed $(SEAWEEDFS)/.installed
