@@ -116,7 +116,8 @@ func node(tb testing.TB, ctx context.Context, args ...string) *exec.Cmd {
 func TestBrowser(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	files, err := filepath.Glob(filepath.Join(rootDir(t), "web", "e2e", "*.test.mjs"))
+	portalURL(t) // sets root
+	files, err := filepath.Glob(filepath.Join(root, "web", "e2e", "*.test.mjs"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no browser tests in web/e2e (%v)", err)
 	}
@@ -137,14 +138,6 @@ func TestBrowser(t *testing.T) {
 	if !strings.Contains(out.String(), "ℹ fail 0") || pass == nil || pass[1] == "0" {
 		t.Fatal("the browser tests' summary has failures, or none ran")
 	}
-}
-
-func rootDir(t *testing.T) string {
-	r, err := stack.RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
 }
 
 // BenchmarkPortal measures, through Chromium against the local stack, the

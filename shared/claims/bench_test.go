@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"testing"
 	"time"
@@ -21,6 +22,21 @@ import (
 // benchAPI serves the claims API over in-memory stores holding, besides
 // the sample data, n claims with six lines each for member Avery.
 func benchAPI(b *testing.B, n int) func(target string) events.APIGatewayV2HTTPResponse {
+	send := httpapitest.NewWithBody(b, benchHandler(b, n))
+	return func(target string) events.APIGatewayV2HTTPResponse {
+		method, body := "GET", ""
+		if target == "/claims/search" { // the criteria in the body
+			method, body = "POST", `{"lastName":"Sample-Quinn","firstName":"Avery","dateOfBirth":"1984-03-07"}`
+		}
+		resp := send(method, target, body, providerA)
+		if resp.StatusCode != 200 {
+			b.Fatalf("%s: %d %s", target, resp.StatusCode, resp.Body)
+		}
+		return resp
+	}
+}
+
+func benchHandler(b *testing.B, n int) http.Handler {
 	ctx := context.Background()
 	set := sampledata.New(today)
 	store, members := &inmem.Claims{}, &inmem.Members{}
@@ -41,16 +57,8 @@ func benchAPI(b *testing.B, n int) func(target string) events.APIGatewayV2HTTPRe
 			b.Fatal(err)
 		}
 	}
-	h := claims.New(claims.Deps{Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), Claims: store, Members: members,
+	return claims.New(claims.Deps{Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), Claims: store, Members: members,
 		Plan: portal.KYMarketplace, Now: func() time.Time { return today.Time() }})
-	send := httpapitest.New(b, h)
-	return func(target string) events.APIGatewayV2HTTPResponse {
-		resp := send("GET", target, providerA)
-		if resp.StatusCode != 200 {
-			b.Fatalf("%s: %d %s", target, resp.StatusCode, resp.Body)
-		}
-		return resp
-	}
 }
 
 // BenchmarkSearch is a page of 25 claims found by member info, through the
@@ -60,6 +68,15 @@ func BenchmarkSearch(b *testing.B) {
 	q := url.Values{"lastName": {"Sample-Quinn"}, "firstName": {"Avery"}, "dateOfBirth": {"1984-03-07"}}.Encode()
 	for b.Loop() {
 		invoke("/claims?" + q)
+	}
+}
+
+// BenchmarkSearchByPost is BenchmarkSearch with the criteria in a JSON
+// body (POST /claims/search): what the strict decode adds.
+func BenchmarkSearchByPost(b *testing.B) {
+	invoke := benchAPI(b, 60)
+	for b.Loop() {
+		invoke("/claims/search")
 	}
 }
 

@@ -27,12 +27,11 @@ const random = (n: number) => b64url(crypto.getRandomValues(new Uint8Array(n)));
 
 const redirectUri = () => `${location.origin}/`;
 
-export async function signIn(cfg: Config): Promise<void> {
+/** A new PKCE verifier and state, and the issuer's authorization URL for them. */
+async function authorization(cfg: Config): Promise<{verifier: string; state: string; url: string}> {
   const verifier = random(32);
   const state = random(16);
   const challenge = b64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
-  // The hash is the screen to come back to; it never holds PHI.
-  sessionStorage.setItem(PENDING, JSON.stringify({verifier, state, back: location.hash}));
   const q = new URLSearchParams({
     response_type: 'code',
     client_id: cfg.clientId,
@@ -42,7 +41,14 @@ export async function signIn(cfg: Config): Promise<void> {
     code_challenge: challenge,
     code_challenge_method: 'S256',
   });
-  location.assign(`${cfg.authorizationEndpoint}?${q}`);
+  return {verifier, state, url: `${cfg.authorizationEndpoint}?${q}`};
+}
+
+export async function signIn(cfg: Config): Promise<void> {
+  const {verifier, state, url} = await authorization(cfg);
+  // The hash is the screen to come back to; it never holds PHI.
+  sessionStorage.setItem(PENDING, JSON.stringify({verifier, state, back: location.hash}));
+  location.assign(url);
 }
 
 /** Completes a sign-in if this page load is the issuer's redirect back. */
@@ -98,14 +104,10 @@ const REAUTH = 'portal.reauth';
  * was closed without signing in.
  */
 export async function reauthenticate(cfg: Config): Promise<boolean> {
-  const verifier = random(32);
-  const state = random(16);
-  const challenge = b64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
-  const q = new URLSearchParams({response_type: 'code', client_id: cfg.clientId, redirect_uri: redirectUri(), scope: cfg.scope, state,
-    code_challenge: challenge, code_challenge_method: 'S256'});
+  const {verifier, state, url} = await authorization(cfg);
   sessionStorage.setItem(REAUTH, state); // copied into the window it opens
   const channel = new BroadcastChannel(POPUP);
-  const popup = window.open(`${cfg.authorizationEndpoint}?${q}`, POPUP, 'popup,width=520,height=700');
+  const popup = window.open(url, POPUP, 'popup,width=520,height=700');
   sessionStorage.removeItem(REAUTH);
   if (!popup) {
     channel.close();

@@ -1,8 +1,9 @@
 // Provider Documents: acknowledgement and decision letters, newest first.
-import {useEffect, useState} from 'preact/hooks';
-import {api, ApiError} from './api';
+import {useState} from 'preact/hooks';
+import {api} from './api';
 import {DownloadLetter} from './cases';
 import {href} from './router';
+import {useLoad} from './shared';
 import type {Letter} from './types';
 import {ErrorSummary, fieldErrors, Heading, Loading, Scroll, SelectField, TextField, when, words} from './ui';
 
@@ -12,19 +13,15 @@ export function ProviderDocuments() {
   const [filter, setFilter] = useState({type: '', from: '', to: ''});
   const [applied, setApplied] = useState(filter);
   const [cursors, setCursors] = useState<string[]>(['']);
-  const [page, setPage] = useState<{documents: Letter[]; nextCursor?: string} | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  useEffect(() => {
-    setPage(null);
-    api<{documents: Letter[]; nextCursor?: string}>('GET', '/documents', {query: {...applied, limit: PAGE, cursor: cursors[cursors.length - 1] || undefined}})
-      .then(setPage, (e) => setError(e as ApiError));
-  }, [applied, cursors]);
+  // The page of the filter applied and the cursor: an answer to an older filter never lands.
+  const [page, error] = useLoad(() => api<{documents: Letter[]; nextCursor?: string}>('GET', '/documents',
+    {query: {...applied, limit: PAGE, cursor: cursors[cursors.length - 1] || undefined}}), [applied, cursors]);
   const errs = fieldErrors(error);
   return (
     <>
       <Heading>Provider Documents</Heading>
       <p>Acknowledgement and decision letters for your disputes and appeals.</p>
-      <form class="filters" onSubmit={(e) => { e.preventDefault(); setError(null); setApplied(filter); setCursors(['']); }} noValidate>
+      <form class="filters" onSubmit={(e) => { e.preventDefault(); setApplied(filter); setCursors(['']); }} noValidate>
         <ErrorSummary error={error} labels={{type: 'Letter type', from: 'Written from', to: 'Written to'}} />
         <SelectField id="type" label="Letter type" value={filter.type} onValue={(v) => setFilter({...filter, type: v})} error={errs.type}
           options={[['acknowledgement', 'Acknowledgement'], ['decision', 'Decision'], ['returned_incomplete', 'Returned incomplete']]} />

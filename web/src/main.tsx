@@ -70,9 +70,8 @@ function SessionEnded({cfg, onBack}: {cfg: Config; onBack: () => void}) {
   );
 }
 
-function App({cfg, message: first}: {cfg: Config; message: string}) {
+function App({cfg, message}: {cfg: Config; message: string}) {
   const route = useRoute();
-  const [message] = useState(first);
   const [signedIn, setSignedIn] = useState(!!currentSession());
   const [ended, setEnded] = useState(false);
   useEffect(() => {
