@@ -74,14 +74,29 @@ func claimPort(port int, service string) (int, error) {
 	return port, nil
 }
 
-// motoLauncher runs moto's server with two changes that keep it fast under
-// load and change no behaviour: werkzeug's access log is off (a line a
-// request cost a quarter of the emulator's CPU; errors and tracebacks are
-// still logged), and an SQS receive checks each message's retention from
-// the queue's retention period alone. moto 5.2.5 computes every attribute
-// of the queue for that, three times a message, each walking every message
-// in the queue, so a backlog slowed every receive further.
-const motoLauncher = `import logging, sys
+// motoLauncher runs moto's server with three changes.
+//
+// One makes it behave as AWS does: DynamoDB calls run one at a time. moto
+// 5.2.5 serves requests on threads and takes no lock, and its
+// TransactWriteItems is not atomic against other calls: it checks and
+// writes item by item, iterates tables other threads change ("dictionary
+// changed size during iteration"), and on a failed condition rolls back by
+// putting back a copy of each whole table taken when it began, which wipes
+// or revives other calls' writes. Under concurrent submits that left two
+// open cases on one claim, or a winner without its guard. One lock around
+// every DynamoDB action makes each call, and so each transaction, atomic.
+// It costs no throughput that matters: one Python process runs one request
+// at a time anyway. MOTO_TRANSACTIONS_UNLOCKED=1 leaves the lock out, to
+// show TestTransactionsAreAtomic failing on the emulator as shipped.
+//
+// Two keep it fast under load and change no behaviour: werkzeug's access
+// log is off (a line a request cost a quarter of the emulator's CPU;
+// errors and tracebacks are still logged), and an SQS receive checks each
+// message's retention from the queue's retention period alone. moto 5.2.5
+// computes every attribute of the queue for that, three times a message,
+// each walking every message in the queue, so a backlog slowed every
+// receive further.
+const motoLauncher = `import logging, os, sys, threading
 logging.getLogger("werkzeug").setLevel(logging.WARNING)
 from moto.core.utils import unix_time
 from moto.sqs.models import SQSBackend
@@ -89,6 +104,14 @@ def is_message_valid_based_on_retention_period(self, queue_name, message):
     retention = int(self.get_queue(queue_name).message_retention_period)
     return retention + message.sent_timestamp / 1000 > unix_time()
 SQSBackend.is_message_valid_based_on_retention_period = is_message_valid_based_on_retention_period
+if os.environ.get("MOTO_TRANSACTIONS_UNLOCKED") != "1":
+    from moto.dynamodb.responses import DynamoHandler
+    dynamodb_lock = threading.Lock()
+    dynamodb_call_action = DynamoHandler.call_action
+    def call_action(self):
+        with dynamodb_lock:
+            return dynamodb_call_action(self)
+    DynamoHandler.call_action = call_action
 from moto.server import main
 main(sys.argv[1:])`
 

@@ -59,6 +59,9 @@ func (h *Handler) apply(ctx context.Context, msg events.SQSMessage) error {
 	if errors.As(err, &pe) && pe.Code == portal.CodeAuthorizationNotFound {
 		return h.park(ctx, msg, portal.Errorf(portal.KindNotFound, pe.Code, "decision for a request the portal does not have"))
 	}
+	if errors.As(err, &pe) && pe.Code == portal.CodeInvalidDecision {
+		return h.park(ctx, msg, pe)
+	}
 	if err != nil {
 		h.d.Log.ErrorContext(ctx, "decision failed; will retry", "messageId", msg.MessageId, "error", err.Error())
 		return err

@@ -66,3 +66,52 @@ func TestDecisionsRoundTrip(t *testing.T) {
 		t.Errorf("a throttled decision: %+v, parked %d", resp, len(d.got))
 	}
 }
+
+// A poisoned decision (trailing data, dated in the future or before the
+// request) is parked with a reason that names what is wrong, and does not
+// stop the real decision after it.
+func TestPoisonedDecisionsAreParkedAndTheRealOneApplies(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
+	store := &inmem.Authorizations{}
+	store.Now = func() time.Time { return now }
+	submitted := time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
+	a := &portal.Authorization{ID: portal.NewAuthorizationID(), Provider: "111111111", Status: portal.AuthReceived, Version: 1, SubmittedAt: submitted,
+		Request: portal.AuthorizationRequest{MemberID: "M1", Type: portal.AuthOutpatient, StartDate: portal.MustDate("2026-10-15")}}
+	if _, err := store.CreateAuthorization(ctx, a, portal.OutboundEvent{ID: "e1", At: submitted}); err != nil {
+		t.Fatal(err)
+	}
+	d := &dlq{}
+	h := authorizationdecisions.New(authorizationdecisions.Deps{Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), Requests: store, DeadLetters: d})
+	decision := func(id, status, at, extra string) string {
+		return `{"decisionId":"` + id + `","authorizationId":"` + a.ID + `","status":"` + status + `","decidedAt":"` + at + `"` + extra + `}`
+	}
+	approve := decision("D-REAL", "approved", "2026-11-21T11:00:00Z", `,"authorizationNumber":"AUTH-77","approvedFrom":"2026-10-15","approvedTo":"2026-10-15","approvedUnits":1`)
+	poisons := map[string]string{
+		"p-trailing": decision("D-1", "more_information_requested", "2026-11-21T10:00:00Z", `,"informationWanted":"Notes."`) + ` }}GARBAGE{{`,
+		"p-future":   decision("D-2", "more_information_requested", "2999-01-01T00:00:00Z", `,"informationWanted":"Notes."`),
+		"p-early":    decision("D-3", "denied", "2026-11-19T08:00:00Z", `,"reasonCode":"X","reasonText":"No."`),
+		"p-unknown":  decision("D-4", "withdrawn", "2026-11-21T10:00:00Z", `,"memberName":"Jane Roe"`),
+	}
+	want := map[string]string{"p-trailing": "more after", "p-future": "decidedAt is later than now", "p-early": "decidedAt is before", "p-unknown": `"memberName"`}
+	for id, body := range poisons {
+		d.got = nil
+		resp, err := h.Handle(ctx, events.SQSEvent{Records: []events.SQSMessage{{MessageId: id, Body: body}}})
+		if err != nil || len(resp.BatchItemFailures) != 0 {
+			t.Fatalf("%s: %+v %v", id, resp, err)
+		}
+		if len(d.got) != 1 || d.got[0].code != portal.CodeInvalidDecision || !strings.Contains(d.got[0].reason, want[id]) || strings.Contains(d.got[0].reason, "Jane") {
+			t.Errorf("%s: parked %+v, want a reason with %q", id, d.got, want[id])
+		}
+	}
+	if got, _ := store.Authorization(ctx, "111111111", a.ID); got.Status != portal.AuthReceived || len(got.DecisionIDs) != 0 {
+		t.Fatalf("a poisoned decision changed the request: %+v", got)
+	}
+	d.got = nil
+	if resp, err := h.Handle(ctx, events.SQSEvent{Records: []events.SQSMessage{{MessageId: "m-real", Body: approve}}}); err != nil || len(resp.BatchItemFailures) != 0 || len(d.got) != 0 {
+		t.Fatalf("the real decision: %+v %v, parked %+v", resp, err, d.got)
+	}
+	if got, _ := store.Authorization(ctx, "111111111", a.ID); got.Status != portal.AuthApproved || got.Decision.DecisionID != "D-REAL" {
+		t.Errorf("the real decision did not apply: %+v", got)
+	}
+}

@@ -86,8 +86,8 @@ func (h *Handler) apply(ctx context.Context, msg events.SQSMessage) error {
 	var letter *portal.Letter
 	c, applied, err := store.ApplyToCase(ctx, d.CaseID, func(c *portal.Case) (*portal.CaseWrite, error) {
 		letter = nil
-		if !c.Decide(*d, now) {
-			return nil, nil
+		if changed, err := c.Decide(*d, now); err != nil || !changed {
+			return nil, err
 		}
 		w := &portal.CaseWrite{Release: c.Status.Final()}
 		if d.Outcome != portal.OutcomeAcknowledged {
@@ -98,6 +98,9 @@ func (h *Handler) apply(ctx context.Context, msg events.SQSMessage) error {
 	})
 	if errors.As(err, &pe) && pe.Code == portal.CodeCaseNotFound {
 		return h.park(ctx, msg, portal.Errorf(portal.KindNotFound, pe.Code, "decision for a case the portal does not have"))
+	}
+	if errors.As(err, &pe) && pe.Code == portal.CodeInvalidOutcome {
+		return h.park(ctx, msg, pe)
 	}
 	if err != nil {
 		h.d.Log.ErrorContext(ctx, "case decision failed; will retry", "messageId", msg.MessageId, "error", err.Error())

@@ -99,3 +99,53 @@ func TestDecisionsApplyOnceInOrderWithTheirLetter(t *testing.T) {
 		t.Errorf("a throttled decision: %+v, parked %d", resp, len(d.got))
 	}
 }
+
+// A poisoned message (trailing data, dated in the future or before the case
+// was submitted) is parked with a reason that names what is wrong, writes
+// no history, and the real decision after it still applies.
+func TestPoisonedCaseDecisionsAreParkedAndTheRealOneApplies(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
+	disputes := &inmem.Cases{Letters: &inmem.Letters{}}
+	submitted := time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
+	c := &portal.Case{ID: "DP-7K3Q-9XH2", Kind: portal.CaseDispute, Provider: "111111111", ClaimNumber: "C1", CreatedAt: submitted, Status: portal.CaseDraft, Version: 1}
+	if err := c.Submit(submitted); err != nil {
+		t.Fatal(err)
+	}
+	if err := disputes.CreateCase(ctx, c, portal.CaseWrite{Take: true}); err != nil {
+		t.Fatal(err)
+	}
+	d := &dlq{}
+	h := casedecisions.New(casedecisions.Deps{Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), Disputes: disputes, Appeals: &inmem.Cases{},
+		Letters: &stored{}, DeadLetters: d, Plan: portal.KYMarketplace, Now: func() time.Time { return now }})
+	msg := func(id, outcome, at, extra string) string {
+		return `{"decisionId":"` + id + `","caseId":"DP-7K3Q-9XH2","outcome":"` + outcome + `","decidedAt":"` + at + `"` + extra + `}`
+	}
+	poisons := map[string]string{
+		"p-trailing": msg("D-1", "upheld", "2026-11-21T10:00:00Z", "") + ` }}GARBAGE{{`,
+		"p-future":   msg("D-2", "in_review", "2999-01-01T00:00:00Z", ""),
+		"p-early":    msg("D-3", "upheld", "2026-11-19T08:00:00Z", ""),
+		"p-unknown":  msg("D-4", "upheld", "2026-11-21T10:00:00Z", `,"memberName":"Jane Roe"`),
+	}
+	want := map[string]string{"p-trailing": "more after", "p-future": "decidedAt is later than now", "p-early": "decidedAt is before the case", "p-unknown": `"memberName"`}
+	for id, body := range poisons {
+		d.got = nil
+		resp, err := h.Handle(ctx, events.SQSEvent{Records: []events.SQSMessage{{MessageId: id, Body: body}}})
+		if err != nil || len(resp.BatchItemFailures) != 0 {
+			t.Fatalf("%s: %+v %v", id, resp, err)
+		}
+		if len(d.got) != 1 || d.got[0].code != portal.CodeInvalidOutcome || !strings.Contains(d.got[0].reason, want[id]) || strings.Contains(d.got[0].reason, "Jane") {
+			t.Errorf("%s: parked %+v, want a reason with %q", id, d.got, want[id])
+		}
+	}
+	if got, _ := disputes.Case(ctx, "111111111", c.ID); got.Status != portal.CaseReceived || len(got.History) != 1 || len(got.DecisionIDs) != 0 {
+		t.Fatalf("a poisoned message changed the case: %+v", got)
+	}
+	d.got = nil
+	if resp, err := h.Handle(ctx, events.SQSEvent{Records: []events.SQSMessage{{MessageId: "m-real", Body: msg("D-REAL", "overturned", "2026-11-21T11:00:00Z", "")}}}); err != nil || len(resp.BatchItemFailures) != 0 || len(d.got) != 0 {
+		t.Fatalf("the real decision: %+v %v, parked %+v", resp, err, d.got)
+	}
+	if got, _ := disputes.Case(ctx, "111111111", c.ID); got.Status != portal.CaseDecided || got.Decision.DecisionID != "D-REAL" || len(got.History) != 2 {
+		t.Errorf("the real decision did not apply: %+v", got)
+	}
+}

@@ -44,8 +44,10 @@ type world struct {
 	appeals         httpapitest.BodyInvoker
 	events, letters *delivered
 	disputeStore    *inmem.Cases
+	appealStore     *inmem.Cases
 	letterStore     *inmem.Letters
 	authorizations  *inmem.Authorizations
+	uploads         *inmem.Attachments
 }
 
 func claim(number string, status portal.ClaimStatus, code string, processed portal.Date) portal.Claim {
@@ -77,12 +79,12 @@ func setup(t *testing.T) world {
 	auths := &inmem.Authorizations{}
 	deps := func(store cases.Store) cases.Deps {
 		return cases.Deps{Log: slog.New(slog.NewJSONHandler(logs, nil)), Claims: claims, Authorizations: auths,
-			Cases: store, Events: events, Letters: sent, Idempotency: &inmem.Idempotency{TTL: time.Hour}, Plan: portal.KYMarketplace,
+			Cases: store, Uploads: uploads, Events: events, Letters: sent, Idempotency: &inmem.Idempotency{TTL: time.Hour}, Plan: portal.KYMarketplace,
 			Now: func() time.Time { return now }}
 	}
 	return world{logs: logs, disputes: httpapitest.NewWithBody(t, cases.Disputes(deps(disputes))),
 		appeals: httpapitest.NewWithBody(t, cases.Appeals(deps(appeals))), events: events, letters: sent,
-		disputeStore: disputes, letterStore: letters, authorizations: auths}
+		disputeStore: disputes, appealStore: appeals, letterStore: letters, authorizations: auths, uploads: uploads}
 }
 
 func body(t *testing.T, v any) string {
@@ -246,5 +248,55 @@ func TestClinicalAppealOfADeniedAuthorization(t *testing.T) {
 	form["appealType"] = "clinical_appeal"
 	if resp := w.appeals("POST", "/appeals", body(t, form), tinB); resp.StatusCode != 404 {
 		t.Errorf("provider B appeals A's request: %d %s", resp.StatusCode, resp.Body)
+	}
+}
+
+// A draft keeps only files its submit would take: another provider's upload,
+// a refused one or one submitted elsewhere is refused when the draft is
+// saved, with the problem submit would give, and nothing is saved.
+func TestADraftKeepsOnlyFilesItsSubmitWouldTake(t *testing.T) {
+	w := setup(t)
+	ctx := context.Background()
+	upload := func(id string, provider portal.ProviderID, status portal.UploadStatus) string {
+		if err := w.uploads.CreateUpload(ctx, &portal.Attachment{ID: id, Provider: provider, Status: status, CreatedAt: now,
+			FileName: "notes.pdf"}); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	mine := upload("UP-MINE", "111111111", portal.UploadAccepted)
+	theirs := upload("UP-THEIRS", "222222222", portal.UploadAccepted)
+	refused := upload("UP-REFUSED", "111111111", portal.UploadRejected)
+	draft := func(ids ...string) map[string]any {
+		return map[string]any{"claimNumber": "C-DUP", "appealType": "claim_appeal", "draft": true, "notes": "Draft.", "uploadIds": ids}
+	}
+	for name, tc := range map[string]struct {
+		ids    []string
+		status int
+		code   string
+	}{
+		"another provider's": {[]string{mine, theirs}, 404, portal.CodeUploadNotFound},
+		"unknown":            {[]string{"UP-NONE"}, 404, portal.CodeUploadNotFound},
+		"refused":            {[]string{refused}, 422, portal.CodeUploadRejected},
+	} {
+		resp := w.appeals("POST", "/appeals", body(t, draft(tc.ids...)), tinA)
+		if v := decode(t, resp); resp.StatusCode != tc.status || v.Code != tc.code || v.Errors["uploadIds"] == "" {
+			t.Errorf("a new draft with %s upload: %d %s", name, resp.StatusCode, resp.Body)
+		}
+	}
+	resp := w.appeals("POST", "/appeals", body(t, draft(mine)), tinA)
+	v := decode(t, resp)
+	if resp.StatusCode != 201 || v.Status != "draft" {
+		t.Fatalf("a draft with the provider's own upload: %d %s", resp.StatusCode, resp.Body)
+	}
+	form := draft(mine, theirs)
+	delete(form, "draft")
+	resp = w.appeals("PUT", "/appeals/"+v.CaseID, body(t, form), tinA)
+	if got := decode(t, resp); resp.StatusCode != 404 || got.Code != portal.CodeUploadNotFound {
+		t.Errorf("saved again with another provider's upload: %d %s", resp.StatusCode, resp.Body)
+	}
+	c, err := w.appealStore.Case(ctx, "111111111", v.CaseID)
+	if err != nil || len(c.Documents) != 1 || c.Documents[0] != mine {
+		t.Errorf("the refused save changed the draft: %+v %v", c, err)
 	}
 }

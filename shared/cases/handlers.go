@@ -283,10 +283,30 @@ func (rt *routes) appealable(r *http.Request, caller httpapi.Caller, kind portal
 	return rt.newCase(kind, caller, claim.Number, "", claim.BillingProvider.Name, now), nil
 }
 
+// draftUploads refuses what a draft lists unless a submission would take
+// it (the caller's, not submitted elsewhere, not refused): a draft must
+// not keep, and show, what its submit would refuse.
+func (rt *routes) draftUploads(r *http.Request, caller httpapi.Caller, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	stored, err := rt.d.Uploads.Uploads(r.Context(), caller.Provider, ids)
+	if err != nil {
+		return err
+	}
+	return portal.CheckSubmittable(caller.Provider, ids, stored)
+}
+
 // create writes a new case, submitted or a draft, and answers with it.
 func (rt *routes) create(w http.ResponseWriter, r *http.Request, caller httpapi.Caller, c *portal.Case, submit bool) {
 	d := rt.d
 	write := &portal.CaseWrite{}
+	if !submit {
+		if err := rt.draftUploads(r, caller, c.Documents); err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+	}
 	if submit {
 		var err error
 		if write, err = rt.submitWrite(c, c.Documents, c.CreatedAt); err != nil {
@@ -340,6 +360,10 @@ func (rt *routes) handleSaveDraft() httpapi.ProviderHandler {
 			return
 		}
 		if err := fm.check(false); err != nil {
+			httpapi.Error(w, r, d.Log, err)
+			return
+		}
+		if err := rt.draftUploads(r, caller, fm.UploadIDs); err != nil {
 			httpapi.Error(w, r, d.Log, err)
 			return
 		}

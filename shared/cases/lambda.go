@@ -48,6 +48,7 @@ func fromEnv(getenv lambdaenv.Getenv, tableVar, family string, extra ...string) 
 		Log:         f.Log,
 		Claims:      &dynamo.ClaimStore{DB: db, Table: f.Env["CLAIMS_TABLE"], Now: time.Now},
 		Cases:       store,
+		Uploads:     store.Attachments,
 		Events:      publisher(appealsQueue(f), store),
 		Letters:     lp,
 		Idempotency: &dynamo.IdempotencyStore{DB: db, Table: f.Env["IDEMPOTENCY_TABLE"], Now: time.Now, TTL: 24 * time.Hour},

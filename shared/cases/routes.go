@@ -36,6 +36,12 @@ type Store interface {
 	UpdateCase(ctx context.Context, provider portal.ProviderID, id, by string, change portal.CaseChange) (*portal.Case, bool, error)
 }
 
+// Uploads reads the provider's uploads by ID (nil where there is none of
+// theirs), so that a draft keeps only files a submission would take.
+type Uploads interface {
+	Uploads(ctx context.Context, provider portal.ProviderID, ids []string) ([]*portal.Attachment, error)
+}
+
 // Deliverer delivers a recorded event, or stores a recorded letter, at
 // once; what it fails to do a sweep does.
 type Deliverer interface {
@@ -48,6 +54,7 @@ type Deps struct {
 	Claims         Claims
 	Authorizations Authorizations // appeals only
 	Cases          Store
+	Uploads        Uploads
 	Events         Deliverer
 	Letters        Deliverer
 	Idempotency    httpapi.IdempotencyStore

@@ -262,8 +262,9 @@ func (s *AuthorizationStore) ApplyDecision(ctx context.Context, d portal.AuthDec
 		}
 		a := it.Authorization
 		seen := a.Version
-		if !a.Decide(d, s.Now().UTC()) {
-			return &a, false, nil
+		changed, err := a.Decide(d, s.Now().UTC())
+		if err != nil || !changed {
+			return &a, false, err
 		}
 		a.Version++
 		item, err := marshal(newAuthItem(&a))

@@ -142,7 +142,10 @@ func (s *Authorizations) ApplyDecision(_ context.Context, d portal.AuthDecision)
 	if !ok {
 		return nil, false, portal.ErrAuthorizationNotFound()
 	}
-	changed := a.Decide(d, s.now().UTC())
+	changed, err := a.Decide(d, s.now().UTC())
+	if err != nil {
+		return nil, false, err
+	}
 	if changed {
 		a.Version++
 		if a.Status.Final() && s.open[a.OpenKey()] == a.ID {

@@ -207,19 +207,28 @@ func decision(id string, s portal.AuthStatus, at time.Time) portal.AuthDecision 
 func TestDecisionsApplyOnceAndInOrder(t *testing.T) {
 	t0 := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
 	a := &portal.Authorization{Status: portal.AuthReceived}
-	if !a.Decide(decision("d1", portal.AuthMoreInfo, t0), t0) || a.Status != portal.AuthMoreInfo {
+	now := t0.Add(24 * time.Hour) // when the decisions are read: after all of them
+	applies := func(d portal.AuthDecision) bool {
+		t.Helper()
+		ok, err := a.Decide(d, now)
+		if err != nil {
+			t.Fatalf("%s: %v", d.DecisionID, err)
+		}
+		return ok
+	}
+	if !applies(decision("d1", portal.AuthMoreInfo, t0)) || a.Status != portal.AuthMoreInfo {
 		t.Fatalf("first decision: %s", a.Status)
 	}
-	if a.Decide(decision("d1", portal.AuthMoreInfo, t0), t0) {
+	if applies(decision("d1", portal.AuthMoreInfo, t0)) {
 		t.Errorf("a redelivered decision applied twice")
 	}
-	if a.Decide(decision("d0", portal.AuthDenied, t0.Add(-time.Hour)), t0) || a.Status != portal.AuthMoreInfo {
+	if applies(decision("d0", portal.AuthDenied, t0.Add(-time.Hour))) || a.Status != portal.AuthMoreInfo {
 		t.Errorf("an older decision applied over a newer one")
 	}
-	if !a.Decide(decision("d2", portal.AuthApproved, t0.Add(time.Hour)), t0) || a.Status != portal.AuthApproved {
+	if !applies(decision("d2", portal.AuthApproved, t0.Add(time.Hour))) || a.Status != portal.AuthApproved {
 		t.Errorf("approval: %s", a.Status)
 	}
-	if a.Decide(decision("d3", portal.AuthDenied, t0.Add(2*time.Hour)), t0) || a.Status != portal.AuthApproved {
+	if applies(decision("d3", portal.AuthDenied, t0.Add(2*time.Hour))) || a.Status != portal.AuthApproved {
 		t.Errorf("a decision after a final one applied")
 	}
 	if len(a.DecisionIDs) != 2 {
@@ -235,7 +244,9 @@ func TestDecisionEventsAreStrict(t *testing.T) {
 	}
 	for name, body := range map[string]string{
 		"not JSON":          `{`,
-		"unknown field":     `{"decisionId":"D-1","authorizationId":"RA-7K3M-9QPX","status":"withdrawn","decidedAt":"2026-11-20T09:00:00Z","patientName":"x"}`,
+		"unknown field":     `{"decisionId":"D-1","authorizationId":"RA-7K3M-9QPX","status":"withdrawn","decidedAt":"2026-11-20T09:00:00Z","patientName":"Jane Roe"}`,
+		"field in capitals": `{"decisionId":"D-1","authorizationId":"RA-7K3M-9QPX","STATUS":"withdrawn","decidedAt":"2026-11-20T09:00:00Z"}`,
+		"field twice":       `{"decisionId":"D-1","authorizationId":"RA-7K3M-9QPX","status":"withdrawn","status":"approved","decidedAt":"2026-11-20T09:00:00Z"}`,
 		"approval no units": strings.Replace(good, `"approvedUnits":5`, `"approvedUnits":0`, 1),
 		"denial no reason":  `{"decisionId":"D-1","authorizationId":"RA-7K3M-9QPX","status":"denied","decidedAt":"2026-11-20T09:00:00Z"}`,
 		"unknown status":    `{"decisionId":"D-1","authorizationId":"RA-7K3M-9QPX","status":"pended","decidedAt":"2026-11-20T09:00:00Z"}`,
@@ -243,8 +254,52 @@ func TestDecisionEventsAreStrict(t *testing.T) {
 		"no time":           `{"decisionId":"D-1","authorizationId":"RA-7K3M-9QPX","status":"withdrawn"}`,
 	} {
 		_, err := portal.ParseAuthDecision([]byte(body))
-		if portal.ErrorCode(err) != portal.CodeInvalidDecision || strings.Contains(err.Error(), "patientName") {
+		if portal.ErrorCode(err) != portal.CodeInvalidDecision || strings.Contains(err.Error(), "Jane") {
 			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+// A decision dated in the future would outrank every real one after it,
+// and one dated before the request was submitted cannot be about it: both
+// are refused, naming the field, and change nothing; a good one still
+// applies after them.
+func TestDecisionsOutOfTimeAreRefused(t *testing.T) {
+	submitted := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	now := submitted.Add(48 * time.Hour)
+	a := &portal.Authorization{Status: portal.AuthReceived, SubmittedAt: submitted}
+	for name, at := range map[string]time.Time{
+		"far future":               time.Date(2999, 1, 1, 0, 0, 0, 0, time.UTC),
+		"past the skew":            now.Add(portal.DecisionClockSkew + time.Second),
+		"before submit, past skew": submitted.Add(-portal.DecisionClockSkew - time.Second),
+	} {
+		ok, err := a.Decide(decision("bad-"+name, portal.AuthMoreInfo, at), now)
+		if ok || portal.ErrorCode(err) != portal.CodeInvalidDecision || !strings.Contains(err.Error(), "decidedAt") {
+			t.Errorf("%s: applied %v, %v", name, ok, err)
+		}
+	}
+	if a.Status != portal.AuthReceived || len(a.DecisionIDs) != 0 {
+		t.Fatalf("a refused decision changed the request: %s %v", a.Status, a.DecisionIDs)
+	}
+	for name, at := range map[string]time.Time{"within the skew ahead": now.Add(time.Minute), "within the skew before submit": submitted.Add(-time.Minute)} {
+		b := &portal.Authorization{Status: portal.AuthReceived, SubmittedAt: submitted}
+		if ok, err := b.Decide(decision(name, portal.AuthApproved, at), now); !ok || err != nil {
+			t.Errorf("%s: %v %v", name, ok, err)
+		}
+	}
+	if ok, err := a.Decide(decision("good", portal.AuthApproved, now), now); !ok || err != nil || a.Status != portal.AuthApproved {
+		t.Errorf("a good decision after refused ones: %v %v %s", ok, err, a.Status)
+	}
+}
+
+func TestDecisionEventsRefuseTrailingData(t *testing.T) {
+	good := `{"decisionId":"D-1","authorizationId":"RA-7K3M-9QPX","status":"withdrawn","decidedAt":"2026-11-20T09:00:00Z"}`
+	for _, tail := range []string{" }}GARBAGE{{", "}", `{"decisionId":"D-2"}`, " x"} {
+		if _, err := portal.ParseAuthDecision([]byte(good + tail)); portal.ErrorCode(err) != portal.CodeInvalidDecision {
+			t.Errorf("%q after the decision: %v", tail, err)
+		}
+		if _, err := portal.ParseCaseDecision([]byte(`{"decisionId":"D-1","caseId":"DP-7K3M-9QPX","outcome":"upheld","decidedAt":"2026-11-20T09:00:00Z"}` + tail)); portal.ErrorCode(err) != portal.CodeInvalidOutcome {
+			t.Errorf("%q after the case decision: %v", tail, err)
 		}
 	}
 }

@@ -1,10 +1,11 @@
 package portal
 
 import (
-	"encoding/json"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/openpayer/provider-portal/shared/strictjson"
 )
 
 // AuthStatus is where a retro authorization request stands.
@@ -75,10 +76,8 @@ const CodeInvalidDecision = "INVALID_DECISION_EVENT"
 // fields, never values, so they may be logged.
 func ParseAuthDecision(body []byte) (*AuthDecision, error) {
 	var d AuthDecision
-	dec := json.NewDecoder(strings.NewReader(string(body)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&d); err != nil {
-		return nil, Errorf(KindInvalid, CodeInvalidDecision, "decision event: not the JSON of a decision")
+	if err := strictjson.Decode(body, &d); err != nil {
+		return nil, Errorf(KindInvalid, CodeInvalidDecision, "decision event: not a decision: %s", strictjson.Describe(err))
 	}
 	var problems []string
 	if !validID(d.DecisionID) {
@@ -118,16 +117,39 @@ func ParseAuthDecision(body []byte) (*AuthDecision, error) {
 
 // Decide applies a decision to the request, once: a decision seen before,
 // one for a request already decided for good, or one older than the latest
-// applied changes nothing. It reports whether it changed the request.
-func (a *Authorization) Decide(d AuthDecision, now time.Time) bool {
+// applied changes nothing. It reports whether it changed the request. A
+// decision dated in the future or before the request was submitted is
+// refused (INVALID_DECISION_EVENT): once applied, it would outrank every
+// real decision after it, which would then be dropped as older.
+func (a *Authorization) Decide(d AuthDecision, now time.Time) (bool, error) {
+	if why := decisionTimeProblem(d.DecidedAt, a.SubmittedAt, now, "request"); why != "" {
+		return false, Errorf(KindInvalid, CodeInvalidDecision, "decision event: %s", why)
+	}
 	if slices.Contains(a.DecisionIDs, d.DecisionID) || a.Status.Final() ||
 		(a.Decision != nil && d.DecidedAt.Before(a.Decision.DecidedAt)) {
-		return false
+		return false, nil
 	}
 	a.Status, a.Decision = d.Status, &d
 	a.DecisionIDs = append(a.DecisionIDs, d.DecisionID)
 	a.UpdatedAt = now
-	return true
+	return true, nil
+}
+
+// DecisionClockSkew is how far another system's clock may be from the
+// portal's, either way, when it dates a decision: seconds, not minutes.
+const DecisionClockSkew = 2 * time.Minute
+
+// decisionTimeProblem says what is wrong with when a decision says it was
+// made, or "" if nothing: later than now, or before the request or case was
+// submitted (what: "request" or "case"), each give or take the skew.
+func decisionTimeProblem(decidedAt, submittedAt, now time.Time, what string) string {
+	switch {
+	case decidedAt.After(now.Add(DecisionClockSkew)):
+		return "decidedAt is later than now"
+	case !submittedAt.IsZero() && decidedAt.Before(submittedAt.Add(-DecisionClockSkew)):
+		return "decidedAt is before the " + what + " was submitted"
+	}
+	return ""
 }
 
 // Codes of authorization lookups.

@@ -99,7 +99,16 @@ func TestCaseLifecycle(t *testing.T) {
 	d := func(id string, o portal.CaseOutcome, at time.Time) portal.CaseDecision {
 		return portal.CaseDecision{DecisionID: id, CaseID: c.ID, Outcome: o, DecidedAt: at}
 	}
-	if c.Decide(d("d0", portal.OutcomeUpheld, t0), t0) {
+	now := t0.Add(24 * time.Hour) // when the messages are read: after all of them
+	applies := func(d portal.CaseDecision) bool {
+		t.Helper()
+		ok, err := c.Decide(d, now)
+		if err != nil {
+			t.Fatalf("%s: %v", d.DecisionID, err)
+		}
+		return ok
+	}
+	if applies(d("d0", portal.OutcomeUpheld, t0)) {
 		t.Errorf("a draft was decided")
 	}
 	if err := c.Submit(t0); err != nil || c.Status != portal.CaseReceived || !c.Status.Open() {
@@ -108,7 +117,7 @@ func TestCaseLifecycle(t *testing.T) {
 	if err := c.Submit(t0); code(err) != portal.CodeCaseNotDraft {
 		t.Errorf("submitted twice: %v", err)
 	}
-	if !c.Decide(d("d1", portal.OutcomeReturnedIncomplete, t0.Add(time.Hour)), t0) || c.Status != portal.CaseIncomplete {
+	if !applies(d("d1", portal.OutcomeReturnedIncomplete, t0.Add(time.Hour))) || c.Status != portal.CaseIncomplete {
 		t.Fatalf("returned: %s", c.Status)
 	}
 	if err := c.Submit(t0.Add(2 * time.Hour)); err != nil || c.Status != portal.CaseReceived {
@@ -116,11 +125,11 @@ func TestCaseLifecycle(t *testing.T) {
 	}
 	// The decision comes before the plan's acknowledgement: the late
 	// acknowledgement changes nothing.
-	if !c.Decide(d("d3", portal.OutcomePartlyOverturned, t0.Add(4*time.Hour)), t0) || c.Status != portal.CaseDecided {
+	if !applies(d("d3", portal.OutcomePartlyOverturned, t0.Add(4*time.Hour))) || c.Status != portal.CaseDecided {
 		t.Fatalf("decision: %s", c.Status)
 	}
-	if c.Decide(d("d2", portal.OutcomeAcknowledged, t0.Add(3*time.Hour)), t0) || c.Decide(d("d3", portal.OutcomeOverturned, t0.Add(5*time.Hour)), t0) ||
-		c.Decide(d("d4", portal.OutcomeOverturned, t0.Add(5*time.Hour)), t0) {
+	if applies(d("d2", portal.OutcomeAcknowledged, t0.Add(3*time.Hour))) || applies(d("d3", portal.OutcomeOverturned, t0.Add(5*time.Hour))) ||
+		applies(d("d4", portal.OutcomeOverturned, t0.Add(5*time.Hour))) {
 		t.Errorf("a late or repeated message changed a decided case")
 	}
 	if err := c.Withdraw(t0); code(err) != portal.CodeCaseClosed || c.Decision.Outcome != portal.OutcomePartlyOverturned {

@@ -125,11 +125,20 @@ func (c *Case) Withdraw(now time.Time) error {
 // Decide applies a message from the appeals system once: a message seen
 // before, one about a case decided or withdrawn for good, one older than
 // the latest applied, or an acknowledgement that arrives after a decision
-// changes nothing. It reports whether it changed the case.
-func (c *Case) Decide(d CaseDecision, now time.Time) bool {
+// changes nothing. It reports whether it changed the case. A message dated
+// in the future, or before the case was first submitted, is refused
+// (INVALID_CASE_DECISION): applied, it would outrank every real one after it.
+func (c *Case) Decide(d CaseDecision, now time.Time) (bool, error) {
+	var submitted time.Time
+	if at := c.firstSubmittedAt(); at != nil {
+		submitted = *at
+	}
+	if why := decisionTimeProblem(d.DecidedAt, submitted, now, "case"); why != "" {
+		return false, Errorf(KindInvalid, CodeInvalidOutcome, "%s", why)
+	}
 	if slices.Contains(c.DecisionIDs, d.DecisionID) || c.Status.Final() || c.Status == CaseDraft ||
 		(c.Decision != nil && d.DecidedAt.Before(c.Decision.DecidedAt)) {
-		return false
+		return false, nil
 	}
 	status := CaseDecided
 	switch d.Outcome {
@@ -148,5 +157,16 @@ func (c *Case) Decide(d CaseDecision, now time.Time) bool {
 		note = d.Missing
 	}
 	c.History = append(c.History, CaseEvent{At: d.DecidedAt, Status: status, Note: note})
-	return true
+	return true, nil
+}
+
+// firstSubmittedAt is when the case was first submitted (a case returned as
+// incomplete is submitted again later), or nil for a draft.
+func (c *Case) firstSubmittedAt() *time.Time {
+	for _, e := range c.History {
+		if e.Status == CaseReceived {
+			return &e.At
+		}
+	}
+	return c.SubmittedAt
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/openpayer/provider-portal/shared/strictjson"
 )
 
 // CaseWrite is what a change to a case writes with it, in one transaction:
@@ -135,14 +137,9 @@ const CodeCaseNotSubmitted = "CASE_NOT_SUBMITTED"
 // problems name fields, never values, so they may be logged.
 func ParseCaseDecision(body []byte) (*CaseDecision, error) {
 	var d CaseDecision
-	dec := json.NewDecoder(strings.NewReader(string(body)))
-	dec.DisallowUnknownFields()
 	bad := func(why string) error { return Errorf(KindInvalid, CodeInvalidOutcome, "%s", why) }
-	if err := dec.Decode(&d); err != nil {
-		return nil, bad("not a case decision: unknown field, wrong type or not JSON")
-	}
-	if dec.More() {
-		return nil, bad("trailing data after the decision")
+	if err := strictjson.Decode(body, &d); err != nil {
+		return nil, bad("not a case decision: " + strictjson.Describe(err))
 	}
 	text := func(s string, n int) bool { return utf8.ValidString(s) && len(s) <= n }
 	switch {

@@ -53,6 +53,18 @@ func (a *Attachment) Submittable(provider ProviderID) bool {
 		(a.Status == UploadPending || a.Status == UploadAccepted)
 }
 
+// CheckSubmittable refuses ids, given the uploads as stored (nil where
+// there is none), unless every one may join a submission: what a draft
+// keeps is checked as its submission will be, with the same problem.
+func CheckSubmittable(provider ProviderID, ids []string, stored []*Attachment) error {
+	for i := range ids {
+		if !stored[i].Submittable(provider) {
+			return WhyNotSubmittable(provider, ids, stored)
+		}
+	}
+	return nil
+}
+
 // WhyNotSubmittable explains why a submission of ids was refused, given the
 // uploads as stored (nil where there is none): the first one at fault.
 func WhyNotSubmittable(provider ProviderID, ids []string, stored []*Attachment) error {

@@ -113,12 +113,18 @@ func Authorizations(t *testing.T, newStores func(t *testing.T) (AuthorizationSto
 		if _, ok, err := s.ApplyDecision(ctx, more); ok || err != nil {
 			t.Errorf("redelivered: %v %v", ok, err)
 		}
-		approve := portal.AuthDecision{DecisionID: fresh("D"), AuthorizationID: a.ID, Status: portal.AuthApproved, DecidedAt: t0.Add(time.Hour),
+		// Dated in the future, a decision is refused and changes nothing:
+		// applied, it would outrank the real ones after it.
+		future := portal.AuthDecision{DecisionID: fresh("D"), AuthorizationID: a.ID, Status: portal.AuthWithdrawn, DecidedAt: t0.AddDate(1, 0, 0)}
+		if _, ok, err := s.ApplyDecision(ctx, future); ok || portal.ErrorCode(err) != portal.CodeInvalidDecision {
+			t.Errorf("a decision dated next year: %v %v", ok, err)
+		}
+		approve := portal.AuthDecision{DecisionID: fresh("D"), AuthorizationID: a.ID, Status: portal.AuthApproved, DecidedAt: t0.Add(time.Second),
 			AuthorizationNumber: "AUTH-1", ApprovedFrom: a.Request.StartDate, ApprovedTo: a.Request.StartDate, ApprovedUnits: 8}
 		if got, ok, err := s.ApplyDecision(ctx, approve); !ok || err != nil || got.Status != portal.AuthApproved {
 			t.Fatalf("approve: %v %v", ok, err)
 		}
-		late := portal.AuthDecision{DecisionID: fresh("D"), AuthorizationID: a.ID, Status: portal.AuthDenied, DecidedAt: t0.Add(2 * time.Hour), ReasonCode: "X", ReasonText: "x"}
+		late := portal.AuthDecision{DecisionID: fresh("D"), AuthorizationID: a.ID, Status: portal.AuthDenied, DecidedAt: t0.Add(2 * time.Second), ReasonCode: "X", ReasonText: "x"}
 		if _, ok, err := s.ApplyDecision(ctx, late); ok || err != nil {
 			t.Errorf("a decision after approval: %v %v", ok, err)
 		}
