@@ -136,7 +136,7 @@ func TestDecisionRoundTripThroughTheQueues(t *testing.T) {
 	}
 	start := sampledata.RetroDate(portal.DateOf(time.Now()))
 	approve := sampledata.Decision(id, portal.AuthApproved, start, time.Now())
-	late := []byte(strings.Replace(string(sampledata.Decision(id, portal.AuthDenied, start, time.Now().Add(-time.Hour))), `"decisionId":"D-`, `"decisionId":"L-`, 1))
+	late := []byte(strings.Replace(string(sampledata.Decision(id, portal.AuthDenied, start, time.Now().Add(-time.Minute))), `"decisionId":"D-`, `"decisionId":"L-`, 1))
 	malformed := []byte(`{"decisionId":"X-1","authorizationId":"` + id + `","status":"pended","decidedAt":"2026-11-25T09:00:00Z"}`)
 	drain(t, "AuthorizationDecisionsDLQ")
 	if err := local.Feed(context.Background(), "AuthorizationDecisionsQueue", [][]byte{approve, approve, late, malformed}, 30*time.Second); err != nil {

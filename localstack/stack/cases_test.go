@@ -58,20 +58,37 @@ func familyOf(id string) string {
 // freshDenial feeds a claim of provider C's, denied as a duplicate ten days
 // ago, that no other test uses.
 func freshDenial(t testing.TB) string {
-	n := fmt.Sprintf("C39%09d", time.Now().UnixNano()%1e9)
+	return freshClaim(t, portal.DenialReason{Code: "DUP", Text: "Duplicate of a claim already processed"})
+}
+
+// freshClaim feeds a claim of provider C's, denied for why ten days ago,
+// that no other test uses.
+func freshClaim(t testing.TB, why portal.DenialReason) string {
+	return freshClaims(t, 1, why)[0]
+}
+
+// freshClaims feeds n claims of provider C's, denied for why ten days ago,
+// that no other test uses.
+func freshClaims(t testing.TB, n int, why portal.DenialReason) []string {
 	today := portal.DateOf(time.Now())
-	c := portal.Claim{Number: n, Type: portal.ClaimProfessional, MemberID: sampledata.MemberAvery, PlanID: portal.KYMarketplace.ID,
-		Patient:         portal.Patient{FirstName: "Avery", LastName: "Sample-Quinn", DateOfBirth: portal.MustDate("1984-03-07")},
-		BillingProvider: sampledata.ProviderC, ServiceFrom: today.AddDate(0, 0, -40), ServiceTo: today.AddDate(0, 0, -40),
-		DateReceived: today.AddDate(0, 0, -30), ProcessedDate: today.AddDate(0, 0, -10), Status: portal.ClaimDenied,
-		Denial: portal.DenialReason{Code: "DUP", Text: "Duplicate of a claim already processed"}, TotalCharged: 30000, Version: 1,
-		Lines: []portal.ClaimLine{{LineNumber: 1, ServiceFrom: today.AddDate(0, 0, -40), ServiceTo: today.AddDate(0, 0, -40), ProcedureCode: "99213",
-			Units: 1, Charged: 30000, Status: portal.ClaimDenied, Denial: portal.DenialReason{Code: "DUP", Text: "Duplicate of a claim already processed"}}}}
-	b, _ := json.Marshal(map[string]any{"type": "claim", "claim": c})
-	if err := local.Feed(context.Background(), "ClaimsFeedQueue", [][]byte{b}, 20*time.Second); err != nil {
+	var numbers []string
+	var feed [][]byte
+	for i := range n {
+		number := fmt.Sprintf("C39%09d", (time.Now().UnixNano()+int64(i))%1e9)
+		c := portal.Claim{Number: number, Type: portal.ClaimProfessional, MemberID: sampledata.MemberAvery, PlanID: portal.KYMarketplace.ID,
+			Patient:         portal.Patient{FirstName: "Avery", LastName: "Sample-Quinn", DateOfBirth: portal.MustDate("1984-03-07")},
+			BillingProvider: sampledata.ProviderC, ServiceFrom: today.AddDate(0, 0, -40), ServiceTo: today.AddDate(0, 0, -40),
+			DateReceived: today.AddDate(0, 0, -30), ProcessedDate: today.AddDate(0, 0, -10), Status: portal.ClaimDenied,
+			Denial: why, TotalCharged: 30000, Version: 1,
+			Lines: []portal.ClaimLine{{LineNumber: 1, ServiceFrom: today.AddDate(0, 0, -40), ServiceTo: today.AddDate(0, 0, -40), ProcedureCode: "99213",
+				Units: 1, Charged: 30000, Status: portal.ClaimDenied, Denial: why}}}
+		b, _ := json.Marshal(map[string]any{"type": "claim", "claim": c})
+		numbers, feed = append(numbers, number), append(feed, b)
+	}
+	if err := local.Feed(context.Background(), "ClaimsFeedQueue", feed, 20*time.Second); err != nil {
 		t.Fatal(err)
 	}
-	return n
+	return numbers
 }
 
 // letterText downloads a letter through its short-lived link and returns

@@ -103,6 +103,20 @@ func get(t *testing.T, tok, target string) (int, []byte) {
 // response against the OpenAPI document.
 func call(t *testing.T, tok, method, target string, body any) (int, []byte) {
 	t.Helper()
+	req := newRequest(t, tok, method, target, body)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	respBody, _ := io.ReadAll(resp.Body)
+	checkResponse(t, req, resp.StatusCode, resp.Header, respBody)
+	return resp.StatusCode, respBody
+}
+
+// newRequest is a request to the API, with body as JSON if not nil.
+func newRequest(t testing.TB, tok, method, target string, body any) *http.Request {
+	t.Helper()
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
@@ -111,32 +125,34 @@ func call(t *testing.T, tok, method, target string, body any) (int, []byte) {
 		}
 		rd = bytes.NewReader(b)
 	}
-	req, _ := http.NewRequest(method, api.URL+target, rd)
+	req, err := http.NewRequest(method, api.URL+target, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	if tok != "" {
 		req.Header.Set("Authorization", "Bearer "+tok)
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	respBody, _ := io.ReadAll(resp.Body)
+	return req
+}
+
+// checkResponse checks an answer to req against the OpenAPI document.
+func checkResponse(t *testing.T, req *http.Request, status int, header http.Header, body []byte) {
+	t.Helper()
 	route, params, err := router.FindRoute(req)
 	if err != nil {
-		t.Fatalf("%s is not in the OpenAPI document: %v", target, err)
+		t.Fatalf("%s is not in the OpenAPI document: %v", req.URL.Path, err)
 	}
 	in := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route},
-		Status:                 resp.StatusCode, Header: resp.Header, Body: io.NopCloser(bytes.NewReader(respBody)),
+		Status:                 status, Header: header, Body: io.NopCloser(bytes.NewReader(body)),
 		Options: &openapi3filter.Options{IncludeResponseStatus: true},
 	}
 	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
-		t.Errorf("%s %s: response does not match the OpenAPI document: %v\n%s", method, target, err, respBody)
+		t.Errorf("%s %s: response does not match the OpenAPI document: %v\n%s", req.Method, req.URL.Path, err, body)
 	}
-	return resp.StatusCode, respBody
 }
 
 func claimNumbers(t *testing.T, body []byte) []string {

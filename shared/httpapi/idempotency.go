@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"time"
 	"unicode/utf8"
 
 	"github.com/openpayer/provider-portal/shared/portal"
@@ -42,6 +43,30 @@ func (r *recorder) Write(b []byte) (int, error) {
 	return r.ResponseWriter.Write(b)
 }
 
+// IdempotencyWait is how long a request waits for the first one with its
+// key to finish, to answer with its result rather than "in progress": a
+// client that retried on a slow answer, or sent twice at once, gets the one
+// answer. It is well below the functions' timeout.
+var IdempotencyWait = 5 * time.Second
+
+// begin claims key, waiting while a request with the same key runs.
+func begin(ctx context.Context, store IdempotencyStore, key, fingerprint string) (*portal.SavedResponse, error) {
+	deadline := time.Now().Add(IdempotencyWait)
+	pause := 25 * time.Millisecond
+	for {
+		stored, err := store.Begin(ctx, key, fingerprint)
+		if portal.ErrorCode(err) != portal.CodeIdempotencyInProgress || time.Now().Add(pause).After(deadline) {
+			return stored, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(pause):
+		}
+		pause = min(2*pause, 400*time.Millisecond)
+	}
+}
+
 // Idempotent makes a POST honour Idempotency-Key. Keys are scoped to the
 // caller and the route, so one provider's key never meets another's.
 func Idempotent(log *slog.Logger, store IdempotencyStore, next ProviderHandler) ProviderHandler {
@@ -69,8 +94,11 @@ func Idempotent(log *slog.Logger, store IdempotencyStore, next ProviderHandler) 
 		scoped := sha256.Sum256([]byte(string(caller.Provider) + "\x00" + caller.Subject + "\x00" + r.Pattern + "\x00" + r.URL.Path + "\x00" + key))
 		fp := sha256.Sum256(body)
 		id, fingerprint := hex.EncodeToString(scoped[:]), hex.EncodeToString(fp[:])
-		stored, err := store.Begin(r.Context(), id, fingerprint)
+		stored, err := begin(r.Context(), store, id, fingerprint)
 		if err != nil {
+			if portal.ErrorCode(err) == portal.CodeIdempotencyInProgress {
+				w.Header().Set("Retry-After", "1")
+			}
 			Error(w, r, log, err)
 			return
 		}

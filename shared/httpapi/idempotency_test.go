@@ -1,11 +1,14 @@
 package httpapi_test
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -68,5 +71,77 @@ func TestMalformedKeysAreRefused(t *testing.T) {
 		if !ok && !strings.Contains(w.Body.String(), "INVALID_REQUEST") {
 			t.Errorf("%s: %s", name, w.Body)
 		}
+	}
+}
+
+// Requests sent at once with one key run the handler once: the others wait
+// for the first to finish and replay its answer, byte for byte. One that
+// waits longer than IdempotencyWait is told to retry, with Retry-After.
+func TestConcurrentRequestsWithOneKeyGetTheOneAnswer(t *testing.T) {
+	store := &inmem.Idempotency{TTL: time.Hour}
+	var runs atomic.Int32
+	release := make(chan struct{})
+	h := httpapi.Idempotent(slog.New(slog.NewJSONHandler(io.Discard, nil)), store, func(w http.ResponseWriter, r *http.Request, c httpapi.Caller) {
+		n := runs.Add(1)
+		<-release
+		httpapi.Encode(w, http.StatusCreated, map[string]int32{"run": n})
+	})
+	caller := httpapi.Caller{Subject: "u", Provider: "111111111"}
+	const n = 10
+	answers := make([]*httptest.ResponseRecorder, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			req := httptest.NewRequest("POST", "/disputes", strings.NewReader(`{"claimNumber":"C1"}`))
+			req.Header.Set(httpapi.IdempotencyHeader, "same-key")
+			answers[i] = httptest.NewRecorder()
+			h(answers[i], req, caller)
+		})
+	}
+	for runs.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond) // the others are waiting now
+	close(release)
+	wg.Wait()
+	if runs.Load() != 1 {
+		t.Fatalf("the handler ran %d times", runs.Load())
+	}
+	replays := 0
+	for i, a := range answers {
+		if a.Code != 201 || a.Body.String() != "{\"run\":1}\n" {
+			t.Errorf("answer %d: %d %s", i, a.Code, a.Body)
+		}
+		if a.Header().Get("Idempotent-Replayed") == "true" {
+			replays++
+		}
+	}
+	if replays != n-1 {
+		t.Errorf("%d replays, want %d", replays, n-1)
+	}
+
+	wait := httpapi.IdempotencyWait
+	httpapi.IdempotencyWait = 200 * time.Millisecond
+	defer func() { httpapi.IdempotencyWait = wait }()
+	stuck := httpapi.Idempotent(slog.New(slog.NewJSONHandler(io.Discard, nil)), store, func(w http.ResponseWriter, r *http.Request, c httpapi.Caller) {
+		<-r.Context().Done()
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	first := make(chan struct{})
+	go func() {
+		defer close(first)
+		req := httptest.NewRequestWithContext(ctx, "POST", "/disputes", strings.NewReader(`{}`))
+		req.Header.Set(httpapi.IdempotencyHeader, "slow-key")
+		stuck(httptest.NewRecorder(), req, caller)
+	}()
+	time.Sleep(50 * time.Millisecond)
+	req := httptest.NewRequest("POST", "/disputes", strings.NewReader(`{}`))
+	req.Header.Set(httpapi.IdempotencyHeader, "slow-key")
+	w := httptest.NewRecorder()
+	stuck(w, req, caller)
+	cancel()
+	<-first
+	if w.Code != 409 || !strings.Contains(w.Body.String(), "IDEMPOTENCY_IN_PROGRESS") || w.Header().Get("Retry-After") != "1" {
+		t.Errorf("a request behind a stuck one: %d %v %s", w.Code, w.Header(), w.Body)
 	}
 }
