@@ -9,11 +9,11 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"github.com/openpayer/provider-portal/shared/cases"
+	"github.com/openpayer/provider-portal/shared/caseevents"
 )
 
 func main() {
-	h, err := cases.EventsFromEnv(context.Background(), os.Getenv)
+	h, err := caseevents.FromEnv(context.Background(), os.Getenv)
 	if err != nil {
 		log.Fatalf("case-events: %v", err)
 	}

@@ -2,6 +2,7 @@ package stack
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -101,7 +102,11 @@ func gatewayMessage(w http.ResponseWriter, status int, msg string) {
 	_ = json.NewEncoder(w).Encode(map[string]string{"message": msg})
 }
 
-func (g *Gateway) route(method, path string, authorize bool, fn HTTPFunc) {
+// route serves method and path with fn, which may run for timeout (the
+// function's Timeout): as on Lambda, its context ends then, and the
+// gateway answers as API Gateway does when its function fails or times out,
+// whatever the function does after.
+func (g *Gateway) route(method, path string, authorize bool, timeout time.Duration, fn HTTPFunc) {
 	routeKey := method + " " + path
 	pattern := method + " " + strings.ReplaceAll(path, "+}", "...}")
 	var params []string
@@ -120,7 +125,7 @@ func (g *Gateway) route(method, path string, authorize bool, fn HTTPFunc) {
 			gatewayMessage(w, http.StatusUnauthorized, "Unauthorized")
 			return
 		}
-		resp, err := fn(r.Context(), ev)
+		resp, err := invokeWithin(r.Context(), timeout, ev, fn)
 		if err != nil {
 			g.log.Error("function error", "route", routeKey, "error", err.Error())
 			gatewayMessage(w, http.StatusInternalServerError, "Internal Server Error")
@@ -128,6 +133,29 @@ func (g *Gateway) route(method, path string, authorize bool, fn HTTPFunc) {
 		}
 		writeResponse(w, resp)
 	})
+}
+
+// invokeWithin calls fn with a context that ends after timeout, and gives
+// up on it then: Lambda ends an invocation at the function's Timeout
+// ("Task timed out"), and API Gateway answers its caller with an error.
+func invokeWithin(ctx context.Context, timeout time.Duration, ev events.APIGatewayV2HTTPRequest, fn HTTPFunc) (events.APIGatewayV2HTTPResponse, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	type result struct {
+		resp events.APIGatewayV2HTTPResponse
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		resp, err := fn(ctx, ev)
+		done <- result{resp, err}
+	}()
+	select {
+	case r := <-done:
+		return r.resp, r.err
+	case <-ctx.Done():
+		return events.APIGatewayV2HTTPResponse{}, fmt.Errorf("task timed out after %s", timeout)
+	}
 }
 
 func (g *Gateway) event(r *http.Request, routeKey string, params []string, authorize bool) (events.APIGatewayV2HTTPRequest, error) {

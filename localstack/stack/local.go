@@ -9,16 +9,20 @@ import (
 	"os"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+	"gopkg.in/yaml.v3"
 
 	"github.com/openpayer/provider-portal/shared/attachmentprocessor"
 	"github.com/openpayer/provider-portal/shared/attachments"
 	"github.com/openpayer/provider-portal/shared/authorizationdecisions"
 	"github.com/openpayer/provider-portal/shared/authorizations"
 	"github.com/openpayer/provider-portal/shared/casedecisions"
+	"github.com/openpayer/provider-portal/shared/caseevents"
 	"github.com/openpayer/provider-portal/shared/cases"
 	"github.com/openpayer/provider-portal/shared/claims"
 	"github.com/openpayer/provider-portal/shared/claimsingest"
@@ -95,7 +99,7 @@ var builders = map[string]struct {
 	"DisputesFunction":               {http: httpFn(cases.DisputesFromEnv)},
 	"AppealsFunction":                {http: httpFn(cases.AppealsFromEnv)},
 	"LettersFunction":                {http: httpFn(letters.FromEnv)},
-	"CaseEventsFunction":             {scheduled: scheduledFn(cases.EventsFromEnv)},
+	"CaseEventsFunction":             {scheduled: scheduledFn(caseevents.FromEnv)},
 	"CaseDecisionsFunction":          {sqs: sqsFn(casedecisions.FromEnv)},
 }
 
@@ -112,6 +116,25 @@ func AWSEnv(dynamodbEndpoint, sqsEndpoint, s3Endpoint string) map[string]string 
 		env["S3_FORCE_PATH_STYLE"] = "true" // a local S3 server has no per-bucket host names
 	}
 	return env
+}
+
+// functionTimeout is a function's Timeout, from its properties or the
+// template's Globals, or Lambda's default of 3 seconds.
+func functionTimeout(r *Resolver, props, globals *yaml.Node) (time.Duration, error) {
+	for _, n := range []*yaml.Node{props, globals} {
+		v, err := r.ResolveField(n, "Timeout")
+		if err != nil {
+			return 0, err
+		}
+		if v != nil {
+			secs, err := strconv.Atoi(fmt.Sprint(v))
+			if err != nil || secs < 1 {
+				return 0, fmt.Errorf("timeout %v is not a whole number of seconds", v)
+			}
+			return time.Duration(secs) * time.Second, nil
+		}
+	}
+	return 3 * time.Second, nil
 }
 
 // Wired is the stack's functions behind their triggers.
@@ -211,6 +234,10 @@ func WireWith(ctx context.Context, build Builder, c Clients, t *Template, p *Pro
 			}
 		}
 		w.Env[id] = env
+		timeout, err := functionTimeout(p.Resolver, &res.Properties, &t.Globals.Function)
+		if err != nil {
+			return nil, fmt.Errorf("%s timeout: %w", id, err)
+		}
 		evs, err := p.Resolver.ResolveField(&res.Properties, "Events")
 		if err != nil {
 			return nil, fmt.Errorf("%s events: %w", id, err)
@@ -247,7 +274,7 @@ func WireWith(ctx context.Context, build Builder, c Clients, t *Template, p *Pro
 						return nil, fmt.Errorf("build %s: %w", id, err)
 					}
 				}
-				w.Gateway.route(strings.ToUpper(ev.Properties.Method), ev.Properties.Path, ev.Properties.Auth.Authorizer != "NONE", httpFn)
+				w.Gateway.route(strings.ToUpper(ev.Properties.Method), ev.Properties.Path, ev.Properties.Auth.Authorizer != "NONE", timeout, httpFn)
 			case "SQS":
 				if sqsFn == nil {
 					if sqsFn, err = build.SQS(ctx, id, env); err != nil {

@@ -5,8 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -124,5 +127,31 @@ func TestTransactionsAreAtomic(t *testing.T) {
 	}
 	if want := int32(60*25 + rounds*3); out.Count != want {
 		t.Errorf("%d items in the table, want %d: the filler and one winner's three items a round", out.Count, want)
+	}
+}
+
+// When an emulator is killed, the runner's last line says so, by the
+// signal: the server's log ends with whatever it last printed, which is
+// not the cause.
+func TestRunnerNamesTheSignalThatKilledAServer(t *testing.T) {
+	ctx := context.Background()
+	srv, err := stack.StartMoto(ctx, "DynamoDB", 0, filepath.Join(t.TempDir(), "dynamodb.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Stop()
+	l := &stack.Local{DynamoDB: srv}
+	waited := make(chan error, 1)
+	go func() { waited <- l.Wait(ctx) }()
+	if err := syscall.Kill(srv.PID(), syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-waited:
+		if err == nil || !strings.Contains(err.Error(), "moto (DynamoDB) was killed by signal 9 (killed)") {
+			t.Errorf("the runner's exit line: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the runner did not notice the server die")
 	}
 }

@@ -170,7 +170,7 @@ func (l *Local) Wait(ctx context.Context) error {
 	case <-ctx.Done():
 		return nil
 	case s := <-died:
-		return fmt.Errorf("%s exited (%s); see %s", s.Name, lastLine(s.Log), s.Log)
+		return fmt.Errorf("%s %s; see %s", s.Name, s.Exit(), s.Log)
 	}
 }
 

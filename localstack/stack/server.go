@@ -42,6 +42,7 @@ type Server struct {
 	Log      string // where its output goes
 	cmd      *exec.Cmd
 	done     chan struct{}
+	state    *os.ProcessState // how it ended, once done is closed
 }
 
 // PID is the server's process ID.
@@ -153,7 +154,7 @@ func startServer(ctx context.Context, name, bin string, args []string, dir, endp
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
 	s := &Server{Name: name, Endpoint: endpoint, Log: logPath, cmd: cmd, done: make(chan struct{})}
-	go func() { _ = cmd.Wait(); logf.Close(); close(s.done) }()
+	go func() { _ = cmd.Wait(); s.state = cmd.ProcessState; logf.Close(); close(s.done) }()
 	deadline := time.Now().Add(timeout)
 	for {
 		select {
@@ -171,6 +172,16 @@ func startServer(ctx context.Context, name, bin string, args []string, dir, endp
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// Exit says how the server ended, once Done is closed: the signal that
+// killed it (its log's last line would be a stale traceback, not the
+// cause), or its exit status with the log's last line.
+func (s *Server) Exit() string {
+	if ws, ok := s.state.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		return fmt.Sprintf("was killed by signal %d (%s)", int(ws.Signal()), ws.Signal())
+	}
+	return fmt.Sprintf("exited with status %d (%s)", s.state.ExitCode(), lastLine(s.Log))
 }
 
 // Stop ends the server by its PID (its process group) and waits for it.

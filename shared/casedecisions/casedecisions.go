@@ -1,7 +1,8 @@
 // Package casedecisions applies the plan's appeals system's messages to
 // disputes and appeals: in review, upheld, overturned, partially overturned
 // with the amount, returned as incomplete with what is missing. Each
-// applies once, with its letter written in the same transaction; a
+// applies once, with its letter's record written in the same transaction
+// (its PDF is rendered by the case-events sweep or the first download); a
 // duplicate, or one older than what was applied (an acknowledgement that
 // arrives after the decision), changes nothing; a malformed one goes to the
 // dead-letter queue with its reason. Each decision reports the days it
@@ -35,18 +36,11 @@ type DeadLetters interface {
 	Park(ctx context.Context, body, sourceMessageID, code, reason string) error
 }
 
-// Letters stores a recorded letter at once; the letters sweep does what
-// it fails to.
-type Letters interface {
-	Deliver(ctx context.Context, id string) error
-}
-
 // Deps are the function's collaborators.
 type Deps struct {
 	Log         *slog.Logger
 	Disputes    Cases
 	Appeals     Cases
-	Letters     Letters
 	DeadLetters DeadLetters
 	Plan        portal.Plan
 	// Metrics receives one embedded-metric line per decision; Stack is its
@@ -83,16 +77,13 @@ func (h *Handler) apply(ctx context.Context, msg events.SQSMessage) error {
 		store = h.d.Disputes
 	}
 	now := h.d.Now().UTC()
-	var letter *portal.Letter
 	c, applied, err := store.ApplyToCase(ctx, d.CaseID, func(c *portal.Case) (*portal.CaseWrite, error) {
-		letter = nil
 		if changed, err := c.Decide(*d, now); err != nil || !changed {
 			return nil, err
 		}
 		w := &portal.CaseWrite{Release: c.Status.Final()}
 		if d.Outcome != portal.OutcomeAcknowledged {
-			letter = c.AddLetter(h.d.Plan.DecisionLetter(c, *d, now))
-			w.Letter = letter
+			w.Letter = c.AddLetter(h.d.Plan.DecisionLetter(c, *d, now))
 		}
 		return w, nil
 	})
@@ -108,11 +99,6 @@ func (h *Handler) apply(ctx context.Context, msg events.SQSMessage) error {
 	}
 	h.d.Log.InfoContext(ctx, "case decision", "messageId", msg.MessageId, "caseId", c.ID, "decisionId", d.DecisionID,
 		"outcome", string(d.Outcome), "applied", applied, "now", string(c.Status))
-	if applied && letter != nil {
-		if err := h.d.Letters.Deliver(ctx, letter.ID); err != nil {
-			h.d.Log.WarnContext(ctx, "letter not stored yet; the sweep will", "documentId", letter.ID, "error", err.Error())
-		}
-	}
 	if applied && c.Status == portal.CaseDecided {
 		return h.metrics(c, *d)
 	}

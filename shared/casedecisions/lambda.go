@@ -5,30 +5,23 @@ import (
 	"os"
 	"time"
 
-	"github.com/openpayer/provider-portal/shared/cases"
 	"github.com/openpayer/provider-portal/shared/dynamo"
 	"github.com/openpayer/provider-portal/shared/lambdaenv"
-	"github.com/openpayer/provider-portal/shared/letters"
 	"github.com/openpayer/provider-portal/shared/sqs"
 )
 
 // FromEnv builds the case-decisions function from its environment. Its
 // main and the local runner both call it.
 func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (*Handler, error) {
-	f, err := lambdaenv.Load(getenv, "DISPUTES_TABLE", "APPEALS_TABLE", "DOCUMENTS_TABLE", "ATTACHMENTS_BUCKET", "CASE_DECISIONS_DLQ_URL", "STACK_NAME")
+	f, err := lambdaenv.Load(getenv, "DISPUTES_TABLE", "APPEALS_TABLE", "DOCUMENTS_TABLE", "CASE_DECISIONS_DLQ_URL", "STACK_NAME")
 	if err != nil {
 		return nil, err
 	}
 	db := dynamo.NewClient(f)
-	lp, err := letters.PublisherFromEnv(f, db)
-	if err != nil {
-		return nil, err
-	}
 	return New(Deps{
 		Log:         f.Log,
-		Disputes:    cases.TableStore(f, db, "DISPUTES_TABLE", "disputes"),
-		Appeals:     cases.TableStore(f, db, "APPEALS_TABLE", "appeals"),
-		Letters:     lp,
+		Disputes:    dynamo.CaseStoreFromEnv(f, db, "DISPUTES_TABLE", "disputes"),
+		Appeals:     dynamo.CaseStoreFromEnv(f, db, "APPEALS_TABLE", "appeals"),
 		DeadLetters: &sqs.DeadLetters{SQS: sqs.NewClient(f), URL: f.Env["CASE_DECISIONS_DLQ_URL"]},
 		Plan:        f.Plan,
 		Metrics:     os.Stdout,

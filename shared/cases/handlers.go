@@ -189,8 +189,9 @@ func withEvent(w portal.CaseWrite, typ string, now time.Time, fields map[string]
 	return &w, nil
 }
 
-// delivered sends what a write recorded at once; a failure leaves it to
-// the sweeps.
+// delivered sends the event a write recorded at once; a failure leaves it
+// to the sweep. A letter's PDF is not rendered here: the case-events sweep
+// or the first download stores it (see shared/caseevents).
 func (rt *routes) delivered(r *http.Request, w *portal.CaseWrite) {
 	if w == nil {
 		return
@@ -198,11 +199,6 @@ func (rt *routes) delivered(r *http.Request, w *portal.CaseWrite) {
 	if w.Event != nil {
 		if err := rt.d.Events.Deliver(r.Context(), w.Event.ID); err != nil {
 			rt.d.Log.WarnContext(r.Context(), "event not delivered yet; the sweep will", "eventId", w.Event.ID, "error", err.Error())
-		}
-	}
-	if w.Letter != nil {
-		if err := rt.d.Letters.Deliver(r.Context(), w.Letter.ID); err != nil {
-			rt.d.Log.WarnContext(r.Context(), "letter not stored yet; the sweep will", "documentId", w.Letter.ID, "error", err.Error())
 		}
 	}
 }

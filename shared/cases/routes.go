@@ -42,8 +42,8 @@ type Uploads interface {
 	Uploads(ctx context.Context, provider portal.ProviderID, ids []string) ([]*portal.Attachment, error)
 }
 
-// Deliverer delivers a recorded event, or stores a recorded letter, at
-// once; what it fails to do a sweep does.
+// Deliverer delivers a recorded event at once; what it fails to do the
+// sweep does.
 type Deliverer interface {
 	Deliver(ctx context.Context, id string) error
 }
@@ -56,7 +56,6 @@ type Deps struct {
 	Cases          Store
 	Uploads        Uploads
 	Events         Deliverer
-	Letters        Deliverer
 	Idempotency    httpapi.IdempotencyStore
 	Plan           portal.Plan
 	Now            func() time.Time

@@ -1,0 +1,56 @@
+// Package caseevents is the case-events function: on a schedule it sends
+// the disputes' and appeals' events still due to the plan's appeals system,
+// and renders and stores the letters not stored yet. The case functions
+// write a letter's record in the change's transaction and leave its PDF to
+// this sweep or to the first download (the letters function), so that they
+// link no PDF renderer and no S3 client.
+package caseevents
+
+import (
+	"context"
+	"os"
+	"time"
+
+	"github.com/openpayer/provider-portal/shared/dynamo"
+	"github.com/openpayer/provider-portal/shared/lambdaenv"
+	"github.com/openpayer/provider-portal/shared/letters"
+	"github.com/openpayer/provider-portal/shared/outbox"
+	"github.com/openpayer/provider-portal/shared/portal"
+	"github.com/openpayer/provider-portal/shared/sqs"
+)
+
+// FromEnv builds the case-events function from its environment: the sweeps
+// of the disputes' and appeals' outboxes, and of letters not stored yet.
+// Its main and the local runner both call it.
+func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (outbox.Sweepers, error) {
+	f, err := lambdaenv.Load(getenv, "DISPUTES_TABLE", "APPEALS_TABLE", "DOCUMENTS_TABLE", "APPEALS_QUEUE_URL", "ATTACHMENTS_BUCKET", "STACK_NAME")
+	if err != nil {
+		return nil, err
+	}
+	grace, err := lambdaenv.Duration(getenv, "EVENT_SWEEP_GRACE", 30*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	db := dynamo.NewClient(f)
+	lp, err := letters.PublisherFromEnv(f, db)
+	if err != nil {
+		return nil, err
+	}
+	appeals := &outbox.Publisher{Senders: map[string]outbox.Sender{
+		portal.QueueAppeals: &sqs.EventQueue{SQS: sqs.NewClient(f), URL: f.Env["APPEALS_QUEUE_URL"]}}}
+	publisher := func(tableVar, name string) *outbox.Publisher {
+		p := *appeals
+		p.Outbox = dynamo.CaseStoreFromEnv(f, db, tableVar, name)
+		return &p
+	}
+	sweep := func(name string, src outbox.Source, grace time.Duration) *outbox.Sweeper {
+		return &outbox.Sweeper{Log: f.Log, Source: src, Grace: grace, Name: name, Metrics: os.Stdout, Stack: f.Env["STACK_NAME"]}
+	}
+	return outbox.Sweepers{
+		sweep("disputes", publisher("DISPUTES_TABLE", "disputes"), grace),
+		sweep("appeals", publisher("APPEALS_TABLE", "appeals"), grace),
+		// No writer stores its letters: nothing to wait for. Rendering
+		// one twice (here and at a first download) stores the same bytes.
+		sweep("letters", lp, 0),
+	}, nil
+}
