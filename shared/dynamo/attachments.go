@@ -112,11 +112,12 @@ func (s *AttachmentStore) Upload(ctx context.Context, provider portal.ProviderID
 	if !portal.ValidIdentifier(id) {
 		return nil, portal.ErrUploadNotFound()
 	}
-	it, err := s.get(ctx, id)
+	var it attachmentItem
+	found, err := getOwned(ctx, s.DB, s.Table, map[string]types.AttributeValue{"uploadId": str(id)}, ownerTIN, string(provider), &it)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("get upload: %w", err)
 	}
-	if it == nil || it.Provider != provider || it.Status == portal.UploadRemoved {
+	if !found || it.Provider != provider || it.Status == portal.UploadRemoved {
 		return nil, portal.ErrUploadNotFound()
 	}
 	return &it.Attachment, nil

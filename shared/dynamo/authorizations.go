@@ -163,13 +163,28 @@ func (s *AuthorizationStore) get(ctx context.Context, id string) (*authItem, err
 	return &it, nil
 }
 
-// Authorization returns one of the provider's requests.
+// owned reads the provider's request with that ID; nil if there is none of
+// theirs (see getOwned).
+func (s *AuthorizationStore) owned(ctx context.Context, provider portal.ProviderID, id string) (*authItem, error) {
+	if !portal.ValidAuthorizationID(id) || provider == "" {
+		return nil, nil
+	}
+	var it authItem
+	found, err := getOwned(ctx, s.DB, s.Table, authKey(id), ownerTIN, string(provider), &it)
+	if err != nil || !found || it.Provider != provider {
+		return nil, wrap("get authorization", err)
+	}
+	return &it, nil
+}
+
+// Authorization returns one of the provider's requests; another
+// provider's is not found, by the same read as one that does not exist.
 func (s *AuthorizationStore) Authorization(ctx context.Context, provider portal.ProviderID, id string) (*portal.Authorization, error) {
-	it, err := s.get(ctx, id)
+	it, err := s.owned(ctx, provider, id)
 	if err != nil {
 		return nil, err
 	}
-	if it == nil || it.Provider != provider {
+	if it == nil {
 		return nil, portal.ErrAuthorizationNotFound()
 	}
 	return &it.Authorization, nil
@@ -318,11 +333,11 @@ func (s *AuthorizationStore) ReportCOB(ctx context.Context, r portal.ReportedCOB
 // transaction conditional on the request's version.
 func (s *AuthorizationStore) AddDocuments(ctx context.Context, provider portal.ProviderID, id string, uploadIDs []string, note string, ev portal.OutboundEvent) (*portal.Authorization, error) {
 	for attempt := 0; ; attempt++ {
-		it, err := s.get(ctx, id)
+		it, err := s.owned(ctx, provider, id)
 		if err != nil {
 			return nil, err
 		}
-		if it == nil || it.Provider != provider {
+		if it == nil {
 			return nil, portal.ErrAuthorizationNotFound()
 		}
 		a := it.Authorization

@@ -184,16 +184,31 @@ func (s *CaseStore) get(ctx context.Context, id string) (*portal.Case, error) {
 	return &it.Case, nil
 }
 
-// Case returns one of the provider's cases.
+// Case returns one of the provider's cases; another provider's is not
+// found, by the same read as one that does not exist.
 func (s *CaseStore) Case(ctx context.Context, provider portal.ProviderID, id string) (*portal.Case, error) {
-	c, err := s.get(ctx, id)
+	c, err := s.owned(ctx, provider, id)
 	if err != nil {
 		return nil, err
 	}
-	if c == nil || c.Provider != provider {
+	if c == nil {
 		return nil, portal.ErrCaseNotFound()
 	}
 	return c, nil
+}
+
+// owned reads the provider's case with that ID; nil if there is none of
+// theirs (see getOwned).
+func (s *CaseStore) owned(ctx context.Context, provider portal.ProviderID, id string) (*portal.Case, error) {
+	if !portal.ValidCaseID(id) || provider == "" {
+		return nil, nil
+	}
+	var it caseItem
+	found, err := getOwned(ctx, s.DB, s.Table, caseKey(id), ownerTIN, string(provider), &it)
+	if err != nil || !found || it.Provider != provider {
+		return nil, wrap("get case", err)
+	}
+	return &it.Case, nil
 }
 
 // maxCasesPerSubject bounds a claim's case list: a claim has a handful.
@@ -240,11 +255,17 @@ func (s *CaseStore) ApplyToCase(ctx context.Context, id string, change portal.Ca
 
 func (s *CaseStore) update(ctx context.Context, provider portal.ProviderID, id, by string, change portal.CaseChange) (*portal.Case, bool, error) {
 	for attempt := 0; ; attempt++ {
-		c, err := s.get(ctx, id)
+		var c *portal.Case
+		var err error
+		if provider != "" {
+			c, err = s.owned(ctx, provider, id)
+		} else {
+			c, err = s.get(ctx, id)
+		}
 		if err != nil {
 			return nil, false, err
 		}
-		if c == nil || (provider != "" && c.Provider != provider) {
+		if c == nil {
 			return nil, false, portal.ErrCaseNotFound()
 		}
 		seen := c.Version

@@ -59,22 +59,13 @@ func (s *ClaimStore) Claim(ctx context.Context, provider portal.ProviderID, numb
 	if !portal.ValidIdentifier(number) {
 		return nil, notFound
 	}
-	out, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{
-		TableName:      &s.Table,
-		Key:            map[string]types.AttributeValue{"claimNumber": str(number)},
-		ConsistentRead: aws.Bool(true),
-	})
+	var it claimItem
+	found, err := getOwned(ctx, s.DB, s.Table, map[string]types.AttributeValue{"claimNumber": str(number)},
+		[]string{"billingProvider", "tin"}, string(provider), &it)
 	if err != nil {
 		return nil, fmt.Errorf("get claim: %w", err)
 	}
-	if out.Item == nil {
-		return nil, notFound
-	}
-	var it claimItem
-	if err := unmarshal(out.Item, &it); err != nil {
-		return nil, fmt.Errorf("decode claim: %w", err)
-	}
-	if it.Claim.Provider() != provider {
+	if !found || it.Claim.Provider() != provider {
 		return nil, notFound
 	}
 	return &it.Claim, nil

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -63,6 +64,45 @@ func failedItem(err error) map[string]types.AttributeValue {
 }
 
 func str(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
+
+// getOwned reads the item at key into v if provider owns it: the owner is
+// the attribute at ownerPath (providerTin, or billingProvider.tin). It is
+// one strongly consistent Query of that one key with the owner as its
+// filter, so DynamoDB itself answers with nothing for an item that is
+// another provider's, as for one that does not exist: the two take the
+// same path, send the same bytes and take the same time, and the answer
+// cannot tell a caller that someone else's ID exists. found is false for
+// both.
+func getOwned(ctx context.Context, db API, table string, key map[string]types.AttributeValue, ownerPath []string, provider string, v any) (found bool, err error) {
+	names := map[string]string{}
+	values := map[string]types.AttributeValue{":owner": str(provider)}
+	var cond []string
+	i := 0
+	for name, val := range key {
+		n, k := fmt.Sprintf("#k%d", i), fmt.Sprintf(":k%d", i)
+		names[n], values[k] = name, val
+		cond = append(cond, n+" = "+k)
+		i++
+	}
+	var owner []string
+	for j, name := range ownerPath {
+		n := fmt.Sprintf("#o%d", j)
+		names[n] = name
+		owner = append(owner, n)
+	}
+	out, err := db.Query(ctx, &dynamodb.QueryInput{TableName: &table, ConsistentRead: aws.Bool(true),
+		KeyConditionExpression:   aws.String(strings.Join(cond, " AND ")),
+		FilterExpression:         aws.String(strings.Join(owner, ".") + " = :owner"),
+		ExpressionAttributeNames: names, ExpressionAttributeValues: values,
+	})
+	if err != nil || len(out.Items) == 0 {
+		return false, err
+	}
+	return true, unmarshal(out.Items[0], v)
+}
+
+// ownerTIN is where most items name the provider they belong to.
+var ownerTIN = []string{"providerTin"}
 
 // getItem reads one item, strongly consistent, into v; found is false if
 // there is none.

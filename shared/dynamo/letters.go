@@ -68,16 +68,21 @@ func (s *LetterStore) Get(ctx context.Context, id string) (*portal.Letter, error
 	return &it.Letter, nil
 }
 
-// Letter returns one of the provider's letters.
+// Letter returns one of the provider's letters; another provider's is not
+// found, by the same read as one that does not exist.
 func (s *LetterStore) Letter(ctx context.Context, provider portal.ProviderID, id string) (*portal.Letter, error) {
-	l, err := s.Get(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if l == nil || l.Provider != provider {
+	if !portal.ValidIdentifier(id) || provider == "" {
 		return nil, portal.ErrLetterNotFound()
 	}
-	return l, nil
+	var it letterItem
+	found, err := getOwned(ctx, s.DB, s.Table, letterKey(id), ownerTIN, string(provider), &it)
+	if err != nil {
+		return nil, wrap("get letter", err)
+	}
+	if !found || it.Provider != provider {
+		return nil, portal.ErrLetterNotFound()
+	}
+	return &it.Letter, nil
 }
 
 type letterCursor struct {
