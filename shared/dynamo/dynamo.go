@@ -7,6 +7,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -77,12 +79,12 @@ func getOwned(ctx context.Context, db API, table string, key map[string]types.At
 	names := map[string]string{}
 	values := map[string]types.AttributeValue{":owner": str(provider)}
 	var cond []string
-	i := 0
-	for name, val := range key {
+	// In a stable order, the partition key first: the tables with two key
+	// attributes name them pk and sk.
+	for i, name := range slices.Sorted(maps.Keys(key)) {
 		n, k := fmt.Sprintf("#k%d", i), fmt.Sprintf(":k%d", i)
-		names[n], values[k] = name, val
+		names[n], values[k] = name, key[name]
 		cond = append(cond, n+" = "+k)
-		i++
 	}
 	var owner []string
 	for j, name := range ownerPath {
