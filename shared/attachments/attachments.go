@@ -27,61 +27,53 @@ type uploadState struct {
 }
 
 func handleProactive(d Deps) httpapi.ProviderHandler {
-	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) error {
 		var req portal.SubmissionRequest
 		if err := httpapi.Decode(r, &req); err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		req.ClaimNumber = strings.TrimSpace(req.ClaimNumber)
 		if err := portal.CheckProactiveForm(&req); err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		m, err := d.Members.Member(r.Context(), req.MemberID)
 		if err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		var c *portal.Claim
 		if req.ClaimNumber != "" {
 			if c, err = visibleClaim(r, d, caller, req.ClaimNumber); err != nil {
-				httpapi.Error(w, r, d.Log, err)
-				return
+				return err
 			}
 		}
 		if err := portal.CheckProactive(&req, m, c); err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
-		submit(w, r, d, caller, portal.SubmissionProactive, req, req.ClaimNumber)
+		return submit(w, r, d, caller, portal.SubmissionProactive, req, req.ClaimNumber)
 	}
 }
 
 func handleDeniedClaim(d Deps) httpapi.ProviderHandler {
-	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
-		c, ok := pathClaim(w, r, d, caller)
-		if !ok {
-			return
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) error {
+		c, err := pathClaim(r, d, caller)
+		if err != nil {
+			return err
 		}
 		var req portal.SubmissionRequest
 		if err := httpapi.Decode(r, &req); err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		offer, err := d.Plan.DeniedClaimOffer(c)
 		if err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		if err := req.CheckCommon(); err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		// The form's member, date and reason come from the claim itself.
 		req.MemberID, req.ServiceDate, req.ClaimNumber = c.MemberID, c.ServiceFrom, c.Number
 		req.Reason = offer.Document
-		submit(w, r, d, caller, portal.SubmissionDeniedClaim, req, c.Number)
+		return submit(w, r, d, caller, portal.SubmissionDeniedClaim, req, c.Number)
 	}
 }
 
@@ -95,17 +87,13 @@ func visibleClaim(r *http.Request, d Deps, caller httpapi.Caller, number string)
 	return c, err
 }
 
-// pathClaim returns the caller's claim named in the path, or answers 404.
-func pathClaim(w http.ResponseWriter, r *http.Request, d Deps, caller httpapi.Caller) (*portal.Claim, bool) {
-	c, err := visibleClaim(r, d, caller, r.PathValue("claimNumber"))
-	if err != nil {
-		httpapi.Error(w, r, d.Log, err)
-		return nil, false
-	}
-	return c, true
+// pathClaim returns the caller's claim named in the path; CLAIM_NOT_FOUND
+// for any other.
+func pathClaim(r *http.Request, d Deps, caller httpapi.Caller) (*portal.Claim, error) {
+	return visibleClaim(r, d, caller, r.PathValue("claimNumber"))
 }
 
-func submit(w http.ResponseWriter, r *http.Request, d Deps, caller httpapi.Caller, kind portal.SubmissionKind, req portal.SubmissionRequest, claim string) {
+func submit(w http.ResponseWriter, r *http.Request, d Deps, caller httpapi.Caller, kind portal.SubmissionKind, req portal.SubmissionRequest, claim string) error {
 	now := d.Now().UTC()
 	sub := portal.Submission{ID: portal.NewID(), Kind: kind, MemberID: req.MemberID, ServiceDate: req.ServiceDate,
 		Reason: req.Reason, ClaimNumber: req.ClaimNumber, ContactEmail: req.ContactEmail, Notes: req.Notes,
@@ -116,15 +104,13 @@ func submit(w http.ResponseWriter, r *http.Request, d Deps, caller httpapi.Calle
 	// itself admits only pending or accepted files.
 	uploads, err := d.Documents.Uploads(r.Context(), caller.Provider, req.UploadIDs)
 	if err != nil {
-		httpapi.Error(w, r, d.Log, err)
-		return
+		return err
 	}
 	// The same form sent again (a retry whose answer was lost, a double
 	// click) is answered with the submission it repeats.
 	sub, err = d.Documents.Submit(r.Context(), caller.Provider, req.UploadIDs, sub, claim)
 	if err != nil {
-		httpapi.Error(w, r, d.Log, err)
-		return
+		return err
 	}
 	resp := submissionResponse{SubmissionID: sub.ID, Status: "waiting_for_claim", ReceivedDate: sub.ReceivedDate}
 	for i, a := range uploads {
@@ -146,6 +132,7 @@ func submit(w http.ResponseWriter, r *http.Request, d Deps, caller httpapi.Calle
 	}
 	httpapi.Audit(r, d.Log, caller, "documents.submit."+string(kind), append([]string{claim}, req.UploadIDs...)...)
 	httpapi.Encode(w, http.StatusCreated, resp)
+	return nil
 }
 
 type document struct {
@@ -164,15 +151,14 @@ type document struct {
 }
 
 func handleDocuments(d Deps) httpapi.ProviderHandler {
-	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
-		c, ok := pathClaim(w, r, d, caller)
-		if !ok {
-			return
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) error {
+		c, err := pathClaim(r, d, caller)
+		if err != nil {
+			return err
 		}
 		docs, err := d.Documents.ClaimDocuments(r.Context(), caller.Provider, c.Number)
 		if err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		out := struct {
 			ClaimNumber string     `json:"claimNumber"`
@@ -191,8 +177,7 @@ func handleDocuments(d Deps) httpapi.ProviderHandler {
 				// Only the version that was checked is served.
 				url, exp, err := d.Links.DownloadLink(r.Context(), a.ObjectKey, a.ObjectVersion, "document-"+a.ID+"."+filetype.Extension(a.DeclaredType))
 				if err != nil {
-					httpapi.Error(w, r, d.Log, err)
-					return
+					return err
 				}
 				doc.DownloadURL, doc.LinkExpiresAt = url, &exp
 			}
@@ -200,5 +185,6 @@ func handleDocuments(d Deps) httpapi.ProviderHandler {
 		}
 		httpapi.Audit(r, d.Log, caller, "documents.list", c.Number)
 		httpapi.Encode(w, http.StatusOK, out)
+		return nil
 	}
 }

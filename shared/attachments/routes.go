@@ -66,14 +66,9 @@ type Deps struct {
 
 // New returns the documents API.
 func New(d Deps) http.Handler {
-	mux := http.NewServeMux()
-	auth := func(h httpapi.ProviderHandler) http.Handler { return httpapi.RequireProvider(d.Log, h) }
-	idem := func(h httpapi.ProviderHandler) httpapi.ProviderHandler {
-		return httpapi.Idempotent(d.Log, d.Idempotency, h)
-	}
-	mux.Handle("POST /claim-attachments", auth(idem(handleProactive(d))))
-	mux.Handle("POST /claims/{claimNumber}/document-submissions", auth(idem(handleDeniedClaim(d))))
-	mux.Handle("GET /claims/{claimNumber}/documents", auth(handleDocuments(d)))
-	mux.Handle("/", httpapi.NotFound(d.Log))
-	return httpapi.LogRequests(d.Log, mux)
+	rs := httpapi.NewRoutes(d.Log, d.Idempotency)
+	rs.Handle("POST /claim-attachments", handleProactive(d), httpapi.WithIdempotencyKey)
+	rs.Handle("POST /claims/{claimNumber}/document-submissions", handleDeniedClaim(d), httpapi.WithIdempotencyKey)
+	rs.Handle("GET /claims/{claimNumber}/documents", handleDocuments(d))
+	return rs.Handler()
 }

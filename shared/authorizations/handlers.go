@@ -107,26 +107,22 @@ type coverageBody struct {
 }
 
 func handleCoverage(d Deps) httpapi.ProviderHandler {
-	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) error {
 		method, dos, err := coverageQuery(r.URL.Query())
 		if err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		members, err := findMembers(r, d, method)
 		if err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		if len(members) == 0 {
-			httpapi.Error(w, r, d.Log, portal.Errorf(portal.KindNotFound, portal.CodeMemberNotFound,
-				"No member was found that way. Check the ID on the member's card, or the name and date of birth."))
-			return
+			return portal.Errorf(portal.KindNotFound, portal.CodeMemberNotFound,
+				"No member was found that way. Check the ID on the member's card, or the name and date of birth.")
 		}
 		if len(members) > maxMatches {
-			httpapi.Error(w, r, d.Log, portal.Errorf(portal.KindRefused, portal.CodeTooManyMembers,
-				"More than %d members match. Search by the member ID on the member's card instead.", maxMatches))
-			return
+			return portal.Errorf(portal.KindRefused, portal.CodeTooManyMembers,
+				"More than %d members match. Search by the member ID on the member's card instead.", maxMatches)
 		}
 		today := portal.DateOf(d.Now())
 		out := struct {
@@ -137,8 +133,7 @@ func handleCoverage(d Deps) httpapi.ProviderHandler {
 		for i := range members {
 			reported, err := d.Requests.ReportedCOB(r.Context(), members[i].ID)
 			if err != nil {
-				httpapi.Error(w, r, d.Log, err)
-				return
+				return err
 			}
 			c := memberCoverage{Coverage: portal.CoverageOn(&members[i], reported, dos), Retro: retroVerdict{Allowed: true}}
 			var pe *portal.Error
@@ -152,6 +147,7 @@ func handleCoverage(d Deps) httpapi.ProviderHandler {
 		// looked coverage up, how, and how many members it showed.
 		httpapi.Audit(r, d.Log, caller, "members.coverage."+method, strconv.Itoa(len(ids)))
 		httpapi.Encode(w, http.StatusOK, out)
+		return nil
 	}
 }
 
@@ -194,20 +190,17 @@ func (c cobReport) check() error {
 }
 
 func handleReportCOB(d Deps) httpapi.ProviderHandler {
-	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) error {
 		var req cobReport
 		if err := httpapi.Decode(r, &req); err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		if err := req.check(); err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		m, err := d.Members.Member(r.Context(), r.PathValue("memberId"))
 		if err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		now := d.Now().UTC()
 		rep := portal.ReportedCOB{MemberID: m.ID, Carrier: strings.TrimSpace(req.Carrier), PolicyNumber: strings.TrimSpace(req.PolicyNumber),
@@ -215,12 +208,10 @@ func handleReportCOB(d Deps) httpapi.ProviderHandler {
 			ReportedBy: caller.Subject, Provider: caller.Provider, ReportedAt: now}
 		ev, err := portal.NewEvent(portal.EventCOBReported, portal.QueueCOB, now, map[string]any{"reported": rep})
 		if err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		if err := d.Requests.ReportCOB(r.Context(), rep, ev); err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		deliver(r, d, ev.ID)
 		httpapi.Audit(r, d.Log, caller, "members.cob.report", ev.ID)
@@ -228,6 +219,7 @@ func handleReportCOB(d Deps) httpapi.ProviderHandler {
 			Reported portal.ReportedCOB `json:"reported"`
 			Status   string             `json:"status"`
 		}{rep, "reported_not_verified"})
+		return nil
 	}
 }
 
@@ -239,25 +231,22 @@ func deliver(r *http.Request, d Deps, id string) {
 }
 
 func handleQuestions(d Deps) httpapi.ProviderHandler {
-	return func(w http.ResponseWriter, r *http.Request, _ httpapi.Caller) {
+	return func(w http.ResponseWriter, r *http.Request, _ httpapi.Caller) error {
 		q := r.URL.Query()
 		t := portal.AuthType(q.Get("type"))
 		if _, ok := d.Plan.AuthForms[t]; !ok {
-			httpapi.Error(w, r, d.Log, badQuery(portal.CodeInvalidRequest, "Give type: inpatient or outpatient.", "type", "inpatient or outpatient"))
-			return
+			return badQuery(portal.CodeInvalidRequest, "Give type: inpatient or outpatient.", "type", "inpatient or outpatient")
 		}
 		var codes []string
 		if q.Has("codes") {
 			codes = strings.Split(q.Get("codes"), ",")
 		}
 		if len(codes) > portal.MaxServices || len(q.Get("codes")) > 200 {
-			httpapi.Error(w, r, d.Log, badQuery(portal.CodeInvalidRequest, "Give at most 20 codes, separated by commas.", "codes", "at most 20"))
-			return
+			return badQuery(portal.CodeInvalidRequest, "Give at most 20 codes, separated by commas.", "codes", "at most 20")
 		}
 		for _, c := range codes {
 			if !portal.ValidProcedureCode(c) {
-				httpapi.Error(w, r, d.Log, badQuery(portal.CodeInvalidRequest, "Give CPT or HCPCS codes, such as 70553 or J1100, separated by commas.", "codes", "CPT or HCPCS codes"))
-				return
+				return badQuery(portal.CodeInvalidRequest, "Give CPT or HCPCS codes, such as 70553 or J1100, separated by commas.", "codes", "CPT or HCPCS codes")
 			}
 		}
 		qs, docs := d.Plan.ClinicalQuestions(t, codes)
@@ -265,6 +254,7 @@ func handleQuestions(d Deps) httpapi.ProviderHandler {
 			Questions         []portal.ClinicalQuestion `json:"questions"`
 			DocumentsRequired bool                      `json:"documentsRequired"`
 		}{qs, docs})
+		return nil
 	}
 }
 
@@ -273,82 +263,73 @@ func handleQuestions(d Deps) httpapi.ProviderHandler {
 const CodeDocumentsRequired = "DOCUMENTS_REQUIRED"
 
 func handleSubmit(d Deps) httpapi.ProviderHandler {
-	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) error {
 		var req portal.AuthorizationRequest
 		if err := httpapi.Decode(r, &req); err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		now := d.Now().UTC()
 		today := portal.DateOf(now)
 		// Every field first, then what depends on stored data.
 		if err := d.Plan.CheckAuthorizationForm(&req, today); err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		m, err := d.Members.Member(r.Context(), req.MemberID)
 		if err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		reported, err := d.Requests.ReportedCOB(r.Context(), m.ID)
 		if err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		coverage := portal.CoverageOn(m, reported, req.StartDate)
 		if err := d.Plan.CheckRetro(coverage, today); err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		qs, docs := d.Plan.ClinicalQuestions(req.Type, req.ServiceCodes())
 		if err := portal.CheckAnswers(qs, req.Answers); err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		if docs && len(req.UploadIDs) == 0 {
-			httpapi.Error(w, r, d.Log, &portal.Error{Kind: portal.KindRefused, Code: CodeDocumentsRequired,
+			return &portal.Error{Kind: portal.KindRefused, Code: CodeDocumentsRequired,
 				Detail: "These services need supporting documents (clinical notes, the plan of care). Upload them and list their uploadIds.",
-				Fields: map[string]string{"uploadIds": "documents required"}})
-			return
+				Fields: map[string]string{"uploadIds": "documents required"}}
 		}
 		a := &portal.Authorization{ID: portal.NewAuthorizationID(), Provider: caller.Provider, SubmittedBy: caller.Subject, SubmittedAt: now,
 			Request: req, COBShown: coverage, COBCheckedAt: now, Status: portal.AuthReceived,
 			DecisionDue: d.Plan.RetroDecisionDue(now, req.Urgent), Documents: req.UploadIDs, UpdatedAt: now, Version: 1}
 		ev, err := portal.NewEvent(portal.EventAuthorizationSubmitted, portal.QueueUtilizationManagement, now, map[string]any{"authorization": a})
 		if err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		open, err := d.Requests.CreateAuthorization(r.Context(), a, ev)
 		if err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		if open != "" {
-			httpapi.Error(w, r, d.Log, portal.ErrDuplicateAuthorization(open))
-			return
+			return portal.ErrDuplicateAuthorization(open)
 		}
 		deliver(r, d, ev.ID)
 		httpapi.Audit(r, d.Log, caller, "authorizations.submit", a.ID)
 		httpapi.Encode(w, http.StatusCreated, view(a))
+		return nil
 	}
 }
 
 func handleGet(d Deps) httpapi.ProviderHandler {
-	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) error {
 		a, err := d.Requests.Authorization(r.Context(), caller.Provider, r.PathValue("authorizationId"))
 		if err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		httpapi.Audit(r, d.Log, caller, "authorizations.read", a.ID)
 		httpapi.Encode(w, http.StatusOK, view(a))
+		return nil
 	}
 }
 
 func handleList(d Deps) httpapi.ProviderHandler {
-	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) error {
 		q := r.URL.Query()
 		today := portal.DateOf(d.Now())
 		from, to := today.AddDate(-2, 0, 0), today
@@ -377,14 +358,12 @@ func handleList(d Deps) httpapi.ProviderHandler {
 			f["to"] = "on or after from"
 		}
 		if len(f) > 0 {
-			httpapi.Error(w, r, d.Log, &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidRequest,
-				Detail: "List a member's requests by memberId, with from and to dates of service (YYYY-MM-DD) if you like.", Fields: f})
-			return
+			return &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidRequest,
+				Detail: "List a member's requests by memberId, with from and to dates of service (YYYY-MM-DD) if you like.", Fields: f}
 		}
 		list, next, err := d.Requests.Authorizations(r.Context(), caller.Provider, q.Get("memberId"), from, to, limit, q.Get("cursor"))
 		if err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		out := struct {
 			Authorizations []authorizationView `json:"authorizations"`
@@ -397,6 +376,7 @@ func handleList(d Deps) httpapi.ProviderHandler {
 		}
 		httpapi.Audit(r, d.Log, caller, "authorizations.list", ids...)
 		httpapi.Encode(w, http.StatusOK, out)
+		return nil
 	}
 }
 
@@ -406,11 +386,10 @@ type addDocuments struct {
 }
 
 func handleAddDocuments(d Deps) httpapi.ProviderHandler {
-	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) error {
 		var req addDocuments
 		if err := httpapi.Decode(r, &req); err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		f := map[string]string{}
 		if len(req.UploadIDs) == 0 || len(req.UploadIDs) > portal.MaxUploadsPerSubmission {
@@ -425,26 +404,24 @@ func handleAddDocuments(d Deps) httpapi.ProviderHandler {
 			f["note"] = "at most 4000 characters"
 		}
 		if len(f) > 0 {
-			httpapi.Error(w, r, d.Log, &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidRequest,
-				Detail: "Give the documents' uploadIds (1 to 20) and, if you like, a note.", Fields: f})
-			return
+			return &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidRequest,
+				Detail: "Give the documents' uploadIds (1 to 20) and, if you like, a note.", Fields: f}
 		}
 		now := d.Now().UTC()
 		id := r.PathValue("authorizationId")
 		ev, err := portal.NewEvent(portal.EventDocumentsAdded, portal.QueueUtilizationManagement, now,
 			map[string]any{"authorizationId": id, "uploadIds": req.UploadIDs, "note": req.Note})
 		if err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		a, err := d.Requests.AddDocuments(r.Context(), caller.Provider, id, req.UploadIDs, req.Note, ev)
 		if err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		deliver(r, d, ev.ID)
 		httpapi.Audit(r, d.Log, caller, "authorizations.documents", append([]string{a.ID}, req.UploadIDs...)...)
 		httpapi.Encode(w, http.StatusOK, view(a))
+		return nil
 	}
 }
 

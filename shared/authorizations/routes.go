@@ -54,19 +54,14 @@ type Deps struct {
 
 // New returns the authorizations API.
 func New(d Deps) http.Handler {
-	mux := http.NewServeMux()
-	auth := func(h httpapi.ProviderHandler) http.Handler { return httpapi.RequireProvider(d.Log, h) }
-	idem := func(h httpapi.ProviderHandler) httpapi.ProviderHandler {
-		return httpapi.Idempotent(d.Log, d.Idempotency, h)
-	}
-	mux.Handle("GET /members/coverage", auth(handleCoverage(d)))
-	mux.Handle("POST /members/coverage/search", auth(httpapi.SearchBody[coverageBody](d.Log, handleCoverage(d))))
-	mux.Handle("POST /members/{memberId}/cob", auth(idem(handleReportCOB(d))))
-	mux.Handle("GET /authorizations/questions", auth(handleQuestions(d)))
-	mux.Handle("POST /authorizations", auth(idem(handleSubmit(d))))
-	mux.Handle("GET /authorizations", auth(handleList(d)))
-	mux.Handle("GET /authorizations/{authorizationId}", auth(handleGet(d)))
-	mux.Handle("POST /authorizations/{authorizationId}/documents", auth(idem(handleAddDocuments(d))))
-	mux.Handle("/", httpapi.NotFound(d.Log))
-	return httpapi.LogRequests(d.Log, mux)
+	rs := httpapi.NewRoutes(d.Log, d.Idempotency)
+	rs.Handle("GET /members/coverage", handleCoverage(d))
+	rs.Handle("POST /members/coverage/search", httpapi.SearchBody[coverageBody](handleCoverage(d)))
+	rs.Handle("POST /members/{memberId}/cob", handleReportCOB(d), httpapi.WithIdempotencyKey)
+	rs.Handle("GET /authorizations/questions", handleQuestions(d))
+	rs.Handle("POST /authorizations", handleSubmit(d), httpapi.WithIdempotencyKey)
+	rs.Handle("GET /authorizations", handleList(d))
+	rs.Handle("GET /authorizations/{authorizationId}", handleGet(d))
+	rs.Handle("POST /authorizations/{authorizationId}/documents", handleAddDocuments(d), httpapi.WithIdempotencyKey)
+	return rs.Handler()
 }

@@ -205,53 +205,46 @@ func (rt *routes) delivered(r *http.Request, w *portal.CaseWrite) {
 
 func (rt *routes) handleCreateDispute() httpapi.ProviderHandler {
 	d := rt.d
-	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) error {
 		var fm disputeForm
 		if err := httpapi.Decode(r, &fm); err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		if err := fm.check(); err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		now := d.Now().UTC()
 		claim, err := d.Claims.Claim(r.Context(), caller.Provider, fm.ClaimNumber)
 		if err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		if err := d.Plan.CheckDispute(claim, fm.IssueCategory, portal.DateOf(now)); err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		c := rt.newCase(portal.CaseDispute, caller, claim.Number, "", claim.BillingProvider.Name, now)
 		c.Notes, c.Documents = strings.TrimSpace(fm.Notes), fm.UploadIDs
 		c.Fields = map[string]string{"disputeType": fm.DisputeType, "issueCategory": fm.IssueCategory, "contactName": strings.TrimSpace(fm.ContactName)}
-		rt.create(w, r, caller, c, true)
+		return rt.create(w, r, caller, c, true)
 	}
 }
 
 func (rt *routes) handleCreateAppeal() httpapi.ProviderHandler {
 	d := rt.d
-	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) error {
 		var fm appealForm
 		if err := httpapi.Decode(r, &fm); err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		if err := fm.check(!fm.Draft); err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		now := d.Now().UTC()
 		c, err := rt.appealable(r, caller, fm.AppealType, fm.ClaimNumber, fm.AuthorizationID, now)
 		if err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		c.Notes, c.Documents, c.Fields = strings.TrimSpace(fm.Notes), fm.UploadIDs, fm.fields()
-		rt.create(w, r, caller, c, !fm.Draft)
+		return rt.create(w, r, caller, c, !fm.Draft)
 	}
 }
 
@@ -294,34 +287,32 @@ func (rt *routes) draftUploads(r *http.Request, caller httpapi.Caller, ids []str
 }
 
 // create writes a new case, submitted or a draft, and answers with it.
-func (rt *routes) create(w http.ResponseWriter, r *http.Request, caller httpapi.Caller, c *portal.Case, submit bool) {
+func (rt *routes) create(w http.ResponseWriter, r *http.Request, caller httpapi.Caller, c *portal.Case, submit bool) error {
 	d := rt.d
 	write := &portal.CaseWrite{}
 	if !submit {
 		if err := rt.draftUploads(r, caller, c.Documents); err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 	}
 	if submit {
 		var err error
 		if write, err = rt.submitWrite(c, c.Documents, c.CreatedAt); err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 	}
 	if err := d.Cases.CreateCase(r.Context(), c, *write); err != nil {
-		httpapi.Error(w, r, d.Log, err)
-		return
+		return err
 	}
 	rt.delivered(r, write)
 	httpapi.Audit(r, d.Log, caller, rt.family+".create."+string(c.Status), c.ID)
 	httpapi.Encode(w, http.StatusCreated, rt.view(c))
+	return nil
 }
 
 // change applies a change to one of the caller's cases and answers with
 // the case as changed.
-func (rt *routes) change(w http.ResponseWriter, r *http.Request, caller httpapi.Caller, action string, change portal.CaseChange) {
+func (rt *routes) change(w http.ResponseWriter, r *http.Request, caller httpapi.Caller, action string, change portal.CaseChange) error {
 	d := rt.d
 	var write *portal.CaseWrite
 	c, _, err := d.Cases.UpdateCase(r.Context(), caller.Provider, r.PathValue("caseId"), caller.Subject, func(c *portal.Case) (*portal.CaseWrite, error) {
@@ -333,12 +324,12 @@ func (rt *routes) change(w http.ResponseWriter, r *http.Request, caller httpapi.
 		return w, err
 	})
 	if err != nil {
-		httpapi.Error(w, r, d.Log, err)
-		return
+		return err
 	}
 	rt.delivered(r, write)
 	httpapi.Audit(r, d.Log, caller, rt.family+"."+action, c.ID)
 	httpapi.Encode(w, http.StatusOK, rt.view(c))
+	return nil
 }
 
 // owns reports whether c is of this function's family: a dispute ID sent
@@ -349,22 +340,19 @@ func (rt *routes) owns(c *portal.Case) bool {
 
 func (rt *routes) handleSaveDraft() httpapi.ProviderHandler {
 	d := rt.d
-	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) error {
 		var fm appealForm
 		if err := httpapi.Decode(r, &fm); err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		if err := fm.check(false); err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		if err := rt.draftUploads(r, caller, fm.UploadIDs); err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		now := d.Now().UTC()
-		rt.change(w, r, caller, "save", func(c *portal.Case) (*portal.CaseWrite, error) {
+		return rt.change(w, r, caller, "save", func(c *portal.Case) (*portal.CaseWrite, error) {
 			if c.ClaimNumber != fm.ClaimNumber || c.AuthorizationID != fm.AuthorizationID || c.Kind != fm.AppealType {
 				return nil, &portal.Error{Kind: portal.KindConflict, Code: CodeDraftSubjectFixed,
 					Detail: "A draft keeps its claim (or authorization) and appeal type: cancel it and start another to change them.",
@@ -380,9 +368,9 @@ func (rt *routes) handleSaveDraft() httpapi.ProviderHandler {
 
 func (rt *routes) handleSubmit() httpapi.ProviderHandler {
 	d := rt.d
-	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) error {
 		now := d.Now().UTC()
-		rt.change(w, r, caller, "submit", func(c *portal.Case) (*portal.CaseWrite, error) {
+		return rt.change(w, r, caller, "submit", func(c *portal.Case) (*portal.CaseWrite, error) {
 			// The form is checked as a submission, and the windows again:
 			// a draft saved in time may be submitted too late.
 			fm := appealForm{ClaimNumber: c.ClaimNumber, AuthorizationID: c.AuthorizationID, AppealType: c.Kind, Notes: c.Notes, Reasons: map[string]appealAnswer{}}
@@ -425,20 +413,18 @@ type addDocuments struct {
 
 func (rt *routes) handleAddDocuments() httpapi.ProviderHandler {
 	d := rt.d
-	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) error {
 		var req addDocuments
 		if err := httpapi.Decode(r, &req); err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		f := problems{}
 		f.uploads(req.UploadIDs, true)
 		if err := f.err("Give the documents' uploadIds (1 to 20)."); err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		now := d.Now().UTC()
-		rt.change(w, r, caller, "documents", func(c *portal.Case) (*portal.CaseWrite, error) {
+		return rt.change(w, r, caller, "documents", func(c *portal.Case) (*portal.CaseWrite, error) {
 			added, err := c.AddDocuments(req.UploadIDs, now)
 			if err != nil || len(added) == 0 {
 				return nil, err
@@ -450,9 +436,9 @@ func (rt *routes) handleAddDocuments() httpapi.ProviderHandler {
 
 func (rt *routes) handleWithdraw() httpapi.ProviderHandler {
 	d := rt.d
-	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) error {
 		now := d.Now().UTC()
-		rt.change(w, r, caller, "withdraw", func(c *portal.Case) (*portal.CaseWrite, error) {
+		return rt.change(w, r, caller, "withdraw", func(c *portal.Case) (*portal.CaseWrite, error) {
 			wasOpen := c.Status.Open()
 			if err := c.Withdraw(now); err != nil {
 				return nil, err
@@ -467,23 +453,23 @@ func (rt *routes) handleWithdraw() httpapi.ProviderHandler {
 
 func (rt *routes) handleGet() httpapi.ProviderHandler {
 	d := rt.d
-	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) error {
 		c, err := d.Cases.Case(r.Context(), caller.Provider, r.PathValue("caseId"))
 		if err == nil && !rt.owns(c) {
 			err = portal.ErrCaseNotFound()
 		}
 		if err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		httpapi.Audit(r, d.Log, caller, rt.family+".read", c.ID)
 		httpapi.Encode(w, http.StatusOK, rt.view(c))
+		return nil
 	}
 }
 
 func (rt *routes) handleList() httpapi.ProviderHandler {
 	d := rt.d
-	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) error {
 		q := r.URL.Query()
 		var subject string
 		switch {
@@ -496,14 +482,12 @@ func (rt *routes) handleList() httpapi.ProviderHandler {
 			if rt.family == "appeals" {
 				detail = "Check status by claim or authorization request: give claimNumber or authorizationId, or open a case by its ID."
 			}
-			httpapi.Error(w, r, d.Log, &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidRequest, Detail: detail,
-				Fields: map[string]string{"claimNumber": "required, once"}})
-			return
+			return &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidRequest, Detail: detail,
+				Fields: map[string]string{"claimNumber": "required, once"}}
 		}
 		list, err := d.Cases.Cases(r.Context(), caller.Provider, subject)
 		if err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		out := struct {
 			Cases []caseView `json:"cases"`
@@ -517,6 +501,7 @@ func (rt *routes) handleList() httpapi.ProviderHandler {
 		}
 		httpapi.Audit(r, d.Log, caller, rt.family+".list", ids...)
 		httpapi.Encode(w, http.StatusOK, out)
+		return nil
 	}
 }
 

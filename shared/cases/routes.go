@@ -63,48 +63,36 @@ type Deps struct {
 
 type routes struct {
 	d      Deps
-	mux    *http.ServeMux
+	rs     *httpapi.Routes
 	family string // "disputes" or "appeals": the path
 }
 
 func newRoutes(d Deps, family string) *routes {
-	return &routes{d: d, mux: http.NewServeMux(), family: family}
-}
-
-func (rt *routes) handle(pattern string, h httpapi.ProviderHandler, idempotent bool) {
-	if idempotent {
-		h = httpapi.Idempotent(rt.d.Log, rt.d.Idempotency, h)
-	}
-	rt.mux.Handle(pattern, httpapi.RequireProvider(rt.d.Log, h))
-}
-
-func (rt *routes) done() http.Handler {
-	rt.mux.Handle("/", httpapi.NotFound(rt.d.Log))
-	return httpapi.LogRequests(rt.d.Log, rt.mux)
+	return &routes{d: d, rs: httpapi.NewRoutes(d.Log, d.Idempotency), family: family}
 }
 
 // Disputes returns the disputes API: the guide's Submit Dispute and Check
 // Status. A dispute is submitted at once; it has no draft.
 func Disputes(d Deps) http.Handler {
 	rt := newRoutes(d, "disputes")
-	rt.handle("POST /disputes", rt.handleCreateDispute(), true)
-	rt.handle("GET /disputes", rt.handleList(), false)
-	rt.handle("GET /disputes/{caseId}", rt.handleGet(), false)
-	rt.handle("POST /disputes/{caseId}/documents", rt.handleAddDocuments(), true)
-	rt.handle("POST /disputes/{caseId}/withdraw", rt.handleWithdraw(), true)
-	return rt.done()
+	rt.rs.Handle("POST /disputes", rt.handleCreateDispute(), httpapi.WithIdempotencyKey)
+	rt.rs.Handle("GET /disputes", rt.handleList())
+	rt.rs.Handle("GET /disputes/{caseId}", rt.handleGet())
+	rt.rs.Handle("POST /disputes/{caseId}/documents", rt.handleAddDocuments(), httpapi.WithIdempotencyKey)
+	rt.rs.Handle("POST /disputes/{caseId}/withdraw", rt.handleWithdraw(), httpapi.WithIdempotencyKey)
+	return rt.rs.Handler()
 }
 
 // Appeals returns the appeals API: the guide's Appeal form with Save,
 // Submit Appeal and Cancel Appeal, and Check Status.
 func Appeals(d Deps) http.Handler {
 	rt := newRoutes(d, "appeals")
-	rt.handle("POST /appeals", rt.handleCreateAppeal(), true)
-	rt.handle("GET /appeals", rt.handleList(), false)
-	rt.handle("GET /appeals/{caseId}", rt.handleGet(), false)
-	rt.handle("PUT /appeals/{caseId}", rt.handleSaveDraft(), false)
-	rt.handle("POST /appeals/{caseId}/submit", rt.handleSubmit(), true)
-	rt.handle("POST /appeals/{caseId}/documents", rt.handleAddDocuments(), true)
-	rt.handle("POST /appeals/{caseId}/withdraw", rt.handleWithdraw(), true)
-	return rt.done()
+	rt.rs.Handle("POST /appeals", rt.handleCreateAppeal(), httpapi.WithIdempotencyKey)
+	rt.rs.Handle("GET /appeals", rt.handleList())
+	rt.rs.Handle("GET /appeals/{caseId}", rt.handleGet())
+	rt.rs.Handle("PUT /appeals/{caseId}", rt.handleSaveDraft())
+	rt.rs.Handle("POST /appeals/{caseId}/submit", rt.handleSubmit(), httpapi.WithIdempotencyKey)
+	rt.rs.Handle("POST /appeals/{caseId}/documents", rt.handleAddDocuments(), httpapi.WithIdempotencyKey)
+	rt.rs.Handle("POST /appeals/{caseId}/withdraw", rt.handleWithdraw(), httpapi.WithIdempotencyKey)
+	return rt.rs.Handler()
 }

@@ -32,17 +32,15 @@ type searchBody struct {
 }
 
 func handleSearch(d Deps) httpapi.ProviderHandler {
-	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) error {
 		s, err := portal.ParseClaimSearch(r.URL.Query())
 		if err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		from := d.Plan.ClaimSearchFrom(portal.DateOf(d.Now()))
 		page, err := search(r, d, caller.Provider, s, from)
 		if err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		resp := searchResponse{Claims: page.Claims, ReceivedFrom: from, NextCursor: page.Next}
 		if resp.Claims == nil {
@@ -54,6 +52,7 @@ func handleSearch(d Deps) httpapi.ProviderHandler {
 		}
 		httpapi.Audit(r, d.Log, caller, "claims.search."+string(s.Method), numbers...)
 		httpapi.Encode(w, http.StatusOK, resp)
+		return nil
 	}
 }
 
@@ -115,14 +114,13 @@ type claimDetail struct {
 }
 
 func handleDetail(d Deps) httpapi.ProviderHandler {
-	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) error {
 		c, err := d.Claims.Claim(r.Context(), caller.Provider, r.PathValue("claimNumber"))
 		if err == nil && !d.Plan.ClaimVisible(c, portal.DateOf(d.Now())) {
 			err = portal.ErrClaimNotFound(c.Number) // outside the window search shows
 		}
 		if err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		detail := claimDetail{Claim: *c, DocumentUpload: d.Plan.UploadOfferFor(c)}
 		if c.Status == portal.ClaimDenied {
@@ -130,5 +128,6 @@ func handleDetail(d Deps) httpapi.ProviderHandler {
 		}
 		httpapi.Audit(r, d.Log, caller, "claims.read", c.Number)
 		httpapi.Encode(w, http.StatusOK, detail)
+		return nil
 	}
 }

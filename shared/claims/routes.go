@@ -42,11 +42,10 @@ type Deps struct {
 
 // New returns the claims API.
 func New(d Deps) http.Handler {
-	mux := http.NewServeMux()
-	mux.Handle("GET /claims", httpapi.RequireProvider(d.Log, handleSearch(d)))
-	mux.Handle("POST /claims/search", httpapi.RequireProvider(d.Log, httpapi.SearchBody[searchBody](d.Log, handleSearch(d))))
-	mux.Handle("GET /claims/{claimNumber}", httpapi.RequireProvider(d.Log, handleDetail(d)))
-	mux.Handle("GET /openapi.yaml", openapi.Handler())
-	mux.Handle("/", httpapi.NotFound(d.Log))
-	return httpapi.LogRequests(d.Log, mux)
+	rs := httpapi.NewRoutes(d.Log, nil)
+	rs.Handle("GET /claims", handleSearch(d))
+	rs.Handle("POST /claims/search", httpapi.SearchBody[searchBody](handleSearch(d)))
+	rs.Handle("GET /claims/{claimNumber}", handleDetail(d))
+	rs.HandlePublic("GET /openapi.yaml", openapi.Handler())
+	return rs.Handler()
 }

@@ -23,8 +23,10 @@ type Caller struct {
 
 // ProviderHandler serves a request of a signed-in provider's user. It
 // receives the caller as a value: no handler can run without one, or read an
-// empty provider by mistake.
-type ProviderHandler func(w http.ResponseWriter, r *http.Request, caller Caller)
+// empty provider by mistake. It writes its answer only when it succeeds, and
+// otherwise returns what went wrong: RequireProvider turns that into the
+// problem response, in one place.
+type ProviderHandler func(w http.ResponseWriter, r *http.Request, caller Caller) error
 
 // isTIN reports whether s is a 9-digit taxpayer identification number.
 func isTIN(s string) bool {
@@ -56,6 +58,8 @@ func RequireProvider(log *slog.Logger, next ProviderHandler) http.Handler {
 			return
 		}
 		noteProvider(r, tin)
-		next(w, r, Caller{Subject: sub, Provider: portal.ProviderID(tin)})
+		if err := next(w, r, Caller{Subject: sub, Provider: portal.ProviderID(tin)}); err != nil {
+			Error(w, r, log, err)
+		}
 	})
 }

@@ -18,9 +18,10 @@ import (
 // one with them reaches it with that caller.
 func TestNoCallerNoHandler(t *testing.T) {
 	var reached []httpapi.Caller
-	h := httpapi.RequireProvider(slog.New(slog.NewJSONHandler(io.Discard, nil)), func(w http.ResponseWriter, r *http.Request, c httpapi.Caller) {
+	h := httpapi.RequireProvider(slog.New(slog.NewJSONHandler(io.Discard, nil)), func(w http.ResponseWriter, r *http.Request, c httpapi.Caller) error {
 		reached = append(reached, c)
 		w.WriteHeader(http.StatusNoContent)
+		return nil
 	})
 	send := httpapitest.New(t, h)
 	invoke := func(jwt map[string]string) events.APIGatewayV2HTTPResponse { return send("GET", "/claims", jwt) }

@@ -70,25 +70,22 @@ func begin(ctx context.Context, store IdempotencyStore, key, fingerprint string)
 // Idempotent makes a POST honour Idempotency-Key. Keys are scoped to the
 // caller and the route, so one provider's key never meets another's.
 func Idempotent(log *slog.Logger, store IdempotencyStore, next ProviderHandler) ProviderHandler {
-	return func(w http.ResponseWriter, r *http.Request, caller Caller) {
+	return func(w http.ResponseWriter, r *http.Request, caller Caller) error {
 		keys := r.Header.Values(IdempotencyHeader)
 		if len(keys) == 0 {
-			next(w, r, caller)
-			return
+			return next(w, r, caller)
 		}
 		// Sent empty, the header is a mistake, not "no key": the client
 		// believes its retries are safe.
 		key := keys[0]
 		if key == "" || utf8.RuneCountInString(key) > 128 || len(keys) > 1 {
-			Error(w, r, log, &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidRequest,
+			return &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidRequest,
 				Detail: "Send one Idempotency-Key of 1 to 128 characters (a UUID is a good key), or none.",
-				Fields: map[string]string{IdempotencyHeader: "1 to 128 characters, once"}})
-			return
+				Fields: map[string]string{IdempotencyHeader: "1 to 128 characters, once"}}
 		}
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 64<<10))
 		if err != nil {
-			Error(w, r, log, &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidJSON, Detail: "The request body is over 64 KiB."})
-			return
+			return &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidJSON, Detail: "The request body is over 64 KiB."}
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		scoped := sha256.Sum256([]byte(string(caller.Provider) + "\x00" + caller.Subject + "\x00" + r.Pattern + "\x00" + r.URL.Path + "\x00" + key))
@@ -99,8 +96,7 @@ func Idempotent(log *slog.Logger, store IdempotencyStore, next ProviderHandler) 
 			if portal.ErrorCode(err) == portal.CodeIdempotencyInProgress {
 				w.Header().Set("Retry-After", "1")
 			}
-			Error(w, r, log, err)
-			return
+			return err
 		}
 		if stored != nil {
 			w.Header().Set("Content-Type", stored.ContentType)
@@ -108,10 +104,14 @@ func Idempotent(log *slog.Logger, store IdempotencyStore, next ProviderHandler) 
 			w.Header().Set("Idempotent-Replayed", "true")
 			w.WriteHeader(stored.Status)
 			_, _ = w.Write(stored.Body)
-			return
+			return nil
 		}
 		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
-		next(rec, r, caller)
+		if err := next(rec, r, caller); err != nil {
+			// Written here, not by RequireProvider, so that the status is
+			// known below and the key freed.
+			Error(rec, r, log, err)
+		}
 		// Only a success is kept and replayed: it is what must not happen
 		// twice. An error changed nothing, and its cause can pass (a claim
 		// not yet received, a file still being checked), so a retry runs again.
@@ -119,10 +119,11 @@ func Idempotent(log *slog.Logger, store IdempotencyStore, next ProviderHandler) 
 			if err := store.Abandon(r.Context(), id); err != nil {
 				log.ErrorContext(r.Context(), "could not free idempotency key", "error", err.Error())
 			}
-			return
+			return nil
 		}
 		if err := store.Complete(r.Context(), id, portal.SavedResponse{Status: rec.status, ContentType: w.Header().Get("Content-Type"), Body: rec.buf.Bytes()}); err != nil {
 			log.ErrorContext(r.Context(), "could not store idempotent response", "error", err.Error())
 		}
+		return nil
 	}
 }

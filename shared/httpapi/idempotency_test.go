@@ -22,16 +22,17 @@ func TestOnlySuccessIsReplayed(t *testing.T) {
 	store := &inmem.Idempotency{TTL: time.Hour}
 	answers := []int{http.StatusConflict, http.StatusInternalServerError, http.StatusCreated, http.StatusTeapot}
 	runs := 0
-	h := httpapi.Idempotent(slog.New(slog.NewJSONHandler(io.Discard, nil)), store, func(w http.ResponseWriter, r *http.Request, c httpapi.Caller) {
+	h := httpapi.Idempotent(slog.New(slog.NewJSONHandler(io.Discard, nil)), store, func(w http.ResponseWriter, r *http.Request, c httpapi.Caller) error {
 		httpapi.Encode(w, answers[runs], map[string]int{"run": runs})
 		runs++
+		return nil
 	})
 	caller := httpapi.Caller{Subject: "u", Provider: "111111111"}
 	post := func() *httptest.ResponseRecorder {
 		req := httptest.NewRequest("POST", "/uploads", strings.NewReader(`{"fileName":"a.pdf","size":1}`))
 		req.Header.Set(httpapi.IdempotencyHeader, "key-1")
 		w := httptest.NewRecorder()
-		h(w, req, caller)
+		serve(h, w, req, caller)
 		return w
 	}
 	for i, want := range []int{409, 500, 201, 201} {
@@ -52,9 +53,10 @@ func TestOnlySuccessIsReplayed(t *testing.T) {
 func TestMalformedKeysAreRefused(t *testing.T) {
 	runs := 0
 	h := httpapi.Idempotent(slog.New(slog.NewJSONHandler(io.Discard, nil)), &inmem.Idempotency{TTL: time.Hour},
-		func(w http.ResponseWriter, r *http.Request, c httpapi.Caller) {
+		func(w http.ResponseWriter, r *http.Request, c httpapi.Caller) error {
 			runs++
 			w.WriteHeader(http.StatusCreated)
+			return nil
 		})
 	for name, keys := range map[string][]string{"empty": {""}, "too long": {strings.Repeat("k", 129)}, "twice": {"a", "b"}, "none": nil, "fine": {"k"}} {
 		req := httptest.NewRequest("POST", "/uploads", strings.NewReader(`{}`))
@@ -63,7 +65,7 @@ func TestMalformedKeysAreRefused(t *testing.T) {
 		}
 		w := httptest.NewRecorder()
 		before := runs
-		h(w, req, httpapi.Caller{Subject: "u", Provider: "111111111"})
+		serve(h, w, req, httpapi.Caller{Subject: "u", Provider: "111111111"})
 		ok := name == "none" || name == "fine"
 		if ok != (w.Code == http.StatusCreated) || ok != (runs > before) {
 			t.Errorf("%s: %d, ran %v", name, w.Code, runs > before)
@@ -81,10 +83,11 @@ func TestConcurrentRequestsWithOneKeyGetTheOneAnswer(t *testing.T) {
 	store := &inmem.Idempotency{TTL: time.Hour}
 	var runs atomic.Int32
 	release := make(chan struct{})
-	h := httpapi.Idempotent(slog.New(slog.NewJSONHandler(io.Discard, nil)), store, func(w http.ResponseWriter, r *http.Request, c httpapi.Caller) {
+	h := httpapi.Idempotent(slog.New(slog.NewJSONHandler(io.Discard, nil)), store, func(w http.ResponseWriter, r *http.Request, c httpapi.Caller) error {
 		n := runs.Add(1)
 		<-release
 		httpapi.Encode(w, http.StatusCreated, map[string]int32{"run": n})
+		return nil
 	})
 	caller := httpapi.Caller{Subject: "u", Provider: "111111111"}
 	const n = 10
@@ -95,7 +98,7 @@ func TestConcurrentRequestsWithOneKeyGetTheOneAnswer(t *testing.T) {
 			req := httptest.NewRequest("POST", "/disputes", strings.NewReader(`{"claimNumber":"C1"}`))
 			req.Header.Set(httpapi.IdempotencyHeader, "same-key")
 			answers[i] = httptest.NewRecorder()
-			h(answers[i], req, caller)
+			serve(h, answers[i], req, caller)
 		})
 	}
 	for runs.Load() == 0 {
@@ -123,8 +126,9 @@ func TestConcurrentRequestsWithOneKeyGetTheOneAnswer(t *testing.T) {
 	wait := httpapi.IdempotencyWait
 	httpapi.IdempotencyWait = 200 * time.Millisecond
 	defer func() { httpapi.IdempotencyWait = wait }()
-	stuck := httpapi.Idempotent(slog.New(slog.NewJSONHandler(io.Discard, nil)), store, func(w http.ResponseWriter, r *http.Request, c httpapi.Caller) {
+	stuck := httpapi.Idempotent(slog.New(slog.NewJSONHandler(io.Discard, nil)), store, func(w http.ResponseWriter, r *http.Request, c httpapi.Caller) error {
 		<-r.Context().Done()
+		return nil
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	first := make(chan struct{})
@@ -132,16 +136,24 @@ func TestConcurrentRequestsWithOneKeyGetTheOneAnswer(t *testing.T) {
 		defer close(first)
 		req := httptest.NewRequestWithContext(ctx, "POST", "/disputes", strings.NewReader(`{}`))
 		req.Header.Set(httpapi.IdempotencyHeader, "slow-key")
-		stuck(httptest.NewRecorder(), req, caller)
+		serve(stuck, httptest.NewRecorder(), req, caller)
 	}()
 	time.Sleep(50 * time.Millisecond)
 	req := httptest.NewRequest("POST", "/disputes", strings.NewReader(`{}`))
 	req.Header.Set(httpapi.IdempotencyHeader, "slow-key")
 	w := httptest.NewRecorder()
-	stuck(w, req, caller)
+	serve(stuck, w, req, caller)
 	cancel()
 	<-first
 	if w.Code != 409 || !strings.Contains(w.Body.String(), "IDEMPOTENCY_IN_PROGRESS") || w.Header().Get("Retry-After") != "1" {
 		t.Errorf("a request behind a stuck one: %d %v %s", w.Code, w.Header(), w.Body)
+	}
+}
+
+// serve runs h as RequireProvider does: an error it returns is answered as
+// a problem.
+func serve(h httpapi.ProviderHandler, w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
+	if err := h(w, r, caller); err != nil {
+		httpapi.Error(w, r, slog.New(slog.NewJSONHandler(io.Discard, nil)), err)
 	}
 }

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"log/slog"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -18,23 +17,21 @@ import (
 // strictly into a T (a struct of *string and *int fields: nil when left
 // out), and the GET handler runs with those fields as its query: one
 // parser, one set of rules and answers for both.
-func SearchBody[T any](log *slog.Logger, get ProviderHandler) ProviderHandler {
-	return func(w http.ResponseWriter, r *http.Request, caller Caller) {
+func SearchBody[T any](get ProviderHandler) ProviderHandler {
+	return func(w http.ResponseWriter, r *http.Request, caller Caller) error {
 		var body T
 		if err := Decode(r, &body); err != nil {
-			Error(w, r, log, err)
-			return
+			return err
 		}
 		q, empty := asQuery(&body)
 		if empty != "" {
-			Error(w, r, log, &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidJSON,
+			return &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidJSON,
 				Detail: "The request body is not the JSON this route takes (" + empty + " is empty: leave it out). See /openapi.yaml.",
-				Fields: map[string]string{empty: "leave it out, or give a value"}})
-			return
+				Fields: map[string]string{empty: "leave it out, or give a value"}}
 		}
 		r2 := r.Clone(r.Context())
 		r2.URL.RawQuery = q.Encode()
-		get(w, r2, caller)
+		return get(w, r2, caller)
 	}
 }
 

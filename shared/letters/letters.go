@@ -87,12 +87,10 @@ type Deps struct {
 
 // New returns the Provider Documents API.
 func New(d Deps) http.Handler {
-	mux := http.NewServeMux()
-	auth := func(h httpapi.ProviderHandler) http.Handler { return httpapi.RequireProvider(d.Log, h) }
-	mux.Handle("GET /documents", auth(handleList(d)))
-	mux.Handle("GET /documents/{documentId}", auth(handleGet(d)))
-	mux.Handle("/", httpapi.NotFound(d.Log))
-	return httpapi.LogRequests(d.Log, mux)
+	rs := httpapi.NewRoutes(d.Log, nil)
+	rs.Handle("GET /documents", handleList(d))
+	rs.Handle("GET /documents/{documentId}", handleGet(d))
+	return rs.Handler()
 }
 
 // letterView is what a provider sees of a letter in the list.
@@ -115,7 +113,7 @@ func view(l *portal.Letter) letterView {
 }
 
 func handleList(d Deps) httpapi.ProviderHandler {
-	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) error {
 		q := r.URL.Query()
 		today := portal.DateOf(d.Now())
 		lq := portal.LetterQuery{Provider: caller.Provider, Type: portal.LetterType(q.Get("type")), From: today.AddDate(-2, 0, 0), To: today,
@@ -144,14 +142,12 @@ func handleList(d Deps) httpapi.ProviderHandler {
 			f["to"] = "on or after from"
 		}
 		if len(f) > 0 {
-			httpapi.Error(w, r, d.Log, &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidRequest,
-				Detail: "List documents by type (acknowledgement, decision, returned_incomplete) and from and to dates (YYYY-MM-DD), if you like.", Fields: f})
-			return
+			return &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidRequest,
+				Detail: "List documents by type (acknowledgement, decision, returned_incomplete) and from and to dates (YYYY-MM-DD), if you like.", Fields: f}
 		}
 		list, next, err := d.Publisher.Store.Letters(r.Context(), lq)
 		if err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		out := struct {
 			Documents  []letterView `json:"documents"`
@@ -164,30 +160,28 @@ func handleList(d Deps) httpapi.ProviderHandler {
 		}
 		httpapi.Audit(r, d.Log, caller, "documents.list", ids...)
 		httpapi.Encode(w, http.StatusOK, out)
+		return nil
 	}
 }
 
 func handleGet(d Deps) httpapi.ProviderHandler {
-	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) error {
 		p := d.Publisher
 		l, err := p.Store.Letter(r.Context(), caller.Provider, r.PathValue("documentId"))
 		if err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		if l.StoredAt == nil {
 			// Not stored yet (it is, within a second of the change, unless
 			// that failed): store it now rather than make the provider wait
 			// for the sweep.
 			if l, err = p.store(r.Context(), l); err != nil {
-				httpapi.Error(w, r, d.Log, err)
-				return
+				return err
 			}
 		}
 		link, expires, err := p.Files.DownloadLink(r.Context(), p.Key(l.ID), "", "letter-"+l.ID+".pdf")
 		if err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		httpapi.Audit(r, d.Log, caller, "documents.read", l.ID)
 		httpapi.Encode(w, http.StatusOK, struct {
@@ -195,5 +189,6 @@ func handleGet(d Deps) httpapi.ProviderHandler {
 			DownloadURL string    `json:"downloadUrl"`
 			ExpiresAt   time.Time `json:"expiresAt"`
 		}{view(l), link, expires})
+		return nil
 	}
 }

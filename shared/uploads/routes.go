@@ -56,12 +56,10 @@ type Deps struct {
 
 // New returns the uploads API.
 func New(d Deps) http.Handler {
-	mux := http.NewServeMux()
-	auth := func(h httpapi.ProviderHandler) http.Handler { return httpapi.RequireProvider(d.Log, h) }
-	mux.Handle("POST /uploads", auth(httpapi.Idempotent(d.Log, d.Idempotency, handleCreate(d))))
-	mux.Handle("GET /uploads", auth(handleStatuses(d)))
-	mux.Handle("GET /uploads/{uploadId}", auth(handleGet(d)))
-	mux.Handle("DELETE /uploads/{uploadId}", auth(handleDelete(d)))
-	mux.Handle("/", httpapi.NotFound(d.Log))
-	return httpapi.LogRequests(d.Log, mux)
+	rs := httpapi.NewRoutes(d.Log, d.Idempotency)
+	rs.Handle("POST /uploads", handleCreate(d), httpapi.WithIdempotencyKey)
+	rs.Handle("GET /uploads", handleStatuses(d))
+	rs.Handle("GET /uploads/{uploadId}", handleGet(d))
+	rs.Handle("DELETE /uploads/{uploadId}", handleDelete(d))
+	return rs.Handler()
 }

@@ -48,16 +48,14 @@ func View(a *portal.Attachment) uploadView {
 }
 
 func handleCreate(d Deps) httpapi.ProviderHandler {
-	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) error {
 		var req portal.UploadRequest
 		if err := httpapi.Decode(r, &req); err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		typ, err := d.Plan.CheckUploadRequest(req)
 		if err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		id := portal.NewID()
 		now := d.Now().UTC()
@@ -70,29 +68,28 @@ func handleCreate(d Deps) httpapi.ProviderHandler {
 		// checked on it, and a file of another size is refused by S3.
 		form, err := d.Files.UploadForm(r.Context(), a.ObjectKey, a.ContentType, a.DeclaredSize)
 		if err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		a.FormExpires = form.Expires
 		// The record is written before the form is handed out, so that no
 		// file can arrive for an upload nobody knows.
 		if err := d.Uploads.CreateUpload(r.Context(), a); err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		httpapi.Audit(r, d.Log, caller, "uploads.create")
 		httpapi.Encode(w, http.StatusCreated, createResponse{Upload: View(a), Form: form, MaxBytes: d.Plan.MaxUploadBytes})
+		return nil
 	}
 }
 
 func handleGet(d Deps) httpapi.ProviderHandler {
-	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) error {
 		a, err := d.Uploads.Upload(r.Context(), caller.Provider, r.PathValue("uploadId"))
 		if err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		httpapi.Encode(w, http.StatusOK, View(a))
+		return nil
 	}
 }
 
@@ -105,7 +102,7 @@ type statusesResponse struct {
 // handleStatuses answers the status of several uploads in one call, so
 // that a page with many files polls once, not once a file.
 func handleStatuses(d Deps) httpapi.ProviderHandler {
-	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) error {
 		q := r.URL.Query()
 		var ids []string
 		if raw := q.Get("ids"); raw != "" {
@@ -113,14 +110,12 @@ func handleStatuses(d Deps) httpapi.ProviderHandler {
 		}
 		if len(q) != 1 || len(q["ids"]) != 1 || len(q.Get("ids")) > 1000 || len(ids) == 0 || len(ids) > portal.MaxUploadsPerSubmission ||
 			slices.ContainsFunc(ids, func(id string) bool { return !portal.ValidIdentifier(id) }) {
-			httpapi.Error(w, r, d.Log, &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidRequest,
-				Detail: "Give ids: 1 to 20 upload IDs, separated by commas.", Fields: map[string]string{"ids": "1 to 20 upload IDs"}})
-			return
+			return &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidRequest,
+				Detail: "Give ids: 1 to 20 upload IDs, separated by commas.", Fields: map[string]string{"ids": "1 to 20 upload IDs"}}
 		}
 		found, err := d.Uploads.Uploads(r.Context(), caller.Provider, ids)
 		if err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		resp := statusesResponse{Uploads: []uploadView{}, NotFound: []string{}}
 		for i, a := range found {
@@ -131,15 +126,15 @@ func handleStatuses(d Deps) httpapi.ProviderHandler {
 			resp.Uploads = append(resp.Uploads, View(a))
 		}
 		httpapi.Encode(w, http.StatusOK, resp)
+		return nil
 	}
 }
 
 func handleDelete(d Deps) httpapi.ProviderHandler {
-	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) {
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) error {
 		id := r.PathValue("uploadId")
 		if err := d.Uploads.DeleteUpload(r.Context(), caller.Provider, id); err != nil {
-			httpapi.Error(w, r, d.Log, err)
-			return
+			return err
 		}
 		// The record is marked first: a file is never removed from under a
 		// submission. What fails after the mark (removing the file, then the
@@ -152,5 +147,6 @@ func handleDelete(d Deps) httpapi.ProviderHandler {
 		}
 		httpapi.Audit(r, d.Log, caller, "uploads.delete")
 		w.WriteHeader(http.StatusNoContent)
+		return nil
 	}
 }
