@@ -244,7 +244,7 @@ func TestSubmitRefusals(t *testing.T) {
 		"documents required": {func(r map[string]any) {
 			r["services"] = []map[string]any{{"code": "97110", "units": 8}}
 			r["answers"] = map[string]string{"visitsRequested": "8", "functionalGoals": "Walk without a cane."}
-		}, 422, authorizations.CodeDocumentsRequired},
+		}, 422, portal.CodeDocumentsRequired},
 		"fields first": {func(r map[string]any) { r["memberId"], r["requestingNpi"] = "NOBODY", "1" }, 400, portal.CodeInvalidAuthRequest},
 	} {
 		r := request("M-PLAIN")

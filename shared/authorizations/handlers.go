@@ -258,10 +258,6 @@ func handleQuestions(d Deps) httpapi.ProviderHandler {
 	}
 }
 
-// CodeDocumentsRequired refuses a request whose services need documents it
-// does not carry.
-const CodeDocumentsRequired = "DOCUMENTS_REQUIRED"
-
 func handleSubmit(d Deps) httpapi.ProviderHandler {
 	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) error {
 		var req portal.AuthorizationRequest
@@ -291,7 +287,7 @@ func handleSubmit(d Deps) httpapi.ProviderHandler {
 			return err
 		}
 		if docs && len(req.UploadIDs) == 0 {
-			return &portal.Error{Kind: portal.KindRefused, Code: CodeDocumentsRequired,
+			return &portal.Error{Kind: portal.KindRefused, Code: portal.CodeDocumentsRequired,
 				Detail: "These services need supporting documents (clinical notes, the plan of care). Upload them and list their uploadIds.",
 				Fields: map[string]string{"uploadIds": "documents required"}}
 		}

@@ -354,7 +354,7 @@ func (rt *routes) handleSaveDraft() httpapi.ProviderHandler {
 		now := d.Now().UTC()
 		return rt.change(w, r, caller, "save", func(c *portal.Case) (*portal.CaseWrite, error) {
 			if c.ClaimNumber != fm.ClaimNumber || c.AuthorizationID != fm.AuthorizationID || c.Kind != fm.AppealType {
-				return nil, &portal.Error{Kind: portal.KindConflict, Code: CodeDraftSubjectFixed,
+				return nil, &portal.Error{Kind: portal.KindConflict, Code: portal.CodeDraftSubjectFixed,
 					Detail: "A draft keeps its claim (or authorization) and appeal type: cancel it and start another to change them.",
 					Fields: map[string]string{"appealType": "as the draft has it"}}
 			}
@@ -383,7 +383,7 @@ func (rt *routes) handleSubmit() httpapi.ProviderHandler {
 				var pe *portal.Error
 				if err := fm.check(true); errors.As(err, &pe) {
 					// The request is fine; the draft is not finished.
-					return nil, &portal.Error{Kind: portal.KindRefused, Code: CodeDraftIncomplete,
+					return nil, &portal.Error{Kind: portal.KindRefused, Code: portal.CodeDraftIncomplete,
 						Detail: "This draft is not finished: save it with what is listed, then submit it.", Fields: pe.Fields}
 				}
 				if _, err := rt.appealable(r, caller, c.Kind, c.ClaimNumber, c.AuthorizationID, now); err != nil {
@@ -398,14 +398,6 @@ func (rt *routes) handleSubmit() httpapi.ProviderHandler {
 		})
 	}
 }
-
-// CodeDraftSubjectFixed refuses a save that would change what a draft
-// appeals, or how.
-const CodeDraftSubjectFixed = "DRAFT_SUBJECT_FIXED"
-
-// CodeDraftIncomplete refuses to submit a draft that lacks what a
-// submission needs.
-const CodeDraftIncomplete = "DRAFT_INCOMPLETE"
 
 type addDocuments struct {
 	UploadIDs []string `json:"uploadIds"`

@@ -110,32 +110,6 @@ type Submission struct {
 	CaseID string `json:"caseId,omitempty"`
 }
 
-// Upload, submission and file error codes.
-const (
-	CodeUploadNotFound      = "UPLOAD_NOT_FOUND"
-	CodeUnsafeFileName      = "UNSAFE_FILE_NAME"
-	CodeFileTypeNotAllowed  = "FILE_TYPE_NOT_ALLOWED"
-	CodeContentTypeMismatch = "CONTENT_TYPE_MISMATCH"
-	CodeFileTooLarge        = "FILE_TOO_LARGE"
-	CodeFileEmpty           = "FILE_EMPTY"
-	CodeFileIsProgram       = "FILE_IS_PROGRAM"
-	CodeFileHasMacros       = "FILE_HAS_MACROS"
-	CodeFileContentMismatch = "FILE_CONTENT_MISMATCH"
-	CodeFileUnrecognised    = "FILE_UNRECOGNISED"
-	CodeUploadNotReady      = "UPLOAD_NOT_READY"
-	CodeUploadRejected      = "UPLOAD_REJECTED"
-	CodeUploadSubmitted     = "UPLOAD_ALREADY_SUBMITTED"
-	CodeMemberNotEligible   = "MEMBER_NOT_ELIGIBLE"
-	CodeServiceDateMismatch = "SERVICE_DATE_MISMATCH"
-	CodeClaimMemberMismatch = "CLAIM_MEMBER_MISMATCH"
-	CodeInvalidReason       = "INVALID_SUBMISSION_REASON"
-	CodeInvalidEmail        = "INVALID_CONTACT_EMAIL"
-	CodeUploadNotOffered    = "UPLOAD_NOT_OFFERED"
-	CodeDentalByMailOrFax   = "DENTAL_BY_MAIL_OR_FAX"
-	CodeUseAppeal           = "USE_APPEAL_FOR_MEDICAL_NECESSITY"
-	CodeUseDispute          = "USE_DISPUTE"
-)
-
 // MaxUploadsPerSubmission bounds one submission's files.
 const MaxUploadsPerSubmission = 20
 

@@ -31,16 +31,6 @@ const (
 	COBActive COBState = "other_insurance_active_on_date"
 )
 
-// Error codes of retro authorizations.
-const (
-	CodeNoPriorAuthRequired = "NO_PRIOR_AUTH_REQUIRED"
-	CodeOutsideRetroWindow  = "OUTSIDE_RETRO_WINDOW"
-	CodeServiceInFuture     = "DATE_OF_SERVICE_IN_FUTURE"
-	CodeCOBNotVerified      = "COB_NOT_VERIFIED"
-	CodeInvalidAuthRequest  = "INVALID_AUTHORIZATION_REQUEST"
-	CodeAnswersMissing      = "CLINICAL_ANSWERS_MISSING"
-)
-
 // ReportedCOB is other insurance a provider told the plan of ("Add COB
 // Information"): stored as reported, not verified, and sent to the plan's
 // COB unit. It counts like the plan's own spans when it covers a date.

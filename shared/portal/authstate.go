@@ -69,9 +69,6 @@ type AuthDecision struct {
 	InformationWanted string `json:"informationWanted,omitempty"`
 }
 
-// CodeInvalidDecision marks a decision event that can never be applied.
-const CodeInvalidDecision = "INVALID_DECISION_EVENT"
-
 // ParseAuthDecision reads a decision event strictly; its problems name
 // fields, never values, so they may be logged.
 func ParseAuthDecision(body []byte) (*AuthDecision, error) {
@@ -151,13 +148,6 @@ func decisionTimeProblem(decidedAt, submittedAt, now time.Time, what string) str
 	}
 	return ""
 }
-
-// Codes of authorization lookups.
-const (
-	CodeAuthorizationNotFound  = "AUTHORIZATION_NOT_FOUND"
-	CodeDuplicateAuthorization = "DUPLICATE_AUTHORIZATION"
-	CodeAuthorizationClosed    = "AUTHORIZATION_CLOSED"
-)
 
 // ErrAuthorizationNotFound answers a request ID that is not the caller's.
 func ErrAuthorizationNotFound() *Error {

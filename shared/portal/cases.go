@@ -35,17 +35,11 @@ type CaseRules struct {
 	DecisionDays map[CaseKind]int
 }
 
-// Codes of dispute and appeal refusals.
 const (
-	CodeClaimNotAdjudicated     = "CLAIM_NOT_ADJUDICATED"
-	CodeUseClaimRecovery        = "USE_CLAIM_RECOVERY_REQUEST"
-	CodeUploadRecordsOnClaim    = "UPLOAD_RECORDS_ON_CLAIM"
-	CodeDisputeWindowClosed     = "DISPUTE_WINDOW_CLOSED"
-	CodeAppealWindowClosed      = "APPEAL_WINDOW_CLOSED"
-	CodeAppealNeedsDenial       = "APPEAL_NEEDS_A_DENIAL"
-	CodeUseClinicalAppeal       = "USE_CLINICAL_APPEAL"
-	CodeUseClaimAppeal          = "USE_CLAIM_APPEAL"
-	IssueOverpayment            = "overpayment"
+	// IssueOverpayment is the issue category the guide sends to a claim
+	// recovery request instead.
+	IssueOverpayment = "overpayment"
+	// documentUploadPathForClaims is where a claim's Document Upload is.
 	documentUploadPathForClaims = "/claims/%s/document-submissions"
 )
 

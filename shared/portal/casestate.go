@@ -92,15 +92,6 @@ func NewCaseID(kind CaseKind) string {
 	return readableID("AP-")
 }
 
-// Codes of case changes.
-const (
-	CodeCaseNotFound   = "CASE_NOT_FOUND"
-	CodeCaseOpen       = "CASE_ALREADY_OPEN"
-	CodeCaseNotDraft   = "CASE_NOT_A_DRAFT"
-	CodeCaseClosed     = "CASE_CLOSED"
-	CodeInvalidOutcome = "INVALID_CASE_DECISION"
-)
-
 // Submit turns a draft into a received case.
 func (c *Case) Submit(now time.Time) error {
 	if c.Status != CaseDraft && c.Status != CaseIncomplete {

@@ -130,9 +130,6 @@ func (c *Case) AddDocuments(ids []string, now time.Time) ([]string, error) {
 	return added, nil
 }
 
-// CodeCaseNotSubmitted refuses documents added to a draft on their own.
-const CodeCaseNotSubmitted = "CASE_NOT_SUBMITTED"
-
 // ParseCaseDecision reads a message from the appeals system strictly; its
 // problems name fields, never values, so they may be logged.
 func ParseCaseDecision(body []byte) (*CaseDecision, error) {

@@ -47,25 +47,3 @@ func ErrorCode(err error) string {
 	}
 	return CodeInternal
 }
-
-// Stable error codes. Clients branch on these; never rename one.
-const (
-	CodeInternal              = "INTERNAL"
-	CodeInvalidRequest        = "INVALID_REQUEST"
-	CodeInvalidJSON           = "INVALID_JSON"
-	CodeRouteNotFound         = "ROUTE_NOT_FOUND"
-	CodeProviderUnknown       = "PROVIDER_NOT_IDENTIFIED"
-	CodeClaimNotFound         = "CLAIM_NOT_FOUND"
-	CodeMemberNotFound        = "MEMBER_NOT_FOUND"
-	CodeSearchMethod          = "SEARCH_METHOD_REQUIRED"
-	CodeOneSearchMethod       = "ONE_SEARCH_METHOD_ONLY"
-	CodeMemberInfoPartial     = "MEMBER_INFO_INCOMPLETE"
-	CodeTooManyMembers        = "TOO_MANY_MEMBERS"
-	CodeInvalidDate           = "INVALID_DATE"
-	CodeInvalidCursor         = "INVALID_CURSOR"
-	CodeInvalidLimit          = "INVALID_LIMIT"
-	CodeInvalidClaimNumber    = "INVALID_CLAIM_NUMBER"
-	CodeInvalidFeedEvent      = "INVALID_FEED_EVENT"
-	CodeIdempotencyKeyReused  = "IDEMPOTENCY_KEY_REUSED"
-	CodeIdempotencyInProgress = "IDEMPOTENCY_IN_PROGRESS"
-)

@@ -71,12 +71,6 @@ type LetterQuery struct {
 	Cursor   string
 }
 
-// Codes of letters.
-const (
-	CodeDocumentNotFound = "DOCUMENT_NOT_FOUND"
-	CodeDocumentNotReady = "DOCUMENT_NOT_READY"
-)
-
 // ErrLetterNotFound answers a letter that is not the caller's.
 func ErrLetterNotFound() *Error {
 	return Errorf(KindNotFound, CodeDocumentNotFound, "No such document was found for your organisation. Pick one from the Provider Documents list.")
