@@ -3,7 +3,6 @@ package authorizations
 import (
 	"context"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/openpayer/provider-portal/shared/dynamo"
@@ -56,11 +55,6 @@ func EventsFromEnv(_ context.Context, getenv lambdaenv.Getenv) (*outbox.Sweeper,
 	if err != nil {
 		return nil, err
 	}
-	grace, err := lambdaenv.Duration(getenv, "EVENT_SWEEP_GRACE", 30*time.Second)
-	if err != nil {
-		return nil, err
-	}
 	store := &dynamo.AuthorizationStore{DB: dynamo.NewClient(f), Table: f.Env["AUTHORIZATIONS_TABLE"], Now: time.Now}
-	return &outbox.Sweeper{Log: f.Log, Source: publisher(f, store), Grace: grace, Name: "authorizations", Metrics: os.Stdout,
-		Stack: f.Env["STACK_NAME"]}, nil
+	return outbox.NewSweeper(f, "authorizations", publisher(f, store))
 }

@@ -8,8 +8,6 @@ package caseevents
 
 import (
 	"context"
-	"os"
-	"time"
 
 	"github.com/openpayer/provider-portal/shared/dynamo"
 	"github.com/openpayer/provider-portal/shared/lambdaenv"
@@ -27,10 +25,6 @@ func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (outbox.Sweepers, error
 	if err != nil {
 		return nil, err
 	}
-	grace, err := lambdaenv.Duration(getenv, "EVENT_SWEEP_GRACE", 30*time.Second)
-	if err != nil {
-		return nil, err
-	}
 	db := dynamo.NewClient(f)
 	lp, err := letters.PublisherFromEnv(f, db)
 	if err != nil {
@@ -43,14 +37,19 @@ func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (outbox.Sweepers, error
 		p.Outbox = dynamo.CaseStoreFromEnv(f, db, tableVar, name)
 		return &p
 	}
-	sweep := func(name string, src outbox.Source, grace time.Duration) *outbox.Sweeper {
-		return &outbox.Sweeper{Log: f.Log, Source: src, Grace: grace, Name: name, Metrics: os.Stdout, Stack: f.Env["STACK_NAME"]}
+	var sweeps outbox.Sweepers
+	for _, s := range []struct {
+		name string
+		src  outbox.Source
+	}{{"disputes", publisher("DISPUTES_TABLE", "disputes")}, {"appeals", publisher("APPEALS_TABLE", "appeals")}, {"letters", lp}} {
+		sw, err := outbox.NewSweeper(f, s.name, s.src)
+		if err != nil {
+			return nil, err
+		}
+		sweeps = append(sweeps, sw)
 	}
-	return outbox.Sweepers{
-		sweep("disputes", publisher("DISPUTES_TABLE", "disputes"), grace),
-		sweep("appeals", publisher("APPEALS_TABLE", "appeals"), grace),
-		// No writer stores its letters: nothing to wait for. Rendering
-		// one twice (here and at a first download) stores the same bytes.
-		sweep("letters", lp, 0),
-	}, nil
+	// No writer stores its letters: nothing to wait for. Rendering one
+	// twice (here and at a first download) stores the same bytes.
+	sweeps[2].Grace = 0
+	return sweeps, nil
 }

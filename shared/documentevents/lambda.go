@@ -2,7 +2,6 @@ package documentevents
 
 import (
 	"context"
-	"os"
 	"time"
 
 	"github.com/openpayer/provider-portal/shared/dynamo"
@@ -24,11 +23,6 @@ func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (*outbox.Sweeper, error
 	if err != nil {
 		return nil, err
 	}
-	grace, err := lambdaenv.Duration(getenv, "EVENT_SWEEP_GRACE", 30*time.Second)
-	if err != nil {
-		return nil, err
-	}
 	store := &dynamo.AttachmentStore{DB: dynamo.NewClient(f), Table: f.Env["ATTACHMENTS_TABLE"], Now: time.Now}
-	return &outbox.Sweeper{Log: f.Log, Source: NewPublisher(f, store), Grace: grace, Name: "documents", Metrics: os.Stdout,
-		Stack: f.Env["STACK_NAME"]}, nil
+	return outbox.NewSweeper(f, "documents", NewPublisher(f, store))
 }

@@ -3,12 +3,10 @@ package letters
 import (
 	"context"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/openpayer/provider-portal/shared/dynamo"
 	"github.com/openpayer/provider-portal/shared/lambdaenv"
-	"github.com/openpayer/provider-portal/shared/outbox"
 	"github.com/openpayer/provider-portal/shared/s3"
 )
 
@@ -40,22 +38,4 @@ func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (http.Handler, error) {
 		return nil, err
 	}
 	return New(Deps{Log: f.Log, Publisher: p, Now: time.Now}), nil
-}
-
-// SweepFromEnv builds the letters sweep: it stores the letters whose PDF
-// the writer could not.
-func SweepFromEnv(_ context.Context, getenv lambdaenv.Getenv) (*outbox.Sweeper, error) {
-	f, err := lambdaenv.Load(getenv, "DOCUMENTS_TABLE", "ATTACHMENTS_BUCKET", "STACK_NAME")
-	if err != nil {
-		return nil, err
-	}
-	grace, err := lambdaenv.Duration(getenv, "EVENT_SWEEP_GRACE", 30*time.Second)
-	if err != nil {
-		return nil, err
-	}
-	p, err := PublisherFromEnv(f, dynamo.NewClient(f))
-	if err != nil {
-		return nil, err
-	}
-	return &outbox.Sweeper{Log: f.Log, Source: p, Grace: grace, Name: "letters", Metrics: os.Stdout, Stack: f.Env["STACK_NAME"]}, nil
 }

@@ -12,12 +12,14 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"os"
 	"sync"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/openpayer/provider-portal/shared/emf"
+	"github.com/openpayer/provider-portal/shared/lambdaenv"
 	"github.com/openpayer/provider-portal/shared/portal"
 )
 
@@ -167,4 +169,16 @@ func (ss Sweepers) Handle(ctx context.Context, ev events.EventBridgeEvent) error
 		errs = append(errs, s.Handle(ctx, ev))
 	}
 	return errors.Join(errs...)
+}
+
+// NewSweeper is the one way a function builds the sweep of an outbox named
+// name: the grace it leaves the writer to deliver at once is
+// EVENT_SWEEP_GRACE (30 s if unset), and its metrics go to the function's
+// standard output with its stack (STACK_NAME, which f must have loaded).
+func NewSweeper(f *lambdaenv.Function, name string, src Source) (*Sweeper, error) {
+	grace, err := lambdaenv.Duration(f.Getenv, "EVENT_SWEEP_GRACE", 30*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	return &Sweeper{Log: f.Log, Source: src, Grace: grace, Name: name, Metrics: os.Stdout, Stack: f.Env["STACK_NAME"]}, nil
 }
