@@ -16,7 +16,6 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -73,7 +72,7 @@ func (h *Handler) apply(ctx context.Context, msg events.SQSMessage) error {
 		return h.park(ctx, msg, pe)
 	}
 	store := h.d.Appeals
-	if strings.HasPrefix(d.CaseID, "DP-") {
+	if portal.FamilyOf(d.CaseID) == portal.Disputes {
 		store = h.d.Disputes
 	}
 	now := h.d.Now().UTC()

@@ -7,6 +7,7 @@ import (
 
 	"github.com/openpayer/provider-portal/shared/dynamo"
 	"github.com/openpayer/provider-portal/shared/lambdaenv"
+	"github.com/openpayer/provider-portal/shared/portal"
 	"github.com/openpayer/provider-portal/shared/sqs"
 )
 
@@ -20,8 +21,8 @@ func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (*Handler, error) {
 	db := dynamo.NewClient(f)
 	return New(Deps{
 		Log:         f.Log,
-		Disputes:    dynamo.CaseStoreFromEnv(f, db, "DISPUTES_TABLE", "disputes"),
-		Appeals:     dynamo.CaseStoreFromEnv(f, db, "APPEALS_TABLE", "appeals"),
+		Disputes:    dynamo.CaseStoreFromEnv(f, db, "DISPUTES_TABLE", portal.Disputes.Name),
+		Appeals:     dynamo.CaseStoreFromEnv(f, db, "APPEALS_TABLE", portal.Appeals.Name),
 		DeadLetters: &sqs.DeadLetters{SQS: sqs.NewClient(f), URL: f.Env["CASE_DECISIONS_DLQ_URL"]},
 		Plan:        f.Plan,
 		Metrics:     os.Stdout,

@@ -41,7 +41,7 @@ func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (outbox.Sweepers, error
 	for _, s := range []struct {
 		name string
 		src  outbox.Source
-	}{{"disputes", publisher("DISPUTES_TABLE", "disputes")}, {"appeals", publisher("APPEALS_TABLE", "appeals")}, {"letters", lp}} {
+	}{{portal.Disputes.Name, publisher("DISPUTES_TABLE", portal.Disputes.Name)}, {portal.Appeals.Name, publisher("APPEALS_TABLE", portal.Appeals.Name)}, {"letters", lp}} {
 		sw, err := outbox.NewSweeper(f, s.name, s.src)
 		if err != nil {
 			return nil, err

@@ -305,7 +305,7 @@ func (rt *routes) create(w http.ResponseWriter, r *http.Request, caller httpapi.
 		return err
 	}
 	rt.delivered(r, write)
-	httpapi.Audit(r, d.Log, caller, rt.family+".create."+string(c.Status), c.ID)
+	httpapi.Audit(r, d.Log, caller, rt.family.Name+".create."+string(c.Status), c.ID)
 	httpapi.Encode(w, http.StatusCreated, rt.view(c))
 	return nil
 }
@@ -327,7 +327,7 @@ func (rt *routes) change(w http.ResponseWriter, r *http.Request, caller httpapi.
 		return err
 	}
 	rt.delivered(r, write)
-	httpapi.Audit(r, d.Log, caller, rt.family+"."+action, c.ID)
+	httpapi.Audit(r, d.Log, caller, rt.family.Name+"."+action, c.ID)
 	httpapi.Encode(w, http.StatusOK, rt.view(c))
 	return nil
 }
@@ -335,7 +335,7 @@ func (rt *routes) change(w http.ResponseWriter, r *http.Request, caller httpapi.
 // owns reports whether c is of this function's family: a dispute ID sent
 // to /appeals is not found there.
 func (rt *routes) owns(c *portal.Case) bool {
-	return (c.Kind == portal.CaseDispute) == (rt.family == "disputes")
+	return rt.family.Holds(c.Kind)
 }
 
 func (rt *routes) handleSaveDraft() httpapi.ProviderHandler {
@@ -453,7 +453,7 @@ func (rt *routes) handleGet() httpapi.ProviderHandler {
 		if err != nil {
 			return err
 		}
-		httpapi.Audit(r, d.Log, caller, rt.family+".read", c.ID)
+		httpapi.Audit(r, d.Log, caller, rt.family.Name+".read", c.ID)
 		httpapi.Encode(w, http.StatusOK, rt.view(c))
 		return nil
 	}
@@ -467,11 +467,11 @@ func (rt *routes) handleList() httpapi.ProviderHandler {
 		switch {
 		case len(q["claimNumber"]) == 1 && !q.Has("authorizationId") && portal.ValidIdentifier(q.Get("claimNumber")):
 			subject = portal.ClaimSubject(q.Get("claimNumber"))
-		case rt.family == "appeals" && len(q["authorizationId"]) == 1 && !q.Has("claimNumber") && portal.ValidAuthorizationID(q.Get("authorizationId")):
+		case rt.family.ByAuthorization && len(q["authorizationId"]) == 1 && !q.Has("claimNumber") && portal.ValidAuthorizationID(q.Get("authorizationId")):
 			subject = portal.AuthorizationSubject(q.Get("authorizationId"))
 		default:
 			detail := "Check status by claim: give claimNumber, or open a case by its ID."
-			if rt.family == "appeals" {
+			if rt.family.ByAuthorization {
 				detail = "Check status by claim or authorization request: give claimNumber or authorizationId, or open a case by its ID."
 			}
 			return &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidRequest, Detail: detail,
@@ -491,7 +491,7 @@ func (rt *routes) handleList() httpapi.ProviderHandler {
 				ids = append(ids, list[i].ID)
 			}
 		}
-		httpapi.Audit(r, d.Log, caller, rt.family+".list", ids...)
+		httpapi.Audit(r, d.Log, caller, rt.family.Name+".list", ids...)
 		httpapi.Encode(w, http.StatusOK, out)
 		return nil
 	}

@@ -20,13 +20,13 @@ func publisher(f *lambdaenv.Function, store outbox.Events) *outbox.Publisher {
 
 var common = []string{"DOCUMENTS_TABLE", "ATTACHMENTS_TABLE", "CLAIMS_TABLE", "IDEMPOTENCY_TABLE", "APPEALS_QUEUE_URL"}
 
-func fromEnv(getenv lambdaenv.Getenv, tableVar, family string, extra ...string) (Deps, dynamo.TxAPI, error) {
+func fromEnv(getenv lambdaenv.Getenv, tableVar string, family *portal.CaseFamily, extra ...string) (Deps, dynamo.TxAPI, error) {
 	f, err := lambdaenv.Load(getenv, append(append([]string{tableVar}, common...), extra...)...)
 	if err != nil {
 		return Deps{}, nil, err
 	}
 	db := dynamo.NewClient(f)
-	store := dynamo.CaseStoreFromEnv(f, db, tableVar, family)
+	store := dynamo.CaseStoreFromEnv(f, db, tableVar, family.Name)
 	return Deps{
 		Log:         f.Log,
 		Claims:      &dynamo.ClaimStore{DB: db, Table: f.Env["CLAIMS_TABLE"], Now: time.Now},
@@ -42,7 +42,7 @@ func fromEnv(getenv lambdaenv.Getenv, tableVar, family string, extra ...string) 
 // DisputesFromEnv builds the disputes API from its environment. Its main
 // and the local runner both call it.
 func DisputesFromEnv(_ context.Context, getenv lambdaenv.Getenv) (http.Handler, error) {
-	d, _, err := fromEnv(getenv, "DISPUTES_TABLE", "disputes")
+	d, _, err := fromEnv(getenv, "DISPUTES_TABLE", portal.Disputes)
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +51,7 @@ func DisputesFromEnv(_ context.Context, getenv lambdaenv.Getenv) (http.Handler, 
 
 // AppealsFromEnv builds the appeals API from its environment.
 func AppealsFromEnv(_ context.Context, getenv lambdaenv.Getenv) (http.Handler, error) {
-	d, db, err := fromEnv(getenv, "APPEALS_TABLE", "appeals", "AUTHORIZATIONS_TABLE")
+	d, db, err := fromEnv(getenv, "APPEALS_TABLE", portal.Appeals, "AUTHORIZATIONS_TABLE")
 	if err != nil {
 		return nil, err
 	}

@@ -64,17 +64,17 @@ type Deps struct {
 type routes struct {
 	d      Deps
 	rs     *httpapi.Routes
-	family string // "disputes" or "appeals": the path
+	family *portal.CaseFamily
 }
 
-func newRoutes(d Deps, family string) *routes {
+func newRoutes(d Deps, family *portal.CaseFamily) *routes {
 	return &routes{d: d, rs: httpapi.NewRoutes(d.Log, d.Idempotency), family: family}
 }
 
 // Disputes returns the disputes API: the guide's Submit Dispute and Check
 // Status. A dispute is submitted at once; it has no draft.
 func Disputes(d Deps) http.Handler {
-	rt := newRoutes(d, "disputes")
+	rt := newRoutes(d, portal.Disputes)
 	rt.rs.Handle("POST /disputes", rt.handleCreateDispute(), httpapi.WithIdempotencyKey)
 	rt.rs.Handle("GET /disputes", rt.handleList())
 	rt.rs.Handle("GET /disputes/{caseId}", rt.handleGet())
@@ -86,7 +86,7 @@ func Disputes(d Deps) http.Handler {
 // Appeals returns the appeals API: the guide's Appeal form with Save,
 // Submit Appeal and Cancel Appeal, and Check Status.
 func Appeals(d Deps) http.Handler {
-	rt := newRoutes(d, "appeals")
+	rt := newRoutes(d, portal.Appeals)
 	rt.rs.Handle("POST /appeals", rt.handleCreateAppeal(), httpapi.WithIdempotencyKey)
 	rt.rs.Handle("GET /appeals", rt.handleList())
 	rt.rs.Handle("GET /appeals/{caseId}", rt.handleGet())

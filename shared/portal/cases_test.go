@@ -177,3 +177,22 @@ func TestAuthorizationAppealWindow(t *testing.T) {
 		t.Errorf("an approved request: %v", err)
 	}
 }
+
+// A case ID says its family, in one place: each kind's new IDs belong to
+// the family that holds the kind, and nothing else is a case ID.
+func TestFamiliesAreFoundFromAnID(t *testing.T) {
+	for _, k := range []portal.CaseKind{portal.CaseDispute, portal.CaseClaimAppeal, portal.CaseClinicalAppeal} {
+		f := portal.FamilyOf(portal.NewCaseID(k))
+		if f == nil || !f.Holds(k) || f != portal.FamilyOfKind(k) {
+			t.Errorf("%s: family %+v", k, f)
+		}
+	}
+	if portal.FamilyOf(portal.NewCaseID(portal.CaseDispute)) != portal.Disputes || portal.Disputes.Holds(portal.CaseClaimAppeal) || portal.Appeals.Holds(portal.CaseDispute) {
+		t.Error("disputes and appeals are mixed up")
+	}
+	for _, id := range []string{"", "DP-", "RA-7K3M-9QPX", "DP-7K3M-9QP", "dp-7k3m-9qpx", "AP-7K3M_9QPX"} {
+		if f := portal.FamilyOf(id); f != nil || portal.ValidCaseID(id) {
+			t.Errorf("%q is taken for a case ID of %+v", id, f)
+		}
+	}
+}

@@ -85,12 +85,7 @@ type Case struct {
 
 // NewCaseID returns an ID a person can read over the phone: "DP-" for a
 // dispute, "AP-" for an appeal, then eight characters in two groups.
-func NewCaseID(kind CaseKind) string {
-	if kind == CaseDispute {
-		return readableID("DP-")
-	}
-	return readableID("AP-")
-}
+func NewCaseID(kind CaseKind) string { return readableID(FamilyOfKind(kind).Prefix) }
 
 // Submit turns a draft into a received case.
 func (c *Case) Submit(now time.Time) error {

@@ -70,7 +70,7 @@ func (c *Case) SubjectKey() string {
 }
 
 // ValidCaseID reports whether id has the form of a case ID of either kind.
-func ValidCaseID(id string) bool { return validReadable(id, "DP-") || validReadable(id, "AP-") }
+func ValidCaseID(id string) bool { return FamilyOf(id) != nil }
 
 // ValidAuthorizationID reports whether id has the form of a retro
 // authorization request's ID.
