@@ -9,11 +9,11 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"github.com/openpayer/provider-portal/shared/authorizations"
+	"github.com/openpayer/provider-portal/shared/authorizationevents"
 )
 
 func main() {
-	h, err := authorizations.EventsFromEnv(context.Background(), os.Getenv)
+	h, err := authorizationevents.FromEnv(context.Background(), os.Getenv)
 	if err != nil {
 		log.Fatalf("authorization-events: %v", err)
 	}

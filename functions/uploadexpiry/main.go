@@ -10,11 +10,11 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"github.com/openpayer/provider-portal/shared/uploads"
+	"github.com/openpayer/provider-portal/shared/uploadexpiry"
 )
 
 func main() {
-	h, err := uploads.ExpiryFromEnv(context.Background(), os.Getenv)
+	h, err := uploadexpiry.FromEnv(context.Background(), os.Getenv)
 	if err != nil {
 		log.Fatalf("upload-expiry: %v", err)
 	}

@@ -12,13 +12,14 @@ import (
 	"github.com/openpayer/provider-portal/shared/filetype/filetypetest"
 	"github.com/openpayer/provider-portal/shared/httpapi/httpapitest"
 	"github.com/openpayer/provider-portal/shared/portal"
+	"github.com/openpayer/provider-portal/shared/uploadexpiry"
 	"github.com/openpayer/provider-portal/shared/uploads"
 )
 
 // expirySweep runs the upload-expiry function once, as if at now.
-func expirySweep(t *testing.T, now time.Time) uploads.ExpiryResult {
+func expirySweep(t *testing.T, now time.Time) uploadexpiry.Result {
 	t.Helper()
-	e, err := uploads.ExpiryFromEnv(context.Background(), env("UploadExpiryFunction", nil))
+	e, err := uploadexpiry.FromEnv(context.Background(), env("UploadExpiryFunction", nil))
 	if err != nil {
 		t.Fatal(err)
 	}

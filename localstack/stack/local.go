@@ -20,6 +20,7 @@ import (
 	"github.com/openpayer/provider-portal/shared/attachmentprocessor"
 	"github.com/openpayer/provider-portal/shared/attachments"
 	"github.com/openpayer/provider-portal/shared/authorizationdecisions"
+	"github.com/openpayer/provider-portal/shared/authorizationevents"
 	"github.com/openpayer/provider-portal/shared/authorizations"
 	"github.com/openpayer/provider-portal/shared/casedecisions"
 	"github.com/openpayer/provider-portal/shared/caseevents"
@@ -29,6 +30,7 @@ import (
 	"github.com/openpayer/provider-portal/shared/documentevents"
 	"github.com/openpayer/provider-portal/shared/lambdaenv"
 	"github.com/openpayer/provider-portal/shared/letters"
+	"github.com/openpayer/provider-portal/shared/uploadexpiry"
 	"github.com/openpayer/provider-portal/shared/uploads"
 )
 
@@ -92,9 +94,9 @@ var builders = map[string]struct {
 	"AttachmentsFunction":            {http: httpFn(attachments.FromEnv)},
 	"AttachmentProcessorFunction":    {sqs: sqsFn(attachmentprocessor.FromEnv)},
 	"DocumentEventsFunction":         {scheduled: scheduledFn(documentevents.FromEnv)},
-	"UploadExpiryFunction":           {scheduled: scheduledFn(uploads.ExpiryFromEnv)},
+	"UploadExpiryFunction":           {scheduled: scheduledFn(uploadexpiry.FromEnv)},
 	"AuthorizationsFunction":         {http: httpFn(authorizations.FromEnv)},
-	"AuthorizationEventsFunction":    {scheduled: scheduledFn(authorizations.EventsFromEnv)},
+	"AuthorizationEventsFunction":    {scheduled: scheduledFn(authorizationevents.FromEnv)},
 	"AuthorizationDecisionsFunction": {sqs: sqsFn(authorizationdecisions.FromEnv)},
 	"DisputesFunction":               {http: httpFn(cases.DisputesFromEnv)},
 	"AppealsFunction":                {http: httpFn(cases.AppealsFromEnv)},

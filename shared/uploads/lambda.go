@@ -39,18 +39,3 @@ func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (http.Handler, error) {
 		Now:         time.Now,
 	}), nil
 }
-
-// ExpiryFromEnv builds the upload-expiry function from its environment. Its
-// main and the local runner both call it.
-func ExpiryFromEnv(_ context.Context, getenv lambdaenv.Getenv) (*Expirer, error) {
-	f, err := lambdaenv.Load(getenv, "ATTACHMENTS_TABLE")
-	if err != nil {
-		return nil, err
-	}
-	files, err := s3.FromEnv(f)
-	if err != nil {
-		return nil, err
-	}
-	return &Expirer{Log: f.Log, Files: files, Now: time.Now,
-		Uploads: &dynamo.AttachmentStore{DB: dynamo.NewClient(f), Table: f.Env["ATTACHMENTS_TABLE"], Now: time.Now}}, nil
-}

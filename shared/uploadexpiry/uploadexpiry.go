@@ -1,4 +1,7 @@
-package uploads
+// Package uploadexpiry is the upload-expiry function: on a schedule it
+// removes uploads never submitted within their retention, file and record,
+// and finishes deletions that failed half way.
+package uploadexpiry
 
 import (
 	"context"
@@ -8,7 +11,10 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/openpayer/provider-portal/shared/dynamo"
+	"github.com/openpayer/provider-portal/shared/lambdaenv"
 	"github.com/openpayer/provider-portal/shared/portal"
+	"github.com/openpayer/provider-portal/shared/s3"
 )
 
 // Expiring is what the expiry sweep needs of the upload records. It acts
@@ -40,15 +46,15 @@ type Expirer struct {
 	Now     func() time.Time
 }
 
-// ExpiryResult is what one sweep did.
-type ExpiryResult struct{ Removed, Failed int }
+// Result is what one sweep did.
+type Result struct{ Removed, Failed int }
 
 const expiryPage = 100
 
 // Sweep removes every upload due by now, until none is left or the
 // invocation's time is nearly up.
-func (e *Expirer) Sweep(ctx context.Context) (ExpiryResult, error) {
-	var res ExpiryResult
+func (e *Expirer) Sweep(ctx context.Context) (Result, error) {
+	var res Result
 	now := e.Now()
 	tried := map[string]bool{}
 	var from time.Time
@@ -103,3 +109,18 @@ func (e *Expirer) Handle(ctx context.Context, _ events.EventBridgeEvent) error {
 }
 
 var errFailedRemovals = errors.New("some expired uploads could not be removed; the next run retries")
+
+// FromEnv builds the upload-expiry function from its environment. Its
+// main and the local runner both call it.
+func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (*Expirer, error) {
+	f, err := lambdaenv.Load(getenv, "ATTACHMENTS_TABLE")
+	if err != nil {
+		return nil, err
+	}
+	files, err := s3.FromEnv(f)
+	if err != nil {
+		return nil, err
+	}
+	return &Expirer{Log: f.Log, Files: files, Now: time.Now,
+		Uploads: &dynamo.AttachmentStore{DB: dynamo.NewClient(f), Table: f.Env["ATTACHMENTS_TABLE"], Now: time.Now}}, nil
+}

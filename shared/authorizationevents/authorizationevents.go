@@ -1,0 +1,38 @@
+// Package authorizationevents is the authorization-events function: on a
+// schedule it sends the retro authorizations' events still due (the
+// submissions and documents to utilization management, reported other
+// insurance to the COB unit). The authorizations API delivers each at once
+// with the same publisher; this sweep sends what that could not.
+package authorizationevents
+
+import (
+	"context"
+	"time"
+
+	"github.com/openpayer/provider-portal/shared/dynamo"
+	"github.com/openpayer/provider-portal/shared/lambdaenv"
+	"github.com/openpayer/provider-portal/shared/outbox"
+	"github.com/openpayer/provider-portal/shared/portal"
+	"github.com/openpayer/provider-portal/shared/sqs"
+)
+
+// NewPublisher delivers the authorizations table's events to their queues
+// (UM_QUEUE_URL, COB_QUEUE_URL).
+func NewPublisher(f *lambdaenv.Function, store outbox.Events) *outbox.Publisher {
+	q := sqs.NewClient(f)
+	return &outbox.Publisher{Outbox: store, Senders: map[string]outbox.Sender{
+		portal.QueueUtilizationManagement: &sqs.EventQueue{SQS: q, URL: f.Env["UM_QUEUE_URL"]},
+		portal.QueueCOB:                   &sqs.EventQueue{SQS: q, URL: f.Env["COB_QUEUE_URL"]},
+	}}
+}
+
+// FromEnv builds the authorization-events function from its environment.
+// Its main and the local runner both call it.
+func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (*outbox.Sweeper, error) {
+	f, err := lambdaenv.Load(getenv, "AUTHORIZATIONS_TABLE", "UM_QUEUE_URL", "COB_QUEUE_URL", "STACK_NAME")
+	if err != nil {
+		return nil, err
+	}
+	store := &dynamo.AuthorizationStore{DB: dynamo.NewClient(f), Table: f.Env["AUTHORIZATIONS_TABLE"], Now: time.Now}
+	return outbox.NewSweeper(f, "authorizations", NewPublisher(f, store))
+}
