@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
@@ -138,7 +139,7 @@ func sameAnswer(t *testing.T, answers []answer, idField string) string {
 func items(t *testing.T, tableID string, keep func(item map[string]any, text string) bool) []map[string]any {
 	t.Helper()
 	var out []map[string]any
-	p := dynamodb.NewScanPaginator(local.Clients.DynamoDB, &dynamodb.ScanInput{TableName: ptr(local.Res.Tables[tableID]), ConsistentRead: ptr(true)})
+	p := dynamodb.NewScanPaginator(local.Clients.DynamoDB, &dynamodb.ScanInput{TableName: aws.String(local.Res.Tables[tableID]), ConsistentRead: aws.Bool(true)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(context.Background())
 		if err != nil {
@@ -157,8 +158,6 @@ func items(t *testing.T, tableID string, keep func(item map[string]any, text str
 	}
 	return out
 }
-
-func ptr[T any](v T) *T { return &v }
 
 func pkPrefix(it map[string]any, prefix string) bool {
 	pk, _ := it["pk"].(string)

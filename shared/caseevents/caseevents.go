@@ -9,12 +9,12 @@ package caseevents
 import (
 	"context"
 
+	"github.com/openpayer/provider-portal/shared/cases"
 	"github.com/openpayer/provider-portal/shared/dynamo"
 	"github.com/openpayer/provider-portal/shared/lambdaenv"
 	"github.com/openpayer/provider-portal/shared/letters"
 	"github.com/openpayer/provider-portal/shared/outbox"
 	"github.com/openpayer/provider-portal/shared/portal"
-	"github.com/openpayer/provider-portal/shared/sqs"
 )
 
 // FromEnv builds the case-events function from its environment: the sweeps
@@ -30,26 +30,23 @@ func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (outbox.Sweepers, error
 	if err != nil {
 		return nil, err
 	}
-	appeals := &outbox.Publisher{Senders: map[string]outbox.Sender{
-		portal.QueueAppeals: &sqs.EventQueue{SQS: sqs.NewClient(f), URL: f.Env["APPEALS_QUEUE_URL"]}}}
-	publisher := func(tableVar, name string) *outbox.Publisher {
-		p := *appeals
-		p.Outbox = dynamo.CaseStoreFromEnv(f, db, tableVar, name)
-		return &p
+	caseSweep := func(tableVar string, family *portal.CaseFamily) (*outbox.Sweeper, error) {
+		return outbox.NewSweeper(f, family.Name, cases.Publisher(f, dynamo.CaseStoreFromEnv(f, db, tableVar, family.Name)))
 	}
-	var sweeps outbox.Sweepers
-	for _, s := range []struct {
-		name string
-		src  outbox.Source
-	}{{portal.Disputes.Name, publisher("DISPUTES_TABLE", portal.Disputes.Name)}, {portal.Appeals.Name, publisher("APPEALS_TABLE", portal.Appeals.Name)}, {"letters", lp}} {
-		sw, err := outbox.NewSweeper(f, s.name, s.src)
-		if err != nil {
-			return nil, err
-		}
-		sweeps = append(sweeps, sw)
+	disputes, err := caseSweep("DISPUTES_TABLE", portal.Disputes)
+	if err != nil {
+		return nil, err
+	}
+	appeals, err := caseSweep("APPEALS_TABLE", portal.Appeals)
+	if err != nil {
+		return nil, err
+	}
+	letterSweep, err := outbox.NewSweeper(f, "letters", lp)
+	if err != nil {
+		return nil, err
 	}
 	// No writer stores its letters: nothing to wait for. Rendering one
 	// twice (here and at a first download) stores the same bytes.
-	sweeps[2].Grace = 0
-	return sweeps, nil
+	letterSweep.Grace = 0
+	return outbox.Sweepers{disputes, appeals, letterSweep}, nil
 }

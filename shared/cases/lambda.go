@@ -12,8 +12,10 @@ import (
 	"github.com/openpayer/provider-portal/shared/sqs"
 )
 
-// publisher delivers a table's events to the appeals system's queue.
-func publisher(f *lambdaenv.Function, store outbox.Events) *outbox.Publisher {
+// Publisher delivers a case table's events to the appeals system's queue
+// (APPEALS_QUEUE_URL): at once from the case functions, and from the
+// case-events sweep.
+func Publisher(f *lambdaenv.Function, store outbox.Events) *outbox.Publisher {
 	return &outbox.Publisher{Outbox: store, Senders: map[string]outbox.Sender{
 		portal.QueueAppeals: &sqs.EventQueue{SQS: sqs.NewClient(f), URL: f.Env["APPEALS_QUEUE_URL"]}}}
 }
@@ -32,7 +34,7 @@ func fromEnv(getenv lambdaenv.Getenv, tableVar string, family *portal.CaseFamily
 		Claims:      &dynamo.ClaimStore{DB: db, Table: f.Env["CLAIMS_TABLE"], Now: time.Now},
 		Cases:       store,
 		Uploads:     store.Attachments,
-		Events:      publisher(f, store),
+		Events:      Publisher(f, store),
 		Idempotency: &dynamo.IdempotencyStore{DB: db, Table: f.Env["IDEMPOTENCY_TABLE"], Now: time.Now, TTL: 24 * time.Hour},
 		Plan:        f.Plan,
 		Now:         time.Now,
