@@ -23,7 +23,11 @@ func claim(number string, provider portal.ProviderID, member string, received po
 func put(t *testing.T, s ClaimStore, claims ...portal.Claim) {
 	t.Helper()
 	for i := range claims {
-		if u, err := s.UpsertClaim(context.Background(), &claims[i]); err != nil || u != portal.Applied {
+		// Repeated is what a store answers when the SDK retried its own
+		// write whose first attempt was stored (seen once in CI under load):
+		// the claim is stored either way, and the searches after check it.
+		// The version rules themselves are asserted on UpsertClaim directly.
+		if u, err := s.UpsertClaim(context.Background(), &claims[i]); err != nil || (u != portal.Applied && u != portal.Repeated) {
 			t.Fatalf("upsert %s: %v err=%v", claims[i].Number, u, err)
 		}
 	}
