@@ -139,6 +139,41 @@ func functionTimeout(r *Resolver, props, globals *yaml.Node) (time.Duration, err
 	return 3 * time.Second, nil
 }
 
+// FunctionEnv is the environment Lambda would give the function with that
+// logical ID: the template's Globals and the function's own variables,
+// resolved, plus awsEnv and what Lambda sets itself. The local runner, the
+// bootstraps and the wiring test all start a function with it.
+func (p *Provisioned) FunctionEnv(t *Template, id string, awsEnv map[string]string) (map[string]string, error) {
+	res, ok := t.Resources[id]
+	if !ok {
+		return nil, fmt.Errorf("no function %s in the template", id)
+	}
+	globalEnv, err := p.Resolver.ResolveField(&t.Globals.Function, "Environment", "Variables")
+	if err != nil {
+		return nil, fmt.Errorf("globals environment: %w", err)
+	}
+	fnEnv, err := p.Resolver.ResolveField(&res.Properties, "Environment", "Variables")
+	if err != nil {
+		return nil, fmt.Errorf("%s environment: %w", id, err)
+	}
+	name, err := p.Resolver.ResolveField(&res.Properties, "FunctionName")
+	if err != nil {
+		return nil, fmt.Errorf("%s name: %w", id, err)
+	}
+	// As Lambda sets it: the dimension of the function's metrics.
+	env := map[string]string{"LOG_LEVEL": os.Getenv("LOG_LEVEL"), "AWS_LAMBDA_FUNCTION_NAME": fmt.Sprint(cmp.Or(name, any(id)))}
+	for k, v := range awsEnv {
+		env[k] = v
+	}
+	for _, src := range []any{globalEnv, fnEnv} {
+		m, _ := src.(map[string]any)
+		for k, v := range m {
+			env[k] = p.resolveSecret(fmt.Sprint(v))
+		}
+	}
+	return env, nil
+}
+
 // Wired is the stack's functions behind their triggers.
 type Wired struct {
 	Gateway   *Gateway
@@ -210,30 +245,11 @@ func WireWith(ctx context.Context, build Builder, c Clients, t *Template, p *Pro
 	for _, id := range t.ResourcesOfType("AWS::Serverless::Function") {
 		p.Resolver.Refs[id] = id
 	}
-	globalEnv, err := p.Resolver.ResolveField(&t.Globals.Function, "Environment", "Variables")
-	if err != nil {
-		return nil, fmt.Errorf("globals environment: %w", err)
-	}
 	for _, id := range t.ResourcesOfType("AWS::Serverless::Function") {
 		res := t.Resources[id]
-		fnEnv, err := p.Resolver.ResolveField(&res.Properties, "Environment", "Variables")
+		env, err := p.FunctionEnv(t, id, awsEnv)
 		if err != nil {
-			return nil, fmt.Errorf("%s environment: %w", id, err)
-		}
-		name, err := p.Resolver.ResolveField(&res.Properties, "FunctionName")
-		if err != nil {
-			return nil, fmt.Errorf("%s name: %w", id, err)
-		}
-		// As Lambda sets it: the dimension of the function's metrics.
-		env := map[string]string{"LOG_LEVEL": os.Getenv("LOG_LEVEL"), "AWS_LAMBDA_FUNCTION_NAME": fmt.Sprint(cmp.Or(name, any(id)))}
-		for k, v := range awsEnv {
-			env[k] = v
-		}
-		for _, src := range []any{globalEnv, fnEnv} {
-			m, _ := src.(map[string]any)
-			for k, v := range m {
-				env[k] = p.resolveSecret(fmt.Sprint(v))
-			}
+			return nil, err
 		}
 		w.Env[id] = env
 		timeout, err := functionTimeout(p.Resolver, &res.Properties, &t.Globals.Function)

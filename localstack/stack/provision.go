@@ -61,6 +61,43 @@ func (p *Provisioned) resolveSecret(v string) string {
 	return p.secrets[v]
 }
 
+// newResolver resolves the template's intrinsics for a local stack named
+// stackName: its parameters' defaults overridden by params, and the pseudo
+// parameters of the local account and region.
+func newResolver(t *Template, stackName string, params map[string]string) *Resolver {
+	r := &Resolver{
+		Params: map[string]string{},
+		Pseudo: map[string]string{
+			"AWS::StackName": stackName, "AWS::Region": LocalRegion, "AWS::AccountId": LocalAccount,
+			"AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com",
+		},
+		Refs: map[string]string{}, Atts: map[string]string{},
+		Conditions: map[string]bool{"IsProd": false},
+	}
+	for name, p := range t.Parameters {
+		if p.Default != nil {
+			r.Params[name] = fmt.Sprint(p.Default)
+		}
+	}
+	for k, v := range params {
+		r.Params[k] = v
+	}
+	return r
+}
+
+// Planned is the stack as Provision would make it, without creating
+// anything: every resource is known by its logical ID and every attribute by
+// its name. Tests of what the template gives each function use it.
+func Planned(t *Template, stackName string) *Provisioned {
+	r := newResolver(t, stackName, nil)
+	r.Placeholders = true
+	for id := range t.Resources {
+		r.Refs[id] = id
+	}
+	return &Provisioned{Resolver: r, Tables: map[string]string{}, Queues: map[string]string{},
+		QueueARNs: map[string]string{}, Buckets: map[string]string{}}
+}
+
 // Clients are the AWS clients provisioning and the runner use. S3 is nil
 // when the stack runs without an S3 server.
 type Clients struct {
@@ -93,23 +130,7 @@ func NewClients(env map[string]string) (Clients, error) {
 // put on the buckets (LocalStack, AWS); without, they are only returned, for
 // the local Notifier to play.
 func Provision(ctx context.Context, c Clients, t *Template, stackName string, params map[string]string, nativeNotifications bool) (*Provisioned, error) {
-	r := &Resolver{
-		Params: map[string]string{},
-		Pseudo: map[string]string{
-			"AWS::StackName": stackName, "AWS::Region": LocalRegion, "AWS::AccountId": LocalAccount,
-			"AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com",
-		},
-		Refs: map[string]string{}, Atts: map[string]string{},
-		Conditions: map[string]bool{"IsProd": false},
-	}
-	for name, p := range t.Parameters {
-		if p.Default != nil {
-			r.Params[name] = fmt.Sprint(p.Default)
-		}
-	}
-	for k, v := range params {
-		r.Params[k] = v
-	}
+	r := newResolver(t, stackName, params)
 	p := &Provisioned{Resolver: r, Tables: map[string]string{}, Queues: map[string]string{},
 		QueueARNs: map[string]string{}, Buckets: map[string]string{}}
 

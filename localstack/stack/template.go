@@ -64,6 +64,9 @@ type Resolver struct {
 	Refs       map[string]string // logical ID -> physical ID (name, URL)
 	Atts       map[string]string // "LogicalID.Attr" -> value
 	Conditions map[string]bool
+	// Placeholders resolves an attribute not in Atts to its own name
+	// ("Table.Arn"), for a template read without creating anything.
+	Placeholders bool
 }
 
 // Resolve turns a YAML node into plain Go values (map[string]any, []any,
@@ -148,6 +151,9 @@ func (r *Resolver) ref(name string) (string, error) {
 func (r *Resolver) att(name string) (string, error) {
 	if v, ok := r.Atts[name]; ok {
 		return v, nil
+	}
+	if r.Placeholders {
+		return name, nil
 	}
 	return "", fmt.Errorf("!GetAtt %s: not known to the local stack", name)
 }

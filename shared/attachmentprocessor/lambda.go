@@ -2,7 +2,6 @@ package attachmentprocessor
 
 import (
 	"context"
-	"time"
 
 	"github.com/openpayer/provider-portal/shared/documentevents"
 	"github.com/openpayer/provider-portal/shared/dynamo"
@@ -14,15 +13,13 @@ import (
 // the DynamoDB, S3 and SQS clients it uses. Its main and the local runner
 // both call it.
 func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (*Handler, error) {
-	f, err := lambdaenv.Load(getenv, "ATTACHMENTS_TABLE", "CLAIM_DOCUMENTS_QUEUE_URL")
+	f, err := lambdaenv.Load(getenv, lambdaenv.AttachmentsTable, lambdaenv.ClaimDocumentsQueue,
+		lambdaenv.AttachmentsBucket, lambdaenv.UploadPrefix)
 	if err != nil {
 		return nil, err
 	}
-	files, err := s3.FromEnv(f)
-	if err != nil {
-		return nil, err
-	}
-	store := &dynamo.AttachmentStore{DB: dynamo.NewClient(f), Table: f.Env["ATTACHMENTS_TABLE"], Now: time.Now}
+	files := s3.NewFiles(f)
+	store := dynamo.NewStores(f).Attachments()
 	return New(Deps{
 		Log:     f.Log,
 		Uploads: store,

@@ -15,24 +15,21 @@ import (
 // DynamoDB, S3 and SQS clients it uses. Its main and the local runner both
 // call it.
 func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (http.Handler, error) {
-	f, err := lambdaenv.Load(getenv, "CLAIMS_TABLE", "MEMBERS_TABLE", "ATTACHMENTS_TABLE", "CLAIM_DOCUMENTS_QUEUE_URL", "IDEMPOTENCY_TABLE")
+	f, err := lambdaenv.Load(getenv, lambdaenv.ClaimsTable, lambdaenv.MembersTable, lambdaenv.AttachmentsTable,
+		lambdaenv.ClaimDocumentsQueue, lambdaenv.IdempotencyTable, lambdaenv.AttachmentsBucket, lambdaenv.DownloadLinkTTL)
 	if err != nil {
 		return nil, err
 	}
-	files, err := s3.FromEnv(f)
-	if err != nil {
-		return nil, err
-	}
-	db := dynamo.NewClient(f)
-	store := &dynamo.AttachmentStore{DB: db, Table: f.Env["ATTACHMENTS_TABLE"], Now: time.Now}
+	db := dynamo.NewStores(f)
+	store := db.Attachments()
 	return New(Deps{
 		Log:         f.Log,
-		Claims:      &dynamo.ClaimStore{DB: db, Table: f.Env["CLAIMS_TABLE"], Now: time.Now},
-		Members:     &dynamo.MemberStore{DB: db, Table: f.Env["MEMBERS_TABLE"], Now: time.Now},
+		Claims:      db.Claims(),
+		Members:     db.Members(),
 		Documents:   store,
 		Events:      documentevents.NewPublisher(f, store),
-		Links:       files,
-		Idempotency: &dynamo.IdempotencyStore{DB: db, Table: f.Env["IDEMPOTENCY_TABLE"], Now: time.Now, TTL: 24 * time.Hour},
+		Links:       s3.NewFiles(f),
+		Idempotency: db.Idempotency(24 * time.Hour),
 		Plan:        f.Plan,
 		Now:         time.Now,
 	}), nil

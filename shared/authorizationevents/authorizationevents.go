@@ -7,7 +7,6 @@ package authorizationevents
 
 import (
 	"context"
-	"time"
 
 	"github.com/openpayer/provider-portal/shared/dynamo"
 	"github.com/openpayer/provider-portal/shared/lambdaenv"
@@ -17,22 +16,18 @@ import (
 )
 
 // NewPublisher delivers the authorizations table's events to their queues
-// (UM_QUEUE_URL, COB_QUEUE_URL).
+// (UM_QUEUE_URL, COB_QUEUE_URL, which the function names).
 func NewPublisher(f *lambdaenv.Function, store outbox.Events) *outbox.Publisher {
-	q := sqs.NewClient(f)
-	return &outbox.Publisher{Outbox: store, Senders: map[string]outbox.Sender{
-		portal.QueueUtilizationManagement: &sqs.EventQueue{SQS: q, URL: f.Env["UM_QUEUE_URL"]},
-		portal.QueueCOB:                   &sqs.EventQueue{SQS: q, URL: f.Env["COB_QUEUE_URL"]},
-	}}
+	return sqs.NewPublisher(f, store, portal.QueueUtilizationManagement, portal.QueueCOB)
 }
 
 // FromEnv builds the authorization-events function from its environment.
 // Its main and the local runner both call it.
 func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (*outbox.Sweeper, error) {
-	f, err := lambdaenv.Load(getenv, "AUTHORIZATIONS_TABLE", "UM_QUEUE_URL", "COB_QUEUE_URL", "STACK_NAME")
+	f, err := lambdaenv.Load(getenv, lambdaenv.AuthorizationsTable, lambdaenv.UMQueue, lambdaenv.COBQueue,
+		lambdaenv.StackName, lambdaenv.EventSweepGrace)
 	if err != nil {
 		return nil, err
 	}
-	store := &dynamo.AuthorizationStore{DB: dynamo.NewClient(f), Table: f.Env["AUTHORIZATIONS_TABLE"], Now: time.Now}
-	return outbox.NewSweeper(f, "authorizations", NewPublisher(f, store))
+	return outbox.NewSweeper(f, "authorizations", NewPublisher(f, dynamo.NewStores(f).Authorizations())), nil
 }

@@ -14,19 +14,20 @@ import (
 // FromEnv builds the case-decisions function from its environment. Its
 // main and the local runner both call it.
 func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (*Handler, error) {
-	f, err := lambdaenv.Load(getenv, "DISPUTES_TABLE", "APPEALS_TABLE", "DOCUMENTS_TABLE", "CASE_DECISIONS_DLQ_URL", "STACK_NAME")
+	f, err := lambdaenv.Load(getenv, lambdaenv.DisputesTable, lambdaenv.AppealsTable, lambdaenv.DocumentsTable,
+		lambdaenv.CaseDecisionsDLQ, lambdaenv.StackName)
 	if err != nil {
 		return nil, err
 	}
-	db := dynamo.NewClient(f)
+	db := dynamo.NewStores(f)
 	return New(Deps{
 		Log:         f.Log,
-		Disputes:    dynamo.CaseStoreFromEnv(f, db, "DISPUTES_TABLE", portal.Disputes.Name),
-		Appeals:     dynamo.CaseStoreFromEnv(f, db, "APPEALS_TABLE", portal.Appeals.Name),
-		DeadLetters: &sqs.DeadLetters{SQS: sqs.NewClient(f), URL: f.Env["CASE_DECISIONS_DLQ_URL"]},
+		Disputes:    db.Cases(portal.Disputes),
+		Appeals:     db.Cases(portal.Appeals),
+		DeadLetters: sqs.NewDeadLetters(f, lambdaenv.CaseDecisionsDLQ),
 		Plan:        f.Plan,
 		Metrics:     os.Stdout,
-		Stack:       f.Env["STACK_NAME"],
+		Stack:       f.Env.StackName,
 		Now:         time.Now,
 	}), nil
 }

@@ -7,35 +7,29 @@ import (
 
 	"github.com/openpayer/provider-portal/shared/dynamo"
 	"github.com/openpayer/provider-portal/shared/lambdaenv"
-	"github.com/openpayer/provider-portal/shared/outbox"
 	"github.com/openpayer/provider-portal/shared/portal"
 	"github.com/openpayer/provider-portal/shared/sqs"
 )
 
-// Publisher delivers a case table's events to the appeals system's queue
-// (APPEALS_QUEUE_URL): at once from the case functions, and from the
-// case-events sweep.
-func Publisher(f *lambdaenv.Function, store outbox.Events) *outbox.Publisher {
-	return &outbox.Publisher{Outbox: store, Senders: map[string]outbox.Sender{
-		portal.QueueAppeals: &sqs.EventQueue{SQS: sqs.NewClient(f), URL: f.Env["APPEALS_QUEUE_URL"]}}}
-}
+// caseVars are the variables both case APIs name: their letters, uploads,
+// claims and idempotency tables, and the appeals system's queue.
+var caseVars = []lambdaenv.Var{lambdaenv.DocumentsTable, lambdaenv.AttachmentsTable, lambdaenv.ClaimsTable,
+	lambdaenv.IdempotencyTable, lambdaenv.AppealsQueue}
 
-var common = []string{"DOCUMENTS_TABLE", "ATTACHMENTS_TABLE", "CLAIMS_TABLE", "IDEMPOTENCY_TABLE", "APPEALS_QUEUE_URL"}
-
-func fromEnv(getenv lambdaenv.Getenv, tableVar string, family *portal.CaseFamily, extra ...string) (Deps, dynamo.TxAPI, error) {
-	f, err := lambdaenv.Load(getenv, append(append([]string{tableVar}, common...), extra...)...)
+func fromEnv(getenv lambdaenv.Getenv, family *portal.CaseFamily, vars ...lambdaenv.Var) (Deps, dynamo.Stores, error) {
+	f, err := lambdaenv.Load(getenv, append(vars, caseVars...)...)
 	if err != nil {
-		return Deps{}, nil, err
+		return Deps{}, dynamo.Stores{}, err
 	}
-	db := dynamo.NewClient(f)
-	store := dynamo.CaseStoreFromEnv(f, db, tableVar, family.Name)
+	db := dynamo.NewStores(f)
+	store := db.CaseForms(family)
 	return Deps{
 		Log:         f.Log,
-		Claims:      &dynamo.ClaimStore{DB: db, Table: f.Env["CLAIMS_TABLE"], Now: time.Now},
+		Claims:      db.Claims(),
 		Cases:       store,
 		Uploads:     store.Attachments,
-		Events:      Publisher(f, store),
-		Idempotency: &dynamo.IdempotencyStore{DB: db, Table: f.Env["IDEMPOTENCY_TABLE"], Now: time.Now, TTL: 24 * time.Hour},
+		Events:      sqs.NewPublisher(f, store, portal.QueueAppeals),
+		Idempotency: db.Idempotency(24 * time.Hour),
 		Plan:        f.Plan,
 		Now:         time.Now,
 	}, db, nil
@@ -44,19 +38,20 @@ func fromEnv(getenv lambdaenv.Getenv, tableVar string, family *portal.CaseFamily
 // DisputesFromEnv builds the disputes API from its environment. Its main
 // and the local runner both call it.
 func DisputesFromEnv(_ context.Context, getenv lambdaenv.Getenv) (http.Handler, error) {
-	d, _, err := fromEnv(getenv, "DISPUTES_TABLE", portal.Disputes)
+	d, _, err := fromEnv(getenv, portal.Disputes, lambdaenv.DisputesTable)
 	if err != nil {
 		return nil, err
 	}
 	return Disputes(d), nil
 }
 
-// AppealsFromEnv builds the appeals API from its environment.
+// AppealsFromEnv builds the appeals API from its environment: the appeals
+// of claims and of retro authorizations' decisions.
 func AppealsFromEnv(_ context.Context, getenv lambdaenv.Getenv) (http.Handler, error) {
-	d, db, err := fromEnv(getenv, "APPEALS_TABLE", portal.Appeals, "AUTHORIZATIONS_TABLE")
+	d, db, err := fromEnv(getenv, portal.Appeals, lambdaenv.AppealsTable, lambdaenv.AuthorizationsTable)
 	if err != nil {
 		return nil, err
 	}
-	d.Authorizations = &dynamo.AuthorizationStore{DB: db, Table: getenv("AUTHORIZATIONS_TABLE"), Now: time.Now}
+	d.Authorizations = db.Authorizations()
 	return Appeals(d), nil
 }

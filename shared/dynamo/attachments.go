@@ -377,6 +377,9 @@ func (s *AttachmentStore) Submit(ctx context.Context, provider portal.ProviderID
 // uploads: each only if it is the provider's, not submitted, and pending or
 // accepted. Another store's transaction may carry them.
 func (s *AttachmentStore) submitItems(provider portal.ProviderID, ids []string, sub portal.Submission, claim string) ([]types.TransactWriteItem, error) {
+	if s == nil {
+		return nil, errors.New("dynamo: this store was built without the uploads table (see Stores)")
+	}
 	subAV, err := marshal(struct {
 		S portal.Submission `json:"s"`
 	}{sub})

@@ -10,7 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/openpayer/provider-portal/shared/lambdaenv"
 	"github.com/openpayer/provider-portal/shared/portal"
 )
 
@@ -34,16 +33,6 @@ type CaseStore struct {
 	Now         func() time.Time
 	Attachments *AttachmentStore
 	Letters     *LetterStore
-}
-
-// CaseStoreFromEnv builds the store of one kind's table, named by the
-// function's variable tableVar (DISPUTES_TABLE or APPEALS_TABLE), with the
-// letters (DOCUMENTS_TABLE) and uploads (ATTACHMENTS_TABLE) its changes
-// write to; outbox names its events' partition of the byOutbox index.
-func CaseStoreFromEnv(f *lambdaenv.Function, db TxAPI, tableVar, outbox string) *CaseStore {
-	return &CaseStore{DB: db, Table: f.Env[tableVar], Outbox: outbox, Now: time.Now,
-		Attachments: &AttachmentStore{DB: db, Table: f.Env["ATTACHMENTS_TABLE"], Now: time.Now},
-		Letters:     &LetterStore{DB: db, Table: f.Env["DOCUMENTS_TABLE"]}}
 }
 
 type caseItem struct {

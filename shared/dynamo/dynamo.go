@@ -15,8 +15,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
-	"github.com/openpayer/provider-portal/shared/lambdaenv"
 )
 
 // API is the part of the DynamoDB client the stores use.
@@ -24,12 +22,6 @@ type API interface {
 	GetItem(ctx context.Context, in *dynamodb.GetItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
 	PutItem(ctx context.Context, in *dynamodb.PutItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
 	Query(ctx context.Context, in *dynamodb.QueryInput, opts ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
-}
-
-// NewClient builds the DynamoDB client of a function, at the endpoint its
-// environment names (AWS's own unless AWS_ENDPOINT_URL_DYNAMODB is set).
-func NewClient(f *lambdaenv.Function) *dynamodb.Client {
-	return dynamodb.NewFromConfig(f.AWS, func(o *dynamodb.Options) { o.BaseEndpoint = lambdaenv.Endpoint(f.Getenv, "DYNAMODB") })
 }
 
 func marshal(v any) (map[string]types.AttributeValue, error) {

@@ -11,8 +11,6 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
-	"strings"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
@@ -53,20 +51,30 @@ func AWS(getenv Getenv) (aws.Config, error) {
 	}, nil
 }
 
-// Function is what every function reads from its environment.
+// Function is what every function reads from its environment, checked
+// once at init: nothing reads the environment after Load.
 type Function struct {
-	Getenv Getenv
-	// Env holds the variables Load was asked for, all set.
-	Env  map[string]string
+	// Env holds the variables the function named, parsed.
+	Env  Env
 	Plan portal.Plan
 	AWS  aws.Config
 	Log  *slog.Logger // JSON to standard output, at LOG_LEVEL
+	// Endpoints are the AWS_ENDPOINT_URL_* overrides by service (DYNAMODB,
+	// SQS, S3): none in AWS, the local servers in the local runner.
+	Endpoints map[string]*string
+	// S3PathStyle serves S3-compatible servers without per-bucket host names
+	// (S3_FORCE_PATH_STYLE=true); AWS needs it unset.
+	S3PathStyle bool
 }
 
-// Load reads the named variables (an error names every missing one), the
-// plan, the AWS configuration and the logger.
-func Load(getenv Getenv, names ...string) (*Function, error) {
-	env, err := Require(getenv, names...)
+// Load reads the variables the function names (an error names every one
+// missing, empty or malformed), the plan, the AWS configuration and the
+// logger. A function names each variable it uses, and only those: a store
+// or sender built on one it did not name stops the function at init (see
+// Env.Must), and the local stack's test of each function against its
+// template environment catches both ways round.
+func Load(getenv Getenv, vars ...Var) (*Function, error) {
+	env, err := loadEnv(getenv, vars)
 	if err != nil {
 		return nil, err
 	}
@@ -78,7 +86,12 @@ func Load(getenv Getenv, names ...string) (*Function, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Function{Getenv: getenv, Env: env, Plan: plan, AWS: cfg, Log: Logger(getenv, os.Stdout)}, nil
+	f := &Function{Env: env, Plan: plan, AWS: cfg, Log: Logger(getenv, os.Stdout),
+		Endpoints: map[string]*string{}, S3PathStyle: getenv("S3_FORCE_PATH_STYLE") == "true"}
+	for _, service := range []string{"DYNAMODB", "SQS", "S3"} {
+		f.Endpoints[service] = Endpoint(getenv, service)
+	}
+	return f, nil
 }
 
 // Endpoint returns the endpoint the standard AWS_ENDPOINT_URL_<SERVICE> (or
@@ -91,23 +104,6 @@ func Endpoint(getenv Getenv, service string) *string {
 		}
 	}
 	return nil
-}
-
-// Require returns the named variables, or one error naming every missing one.
-func Require(getenv Getenv, names ...string) (map[string]string, error) {
-	vals := map[string]string{}
-	var missing []string
-	for _, n := range names {
-		v := getenv(n)
-		if v == "" {
-			missing = append(missing, n)
-		}
-		vals[n] = v
-	}
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("missing environment: %s", strings.Join(missing, ", "))
-	}
-	return vals, nil
 }
 
 // Logger returns the JSON logger every function uses, at LOG_LEVEL (debug,
@@ -137,17 +133,4 @@ func Plan(getenv Getenv) (portal.Plan, error) {
 		return portal.Plan{}, fmt.Errorf("PLAN_ID %q is not a known plan", id)
 	}
 	return p, nil
-}
-
-// Duration reads a positive duration such as 15m, or returns def if unset.
-func Duration(getenv Getenv, name string, def time.Duration) (time.Duration, error) {
-	v := getenv(name)
-	if v == "" {
-		return def, nil
-	}
-	d, err := time.ParseDuration(v)
-	if err != nil || d <= 0 {
-		return 0, fmt.Errorf("%s=%q is not a positive duration such as 15m", name, v)
-	}
-	return d, nil
 }

@@ -10,32 +10,21 @@ import (
 	"github.com/openpayer/provider-portal/shared/s3"
 )
 
-// PublisherFromEnv builds the letter publisher from a function's
-// environment: DOCUMENTS_TABLE, ATTACHMENTS_BUCKET, LETTER_PREFIX
-// (letters/), CURSOR_KEY for the list's cursors.
-func PublisherFromEnv(f *lambdaenv.Function, db dynamo.TxAPI) (*Publisher, error) {
-	files, err := s3.FromEnv(f)
-	if err != nil {
-		return nil, err
-	}
-	prefix := f.Getenv("LETTER_PREFIX")
-	if prefix == "" {
-		prefix = "letters/"
-	}
-	return &Publisher{Store: &dynamo.LetterStore{DB: db, Table: f.Env["DOCUMENTS_TABLE"], CursorKey: []byte(f.Getenv("CURSOR_KEY"))},
-		Files: files, Prefix: prefix, Now: time.Now}, nil
+// NewPublisher builds the letter publisher of a function that names
+// ATTACHMENTS_BUCKET and LETTER_PREFIX: it renders the letters of store
+// and keeps their PDFs in the bucket.
+func NewPublisher(f *lambdaenv.Function, store *dynamo.LetterStore) *Publisher {
+	f.Env.Must(lambdaenv.LetterPrefix)
+	return &Publisher{Store: store, Files: s3.NewFiles(f), Prefix: f.Env.LetterPrefix, Now: time.Now}
 }
 
 // FromEnv builds the Provider Documents API from its environment. Its main
 // and the local runner both call it.
 func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (http.Handler, error) {
-	f, err := lambdaenv.Load(getenv, "DOCUMENTS_TABLE", "ATTACHMENTS_BUCKET", "CURSOR_KEY")
+	f, err := lambdaenv.Load(getenv, lambdaenv.DocumentsTable, lambdaenv.AttachmentsBucket, lambdaenv.CursorKey,
+		lambdaenv.LetterPrefix, lambdaenv.DownloadLinkTTL)
 	if err != nil {
 		return nil, err
 	}
-	p, err := PublisherFromEnv(f, dynamo.NewClient(f))
-	if err != nil {
-		return nil, err
-	}
-	return New(Deps{Log: f.Log, Publisher: p, Now: time.Now}), nil
+	return New(Deps{Log: f.Log, Publisher: NewPublisher(f, dynamo.NewStores(f).LetterList()), Now: time.Now}), nil
 }

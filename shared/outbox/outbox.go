@@ -173,12 +173,9 @@ func (ss Sweepers) Handle(ctx context.Context, ev events.EventBridgeEvent) error
 
 // NewSweeper is the one way a function builds the sweep of an outbox named
 // name: the grace it leaves the writer to deliver at once is
-// EVENT_SWEEP_GRACE (30 s if unset), and its metrics go to the function's
-// standard output with its stack (STACK_NAME, which f must have loaded).
-func NewSweeper(f *lambdaenv.Function, name string, src Source) (*Sweeper, error) {
-	grace, err := lambdaenv.Duration(f.Getenv, "EVENT_SWEEP_GRACE", 30*time.Second)
-	if err != nil {
-		return nil, err
-	}
-	return &Sweeper{Log: f.Log, Source: src, Grace: grace, Name: name, Metrics: os.Stdout, Stack: f.Env["STACK_NAME"]}, nil
+// EVENT_SWEEP_GRACE, and its metrics go to the function's standard output
+// with its stack (STACK_NAME); the function names both to lambdaenv.Load.
+func NewSweeper(f *lambdaenv.Function, name string, src Source) *Sweeper {
+	f.Env.Must(lambdaenv.EventSweepGrace, lambdaenv.StackName)
+	return &Sweeper{Log: f.Log, Source: src, Grace: f.Env.EventSweepGrace, Name: name, Metrics: os.Stdout, Stack: f.Env.StackName}
 }

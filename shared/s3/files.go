@@ -189,35 +189,18 @@ func (f *Files) DownloadLink(ctx context.Context, key, versionID, fileName strin
 	return req.URL, time.Now().Add(f.LinkTTL).UTC().Truncate(time.Second), nil
 }
 
-// FromEnv builds the attachments bucket adapter from a function's
-// environment: ATTACHMENTS_BUCKET, UPLOAD_PREFIX (uploads/), UPLOAD_FORM_TTL
-// (15m), DOWNLOAD_LINK_TTL (5m). S3_FORCE_PATH_STYLE=true serves
-// S3-compatible servers without per-bucket host names; AWS needs it unset.
-func FromEnv(f *lambdaenv.Function) (*Files, error) {
-	getenv := f.Getenv
-	env, err := lambdaenv.Require(getenv, "ATTACHMENTS_BUCKET")
-	if err != nil {
-		return nil, err
-	}
-	formTTL, err := lambdaenv.Duration(getenv, "UPLOAD_FORM_TTL", 15*time.Minute)
-	if err != nil {
-		return nil, err
-	}
-	linkTTL, err := lambdaenv.Duration(getenv, "DOWNLOAD_LINK_TTL", 5*time.Minute)
-	if err != nil {
-		return nil, err
-	}
-	prefix := getenv("UPLOAD_PREFIX")
-	if prefix == "" {
-		prefix = "uploads/"
-	}
+// NewFiles builds the attachments bucket adapter of a function: the bucket
+// ATTACHMENTS_BUCKET, which the function names to lambdaenv.Load, with the
+// settings it names (UPLOAD_PREFIX, UPLOAD_FORM_TTL, DOWNLOAD_LINK_TTL; the
+// defaults otherwise), at the endpoint its environment names.
+func NewFiles(f *lambdaenv.Function) *Files {
 	client := s3.NewFromConfig(f.AWS, func(o *s3.Options) {
-		o.BaseEndpoint = lambdaenv.Endpoint(getenv, "S3")
-		o.UsePathStyle = getenv("S3_FORCE_PATH_STYLE") == "true"
+		o.BaseEndpoint = f.Endpoints["S3"]
+		o.UsePathStyle = f.S3PathStyle
 		// Ranged GETs carry no whole-object checksum to validate.
 		o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
 	})
-	return New(client, env["ATTACHMENTS_BUCKET"], prefix, formTTL, linkTTL), nil
+	return New(client, f.Env.Text(lambdaenv.AttachmentsBucket), f.Env.UploadPrefix, f.Env.UploadFormTTL, f.Env.DownloadLinkTTL)
 }
 
 // Put stores a small object the portal wrote itself (a letter), encrypted

@@ -16,13 +16,44 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
 	"github.com/openpayer/provider-portal/shared/lambdaenv"
+	"github.com/openpayer/provider-portal/shared/outbox"
 	"github.com/openpayer/provider-portal/shared/portal"
 )
 
 // NewClient builds the SQS client of a function, at the endpoint its
 // environment names (AWS's own unless AWS_ENDPOINT_URL_SQS is set).
 func NewClient(f *lambdaenv.Function) *sqs.Client {
-	return sqs.NewFromConfig(f.AWS, func(o *sqs.Options) { o.BaseEndpoint = lambdaenv.Endpoint(f.Getenv, "SQS") })
+	return sqs.NewFromConfig(f.AWS, func(o *sqs.Options) { o.BaseEndpoint = f.Endpoints["SQS"] })
+}
+
+// eventQueues names the variable holding the URL of each queue the portal's
+// recorded events go to (portal.OutboundEvent.Queue).
+var eventQueues = map[string]lambdaenv.Var{
+	portal.QueueAppeals:               lambdaenv.AppealsQueue,
+	portal.QueueUtilizationManagement: lambdaenv.UMQueue,
+	portal.QueueCOB:                   lambdaenv.COBQueue,
+}
+
+// NewPublisher delivers a table's recorded events to the named queues, on
+// one client: the publisher a writer delivers with at once and its sweep
+// retries with. Each queue's variable must be one the function named.
+func NewPublisher(f *lambdaenv.Function, store outbox.Events, queues ...string) *outbox.Publisher {
+	client := NewClient(f)
+	senders := map[string]outbox.Sender{}
+	for _, q := range queues {
+		v, ok := eventQueues[q]
+		if !ok {
+			panic(fmt.Sprintf("sqs: no variable names the %q queue", q))
+		}
+		senders[q] = &EventQueue{SQS: client, URL: f.Env.Text(v)}
+	}
+	return &outbox.Publisher{Outbox: store, Senders: senders}
+}
+
+// NewDeadLetters parks refused messages on the dead-letter queue the
+// variable dlq names.
+func NewDeadLetters(f *lambdaenv.Function, dlq lambdaenv.Var) *DeadLetters {
+	return &DeadLetters{SQS: NewClient(f), URL: f.Env.Text(dlq)}
 }
 
 // API is the part of the SQS client the senders use.

@@ -113,14 +113,9 @@ var errFailedRemovals = errors.New("some expired uploads could not be removed; t
 // FromEnv builds the upload-expiry function from its environment. Its
 // main and the local runner both call it.
 func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (*Expirer, error) {
-	f, err := lambdaenv.Load(getenv, "ATTACHMENTS_TABLE")
+	f, err := lambdaenv.Load(getenv, lambdaenv.AttachmentsTable, lambdaenv.AttachmentsBucket)
 	if err != nil {
 		return nil, err
 	}
-	files, err := s3.FromEnv(f)
-	if err != nil {
-		return nil, err
-	}
-	return &Expirer{Log: f.Log, Files: files, Now: time.Now,
-		Uploads: &dynamo.AttachmentStore{DB: dynamo.NewClient(f), Table: f.Env["ATTACHMENTS_TABLE"], Now: time.Now}}, nil
+	return &Expirer{Log: f.Log, Files: s3.NewFiles(f), Now: time.Now, Uploads: dynamo.NewStores(f).Attachments()}, nil
 }
