@@ -8,16 +8,18 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/openpayer/provider-portal/localstack/stack"
 	"github.com/openpayer/provider-portal/shared/openapi"
 )
 
 // template.yaml and the OpenAPI document describe the same routes.
 func TestTemplateAndOpenAPIAgree(t *testing.T) {
 	_, tmpl := repoTemplate(t)
+	resolver := stack.Planned(tmpl, "routes-test").Resolver
 	var fromTemplate []string
 	for _, id := range tmpl.ResourcesOfType("AWS::Serverless::Function") {
 		props := tmpl.Resources[id].Properties
-		evs, err := local.Res.Resolver.ResolveField(&props, "Events")
+		evs, err := resolver.ResolveField(&props, "Events")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package stack_test
+package e2e_test
 
 import (
 	"bytes"
@@ -25,8 +25,9 @@ import (
 	"github.com/openpayer/provider-portal/shared/portal"
 )
 
-// repoTemplate returns the repository's root and its template.yaml.
-func repoTemplate(tb testing.TB) (string, *stack.Template) {
+// buildBootstraps builds every function of template.yaml (and extra main
+// packages) as `sam build` does, for this machine, into a temporary folder.
+func buildBootstraps(tb testing.TB, extra ...string) (*stack.Template, map[string]string) {
 	tb.Helper()
 	root, err := stack.RepoRoot()
 	if err != nil {
@@ -36,17 +37,8 @@ func repoTemplate(tb testing.TB) (string, *stack.Template) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return root, tmpl
-}
-
-// buildBootstraps builds every function of template.yaml (and extra main
-// packages) as `sam build` does, for this machine, into a temporary folder.
-func buildBootstraps(tb testing.TB, extra ...string) (*stack.Template, map[string]string) {
-	tb.Helper()
-	root, tmpl := repoTemplate(tb)
 	dir := tb.TempDir()
 	bins := map[string]string{}
-	var err error
 	for _, id := range tmpl.ResourcesOfType("AWS::Serverless::Function") {
 		if bins[id], err = runtimeapi.Build(context.Background(), root, stack.FunctionPackage(id), dir); err != nil {
 			tb.Fatal(err)

@@ -1,4 +1,4 @@
-package stack_test
+package e2e_test
 
 import (
 	"context"
@@ -102,7 +102,10 @@ func BenchmarkUploadToVisible(b *testing.B) {
 // bootstrap that deploys (target: at most 8 MiB).
 func BenchmarkColdStart(b *testing.B) {
 	tmpl, bins := buildBootstraps(b, runtimeapi.HelloPackage)
-	root, _ := repoTemplate(b)
+	root, err := stack.RepoRoot()
+	if err != nil {
+		b.Fatal(err)
+	}
 	start := func(bin string, env map[string]string) (time.Duration, int64) {
 		f, err := runtimeapi.Start(bin, env)
 		if err != nil {
