@@ -173,11 +173,31 @@ func (p Plan) CheckAuthorizationAppeal(a *Authorization, today Date) error {
 	return nil
 }
 
+// Choice is one entry of a form's list: the value the API takes and the
+// words a provider sees. The portal and mobile clients read the lists from
+// the API (GET /disputes/form, GET /appeals/form), not from a copy.
+type Choice struct {
+	Value string `json:"value"`
+	Label string `json:"label"`
+}
+
 // The Submit Dispute form's choices, as plan data.
 var (
-	DisputeTypes    = []string{"payment_amount", "denial", "coding_or_bundling", "timely_filing", "other"}
-	IssueCategories = []string{"claim_dispute_medical", "claim_dispute_behavioral_health", "claim_dispute_pharmacy", IssueOverpayment}
+	DisputeTypes = []Choice{{"payment_amount", "Payment amount"}, {"denial", "Denial"},
+		{"coding_or_bundling", "Coding or bundling"}, {"timely_filing", "Timely filing"}, {"other", "Other"}}
+	IssueCategories = []Choice{{"claim_dispute_medical", "Claim dispute: medical"},
+		{"claim_dispute_behavioral_health", "Claim dispute: behavioral health"},
+		{"claim_dispute_pharmacy", "Claim dispute: pharmacy"}, {IssueOverpayment, "Overpayment"}}
 )
+
+// Values are the values of a list of choices.
+func Values(cs []Choice) []string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = c.Value
+	}
+	return out
+}
 
 // AppealQuestion is one of the Appeal form's "Appeal Reason" questions:
 // yes or no, and why.

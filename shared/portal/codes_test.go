@@ -14,6 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/openpayer/provider-portal/shared/openapi"
+	"github.com/openpayer/provider-portal/shared/portal"
 )
 
 // declaredCodes reads codes.go: each code's name and value, by the kind its
@@ -153,4 +154,19 @@ func nameOf(codes map[string]map[string]string, value string) string {
 		}
 	}
 	return ""
+}
+
+// The dispute form's lists, which clients read from the API, are exactly
+// what the OpenAPI document lists as the form's values.
+func TestTheDisputeChoicesAreTheDocumentsValues(t *testing.T) {
+	for property, choices := range map[string][]portal.Choice{"disputeType": portal.DisputeTypes, "issueCategory": portal.IssueCategories} {
+		if got, want := portal.Values(choices), enum(t, "DisputeForm", property); !slices.Equal(got, want) {
+			t.Errorf("%s: the API lists %v, the document %v", property, got, want)
+		}
+		for _, c := range choices {
+			if c.Label == "" || strings.Contains(c.Label, "_") {
+				t.Errorf("%s %s: label %q is not words", property, c.Value, c.Label)
+			}
+		}
+	}
 }

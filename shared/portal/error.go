@@ -1,6 +1,20 @@
 // Package portal is the provider portal's domain: its types, the plan's rules
 // and the interfaces of the services that store them. It imports no AWS
 // package; adapters in sibling packages implement the interfaces.
+//
+// Each workflow's rules are in the files named after it:
+//   - claims*.go: claims, their search, the claims feed; members.go the
+//     members claims and authorizations are found by;
+//   - attachments.go: uploads, their verdicts, documents attached to a claim;
+//   - authorizations*.go: retro authorizations, their form, their states
+//     and decisions;
+//   - cases*.go: disputes and appeals (the two families, their forms,
+//     states, decisions and writes);
+//   - letters.go: acknowledgement and decision letters.
+//
+// What every workflow shares: plan.go (the plan's rules as data), codes.go
+// (every code a program sees), error.go, outbox.go, store.go, idempotency.go,
+// and the value types (date, money, integer, id).
 package portal
 
 import (
