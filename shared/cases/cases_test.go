@@ -306,3 +306,40 @@ func TestADraftKeepsOnlyFilesItsSubmitWouldTake(t *testing.T) {
 		t.Errorf("the refused save changed the draft: %+v %v", c, err)
 	}
 }
+
+// The forms' lists come from the API, so that no client keeps a copy: each
+// value the dispute form takes with its label, and the appeal questions in
+// order. A value the form takes is one the list offers, and only those.
+func TestTheFormsListsComeFromTheAPI(t *testing.T) {
+	w := setup(t)
+	resp := w.disputes("GET", "/disputes/form", "", tinA)
+	var d struct{ DisputeTypes, IssueCategories []portal.Choice }
+	if err := json.Unmarshal([]byte(resp.Body), &d); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("dispute form: %d %s %v", resp.StatusCode, resp.Body, err)
+	}
+	if len(d.DisputeTypes) != 5 || d.DisputeTypes[0] != (portal.Choice{Value: "payment_amount", Label: "Payment amount"}) ||
+		len(d.IssueCategories) != 4 || d.IssueCategories[3].Value != portal.IssueOverpayment {
+		t.Errorf("dispute form: %+v", d)
+	}
+	for _, c := range d.DisputeTypes {
+		f := dispute("C-DUP")
+		f["disputeType"] = c.Value
+		f["issueCategory"] = "not_listed"
+		v := decode(t, w.disputes("POST", "/disputes", body(t, f), tinA))
+		if _, bad := v.Errors["disputeType"]; bad || v.Errors["issueCategory"] == "" {
+			t.Errorf("the listed dispute type %s: %+v", c.Value, v)
+		}
+	}
+	resp = w.appeals("GET", "/appeals/form", "", tinA)
+	var a struct{ Questions []portal.AppealQuestion }
+	if err := json.Unmarshal([]byte(resp.Body), &a); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("appeal form: %d %s %v", resp.StatusCode, resp.Body, err)
+	}
+	if len(a.Questions) != 2 || a.Questions[0].ID != "new_information" || !strings.HasSuffix(a.Questions[1].Text, "?") {
+		t.Errorf("appeal questions: %+v", a)
+	}
+	// Without a provider's token (the gateway answers 401 before this).
+	if resp := w.disputes("GET", "/disputes/form", "", nil); resp.StatusCode != 403 {
+		t.Errorf("the lists without a provider: %d", resp.StatusCode)
+	}
+}

@@ -76,8 +76,8 @@ func (fm *disputeForm) check() error {
 	if !portal.ValidIdentifier(fm.ClaimNumber) {
 		f["claimNumber"] = "required: the claim number"
 	}
-	f.oneOf("disputeType", fm.DisputeType, portal.DisputeTypes)
-	f.oneOf("issueCategory", fm.IssueCategory, portal.IssueCategories)
+	f.oneOf("disputeType", fm.DisputeType, portal.Values(portal.DisputeTypes))
+	f.oneOf("issueCategory", fm.IssueCategory, portal.Values(portal.IssueCategories))
 	// A trailing line break is what a form field leaves; it is trimmed.
 	f.textLine("contactName", strings.TrimSpace(fm.ContactName), maxText, true, false)
 	f.text("notes", fm.Notes, maxNotes, true)

@@ -1,8 +1,10 @@
 package cases
 
 import (
+	"net/http"
 	"time"
 
+	"github.com/openpayer/provider-portal/shared/httpapi"
 	"github.com/openpayer/provider-portal/shared/portal"
 )
 
@@ -59,4 +61,32 @@ func (rt *routes) view(c *portal.Case) caseView {
 		v.Letters = []portal.LetterRef{}
 	}
 	return v
+}
+
+// disputeChoices are the Submit Dispute form's lists, as the plan defines them.
+type disputeChoices struct {
+	DisputeTypes    []portal.Choice `json:"disputeTypes"`
+	IssueCategories []portal.Choice `json:"issueCategories"`
+}
+
+// appealQuestions are the Appeal form's reason questions.
+type appealQuestions struct {
+	Questions []portal.AppealQuestion `json:"questions"`
+}
+
+// handleDisputeForm answers the Submit Dispute form's choices, so that no
+// client keeps a copy of them. They hold no PHI: no audit line.
+func (rt *routes) handleDisputeForm() httpapi.ProviderHandler {
+	return func(w http.ResponseWriter, _ *http.Request, _ httpapi.Caller) error {
+		httpapi.Encode(w, http.StatusOK, disputeChoices{DisputeTypes: portal.DisputeTypes, IssueCategories: portal.IssueCategories})
+		return nil
+	}
+}
+
+// handleAppealForm answers the Appeal form's reason questions.
+func (rt *routes) handleAppealForm() httpapi.ProviderHandler {
+	return func(w http.ResponseWriter, _ *http.Request, _ httpapi.Caller) error {
+		httpapi.Encode(w, http.StatusOK, appealQuestions{Questions: portal.AppealQuestions})
+		return nil
+	}
 }

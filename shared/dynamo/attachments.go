@@ -50,14 +50,11 @@ type attachmentItem struct {
 
 const cleanupUpload = "upload"
 
-// outboxLayout is a fixed-width UTC timestamp, so that marks sort by time
-// as strings do.
-const outboxLayout = "2006-01-02T15:04:05.000000000Z"
-
 // markEvent is the SET clause that marks an item as having an event due,
-// with its values added to values.
+// with its values added to values. The mark's time is stampLayout,
+// fixed-width UTC, so that marks sort by time as strings do.
 func markEvent(values map[string]types.AttributeValue, at time.Time) string {
-	values[":ob"], values[":obAt"] = str(portal.EventDocumentsAttached), str(at.UTC().Format(outboxLayout))
+	values[":ob"], values[":obAt"] = str(portal.EventDocumentsAttached), str(at.UTC().Format(stampLayout))
 	return "outbox = :ob, outboxAt = :obAt"
 }
 
@@ -495,30 +492,12 @@ func (s *AttachmentStore) AttachWaiting(ctx context.Context, provider portal.Pro
 }
 
 // DueEvents lists up to limit uploads marked as having an event due, marked
-// from from to to (both included), oldest first.
+// from from to to (both included), oldest first. An upload is marked again
+// by each write that may complete its event: the mark's time is its token.
 func (s *AttachmentStore) DueEvents(ctx context.Context, from, to time.Time, limit int) ([]portal.Due, error) {
-	out, err := s.DB.Query(ctx, &dynamodb.QueryInput{
-		TableName: &s.Table, IndexName: aws.String("byOutbox"),
-		KeyConditionExpression: aws.String("outbox = :ob AND outboxAt BETWEEN :a AND :b"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":ob": str(portal.EventDocumentsAttached),
-			":a":  str(from.UTC().Format(outboxLayout)), ":b": str(to.UTC().Format(outboxLayout)),
-		},
-		Limit: aws.Int32(int32(limit)),
+	return dueMarks(ctx, s.DB, s.Table, portal.EventDocumentsAttached, from, to, limit, func(it markedItem, since time.Time) portal.Due {
+		return portal.Due{UploadID: it.UploadID, Token: it.OutboxAt, Since: since}
 	})
-	if err != nil {
-		return nil, fmt.Errorf("query due events: %w", err)
-	}
-	due := make([]portal.Due, 0, len(out.Items))
-	for _, item := range out.Items {
-		var it attachmentItem
-		if err := unmarshal(item, &it); err != nil {
-			return nil, fmt.Errorf("decode due event: %w", err)
-		}
-		since, _ := time.Parse(outboxLayout, it.OutboxAt)
-		due = append(due, portal.Due{UploadID: it.ID, Token: it.OutboxAt, Since: since})
-	}
-	return due, nil
 }
 
 // EventState reads an upload for its publisher, strongly consistent: the

@@ -70,9 +70,6 @@ type cobItem struct {
 	portal.ReportedCOB
 }
 
-// stampLayout is a fixed-width UTC time, so that keys sort as times do.
-const stampLayout = "2006-01-02T15:04:05.000000000Z"
-
 func authKey(id string) map[string]types.AttributeValue {
 	return map[string]types.AttributeValue{"pk": str("AUTH#" + id), "sk": str("AUTH")}
 }

@@ -13,6 +13,10 @@ import (
 	"github.com/openpayer/provider-portal/shared/portal"
 )
 
+// stampLayout is a fixed-width UTC time, so that keys and outbox marks sort
+// as times do.
+const stampLayout = "2006-01-02T15:04:05.000000000Z"
+
 // outboundEvents is a table's outbox: an event not delivered yet is an item,
 // pk "EVENT#<id>", sk "EVENT", written in the same transaction as the
 // change it reports, in the sparse byOutbox index by when it was recorded,
@@ -49,12 +53,24 @@ func (o outboundEvents) put(ev portal.OutboundEvent) (types.TransactWriteItem, e
 // due lists up to limit events not delivered yet, recorded from from to to,
 // oldest first.
 func (o outboundEvents) due(ctx context.Context, from, to time.Time, limit int) ([]portal.Due, error) {
-	return dueMarks(ctx, o.DB, o.Table, o.Name, "EVENT#", from, to, limit)
+	return dueMarks(ctx, o.DB, o.Table, o.Name, from, to, limit, byPK("EVENT#"))
 }
 
-// dueMarks lists up to limit items of table marked in outbox name from from
-// to to, oldest first, by the ID that follows prefix in their pk.
-func dueMarks(ctx context.Context, db TxAPI, table, name, prefix string, from, to time.Time, limit int) ([]portal.Due, error) {
+// markedItem is what the outbox reads of any item marked in the byOutbox
+// index: an event item, a letter, an upload.
+type markedItem struct {
+	PK       string `json:"pk"`
+	UploadID string `json:"uploadId"`
+	OutboxAt string `json:"outboxAt"`
+}
+
+// dueMarks is the one query of every outbox in this package, whatever its
+// items are (an event recorded with its change, a letter to render, an
+// upload whose state core claims may need to hear about): up to limit items
+// of table marked in the outbox name from from to to, oldest first, each
+// made a portal.Due by due.
+func dueMarks(ctx context.Context, db TxAPI, table, name string, from, to time.Time, limit int,
+	due func(it markedItem, since time.Time) portal.Due) ([]portal.Due, error) {
 	out, err := db.Query(ctx, &dynamodb.QueryInput{
 		TableName: &table, IndexName: aws.String("byOutbox"),
 		KeyConditionExpression: aws.String("outbox = :o AND outboxAt BETWEEN :a AND :b"),
@@ -65,20 +81,25 @@ func dueMarks(ctx context.Context, db TxAPI, table, name, prefix string, from, t
 	if err != nil {
 		return nil, fmt.Errorf("query due %s: %w", name, err)
 	}
-	due := make([]portal.Due, 0, len(out.Items))
+	list := make([]portal.Due, 0, len(out.Items))
 	for _, item := range out.Items {
-		var it struct {
-			PK       string `json:"pk"`
-			OutboxAt string `json:"outboxAt"`
-		}
+		var it markedItem
 		if err := unmarshal(item, &it); err != nil {
 			return nil, fmt.Errorf("decode due %s: %w", name, err)
 		}
 		since, _ := time.Parse(stampLayout, it.OutboxAt)
-		id := strings.TrimPrefix(it.PK, prefix)
-		due = append(due, portal.Due{UploadID: id, Token: id, Since: since})
+		list = append(list, due(it, since))
 	}
-	return due, nil
+	return list, nil
+}
+
+// byPK makes the Due of an item whose ID follows prefix in its pk, and
+// which is delivered once (an event item, a letter): its ID is its token.
+func byPK(prefix string) func(markedItem, time.Time) portal.Due {
+	return func(it markedItem, since time.Time) portal.Due {
+		id := strings.TrimPrefix(it.PK, prefix)
+		return portal.Due{UploadID: id, Token: id, Since: since}
+	}
 }
 
 // get returns an event not delivered yet; nil if delivered or none.

@@ -148,7 +148,7 @@ func (s *LetterStore) Letters(ctx context.Context, q portal.LetterQuery) ([]port
 // DueLetters lists up to limit letters whose PDF is not stored yet,
 // written from from to to, oldest first.
 func (s *LetterStore) DueLetters(ctx context.Context, from, to time.Time, limit int) ([]portal.Due, error) {
-	return dueMarks(ctx, s.DB, s.Table, lettersOutbox, "LETTER#", from, to, limit)
+	return dueMarks(ctx, s.DB, s.Table, lettersOutbox, from, to, limit, byPK("LETTER#"))
 }
 
 // LetterStored records that a letter's PDF is stored, and takes it off the

@@ -5,20 +5,13 @@ import {useState} from 'preact/hooks';
 import {api, ApiError, newKey} from './api';
 import {ClaimsLink, NotFound, useLoad, useAction} from './shared';
 import {href, navigate} from './router';
-import type {Authorization, Case, LetterDownload} from './types';
+import type {AppealQuestion, AppealQuestions, Authorization, Case, Choice, DisputeChoices, LetterDownload} from './types';
 import {Uploader, type Files} from './uploader';
 import {AddDocuments} from './authorizations';
 import {day, ErrorSummary, fieldErrors, Heading, Loading, money, Radios, Scroll, SelectField, Tabs, TextArea, TextField, when, words} from './ui';
 
-const disputeTypes: [string, string][] = [['payment_amount', 'Payment amount'], ['denial', 'Denial'], ['coding_or_bundling', 'Coding or bundling'],
-  ['timely_filing', 'Timely filing'], ['other', 'Other']];
-const issueCategories: [string, string][] = [['claim_dispute_medical', 'Claim dispute: medical'], ['claim_dispute_behavioral_health', 'Claim dispute: behavioral health'],
-  ['claim_dispute_pharmacy', 'Claim dispute: pharmacy'], ['overpayment', 'Overpayment']];
 const kindText: Record<string, string> = {dispute: 'Dispute', claim_appeal: 'Claim appeal', clinical_appeal: 'Clinical appeal'};
-const questions: [string, string][] = [
-  ['new_information', 'Are you sending information the plan did not have when it decided?'],
-  ['policy_misapplied', 'Do you believe a payment or clinical policy was applied incorrectly?'],
-];
+const pairs = (cs: Choice[]): [string, string][] => cs.map((c) => [c.value, c.label]);
 export const casePath = (id: string) => (id.startsWith('DP-') ? `/disputes/${encodeURIComponent(id)}` : `/appeals/${encodeURIComponent(id)}`);
 
 /** The path a refusal names, as a link: the open case, or the claim's Document Upload. */
@@ -34,6 +27,13 @@ function Redirect({error}: {error: ApiError | null}) {
 }
 
 export function DisputeForm({claim}: {claim: string}) {
+  // The lists are the plan's, from the API: no copy to fall out of date.
+  const [choices, choicesError] = useLoad(() => api<DisputeChoices>('GET', '/disputes/form'), []);
+  if (!choices) return choicesError ? <ErrorSummary error={choicesError} /> : <Loading what="the dispute form" />;
+  return <DisputeFormFields claim={claim} choices={choices} />;
+}
+
+function DisputeFormFields({claim, choices}: {claim: string; choices: DisputeChoices}) {
   const [f, setF] = useState({claimNumber: claim, disputeType: '', issueCategory: '', contactName: '', notes: ''});
   const [files, setFiles] = useState<Files>({accepted: [], busy: false});
   const [key] = useState(newKey);
@@ -56,8 +56,8 @@ export function DisputeForm({claim}: {claim: string}) {
         <ErrorSummary error={error} labels={{claimNumber: 'Claim number', disputeType: 'Dispute type', issueCategory: 'Issue category', contactName: 'Contact name', notes: 'Why the claim should be adjusted', uploadIds: 'Documents'}} />
         <Redirect error={error} />
         <TextField id="claimNumber" label="Claim number" value={f.claimNumber} onValue={set('claimNumber')} error={errs.claimNumber} required autoComplete="off" />
-        <SelectField id="disputeType" label="Dispute type" value={f.disputeType} onValue={set('disputeType')} options={disputeTypes} error={errs.disputeType} required />
-        <SelectField id="issueCategory" label="Issue category" value={f.issueCategory} onValue={set('issueCategory')} options={issueCategories} error={errs.issueCategory} required />
+        <SelectField id="disputeType" label="Dispute type" value={f.disputeType} onValue={set('disputeType')} options={pairs(choices.disputeTypes)} error={errs.disputeType} required />
+        <SelectField id="issueCategory" label="Issue category" value={f.issueCategory} onValue={set('issueCategory')} options={pairs(choices.issueCategories)} error={errs.issueCategory} required />
         <TextField id="contactName" label="Contact name" value={f.contactName} onValue={set('contactName')} error={errs.contactName} required autoComplete="name" />
         <TextArea id="notes" label="Why the claim should be adjusted" value={f.notes} onValue={set('notes')} error={errs.notes} required maxLength={4000} />
         <Uploader id="uploadIds" label="Documents" error={errs.uploadIds} onChange={setFiles} />
@@ -71,17 +71,19 @@ type Answers = Record<string, {answer: string; explanation: string}>;
 
 export function AppealForm({claim, authorization, draftId}: {claim?: string; authorization?: string; draftId?: string}) {
   const [draft, draftError] = useLoad(() => (draftId ? api<Case>('GET', casePath(draftId)) : Promise.resolve(null)), [draftId]);
+  const [form, formError] = useLoad(() => api<AppealQuestions>('GET', '/appeals/form'), []);
   if (draftId && draftError?.status === 404) return <NotFound detail={draftError.detail} />;
   if (draftId && !draft) return draftError ? <ErrorSummary error={draftError} /> : <Loading what="the draft" />;
-  return <AppealFormFields key={draftId ?? 'new'} claim={claim} authorization={authorization} draft={draft} />;
+  if (!form) return formError ? <ErrorSummary error={formError} /> : <Loading what="the appeal form" />;
+  return <AppealFormFields key={draftId ?? 'new'} claim={claim} authorization={authorization} draft={draft} questions={form.questions} />;
 }
 
-function AppealFormFields({claim, authorization, draft}: {claim?: string; authorization?: string; draft: Case | null}) {
+function AppealFormFields({claim, authorization, draft, questions}: {claim?: string; authorization?: string; draft: Case | null; questions: AppealQuestion[]}) {
   const [caseId, setCaseId] = useState(draft?.caseId ?? '');
   const [subject, setSubject] = useState({claimNumber: draft?.claimNumber ?? claim ?? '', authorizationId: draft?.authorizationId ?? authorization ?? ''});
   const [appealType, setAppealType] = useState<string>(draft?.kind ?? (authorization ? 'clinical_appeal' : ''));
   const [notes, setNotes] = useState(draft?.notes ?? '');
-  const [answers, setAnswers] = useState<Answers>(() => Object.fromEntries(questions.map(([id]) => [id,
+  const [answers, setAnswers] = useState<Answers>(() => Object.fromEntries(questions.map(({id}) => [id,
     {answer: draft?.fields[`reason.${id}`] ?? '', explanation: draft?.fields[`reason.${id}.explanation`] ?? ''}])));
   const [kept] = useState<string[]>(draft?.documents ?? []);
   const [files, setFiles] = useState<Files>({accepted: [], busy: false});
@@ -124,7 +126,7 @@ function AppealFormFields({claim, authorization, draft}: {claim?: string; author
   });
   const errs = fieldErrors(error);
   const labels: Record<string, string> = {claimNumber: 'Claim number', authorizationId: 'Authorization request ID', appealType: 'Appeal type', notes: 'Reason for the appeal', uploadIds: 'Documents',
-    ...Object.fromEntries(questions.map(([id, t]) => [`reasons.${id}.answer`, t]))};
+    ...Object.fromEntries(questions.map(({id, text}) => [`reasons.${id}.answer`, text]))};
   return (
     <>
       <Heading>Appeal</Heading>
@@ -142,7 +144,7 @@ function AppealFormFields({claim, authorization, draft}: {claim?: string; author
         )}
         <Radios id="appealType" legend="Appeal type" value={appealType} onValue={setAppealType} error={errs.appealType} disabled={!!caseId}
           options={subject.authorizationId ? [['clinical_appeal', 'Clinical appeal (medical necessity)']] : [['claim_appeal', 'Claim appeal (a claim denial)'], ['clinical_appeal', 'Clinical appeal (medical necessity)']]} />
-        {questions.map(([id, text]) => (
+        {questions.map(({id, text}) => (
           <div key={id} class="question">
             <Radios id={`reasons.${id}.answer`} legend={text} value={answers[id].answer} error={errs[`reasons.${id}.answer`]}
               onValue={(v) => setAnswers({...answers, [id]: {...answers[id], answer: v}})} options={[['yes', 'Yes'], ['no', 'No']]} />

@@ -61,3 +61,8 @@ export interface Authorization {
     approvedUnits?: number; reasonCode?: string; reasonText?: string; informationWanted?: string};
 }
 export interface CoverageResult { dateOfService: string; members: MemberCoverage[] }
+/** One entry of a form's list: the value the API takes, the words to show. */
+export interface Choice { value: string; label: string }
+export interface DisputeChoices { disputeTypes: Choice[]; issueCategories: Choice[] }
+export interface AppealQuestion { id: string; text: string }
+export interface AppealQuestions { questions: AppealQuestion[] }
