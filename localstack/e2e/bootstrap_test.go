@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -29,11 +28,7 @@ import (
 // packages) as `sam build` does, for this machine, into a temporary folder.
 func buildBootstraps(tb testing.TB, extra ...string) (*stack.Template, map[string]string) {
 	tb.Helper()
-	root, err := stack.RepoRoot()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tmpl, err := stack.LoadTemplate(filepath.Join(root, "template.yaml"))
+	root, tmpl, err := stack.RepoTemplate()
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -232,6 +232,17 @@ func RepoRoot() (string, error) {
 	}
 }
 
+// RepoTemplate is the repository's root and its template.yaml, for tests
+// in any package.
+func RepoTemplate() (string, *Template, error) {
+	root, err := RepoRoot()
+	if err != nil {
+		return "", nil, err
+	}
+	t, err := LoadTemplate(filepath.Join(root, "template.yaml"))
+	return root, t, err
+}
+
 // UpForTests brings up a private stack for a test binary: its own emulator
 // on a free 127.0.0.1 port, a fresh signing key, logs in a temporary folder.
 // The caller must call Down, which stops the emulator by its PID.

@@ -1,7 +1,6 @@
 package stack_test
 
 import (
-	"path/filepath"
 	"testing"
 
 	"github.com/openpayer/provider-portal/localstack/stack"
@@ -10,11 +9,7 @@ import (
 // repoTemplate returns the repository's root and its template.yaml.
 func repoTemplate(tb testing.TB) (string, *stack.Template) {
 	tb.Helper()
-	root, err := stack.RepoRoot()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tmpl, err := stack.LoadTemplate(filepath.Join(root, "template.yaml"))
+	root, tmpl, err := stack.RepoTemplate()
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -27,7 +27,7 @@ func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (*Handler, error) {
 		DeadLetters: sqs.NewDeadLetters(f, lambdaenv.CaseDecisionsDLQ),
 		Plan:        f.Plan,
 		Metrics:     os.Stdout,
-		Stack:       f.Env.StackName,
+		Stack:       f.Env.Text(lambdaenv.StackName),
 		Now:         time.Now,
 	}), nil
 }

@@ -21,7 +21,11 @@ func NewClient(f *lambdaenv.Function) *dynamodb.Client {
 // takes; one the function did not name to lambdaenv.Load stops it at init
 // with the variable's name (lambdaenv.Env.Must).
 type Stores struct {
-	DB  TxAPI
+	// DB is the client itself, not an interface: each store takes the few
+	// operations it uses, so a function links only those (holding the
+	// client as a TxAPI linked every operation of TxAPI into every
+	// function, 30 KB in the claims bootstrap).
+	DB  *dynamodb.Client
 	Env *lambdaenv.Env
 }
 
@@ -33,65 +37,56 @@ func NewStores(f *lambdaenv.Function) Stores {
 // Claims is the claims table (CLAIMS_TABLE), read and written by claim
 // number; ClaimSearch adds the key its searches' cursors are signed with.
 func (s Stores) Claims() *ClaimStore {
-	s.Env.Must(lambdaenv.ClaimsTable)
-	return &ClaimStore{DB: s.DB, Table: s.Env.ClaimsTable, Now: time.Now}
+	return &ClaimStore{DB: s.DB, Table: s.Env.Text(lambdaenv.ClaimsTable), Now: time.Now}
 }
 
 // ClaimSearch is Claims with searches (CLAIMS_TABLE, CURSOR_KEY).
 func (s Stores) ClaimSearch() *ClaimStore {
-	s.Env.Must(lambdaenv.CursorKey)
 	c := s.Claims()
-	c.CursorKey = s.Env.CursorKey
+	c.CursorKey = s.Env.Key(lambdaenv.CursorKey)
 	return c
 }
 
 // Members is the members table (MEMBERS_TABLE).
 func (s Stores) Members() *MemberStore {
-	s.Env.Must(lambdaenv.MembersTable)
-	return &MemberStore{DB: s.DB, Table: s.Env.MembersTable, Now: time.Now}
+	return &MemberStore{DB: s.DB, Table: s.Env.Text(lambdaenv.MembersTable), Now: time.Now}
 }
 
 // Attachments is the uploads and documents table (ATTACHMENTS_TABLE).
 func (s Stores) Attachments() *AttachmentStore {
-	s.Env.Must(lambdaenv.AttachmentsTable)
-	return &AttachmentStore{DB: s.DB, Table: s.Env.AttachmentsTable, Now: time.Now}
+	return &AttachmentStore{DB: s.DB, Table: s.Env.Text(lambdaenv.AttachmentsTable), Now: time.Now}
 }
 
 // Idempotency is the idempotency table (IDEMPOTENCY_TABLE), whose answers
 // are replayed for ttl.
 func (s Stores) Idempotency(ttl time.Duration) *IdempotencyStore {
-	s.Env.Must(lambdaenv.IdempotencyTable)
-	return &IdempotencyStore{DB: s.DB, Table: s.Env.IdempotencyTable, Now: time.Now, TTL: ttl}
+	return &IdempotencyStore{DB: s.DB, Table: s.Env.Text(lambdaenv.IdempotencyTable), Now: time.Now, TTL: ttl}
 }
 
 // Authorizations is the retro authorizations table (AUTHORIZATIONS_TABLE),
 // as its decisions and its sweep use it.
 func (s Stores) Authorizations() *AuthorizationStore {
-	s.Env.Must(lambdaenv.AuthorizationsTable)
-	return &AuthorizationStore{DB: s.DB, Table: s.Env.AuthorizationsTable, Now: time.Now}
+	return &AuthorizationStore{DB: s.DB, Table: s.Env.Text(lambdaenv.AuthorizationsTable), Now: time.Now}
 }
 
 // AuthorizationRequests is Authorizations as the API uses it: requests
 // that submit uploads (ATTACHMENTS_TABLE) and lists (CURSOR_KEY).
 func (s Stores) AuthorizationRequests() *AuthorizationStore {
-	s.Env.Must(lambdaenv.CursorKey)
 	a := s.Authorizations()
-	a.Attachments, a.CursorKey = s.Attachments(), s.Env.CursorKey
+	a.Attachments, a.CursorKey = s.Attachments(), s.Env.Key(lambdaenv.CursorKey)
 	return a
 }
 
 // Letters is the Provider Documents table (DOCUMENTS_TABLE), as the case
 // functions and sweeps write it; LetterList adds the lists' cursors.
 func (s Stores) Letters() *LetterStore {
-	s.Env.Must(lambdaenv.DocumentsTable)
-	return &LetterStore{DB: s.DB, Table: s.Env.DocumentsTable}
+	return &LetterStore{DB: s.DB, Table: s.Env.Text(lambdaenv.DocumentsTable)}
 }
 
 // LetterList is Letters with lists (DOCUMENTS_TABLE, CURSOR_KEY).
 func (s Stores) LetterList() *LetterStore {
-	s.Env.Must(lambdaenv.CursorKey)
 	l := s.Letters()
-	l.CursorKey = s.Env.CursorKey
+	l.CursorKey = s.Env.Key(lambdaenv.CursorKey)
 	return l
 }
 
@@ -102,11 +97,9 @@ func (s Stores) Cases(family *portal.CaseFamily) *CaseStore {
 	var table string
 	switch family {
 	case portal.Disputes:
-		s.Env.Must(lambdaenv.DisputesTable)
-		table = s.Env.DisputesTable
+		table = s.Env.Text(lambdaenv.DisputesTable)
 	case portal.Appeals:
-		s.Env.Must(lambdaenv.AppealsTable)
-		table = s.Env.AppealsTable
+		table = s.Env.Text(lambdaenv.AppealsTable)
 	default:
 		panic(fmt.Sprintf("dynamo: no table for the case family %v", family))
 	}

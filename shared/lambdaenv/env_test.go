@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/openpayer/provider-portal/shared/lambdaenv"
+	"github.com/openpayer/provider-portal/shared/portal"
 )
 
 func getenv(env map[string]string) lambdaenv.Getenv {
@@ -43,12 +44,15 @@ func TestLoadNamesEveryMissingOrMalformedVariable(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := f.Env
-	if e.ClaimsTable != "claims" || e.Text(lambdaenv.ClaimsTable) != "claims" || e.UploadFormTTL != 2*time.Minute || e.UploadPrefix != "uploads/" {
+	if e.Text(lambdaenv.ClaimsTable) != "claims" || e.Duration(lambdaenv.UploadFormTTL) != 2*time.Minute || e.Prefix(lambdaenv.UploadPrefix) != "uploads/" {
 		t.Errorf("parsed %+v", e)
 	}
 	// A setting the function did not name keeps its default, whatever is set.
-	if e.DownloadLinkTTL != 5*time.Minute {
-		t.Errorf("DOWNLOAD_LINK_TTL, not named, is %v; want its default", e.DownloadLinkTTL)
+	if d := e.Duration(lambdaenv.DownloadLinkTTL); d != 5*time.Minute {
+		t.Errorf("DOWNLOAD_LINK_TTL, not named, is %v; want its default", d)
+	}
+	if d := e.Duration(lambdaenv.UploadRetention); d != portal.DefaultUploadRetention {
+		t.Errorf("UPLOAD_RETENTION, unset, is %v; want the plan's default %v", d, portal.DefaultUploadRetention)
 	}
 	if f.Endpoints["SQS"] == nil || *f.Endpoints["SQS"] != "http://127.0.0.1:9" || f.Endpoints["DYNAMODB"] != nil {
 		t.Errorf("endpoints %v", f.Endpoints)
@@ -69,4 +73,19 @@ func TestMustStopsAConstructorOnAVariableNotNamed(t *testing.T) {
 		}
 	}()
 	_ = f.Env.Text(lambdaenv.MembersTable)
+}
+
+// A variable read the wrong way is a wiring mistake too: a table is not a
+// signing key.
+func TestAVariableIsReadOnlyAsWhatItIs(t *testing.T) {
+	f, err := lambdaenv.Load(getenv(map[string]string{"CLAIMS_TABLE": "claims"}), lambdaenv.ClaimsTable)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "CLAIMS_TABLE") {
+			t.Errorf("recovered %v, want a stop naming CLAIMS_TABLE", r)
+		}
+	}()
+	_ = f.Env.Key(lambdaenv.ClaimsTable)
 }

@@ -14,8 +14,7 @@ import (
 // ATTACHMENTS_BUCKET and LETTER_PREFIX: it renders the letters of store
 // and keeps their PDFs in the bucket.
 func NewPublisher(f *lambdaenv.Function, store *dynamo.LetterStore) *Publisher {
-	f.Env.Must(lambdaenv.LetterPrefix)
-	return &Publisher{Store: store, Files: s3.NewFiles(f), Prefix: f.Env.LetterPrefix, Now: time.Now}
+	return &Publisher{Store: store, Files: s3.NewFiles(f), Prefix: f.Env.Prefix(lambdaenv.LetterPrefix), Now: time.Now}
 }
 
 // FromEnv builds the Provider Documents API from its environment. Its main

@@ -173,9 +173,10 @@ func (ss Sweepers) Handle(ctx context.Context, ev events.EventBridgeEvent) error
 
 // NewSweeper is the one way a function builds the sweep of an outbox named
 // name: the grace it leaves the writer to deliver at once is
-// EVENT_SWEEP_GRACE, and its metrics go to the function's standard output
-// with its stack (STACK_NAME); the function names both to lambdaenv.Load.
+// EVENT_SWEEP_GRACE (30 s unless the function names it and sets it), and
+// its metrics go to the function's standard output with its stack
+// (STACK_NAME, which the function names to lambdaenv.Load).
 func NewSweeper(f *lambdaenv.Function, name string, src Source) *Sweeper {
-	f.Env.Must(lambdaenv.EventSweepGrace, lambdaenv.StackName)
-	return &Sweeper{Log: f.Log, Source: src, Grace: f.Env.EventSweepGrace, Name: name, Metrics: os.Stdout, Stack: f.Env.StackName}
+	return &Sweeper{Log: f.Log, Source: src, Grace: f.Env.Duration(lambdaenv.EventSweepGrace), Name: name, Metrics: os.Stdout,
+		Stack: f.Env.Text(lambdaenv.StackName)}
 }

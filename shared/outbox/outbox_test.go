@@ -20,7 +20,7 @@ func (none) Deliver(context.Context, string) error                              
 // Every function's sweep is built one way: its grace from
 // EVENT_SWEEP_GRACE, 30 s unless set, a bad value stopping the function at
 // init; its metrics named by its outbox and stack. A function that did not
-// name the two variables cannot build one.
+// name its stack cannot build one.
 func TestNewSweeperReadsItsGraceAndStack(t *testing.T) {
 	for grace, want := range map[string]time.Duration{"": 30 * time.Second, "2m": 2 * time.Minute, "soon": 0, "-5s": 0} {
 		env := map[string]string{"AWS_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "PLAN_ID": portal.KYMarketplace.ID, "STACK_NAME": "portal-test", "EVENT_SWEEP_GRACE": grace}
@@ -46,8 +46,8 @@ func TestNewSweeperReadsItsGraceAndStack(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() {
-		if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "EVENT_SWEEP_GRACE") {
-			t.Errorf("a sweep built without its variables: %v, want a stop naming EVENT_SWEEP_GRACE", r)
+		if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "STACK_NAME") {
+			t.Errorf("a sweep built without its stack: %v, want a stop naming STACK_NAME", r)
 		}
 	}()
 	outbox.NewSweeper(f, "letters", none{})

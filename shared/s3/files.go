@@ -200,7 +200,8 @@ func NewFiles(f *lambdaenv.Function) *Files {
 		// Ranged GETs carry no whole-object checksum to validate.
 		o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
 	})
-	return New(client, f.Env.Text(lambdaenv.AttachmentsBucket), f.Env.UploadPrefix, f.Env.UploadFormTTL, f.Env.DownloadLinkTTL)
+	return New(client, f.Env.Text(lambdaenv.AttachmentsBucket), f.Env.Prefix(lambdaenv.UploadPrefix),
+		f.Env.Duration(lambdaenv.UploadFormTTL), f.Env.Duration(lambdaenv.DownloadLinkTTL))
 }
 
 // Put stores a small object the portal wrote itself (a letter), encrypted

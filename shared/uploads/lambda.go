@@ -22,7 +22,7 @@ func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (http.Handler, error) {
 	db := dynamo.NewStores(f)
 	return New(Deps{
 		Log:       f.Log,
-		Retention: f.Env.UploadRetention,
+		Retention: f.Env.Duration(lambdaenv.UploadRetention),
 		Uploads:   db.Attachments(),
 		Files:     files,
 		// A form is replayed only while it can still be used: a retry after
