@@ -72,8 +72,11 @@ test('the Appeal form: Save, an unfinished draft refused, Submit Appeal; a draft
   await page.getByRole('button', {name: 'Save'}).click();
   await page.getByRole('alert').filter({hasText: /90 days|window|last day/i}).waitFor();
 
-  // A clinical appeal on day 180: saved, then finished and submitted.
+  // Leaving the refused form asks first: what was typed is not saved.
+  const asked = new Promise((resolve) => page.once('dialog', (d) => { resolve(d.message()); void d.accept(); }));
   await go(page, '#/appeals/new?claim=C30000000007');
+  assert.match(await asked, /not been sent or saved/);
+  // A clinical appeal on day 180: saved, then finished and submitted.
   await page.getByRole('group', {name: 'Appeal type'}).getByLabel('Clinical appeal (medical necessity)').check();
   await page.getByRole('button', {name: 'Save'}).click();
   await page.getByRole('status').filter({hasText: /Saved as draft AP-/}).waitFor();
@@ -98,7 +101,15 @@ test('the Appeal form: Save, an unfinished draft refused, Submit Appeal; a draft
   await page.getByRole('link', {name: 'Continue the draft'}).click();
   await page.getByRole('heading', {name: 'Appeal'}).waitFor();
   assert.equal(await field(page, 'Reason for the appeal').inputValue(), 'The records show the visit was needed.');
+  // Cancel Appeal asks first; Keep it keeps the draft as it was.
   await page.getByRole('button', {name: 'Cancel Appeal'}).click();
+  await page.getByRole('heading', {name: 'Discard this draft?'}).waitFor();
+  await scan(page, 'Cancel Appeal asking first');
+  await page.getByRole('button', {name: 'Keep it'}).click();
+  assert.equal(await page.getByRole('heading', {name: 'Discard this draft?'}).count(), 0);
+  assert.equal(await field(page, 'Reason for the appeal').inputValue(), 'The records show the visit was needed.');
+  await page.getByRole('button', {name: 'Cancel Appeal'}).click();
+  await page.getByRole('button', {name: 'Discard the draft'}).click();
   await page.getByRole('heading', {name: `Claim appeal ${ids.cases.draft}`}).waitFor();
   await page.waitForFunction(() => /StatusWithdrawn/.test(document.querySelector('dl.facts')?.textContent ?? ''));
   noProblems(page);
@@ -127,5 +138,45 @@ test('a decided appeal and Provider Documents: filtered and downloaded', async (
   const res = await page.request.get(request.url());
   assert.equal(res.status(), 200);
   assert.ok((await res.body()).subarray(0, 5).equals(Buffer.from('%PDF-')));
+  noProblems(page);
+});
+
+test('Disputes and Appeals from the menu: Submit Dispute by claim number, a case opened by the ID on its letters, and a changed form asks before it is left', async () => {
+  const page = await open(browser);
+  await signIn(page, C);
+  await page.getByRole('navigation', {name: 'Portal'}).getByRole('link', {name: 'Disputes and Appeals'}).click();
+  await page.getByRole('heading', {name: 'Disputes and Appeals', level: 1}).waitFor();
+  await scan(page, 'Disputes and Appeals');
+  await shot(page, 'disputes-and-appeals');
+  // An ID not as on the letters: said next to the field, nothing opened.
+  await field(page, 'Dispute or appeal ID').fill('AP-123');
+  await page.getByRole('button', {name: 'Open'}).click();
+  await page.locator('#caseId-error').filter({hasText: 'as it is on the letters'}).waitFor();
+  await field(page, 'Dispute or appeal ID').fill(ids.cases.decided.toLowerCase());
+  await page.getByRole('button', {name: 'Open'}).click();
+  await page.getByRole('heading', {name: `Clinical appeal ${ids.cases.decided}`}).waitFor();
+  assert.equal(await page.getByRole('navigation', {name: 'Portal'}).getByRole('link', {name: 'Disputes and Appeals'}).getAttribute('aria-current'), 'page');
+
+  // Submit Dispute without first opening a claim: the claim by its number.
+  await page.getByRole('navigation', {name: 'Portal'}).getByRole('link', {name: 'Disputes and Appeals'}).click();
+  await page.getByRole('link', {name: 'Submit Dispute'}).click();
+  await page.getByRole('heading', {name: 'Submit Dispute'}).waitFor();
+  // The lists are the plan's, from the API, by their labels.
+  assert.deepEqual(await field(page, 'Dispute type').locator('option').allTextContents(),
+    ['Choose…', 'Payment amount', 'Denial', 'Coding or bundling', 'Timely filing', 'Other']);
+  await field(page, 'Claim number').fill('C30000000005');
+  await field(page, 'Why the claim should be adjusted').fill('Paid below the contracted rate.');
+  // Leaving by the menu asks; staying keeps everything typed.
+  let asked = new Promise((resolve) => page.once('dialog', (d) => { resolve(d.message()); void d.dismiss(); }));
+  await page.getByRole('navigation', {name: 'Portal'}).getByRole('link', {name: 'Provider Documents'}).click();
+  assert.match(await asked, /not been sent or saved/);
+  await page.getByRole('heading', {name: 'Submit Dispute'}).waitFor();
+  assert.equal(await field(page, 'Why the claim should be adjusted').inputValue(), 'Paid below the contracted rate.');
+  assert.match(page.url(), /#\/disputes\/new/);
+  // Leaving when the provider says so.
+  asked = new Promise((resolve) => page.once('dialog', (d) => { resolve(d.message()); void d.accept(); }));
+  await page.getByRole('navigation', {name: 'Portal'}).getByRole('link', {name: 'Provider Documents'}).click();
+  await asked;
+  await page.getByRole('heading', {name: 'Provider Documents'}).waitFor();
   noProblems(page);
 });

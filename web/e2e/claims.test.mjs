@@ -30,7 +30,7 @@ test('sign-in, and a search by each of the seven methods', async () => {
     await page.getByRole('tab', {name: tab, exact: true}).click();
     for (const [label, value] of Object.entries(fields)) await field(page, label).fill(value);
     await page.getByRole('button', {name: 'Search'}).click();
-    await page.getByRole('link', {name: claim}).waitFor();
+    await page.getByRole('link', {name: claim, exact: true}).waitFor();
     // Another provider's claim with the same reference numbers is never listed.
     assert.equal(await page.getByRole('link', {name: /^C2/}).count(), 0, `${tab}: provider B's claim listed`);
   }
@@ -83,7 +83,7 @@ test('claim detail: list and table views, the denial reason, and the path when D
   await signIn(page, A);
   await field(page, 'Member ID').fill('100000003');
   await page.getByRole('button', {name: 'Search'}).click();
-  await page.getByRole('link', {name: 'C10000000004'}).click();
+  await page.getByRole('link', {name: 'C10000000004', exact: true}).click();
   await page.getByRole('heading', {name: 'Claim C10000000004'}).waitFor();
   assert.match(await page.locator('section.notice').textContent(), /Denial reason/);
   assert.equal(await page.getByRole('button', {name: 'List View'}).getAttribute('aria-pressed'), 'true');
@@ -103,7 +103,7 @@ test('claim detail: list and table views, the denial reason, and the path when D
   // Back keeps the search.
   await page.goBack();
   await page.goBack();
-  await page.getByRole('link', {name: 'C10000000004'}).waitFor();
+  await page.getByRole('link', {name: 'C10000000004', exact: true}).waitFor();
   noProblems(page);
 });
 
@@ -141,8 +141,8 @@ test('keyboard alone: search and open a claim', async () => {
   await page.keyboard.press('Tab');
   await page.keyboard.type('100000002');
   await page.keyboard.press('Enter');
-  await page.getByRole('link', {name: 'C10000000003'}).waitFor();
-  await page.getByRole('link', {name: 'C10000000003'}).focus();
+  await page.getByRole('link', {name: 'C10000000003', exact: true}).waitFor();
+  await page.getByRole('link', {name: 'C10000000003', exact: true}).focus();
   await page.keyboard.press('Enter');
   await page.getByRole('heading', {name: 'Claim C10000000003'}).waitFor();
   // The new screen's heading has the focus, for a screen reader to announce.
@@ -155,7 +155,7 @@ test('sign-out ends the session: the token is gone and the screens ask to sign i
   await signIn(page, A);
   await field(page, 'Member ID').fill('100000001');
   await page.getByRole('button', {name: 'Search'}).click();
-  await page.getByRole('link', {name: 'C10000000001'}).waitFor();
+  await page.getByRole('link', {name: 'C10000000001', exact: true}).waitFor();
   await page.getByRole('button', {name: 'Sign out'}).click();
   await page.getByRole('button', {name: 'Sign in'}).waitFor();
   assert.equal(await page.getByText('C10000000001').count(), 0);
@@ -164,5 +164,25 @@ test('sign-out ends the session: the token is gone and the screens ask to sign i
   await page.goto(`${base}/#/claims/C10000000001`);
   await page.getByRole('button', {name: 'Sign in'}).waitFor();
   assert.equal(await page.getByRole('heading', {name: /Claim C1/}).count(), 0);
+  noProblems(page);
+});
+
+test('View Detail on each claim found, and Claim Attachment from a member’s claims with the member filled in', async () => {
+  const page = await open(browser);
+  await signIn(page, A);
+  await field(page, 'Member ID').fill('100000001');
+  await page.getByRole('button', {name: 'Search'}).click();
+  await page.getByRole('link', {name: 'View Detail of claim C10000000001'}).click();
+  await page.getByRole('heading', {name: 'Claim C10000000001'}).waitFor();
+  await page.goBack();
+  await page.getByRole('button', {name: 'Claim Attachment'}).click();
+  await page.getByRole('heading', {name: 'Claim Attachment', level: 1}).waitFor();
+  assert.equal(await field(page, 'Member ID').inputValue(), '100000001');
+  // The member came in memory, not in the address.
+  assert.ok(!page.url().includes('100000001'), page.url());
+  noneInURLs(page, ['100000001']);
+  // Nothing typed yet: leaving asks nothing.
+  await page.getByRole('navigation', {name: 'Portal'}).getByRole('link', {name: 'Claims'}).click();
+  await page.getByRole('heading', {name: 'Claim Information and Attachments'}).waitFor();
   noProblems(page);
 });

@@ -32,7 +32,7 @@ test('provider A’s screens at 360 px', async () => {
   await signInNarrow(page, A);
   await field(page, 'Member ID').fill('100000001');
   await page.getByRole('button', {name: 'Search'}).click();
-  await page.getByRole('link', {name: 'C10000000001'}).waitFor();
+  await page.getByRole('link', {name: 'C10000000001', exact: true}).waitFor();
   await fitsWidth(page);
   await scan(page, 'claim search at 360 px');
   await shot(page, 'claim-search-360');

@@ -2,7 +2,7 @@
 // for a claim by number or for the member's claims of a date of service.
 import {useState} from 'preact/hooks';
 import {api, newKey} from './api';
-import {href} from './router';
+import {href, navigate, useLeaveGuard} from './router';
 import {useAction} from './shared';
 import type {SubmissionResult} from './types';
 import {Uploader, type Files} from './uploader';
@@ -19,9 +19,28 @@ const reasons: [string, string][] = [
 const labels = {memberId: 'Member ID', serviceDate: 'Date of service', submissionReason: 'Submission reason', claimNumber: 'Claim number',
   contactEmail: 'Contact email', notes: 'Notes', uploadIds: 'Files'};
 
+// The member a claim search found, handed to the form in memory: a member
+// ID is PHI and never rides in the address.
+let handedMember = '';
+
+/** Opens Claim Attachment for the member of a claim search. */
+export function attachFor(memberId: string) {
+  handedMember = memberId;
+  navigate(href('attachments'));
+}
+
 export function ClaimAttachment() {
-  const [f, setF] = useState({memberId: '', serviceDate: '', submissionReason: '', claimNumber: '', contactEmail: '', notes: ''});
+  const [member] = useState(() => {
+    const m = handedMember;
+    handedMember = '';
+    return m;
+  });
+  const [f, setF] = useState({memberId: member, serviceDate: '', submissionReason: '', claimNumber: '', contactEmail: '', notes: ''});
   const [files, setFiles] = useState<Files>({accepted: [], busy: false});
+  // Leaving asks only if the form holds something not sent: what stays
+  // after a submission (member, date, reason, email) was sent.
+  const [sent, setSent] = useState(() => JSON.stringify(f));
+  useLeaveGuard(JSON.stringify(f) !== sent || files.accepted.length > 0 || files.busy);
   const [key, setKey] = useState(newKey);
   const [done, setDone] = useState<SubmissionResult | null>(null);
   const [busy, error, , act] = useAction();
@@ -37,7 +56,9 @@ export function ClaimAttachment() {
       });
       setDone(r);
       setKey(newKey());
-      setF({...f, notes: '', claimNumber: ''});
+      const next = {...f, notes: '', claimNumber: ''};
+      setF(next);
+      setSent(JSON.stringify(next));
       setUploaderKey((k) => k + 1);
     });
   };

@@ -4,7 +4,7 @@
 import {useState} from 'preact/hooks';
 import {api, ApiError, newKey} from './api';
 import {ClaimsLink, NotFound, useLoad, useAction} from './shared';
-import {href, navigate} from './router';
+import {href, navigate, useLeaveGuard} from './router';
 import type {AppealQuestion, AppealQuestions, Authorization, Case, Choice, DisputeChoices, LetterDownload} from './types';
 import {Uploader, type Files} from './uploader';
 import {AddDocuments} from './authorizations';
@@ -12,6 +12,8 @@ import {day, ErrorSummary, fieldErrors, Heading, Loading, money, Radios, Scroll,
 
 const kindText: Record<string, string> = {dispute: 'Dispute', claim_appeal: 'Claim appeal', clinical_appeal: 'Clinical appeal'};
 const pairs = (cs: Choice[]): [string, string][] => cs.map((c) => [c.value, c.label]);
+/** A dispute's or appeal's ID, as the OpenAPI document's CaseId pattern gives it. */
+export const caseIdPattern = /^(DP|AP)-[0-9A-Z]{4}-[0-9A-Z]{4}$/;
 export const casePath = (id: string) => (id.startsWith('DP-') ? `/disputes/${encodeURIComponent(id)}` : `/appeals/${encodeURIComponent(id)}`);
 
 /** The path a refusal names, as a link: the open case, or the claim's Document Upload. */
@@ -36,6 +38,7 @@ export function DisputeForm({claim}: {claim: string}) {
 function DisputeFormFields({claim, choices}: {claim: string; choices: DisputeChoices}) {
   const [f, setF] = useState({claimNumber: claim, disputeType: '', issueCategory: '', contactName: '', notes: ''});
   const [files, setFiles] = useState<Files>({accepted: [], busy: false});
+  useLeaveGuard(f.claimNumber !== claim || !!(f.disputeType || f.issueCategory || f.contactName || f.notes) || files.accepted.length > 0 || files.busy);
   const [key] = useState(newKey);
   const [busy, error, , act] = useAction();
   const set = (k: keyof typeof f) => (v: string) => setF({...f, [k]: v});
@@ -90,6 +93,9 @@ function AppealFormFields({claim, authorization, draft, questions}: {claim?: str
   const [key] = useState(newKey);
   const [saved, setSaved] = useState('');
   const [busy, error, , act] = useAction();
+  const [cancelling, setCancelling] = useState(false);
+  // What was last saved (or loaded): leaving asks only if the form differs.
+  const [savedBody, setSavedBody] = useState('');
 
   const body = (asDraft: boolean) => ({
     ...(subject.authorizationId ? {authorizationId: subject.authorizationId.trim()} : {claimNumber: subject.claimNumber.trim()}),
@@ -99,10 +105,14 @@ function AppealFormFields({claim, authorization, draft, questions}: {claim?: str
     uploadIds: [...kept, ...files.accepted].length ? [...kept, ...files.accepted] : undefined,
     draft: asDraft || undefined,
   });
+  const snapshot = () => JSON.stringify({subject, appealType, notes, answers, files: files.accepted});
+  const [initial] = useState(snapshot);
+  useLeaveGuard(snapshot() !== (savedBody || initial) || files.busy);
   const save = () => act(async () => {
     setSaved('');
     const c = caseId ? await api<Case>('PUT', casePath(caseId), {body: body(true)}) : await api<Case>('POST', '/appeals', {idempotencyKey: key, body: body(true)});
     setCaseId(c.caseId);
+    setSavedBody(snapshot());
     setSaved(`Saved as draft ${c.caseId} at ${when(new Date().toISOString())}. Submit it when it is ready.`);
   });
   const submit = (e: Event) => {
@@ -158,15 +168,59 @@ function AppealFormFields({claim, authorization, draft, questions}: {claim?: str
         <div class="buttons">
           <button type="submit" disabled={busy || files.busy}>Submit Appeal</button>
           <button type="button" class="secondary" disabled={busy || files.busy} onClick={() => void save()}>Save</button>
-          <button type="button" class="secondary danger" disabled={busy} onClick={() => void cancel()}>Cancel Appeal</button>
+          <button type="button" class="secondary danger" disabled={busy} onClick={() => setCancelling(true)}>Cancel Appeal</button>
         </div>
+        {cancelling ? (
+          <div class="panel" role="group" aria-labelledby="cancel-heading">
+            <h2 id="cancel-heading">{caseId ? 'Discard this draft?' : 'Cancel this appeal?'}</h2>
+            <p>{caseId ? `Draft ${caseId} is withdrawn, with what it holds. This cannot be undone.` : 'What you typed is not saved.'}</p>
+            <button type="button" class="danger" onClick={() => void cancel()}>{caseId ? 'Discard the draft' : 'Cancel the appeal'}</button>{' '}
+            <button type="button" class="secondary" onClick={() => setCancelling(false)}>Keep it</button>
+          </div>
+        ) : null}
       </form>
     </>
   );
 }
 
+/** The guides' Disputes and Appeals: where each is started, and a case opened by the ID on its letters. */
+export function CasesHome() {
+  const [id, setId] = useState('');
+  const [error, setError] = useState<ApiError | null>(null);
+  const open = (e: Event) => {
+    e.preventDefault();
+    const v = id.trim().toUpperCase();
+    if (!caseIdPattern.test(v)) {
+      setError(new ApiError({status: 400, code: 'INVALID_REQUEST', title: 'Check the ID', detail: 'Enter the ID as it is on the case’s letters.',
+        errors: {caseId: 'Enter the ID as it is on the letters: DP- or AP- and eight letters and numbers, such as AP-7K2M-9QXD.'}}));
+      return;
+    }
+    navigate(href('cases', v));
+  };
+  return (
+    <>
+      <Heading>Disputes and Appeals</Heading>
+      <ul class="choices">
+        <li><a href={href('disputes', 'new')}>Submit Dispute</a>: ask the plan to adjust a paid or denied claim, within 24 months of its payment or denial.</li>
+        <li><a href={href('appeals', 'new')}>Appeal</a>: ask the plan to reconsider a claim denial (within 90 days), or a medical necessity decision (within 180 days).
+          To appeal a retro authorization decision, open the request and choose Appeal.</li>
+        <li><a href={`${href('status')}`}>Check Status</a> of a claim’s disputes and appeals, or of a retro authorization request.</li>
+      </ul>
+      <section aria-labelledby="open-heading">
+        <h2 id="open-heading">Open a dispute or appeal</h2>
+        <form onSubmit={open} noValidate>
+          <ErrorSummary error={error} labels={{caseId: 'Dispute or appeal ID'}} />
+          <TextField id="caseId" label="Dispute or appeal ID" value={id} onValue={setId} error={fieldErrors(error).caseId} required autoComplete="off"
+            hint="As it is on the case’s letters, such as AP-7K2M-9QXD." />
+          <button type="submit">Open</button>
+        </form>
+      </section>
+    </>
+  );
+}
+
 export function CaseScreen({id}: {id: string}) {
-  const valid = /^(DP|AP)-[0-9A-Z]{4}-[0-9A-Z]{4}$/.test(id);
+  const valid = caseIdPattern.test(id);
   const [c, error, reload] = useLoad(() => (valid ? api<Case>('GET', casePath(id)) : Promise.reject(new ApiError({status: 404, code: 'CASE_NOT_FOUND', title: 'Not found', detail: 'That is not a dispute or appeal ID: they look like DP-XXXX-XXXX or AP-XXXX-XXXX.'}))), [id]);
   const [withdrawError, setWithdrawError] = useState<ApiError | null>(null);
   const [confirming, setConfirming] = useState(false);
@@ -284,7 +338,7 @@ export function StatusScreen({claim}: {claim: string}) {
     setError(null);
     if (tab === 'claim') return byClaim(value.trim());
     if (tab === 'case') {
-      if (!/^(DP|AP)-[0-9A-Z]{4}-[0-9A-Z]{4}$/.test(v)) return setError(new ApiError({status: 400, code: 'INVALID_REQUEST', title: 'Check the ID', detail: 'A dispute or appeal ID looks like DP-XXXX-XXXX or AP-XXXX-XXXX.', errors: {statusValue: 'DP-XXXX-XXXX or AP-XXXX-XXXX'}}));
+      if (!caseIdPattern.test(v)) return setError(new ApiError({status: 400, code: 'INVALID_REQUEST', title: 'Check the ID', detail: 'A dispute or appeal ID looks like DP-XXXX-XXXX or AP-XXXX-XXXX.', errors: {statusValue: 'DP-XXXX-XXXX or AP-XXXX-XXXX'}}));
       navigate(href('cases', v));
       return;
     }

@@ -4,7 +4,8 @@ import {useEffect, useState} from 'preact/hooks';
 import {NotFound, useLoad, useAction} from './shared';
 import {api, newKey} from './api';
 import {href} from './router';
-import type {ClaimDetail, ClaimDocument, ClaimSearchResult, SubmissionResult} from './types';
+import type {ClaimDetail, ClaimDocument, ClaimSearchResult, ClaimSummary, SubmissionResult} from './types';
+import {attachFor} from './attachment';
 import {Uploader, type Files} from './uploader';
 import {day, ErrorSummary, fieldErrors, Heading, Loading, money, Scroll, sizeText, Tabs, TextArea, TextField, when, words} from './ui';
 
@@ -27,6 +28,9 @@ let last: {method: string; values: Record<string, string>; cursors: string[]; re
 export const forgetSearch = () => {
   last = {method: 'member', values: {}, cursors: [''], result: null, size: '10'};
 };
+
+/** The claims found are all one member's (a search by member). */
+const oneMember = (claims: ClaimSummary[]) => claims.length > 0 && claims.every((c) => c.memberId === claims[0].memberId);
 
 export function ClaimSearch() {
   const [method, setMethod] = useState(last.method);
@@ -84,7 +88,7 @@ export function ClaimSearch() {
             <Scroll label="Claims found">
               <table>
                 <thead>
-                  <tr><th scope="col">Claim</th><th scope="col">Patient</th><th scope="col">Service dates</th><th scope="col">Received</th><th scope="col">Status</th><th scope="col">Charged</th><th scope="col">Paid</th></tr>
+                  <tr><th scope="col">Claim</th><th scope="col">Patient</th><th scope="col">Service dates</th><th scope="col">Received</th><th scope="col">Status</th><th scope="col">Charged</th><th scope="col">Paid</th><th scope="col"><span class="sr-only">Detail</span></th></tr>
                 </thead>
                 <tbody>
                   {result.claims.map((c) => (
@@ -96,11 +100,16 @@ export function ClaimSearch() {
                       <td><span class={`badge ${c.status}`}>{words(c.status)}</span></td>
                       <td class="num">{money(c.totalCharged)}</td>
                       <td class="num">{money(c.totalPaid)}</td>
+                      <td><a href={href('claims', c.claimNumber)} aria-label={`View Detail of claim ${c.claimNumber}`}>View Detail</a></td>
                     </tr>
                   ))}
                 </tbody>
               </table>
             </Scroll>
+          ) : null}
+          {oneMember(result.claims) ? (
+            <p>To send documents for this member’s claims, or before a claim is received:{' '}
+              <button type="button" class="secondary" onClick={() => attachFor(result.claims[0].memberId)}>Claim Attachment</button></p>
           ) : null}
           <nav class="pager" aria-label="Pages of claims">
             <button type="button" class="secondary" disabled={page < 2 || busy} onClick={() => void run(cursors.slice(0, -1))}>Previous page</button>

@@ -5,7 +5,7 @@ import {configureApi} from './api';
 import {completeSignIn, currentSession, endSession, popupReturn, reauthenticate, signIn, signOut} from './auth';
 import {ClaimAttachment} from './attachment';
 import {AuthorizationScreen, RetroAuthorization} from './authorizations';
-import {AppealForm, CaseScreen, DisputeForm, StatusScreen} from './cases';
+import {AppealForm, CaseScreen, CasesHome, DisputeForm, StatusScreen} from './cases';
 import {ClaimDetailScreen, ClaimSearch, forgetSearch} from './claims';
 import {loadConfig, type Config} from './config';
 import {ProviderDocuments} from './documents';
@@ -17,6 +17,7 @@ const nav: [string, string][] = [
   ['claims', 'Claims'],
   ['attachments', 'Claim Attachment'],
   ['authorizations', 'Retro Authorization'],
+  ['cases', 'Disputes and Appeals'],
   ['status', 'Check Status'],
   ['documents', 'Provider Documents'],
 ];
@@ -37,7 +38,7 @@ function Screen({route}: {route: Route}) {
       if (b === 'new') return <AppealForm key={`${q.get('claim')}${q.get('authorization')}`} claim={q.get('claim') ?? undefined} authorization={q.get('authorization') ?? undefined} />;
       return b && c === 'edit' ? <AppealForm key={b} draftId={b} /> : <NotFound />;
     case 'cases':
-      return b ? <CaseScreen key={b} id={b} /> : <NotFound />;
+      return b ? <CaseScreen key={b} id={b} /> : <CasesHome />;
     case 'status':
       return <StatusScreen key={q.get('claim')} claim={q.get('claim') ?? ''} />;
     case 'documents':
@@ -85,7 +86,9 @@ function App({cfg, message}: {cfg: Config; message: string}) {
   }, [route]);
   if (!signedIn) return <SignedOut cfg={cfg} message={message} />;
   const s = currentSession();
-  const here = route.parts[0] ?? 'claims';
+  // A dispute's, an appeal's or a case's page is under Disputes and Appeals.
+  const section = (p?: string) => (p === 'disputes' || p === 'appeals' ? 'cases' : p ?? 'claims');
+  const here = section(route.parts[0]);
   return (
     <>
       <a class="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>Skip to main content</a>

@@ -9,10 +9,42 @@ const parse = (): Route => {
   return {parts: path.split('/').filter(Boolean).map(decodeURIComponent), query: new URLSearchParams(q)};
 };
 
+/** What asks before leaving a form with changes not sent or saved. */
+export const leaveQuestion = 'Leave this page? What you typed on it has not been sent or saved.';
+const guards = new Set<object>();
+let here = location.href;
+
+/**
+ * Asks before the page is left while dirty: by the menu or another link, by
+ * the browser's back button, or by a reload or closing the tab.
+ */
+export function useLeaveGuard(dirty: boolean) {
+  useEffect(() => {
+    if (!dirty) return;
+    const guard = {};
+    guards.add(guard);
+    const before = (e: BeforeUnloadEvent) => {
+      if (guards.has(guard)) e.preventDefault();
+    };
+    addEventListener('beforeunload', before);
+    return () => {
+      guards.delete(guard);
+      removeEventListener('beforeunload', before);
+    };
+  }, [dirty]);
+}
+
 export function useRoute(): Route {
   const [route, setRoute] = useState(parse);
   useEffect(() => {
-    const on = () => setRoute(parse());
+    const on = () => {
+      if (guards.size > 0 && !confirm(leaveQuestion)) {
+        history.replaceState(history.state, '', here); // stay, without another hashchange
+        return;
+      }
+      here = location.href;
+      setRoute(parse());
+    };
     addEventListener('hashchange', on);
     return () => removeEventListener('hashchange', on);
   }, []);
@@ -20,6 +52,9 @@ export function useRoute(): Route {
 }
 
 export const href = (...parts: string[]) => `#/${parts.map(encodeURIComponent).join('/')}`;
+
+/** Goes to a page after the form's work is done: nothing is left to lose. */
 export const navigate = (to: string) => {
+  guards.clear();
   location.hash = to;
 };
