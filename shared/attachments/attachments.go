@@ -95,7 +95,7 @@ func pathClaim(r *http.Request, d Deps, caller httpapi.Caller) (*portal.Claim, e
 
 func submit(w http.ResponseWriter, r *http.Request, d Deps, caller httpapi.Caller, kind portal.SubmissionKind, req portal.SubmissionRequest, claim string) error {
 	now := d.Now().UTC()
-	sub := portal.Submission{ID: portal.NewID(), Kind: kind, MemberID: req.MemberID, ServiceDate: req.ServiceDate,
+	sub := portal.Submission{ID: portal.NewSubmissionID(), Kind: kind, MemberID: req.MemberID, ServiceDate: req.ServiceDate,
 		Reason: req.Reason, ClaimNumber: req.ClaimNumber, ContactEmail: req.ContactEmail, Notes: req.Notes,
 		SubmittedBy: caller.Subject, SubmittedAt: now, ReceivedDate: portal.DateOf(now)}
 	// The uploads are read before the write, not after: once the write is

@@ -318,7 +318,8 @@ func TestTheFormsListsComeFromTheAPI(t *testing.T) {
 		t.Fatalf("dispute form: %d %s %v", resp.StatusCode, resp.Body, err)
 	}
 	if len(d.DisputeTypes) != 5 || d.DisputeTypes[0] != (portal.Choice{Value: "payment_amount", Label: "Payment amount"}) ||
-		len(d.IssueCategories) != 4 || d.IssueCategories[3].Value != portal.IssueOverpayment {
+		len(d.IssueCategories) != 4 || d.IssueCategories[3].Value != portal.IssueOverpayment ||
+		!strings.Contains(d.IssueCategories[3].Note, portal.KYMarketplace.Cases.ClaimRecovery) || d.IssueCategories[0].Note != "" {
 		t.Errorf("dispute form: %+v", d)
 	}
 	for _, c := range d.DisputeTypes {

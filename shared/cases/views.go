@@ -2,6 +2,7 @@ package cases
 
 import (
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/openpayer/provider-portal/shared/httpapi"
@@ -78,7 +79,13 @@ type appealQuestions struct {
 // client keeps a copy of them. They hold no PHI: no audit line.
 func (rt *routes) handleDisputeForm() httpapi.ProviderHandler {
 	return func(w http.ResponseWriter, _ *http.Request, _ httpapi.Caller) error {
-		httpapi.Encode(w, http.StatusOK, disputeChoices{DisputeTypes: portal.DisputeTypes, IssueCategories: portal.IssueCategories})
+		issues := slices.Clone(portal.IssueCategories)
+		for i := range issues {
+			if issues[i].Value == portal.IssueOverpayment {
+				issues[i].Note = rt.d.Plan.OverpaymentNote()
+			}
+		}
+		httpapi.Encode(w, http.StatusOK, disputeChoices{DisputeTypes: portal.DisputeTypes, IssueCategories: issues})
 		return nil
 	}
 }

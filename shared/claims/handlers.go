@@ -111,6 +111,9 @@ type claimDetail struct {
 	portal.Claim
 	DenialCategory portal.DenialCategory `json:"denialCategory,omitempty"`
 	DocumentUpload portal.UploadOffer    `json:"documentUpload"`
+	// CaseOffers are a dispute, a claim appeal and a clinical appeal: which
+	// would be taken today, until when, and why not.
+	CaseOffers []portal.CaseOffer `json:"caseOffers"`
 }
 
 func handleDetail(d Deps) httpapi.ProviderHandler {
@@ -122,7 +125,7 @@ func handleDetail(d Deps) httpapi.ProviderHandler {
 		if err != nil {
 			return err
 		}
-		detail := claimDetail{Claim: *c, DocumentUpload: d.Plan.UploadOfferFor(c)}
+		detail := claimDetail{Claim: *c, DocumentUpload: d.Plan.UploadOfferFor(c), CaseOffers: d.Plan.CaseOffersFor(c, portal.DateOf(d.Now()))}
 		if c.Status == portal.ClaimDenied {
 			detail.DenialCategory = d.Plan.DenialRuleFor(c.Denial.Code).Category
 		}

@@ -147,6 +147,10 @@ const readable = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 // "RA-" and eight characters in two groups, 40 random bits.
 func NewAuthorizationID() string { return readableID("RA-") }
 
+// NewSubmissionID is the reference of a document submission, read out over
+// the phone like a request's or a case's: "DS-7K2M-9QXD".
+func NewSubmissionID() string { return readableID("DS-") }
+
 // readableID is prefix and eight random characters of the readable
 // alphabet, in two groups of four.
 func readableID(prefix string) string {

@@ -195,6 +195,6 @@ func (a *Authorization) AddDocuments(ids []string, note string, now time.Time) e
 // DocumentSubmission is how the request's documents are recorded on their
 // uploads: submitted with the request, waiting for no claim.
 func (a *Authorization) DocumentSubmission(by string, at time.Time) Submission {
-	return Submission{ID: NewID(), Kind: SubmissionAuthorization, MemberID: a.Request.MemberID, ServiceDate: a.Request.StartDate,
+	return Submission{ID: NewSubmissionID(), Kind: SubmissionAuthorization, MemberID: a.Request.MemberID, ServiceDate: a.Request.StartDate,
 		ContactEmail: a.Request.ContactEmail, SubmittedBy: by, SubmittedAt: at, ReceivedDate: DateOf(at), AuthorizationID: a.ID}
 }

@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -33,6 +34,12 @@ type CaseRules struct {
 	// DecisionDays is how many days after receipt the plan commits to
 	// decide a case of each kind: the acknowledgement letter names the day.
 	DecisionDays map[CaseKind]int
+	// DentalMail and DentalFax are where dental disputes and appeals go:
+	// the portal does not take them, and says where instead.
+	DentalMail, DentalFax string
+	// ClaimRecovery says how an overpayment is returned to the plan: with a
+	// claim recovery request, not a dispute.
+	ClaimRecovery string
 }
 
 const (
@@ -59,11 +66,11 @@ func (p Plan) CheckDispute(c *Claim, issue string, today Date) error {
 	rule := p.DenialRuleFor(c.Denial.Code)
 	switch {
 	case c.Type == ClaimDental:
-		return refused(CodeDentalByMailOrFax, "Dental claims cannot be disputed through the portal: mail or fax the dispute.")
+		return refused(CodeDentalByMailOrFax, "Dental claims cannot be disputed through the portal: %s", p.dentalPaper("dispute"))
 	case c.Status == ClaimPending || c.ProcessedDate.IsZero():
 		return refused(CodeClaimNotAdjudicated, "This claim is still being processed: a dispute can be filed once it is paid or denied.")
 	case issue == IssueOverpayment:
-		return refused(CodeUseClaimRecovery, "An overpayment is returned with a claim recovery request, not a dispute: send the plan a claim recovery request for this claim.")
+		return refused(CodeUseClaimRecovery, "An overpayment is returned with a claim recovery request, not a dispute. %s", p.Cases.ClaimRecovery)
 	case c.Status == ClaimDenied && rule.Category == DenialMedicalNecessity:
 		return refused(CodeUseAppeal, "This claim was denied on medical necessity: file a clinical appeal instead of a dispute.")
 	case c.Status == ClaimDenied && (rule.Category == DenialMissingConsent || (rule.Category == DenialMissingRecords && c.Type == ClaimInstitutional)):
@@ -72,7 +79,7 @@ func (p Plan) CheckDispute(c *Claim, issue string, today Date) error {
 			Fields: map[string]string{"claimNumber": fmt.Sprintf(documentUploadPathForClaims, c.Number)}}
 	case today.After(p.DisputeDeadline(c)):
 		return refused(CodeDisputeWindowClosed, "A dispute is filed within %d months of the claim's date of %s (%s); the last day was %s.",
-			p.Cases.DisputeMonths, denialOrPayment(c), c.ProcessedDate, p.DisputeDeadline(c))
+			p.Cases.DisputeMonths, denialOrPayment(c), c.ProcessedDate.Display(), p.DisputeDeadline(c).Display())
 	}
 	return nil
 }
@@ -120,7 +127,7 @@ func (p Plan) CheckAppeal(kind CaseKind, c *Claim, today Date) error {
 	rule := p.DenialRuleFor(c.Denial.Code)
 	switch {
 	case c.Type == ClaimDental:
-		return refused(CodeDentalByMailOrFax, "Dental appeals are not accepted through the portal: mail or fax the appeal.")
+		return refused(CodeDentalByMailOrFax, "Dental appeals are not accepted through the portal: %s", p.dentalPaper("appeal"))
 	case c.Status != ClaimDenied:
 		return refused(CodeAppealNeedsDenial, "Only a denial can be appealed: this claim is %s. If you believe a payment is wrong, file a dispute.", c.Status)
 	case kind == CaseClaimAppeal && rule.Category == DenialMedicalNecessity:
@@ -130,10 +137,10 @@ func (p Plan) CheckAppeal(kind CaseKind, c *Claim, today Date) error {
 	case today.After(p.AppealDeadline(kind, c)):
 		if kind == CaseClinicalAppeal {
 			return refused(CodeAppealWindowClosed, "A clinical appeal is filed within %d calendar days of the latest of the date of service, the denial and the discharge (%s); the last day was %s.",
-				p.Cases.ClinicalAppealDays, ClinicalAppealFrom(c), p.AppealDeadline(kind, c))
+				p.Cases.ClinicalAppealDays, ClinicalAppealFrom(c).Display(), p.AppealDeadline(kind, c).Display())
 		}
 		return refused(CodeAppealWindowClosed, "A claim appeal is filed within %d days of the denial (%s); the last day was %s.",
-			p.Cases.ClaimAppealDays, c.ProcessedDate, p.AppealDeadline(kind, c))
+			p.Cases.ClaimAppealDays, c.ProcessedDate.Display(), p.AppealDeadline(kind, c).Display())
 	}
 	return nil
 }
@@ -168,7 +175,7 @@ func (p Plan) CheckAuthorizationAppeal(a *Authorization, today Date) error {
 	from := AuthorizationAppealFrom(a)
 	if last := from.AddDate(0, 0, p.Cases.ClinicalAppealDays); today.After(last) {
 		return refused(CodeAppealWindowClosed, "A clinical appeal is filed within %d calendar days of the latest of the date of service, the denial and the discharge (%s); the last day was %s.",
-			p.Cases.ClinicalAppealDays, from, last)
+			p.Cases.ClinicalAppealDays, from.Display(), last.Display())
 	}
 	return nil
 }
@@ -179,16 +186,70 @@ func (p Plan) CheckAuthorizationAppeal(a *Authorization, today Date) error {
 type Choice struct {
 	Value string `json:"value"`
 	Label string `json:"label"`
+	// Note is what a provider must know before choosing it (the path an
+	// overpayment takes instead).
+	Note string `json:"note,omitempty"`
 }
 
 // The Submit Dispute form's choices, as plan data.
 var (
-	DisputeTypes = []Choice{{"payment_amount", "Payment amount"}, {"denial", "Denial"},
-		{"coding_or_bundling", "Coding or bundling"}, {"timely_filing", "Timely filing"}, {"other", "Other"}}
-	IssueCategories = []Choice{{"claim_dispute_medical", "Claim dispute: medical"},
-		{"claim_dispute_behavioral_health", "Claim dispute: behavioral health"},
-		{"claim_dispute_pharmacy", "Claim dispute: pharmacy"}, {IssueOverpayment, "Overpayment"}}
+	DisputeTypes = []Choice{{Value: "payment_amount", Label: "Payment amount"}, {Value: "denial", Label: "Denial"},
+		{Value: "coding_or_bundling", Label: "Coding or bundling"}, {Value: "timely_filing", Label: "Timely filing"}, {Value: "other", Label: "Other"}}
+	IssueCategories = []Choice{{Value: "claim_dispute_medical", Label: "Claim dispute: medical"},
+		{Value: "claim_dispute_behavioral_health", Label: "Claim dispute: behavioral health"},
+		{Value: "claim_dispute_pharmacy", Label: "Claim dispute: pharmacy"}, {Value: IssueOverpayment, Label: "Overpayment"}}
 )
+
+// OverpaymentNote is what the dispute form says of its Overpayment choice.
+func (p Plan) OverpaymentNote() string {
+	return "An overpayment is returned with a claim recovery request, not a dispute. " + p.Cases.ClaimRecovery
+}
+
+// dentalPaper says where a dental dispute or appeal goes instead.
+func (p Plan) dentalPaper(what string) string {
+	return fmt.Sprintf("mail the %s to %s, or fax it to %s.", what, p.Cases.DentalMail, p.Cases.DentalFax)
+}
+
+// CaseOffer says whether a dispute or an appeal of one kind can be filed
+// on a claim today: by when if it can; if not, why and what to do instead,
+// in the words and with the code a submission would be refused with. The
+// claim's page offers only what would be taken.
+type CaseOffer struct {
+	Kind      CaseKind `json:"kind"`
+	Available bool     `json:"available"`
+	// LastDay is the last day it can be filed, when the claim has one.
+	LastDay        *Date  `json:"lastDay,omitempty"`
+	UnavailableWhy string `json:"unavailableReason,omitempty"`
+	Code           string `json:"code,omitempty"`
+}
+
+// CaseOffersFor applies the same checks a submission gets (CheckDispute,
+// CheckAppeal) to a dispute, a claim appeal and a clinical appeal of c.
+func (p Plan) CaseOffersFor(c *Claim, today Date) []CaseOffer {
+	offer := func(kind CaseKind, last Date, err error) CaseOffer {
+		o := CaseOffer{Kind: kind, Available: err == nil}
+		if !last.IsZero() {
+			o.LastDay = &last
+		}
+		var pe *Error
+		if errors.As(err, &pe) {
+			o.UnavailableWhy, o.Code = pe.Detail, pe.Code
+		}
+		return o
+	}
+	var dispute, appeal, clinical Date
+	if !c.ProcessedDate.IsZero() {
+		dispute, appeal, clinical = p.DisputeDeadline(c), p.AppealDeadline(CaseClaimAppeal, c), p.AppealDeadline(CaseClinicalAppeal, c)
+	}
+	if c.Status != ClaimDenied {
+		appeal, clinical = Date{}, Date{}
+	}
+	return []CaseOffer{
+		offer(CaseDispute, dispute, p.CheckDispute(c, "", today)),
+		offer(CaseClaimAppeal, appeal, p.CheckAppeal(CaseClaimAppeal, c, today)),
+		offer(CaseClinicalAppeal, clinical, p.CheckAppeal(CaseClinicalAppeal, c, today)),
+	}
+}
 
 // Values are the values of a list of choices.
 func Values(cs []Choice) []string {

@@ -42,7 +42,7 @@ func TestDisputeWindowEdges(t *testing.T) {
 		t.Errorf("overpayment: %q", got)
 	}
 	err := plan.CheckDispute(adjudicated(portal.ClaimPaid, portal.ClaimProfessional, "", onTheDay.AddDate(0, 0, -1)), "", today)
-	if !strings.Contains(err.Error(), "payment") || !strings.Contains(err.Error(), today.AddDate(0, 0, -1).String()) {
+	if !strings.Contains(err.Error(), "payment") || !strings.Contains(err.Error(), today.AddDate(0, 0, -1).Display()) {
 		t.Errorf("the refusal says which date and the last day: %v", err)
 	}
 }
@@ -193,6 +193,56 @@ func TestFamiliesAreFoundFromAnID(t *testing.T) {
 	for _, id := range []string{"", "DP-", "RA-7K3M-9QPX", "DP-7K3M-9QP", "dp-7k3m-9qpx", "AP-7K3M_9QPX"} {
 		if f := portal.FamilyOf(id); f != nil || portal.ValidCaseID(id) {
 			t.Errorf("%q is taken for a case ID of %+v", id, f)
+		}
+	}
+}
+
+// The claim's page offers a dispute or an appeal only when a submission
+// would be taken, by the same checks, with the last day; otherwise it says
+// why and where to go, as the refusal would: a dental claim names the
+// plan's address and fax.
+func TestCaseOffersAreTheSubmissionsChecks(t *testing.T) {
+	plan := portal.KYMarketplace
+	today := portal.DateOf(time.Now())
+	offers := func(c *portal.Claim) map[portal.CaseKind]portal.CaseOffer {
+		m := map[portal.CaseKind]portal.CaseOffer{}
+		for _, o := range plan.CaseOffersFor(c, today) {
+			m[o.Kind] = o
+		}
+		return m
+	}
+	denied := adjudicated(portal.ClaimDenied, portal.ClaimProfessional, "DUP", today.AddDate(0, 0, -10))
+	o := offers(denied)
+	if !o[portal.CaseDispute].Available || !o[portal.CaseClaimAppeal].Available || o[portal.CaseClinicalAppeal].Available {
+		t.Errorf("a denied claim: %+v", o)
+	}
+	if last := o[portal.CaseClaimAppeal].LastDay; last == nil || *last != today.AddDate(0, 0, 80) {
+		t.Errorf("the claim appeal's last day: %v, want %v", last, today.AddDate(0, 0, 80))
+	}
+	if c := o[portal.CaseClinicalAppeal]; c.Code != portal.CodeUseClaimAppeal || c.UnavailableWhy == "" {
+		t.Errorf("a clinical appeal of an administrative denial: %+v", c)
+	}
+	old := adjudicated(portal.ClaimDenied, portal.ClaimProfessional, "DUP", today.AddDate(0, 0, -91))
+	if c := offers(old)[portal.CaseClaimAppeal]; c.Available || c.Code != portal.CodeAppealWindowClosed ||
+		!strings.Contains(c.UnavailableWhy, today.AddDate(0, 0, -1).Display()) {
+		t.Errorf("an appeal on day 91: %+v", c)
+	}
+	dental := adjudicated(portal.ClaimPaid, portal.ClaimDental, "", today)
+	for kind, c := range offers(dental) {
+		if c.Available || c.Code != portal.CodeDentalByMailOrFax || !strings.Contains(c.UnavailableWhy, plan.Cases.DentalMail) ||
+			!strings.Contains(c.UnavailableWhy, plan.Cases.DentalFax) {
+			t.Errorf("dental %s: %+v", kind, c)
+		}
+	}
+	for _, c := range plan.CaseOffersFor(denied, today) {
+		err := error(nil)
+		if c.Kind == portal.CaseDispute {
+			err = plan.CheckDispute(denied, "", today)
+		} else {
+			err = plan.CheckAppeal(c.Kind, denied, today)
+		}
+		if (err == nil) != c.Available || code(err) != c.Code {
+			t.Errorf("%s: offer %+v, submission %v", c.Kind, c, err)
 		}
 	}
 }

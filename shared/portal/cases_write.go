@@ -97,7 +97,7 @@ func ErrCaseOpen(open string) *Error {
 // DocumentSubmission is how a case's documents are recorded on their
 // uploads: kept with the case, waiting for no claim.
 func (c *Case) DocumentSubmission(by string, at time.Time) Submission {
-	return Submission{ID: NewID(), Kind: SubmissionCase, ClaimNumber: c.ClaimNumber, SubmittedBy: by, SubmittedAt: at,
+	return Submission{ID: NewSubmissionID(), Kind: SubmissionCase, ClaimNumber: c.ClaimNumber, SubmittedBy: by, SubmittedAt: at,
 		ReceivedDate: DateOf(at), AuthorizationID: c.AuthorizationID, CaseID: c.ID}
 }
 

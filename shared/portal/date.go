@@ -41,6 +41,15 @@ func DateOf(t time.Time) Date {
 
 func (d Date) IsZero() bool { return d.t.IsZero() }
 
+// Display is the date as a provider reads it, MM/DD/YYYY: every sentence
+// the API writes for a person uses it; the API's fields keep YYYY-MM-DD.
+func (d Date) Display() string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.t.Format("01/02/2006")
+}
+
 func (d Date) String() string {
 	if d.IsZero() {
 		return ""

@@ -78,7 +78,12 @@ var KYMarketplace = Plan{
 	Cases: CaseRules{DisputeMonths: 24, ClaimAppealDays: 90, ClinicalAppealDays: 180,
 		// Post-service: 30 days for a dispute, 60 for an appeal (45 CFR
 		// 147.136 allows the plan 60 days for a post-service appeal).
-		DecisionDays: map[CaseKind]int{CaseDispute: 30, CaseClaimAppeal: 60, CaseClinicalAppeal: 60}},
+		DecisionDays: map[CaseKind]int{CaseDispute: 30, CaseClaimAppeal: 60, CaseClinicalAppeal: 60},
+		// The sample plan's paper paths: each plan sets its own.
+		DentalMail: "KY Marketplace Dental Disputes and Appeals, P.O. Box 1000, Louisville, KY 40201",
+		DentalFax:  "(502) 555-0142",
+		ClaimRecovery: "Send the plan's Claim Recovery Request form, with the claim number and the amount overpaid, to KY Marketplace Claim Recovery, " +
+			"P.O. Box 1001, Louisville, KY 40201, or fax it to (502) 555-0143."},
 	AuthForms: map[AuthType]AuthForm{
 		// Inpatient hospital, inpatient psychiatric facility, inpatient
 		// rehabilitation facility.

@@ -79,7 +79,8 @@ test('the Appeal form: Save, an unfinished draft refused, Submit Appeal; a draft
   // A clinical appeal on day 180: saved, then finished and submitted.
   await page.getByRole('group', {name: 'Appeal type'}).getByLabel('Clinical appeal (medical necessity)').check();
   await page.getByRole('button', {name: 'Save'}).click();
-  await page.getByRole('status').filter({hasText: /Saved as draft AP-/}).waitFor();
+  // Dates and times on screen read MM/DD/YYYY, as everywhere in the portal.
+  await page.getByRole('status').filter({hasText: /Saved as draft AP-\S+ at \d\d\/\d\d\/\d{4} \d{1,2}:\d\d [AP]M\./}).waitFor();
   assert.ok(await field(page, 'Claim number').isDisabled(), 'a saved draft keeps its claim');
   // Submitting the unfinished draft: what is missing, next to each field.
   await page.getByRole('button', {name: 'Submit Appeal'}).click();

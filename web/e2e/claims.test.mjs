@@ -186,3 +186,37 @@ test('View Detail on each claim found, and Claim Attachment from a member’s cl
   await page.getByRole('heading', {name: 'Claim Information and Attachments'}).waitFor();
   noProblems(page);
 });
+
+test('a claim offers only the disputes and appeals the plan would take, by when, and says where the rest go', async () => {
+  const page = await open(browser);
+  await signIn(page, C);
+  // Denied 91 days ago: the claim appeal's window closed, the dispute's open.
+  await page.evaluate(() => { location.hash = '#/claims/C30000000006'; });
+  const actions = page.locator('section', {has: page.getByRole('heading', {name: 'Disputes and appeals'})});
+  await actions.getByRole('link', {name: 'Submit Dispute'}).waitFor();
+  assert.equal(await actions.getByRole('link', {name: 'Appeal this claim'}).count(), 0, 'an appeal offered after its last day');
+  assert.match(await actions.textContent(), /Submit Dispute, by \d\d\/\d\d\/\d{4}/);
+  assert.match(await actions.locator('.notice').textContent(), /within 90 days of the denial \(\d\d\/\d\d\/\d{4}\); the last day was \d\d\/\d\d\/\d{4}/);
+  await scan(page, 'a claim whose appeal window closed');
+  // Denied on day 90: both open, each with its last day.
+  await page.evaluate(() => { location.hash = '#/claims/C30000000005'; });
+  await page.getByRole('heading', {name: 'Claim C30000000005'}).waitFor();
+  await actions.getByRole('link', {name: 'Appeal this claim'}).waitFor();
+  assert.match(await actions.textContent(), /\(claim appeal, by \d\d\/\d\d\/\d{4}\)/);
+  // Overpayment: the form says where it goes before anything is sent.
+  await actions.getByRole('link', {name: 'Submit Dispute'}).click();
+  await page.getByRole('heading', {name: 'Submit Dispute'}).waitFor();
+  await field(page, 'Issue category').selectOption({label: 'Overpayment'});
+  await page.getByRole('status').filter({hasText: 'claim recovery request'}).waitFor();
+  noProblems(page);
+
+  // A dental claim: nothing offered that the portal would refuse; the plan's address and fax instead.
+  const a = await open(browser);
+  await signIn(a, A);
+  await a.evaluate(() => { location.hash = '#/claims/C10000000005'; });
+  const dental = a.locator('section', {has: a.getByRole('heading', {name: 'Disputes and appeals'})});
+  await dental.locator('.notice').first().waitFor();
+  assert.equal(await dental.getByRole('link', {name: /Submit Dispute|Appeal this claim/}).count(), 0);
+  assert.match(await dental.textContent(), /P\.O\. Box 1000, Louisville, KY 40201, or fax it to \(502\) 555-0142/);
+  noProblems(a);
+});

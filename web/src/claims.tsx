@@ -4,7 +4,7 @@ import {useEffect, useState} from 'preact/hooks';
 import {NotFound, useLoad, useAction} from './shared';
 import {api, newKey} from './api';
 import {href} from './router';
-import type {ClaimDetail, ClaimDocument, ClaimSearchResult, ClaimSummary, SubmissionResult} from './types';
+import type {CaseOffer, ClaimDetail, ClaimDocument, ClaimSearchResult, ClaimSummary, SubmissionResult} from './types';
 import {attachFor} from './attachment';
 import {Uploader, type Files} from './uploader';
 import {day, ErrorSummary, fieldErrors, Heading, Loading, money, Scroll, sizeText, Tabs, TextArea, TextField, when, words} from './ui';
@@ -188,15 +188,38 @@ export function ClaimDetailScreen({claimNumber}: {claimNumber: string}) {
       </section>
       <DocumentUpload claim={claim} onSubmitted={() => setDocsVersion((v) => v + 1)} />
       <AttachedDocuments claimNumber={claim.claimNumber} version={docsVersion} />
-      <section aria-labelledby="actions-heading">
-        <h2 id="actions-heading">Disputes and appeals</h2>
-        <ul class="actions">
-          <li><a href={`${href('disputes', 'new')}?claim=${encodeURIComponent(claim.claimNumber)}`}>Submit Dispute</a></li>
-          <li><a href={`${href('appeals', 'new')}?claim=${encodeURIComponent(claim.claimNumber)}`}>Appeal this claim</a></li>
-          <li><a href={`${href('status')}?claim=${encodeURIComponent(claim.claimNumber)}`}>Check Status of this claim’s disputes and appeals</a></li>
-        </ul>
-      </section>
+      <CaseOffers claim={claim} />
     </>
+  );
+}
+
+/**
+ * Disputes and appeals of the claim: only what the plan would take today,
+ * with its last day; for the rest, why and where to go instead, in the
+ * plan's words (the same sentences a submission would be refused with).
+ */
+function CaseOffers({claim}: {claim: ClaimDetail}) {
+  const offer = (k: CaseOffer['kind']) => claim.caseOffers.find((o) => o.kind === k);
+  const dispute = offer('dispute');
+  const appeals = [offer('claim_appeal'), offer('clinical_appeal')].filter((o): o is CaseOffer => !!o);
+  const openAppeals = appeals.filter((o) => o.available);
+  const by = (o?: CaseOffer) => (o?.lastDay ? `, by ${day(o.lastDay)}` : '');
+  const q = `?claim=${encodeURIComponent(claim.claimNumber)}`;
+  // Why not, once per sentence: an appeal's reason only when no appeal is
+  // open, and not the one that only points to the other kind of appeal.
+  const redirects = ['USE_CLAIM_APPEAL', 'USE_CLINICAL_APPEAL'];
+  const why = [...new Set([dispute, ...(openAppeals.length ? [] : appeals.filter((o) => !redirects.includes(o.code ?? '')))]
+    .filter((o) => o && !o.available && o.unavailableReason).map((o) => o!.unavailableReason!))];
+  return (
+    <section aria-labelledby="actions-heading">
+      <h2 id="actions-heading">Disputes and appeals</h2>
+      <ul class="actions">
+        {dispute?.available ? <li><a href={`${href('disputes', 'new')}${q}`}>Submit Dispute</a>{by(dispute)}</li> : null}
+        {openAppeals.length ? <li><a href={`${href('appeals', 'new')}${q}`}>Appeal this claim</a>{openAppeals.map((o) => ` (${o.kind === 'claim_appeal' ? 'claim appeal' : 'clinical appeal'}${by(o)})`).join('')}</li> : null}
+        <li><a href={`${href('status')}${q}`}>Check Status of this claim’s disputes and appeals</a></li>
+      </ul>
+      {why.map((w) => <p key={w} class="notice">{w}</p>)}
+    </section>
   );
 }
 

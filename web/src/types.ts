@@ -20,7 +20,10 @@ export interface ClaimDetail extends ClaimSummary {
   planId: string; billingProvider: {tin: string; npi: string; name?: string}; externalReferenceNumber?: string;
   denialReason?: DenialReason; denialCategory?: string; patientResponsibility: string; lines: ClaimLine[];
   documentUpload: UploadOffer; adjustedFromClaimNumber?: string; adjustedToClaimNumber?: string; originalClaimNumber?: string;
+  caseOffers: CaseOffer[];
 }
+/** Whether a dispute or an appeal of one kind would be taken on the claim today, by when, and why not. */
+export interface CaseOffer { kind: 'dispute' | 'claim_appeal' | 'clinical_appeal'; available: boolean; lastDay?: string; unavailableReason?: string; code?: string }
 export type UploadStatus = 'pending' | 'accepted' | 'rejected';
 export interface Upload {
   uploadId: string; fileName: string; declaredType: string; status: UploadStatus; size?: number;
@@ -62,7 +65,7 @@ export interface Authorization {
 }
 export interface CoverageResult { dateOfService: string; members: MemberCoverage[] }
 /** One entry of a form's list: the value the API takes, the words to show. */
-export interface Choice { value: string; label: string }
+export interface Choice { value: string; label: string; note?: string }
 export interface DisputeChoices { disputeTypes: Choice[]; issueCategories: Choice[] }
 export interface AppealQuestion { id: string; text: string }
 export interface AppealQuestions { questions: AppealQuestion[] }

@@ -177,6 +177,8 @@ export const day = (d?: string) => {
   const [y, m, dd] = d.slice(0, 10).split('-');
   return `${m}/${dd}/${y}`;
 };
-export const when = (t?: string) => (t ? new Date(t).toLocaleString('en-US', {dateStyle: 'medium', timeStyle: 'short'}) : '');
+/** A moment as providers read dates on every screen: MM/DD/YYYY, then the time. */
+export const when = (t?: string) =>
+  t ? new Date(t).toLocaleString('en-US', {month: '2-digit', day: '2-digit', year: 'numeric', hour: 'numeric', minute: '2-digit'}).replace(',', '') : '';
 export const words = (s?: string) => (s ? s.charAt(0).toUpperCase() + s.slice(1).replace(/_/g, ' ') : '');
 export const sizeText = (n?: number) => (n === undefined ? '' : n < 1024 ? `${n} B` : n < 1 << 20 ? `${(n / 1024).toFixed(0)} KB` : `${(n / (1 << 20)).toFixed(1)} MB`);
