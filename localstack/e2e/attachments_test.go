@@ -239,7 +239,7 @@ func TestS3EnforcesTheForm(t *testing.T) {
 	}
 	// Expired: a form made with a one-second life, as the function makes them.
 	f := s3.New(local.Clients.S3, local.Res.Buckets["AttachmentsBucket"], "uploads/", time.Second, time.Minute)
-	form, err := f.UploadForm(context.Background(), "uploads/expired-form-test", "text/plain", 4)
+	form, err := f.UploadForm(context.Background(), "uploads/expired-form-test", "text/plain", "late.txt", 4)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -337,10 +337,20 @@ func TestDeniedClaimUploadAndRepeatedEvent(t *testing.T) {
 			if d["status"] != "accepted" || d["downloadUrl"] == nil {
 				t.Errorf("document %v", d)
 			}
-			// The link names the download by the upload's ID, never the file
-			// name, which can hold a patient's name.
-			if u, _ := d["downloadUrl"].(string); strings.Contains(u, "consent") || !strings.Contains(u, "document-"+id+".pdf") {
+			// The file downloads under the name the provider gave it, which
+			// can hold a patient's name: stored with the object by its upload
+			// form, never in the link.
+			u, _ := d["downloadUrl"].(string)
+			if strings.Contains(u, "consent") || strings.Contains(u, "response-content-disposition") {
 				t.Errorf("download link %s", u)
+			}
+			resp, err := http.Get(u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if cd := resp.Header.Get("Content-Disposition"); resp.StatusCode != 200 || cd != s3.Disposition("consent.pdf") || !strings.Contains(cd, "consent.pdf") {
+				t.Errorf("download: %d, Content-Disposition %q", resp.StatusCode, cd)
 			}
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -108,6 +109,10 @@ func letterText(t *testing.T, tok, id string) string {
 	b, err := io.ReadAll(resp.Body)
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("download: %d %v", resp.StatusCode, err)
+	}
+	// Named by its case and kind, not by an ID no one can read.
+	if cd := resp.Header.Get("Content-Disposition"); !regexp.MustCompile(`^attachment; filename="(DP|AP)-\S+ (acknowledgement|decision|returned incomplete) letter\.pdf"$`).MatchString(cd) {
+		t.Errorf("letter %s downloads as %q", id, cd)
 	}
 	return letterstest.Text(t, b)
 }

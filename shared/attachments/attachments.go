@@ -175,7 +175,9 @@ func handleDocuments(d Deps) httpapi.ProviderHandler {
 				// name, which often holds a patient's name and would land in
 				// access logs and browser history with the URL.
 				// Only the version that was checked is served.
-				url, exp, err := d.Links.DownloadLink(r.Context(), a.ObjectKey, a.ObjectVersion, "document-"+a.ID+"."+filetype.Extension(a.DeclaredType))
+				// The name the provider gave it is stored with the object
+				// (its upload form set it): no PHI rides in the link.
+				url, exp, err := d.Links.DownloadLink(r.Context(), a.ObjectKey, a.ObjectVersion, "")
 				if err != nil {
 					return err
 				}

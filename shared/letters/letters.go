@@ -26,7 +26,7 @@ type Store interface {
 
 // Files stores rendered letters and links to them.
 type Files interface {
-	Put(ctx context.Context, key, contentType string, body []byte) error
+	Put(ctx context.Context, key, contentType, fileName string, body []byte) error
 	DownloadLink(ctx context.Context, key, versionID, fileName string) (string, time.Time, error)
 }
 
@@ -63,7 +63,7 @@ func (p *Publisher) store(ctx context.Context, l *portal.Letter) (*portal.Letter
 	if err != nil {
 		return nil, err
 	}
-	if err := p.Files.Put(ctx, p.Key(l.ID), "application/pdf", b); err != nil {
+	if err := p.Files.Put(ctx, p.Key(l.ID), "application/pdf", l.FileName(), b); err != nil {
 		return nil, err
 	}
 	now := time.Now
@@ -179,7 +179,9 @@ func handleGet(d Deps) httpapi.ProviderHandler {
 				return err
 			}
 		}
-		link, expires, err := p.Files.DownloadLink(r.Context(), p.Key(l.ID), "", "letter-"+l.ID+".pdf")
+		// Named by its case and kind, which hold no PHI: letters stored
+		// before they carried their name download under it too.
+		link, expires, err := p.Files.DownloadLink(r.Context(), p.Key(l.ID), "", l.FileName())
 		if err != nil {
 			return err
 		}

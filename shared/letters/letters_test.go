@@ -58,13 +58,16 @@ func TestLettersSayWhatTheCaseNeeds(t *testing.T) {
 	}
 }
 
-type files struct{ put map[string][]byte }
+type files struct {
+	put   map[string][]byte
+	names map[string]string // the name each object downloads under
+}
 
-func (f *files) Put(_ context.Context, key, _ string, body []byte) error {
+func (f *files) Put(_ context.Context, key, _, fileName string, body []byte) error {
 	if f.put == nil {
-		f.put = map[string][]byte{}
+		f.put, f.names = map[string][]byte{}, map[string]string{}
 	}
-	f.put[key] = body
+	f.put[key], f.names[key] = body, fileName
 	return nil
 }
 
@@ -91,6 +94,10 @@ func TestALetterIsStoredOnceUnderItsIDOnly(t *testing.T) {
 	}
 	if len(f.put) != 1 || f.put["letters/"+l.ID+".pdf"] == nil {
 		t.Fatalf("stored: %v", f.put)
+	}
+	// Stored to download by its case and kind, not by an ID no one can read.
+	if name := f.names["letters/"+l.ID+".pdf"]; name != "DP-7K3Q-9XH2 acknowledgement letter.pdf" {
+		t.Errorf("stored to download as %q", name)
 	}
 	got, _ := store.Letter(ctx, c.Provider, l.ID)
 	if got.StoredAt == nil || got.Size != int64(len(f.put["letters/"+l.ID+".pdf"])) {

@@ -1,6 +1,9 @@
 package portal
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Letters under Provider Documents: an acknowledgement when a dispute or
 // appeal is received, a decision letter when it is decided, and a letter
@@ -101,4 +104,10 @@ func (p Plan) DecisionLetter(c *Case, d CaseDecision, now time.Time) *Letter {
 // CaseDecisionDue is the day the plan commits to decide a case received at.
 func (p Plan) CaseDecisionDue(kind CaseKind, at time.Time) Date {
 	return DateOf(at).AddDate(0, 0, p.Cases.DecisionDays[kind])
+}
+
+// FileName is the name a letter downloads under: its case and kind, such
+// as "AP-7K2M-9QXD acknowledgement letter.pdf". It holds no PHI.
+func (l *Letter) FileName() string {
+	return l.CaseID + " " + strings.ReplaceAll(string(l.Type), "_", " ") + " letter.pdf"
 }

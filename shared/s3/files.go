@@ -50,23 +50,32 @@ type Form struct {
 	Expires time.Time         `json:"expiresAt"`
 }
 
+// Disposition is the Content-Disposition an object is stored with, so that
+// it downloads under fileName: the name travels in the upload form's body
+// and the object's metadata, never in a URL.
+func Disposition(fileName string) string {
+	return mime.FormatMediaType("attachment", map[string]string{"filename": fileName})
+}
+
 // UploadForm presigns a POST of exactly key, of contentType, of exactly size
-// bytes (the size the provider declared), valid for FormTTL. S3 itself
-// refuses anything else.
-func (f *Files) UploadForm(ctx context.Context, key, contentType string, size int64) (Form, error) {
+// bytes (the size the provider declared), stored to download as fileName,
+// valid for FormTTL. S3 itself refuses anything else.
+func (f *Files) UploadForm(ctx context.Context, key, contentType, fileName string, size int64) (Form, error) {
 	expires := time.Now().Add(f.FormTTL).UTC().Truncate(time.Second)
+	disposition := Disposition(fileName)
 	req, err := f.Presign.PresignPostObject(ctx, &s3.PutObjectInput{Bucket: &f.Bucket, Key: &key, ContentType: &contentType},
 		func(o *s3.PresignPostOptions) {
 			o.Expires = f.FormTTL
 			o.Conditions = []any{
 				[]any{"content-length-range", size, size},
 				map[string]string{"Content-Type": contentType},
+				map[string]string{"Content-Disposition": disposition},
 			}
 		})
 	if err != nil {
 		return Form{}, fmt.Errorf("presign upload form: %w", err)
 	}
-	fields := map[string]string{"Content-Type": contentType}
+	fields := map[string]string{"Content-Type": contentType, "Content-Disposition": disposition}
 	for k, v := range req.Values {
 		fields[k] = v
 	}
@@ -177,12 +186,15 @@ func (f *Files) DeleteVersion(ctx context.Context, key, versionID string) error 
 }
 
 // DownloadLink presigns a GET of one version of an object, valid for
-// LinkTTL, that downloads it under fileName.
+// LinkTTL. It downloads under the name the object was stored with
+// (Disposition); fileName, if not empty, overrides it in the link itself,
+// so it must hold no PHI.
 func (f *Files) DownloadLink(ctx context.Context, key, versionID, fileName string) (string, time.Time, error) {
-	disposition := mime.FormatMediaType("attachment", map[string]string{"filename": fileName})
-	req, err := f.Presign.PresignGetObject(ctx, &s3.GetObjectInput{Bucket: &f.Bucket, Key: &key, VersionId: version(versionID),
-		ResponseContentDisposition: &disposition},
-		func(o *s3.PresignOptions) { o.Expires = f.LinkTTL })
+	in := &s3.GetObjectInput{Bucket: &f.Bucket, Key: &key, VersionId: version(versionID)}
+	if fileName != "" {
+		in.ResponseContentDisposition = aws.String(Disposition(fileName))
+	}
+	req, err := f.Presign.PresignGetObject(ctx, in, func(o *s3.PresignOptions) { o.Expires = f.LinkTTL })
 	if err != nil {
 		return "", time.Time{}, fmt.Errorf("presign download: %w", err)
 	}
@@ -204,12 +216,13 @@ func NewFiles(f *lambdaenv.Function) *Files {
 		f.Env.Duration(lambdaenv.UploadFormTTL), f.Env.Duration(lambdaenv.DownloadLinkTTL))
 }
 
-// Put stores a small object the portal wrote itself (a letter), encrypted
-// by the bucket's key like every object in it. Writing the same bytes again
-// is harmless.
-func (f *Files) Put(ctx context.Context, key, contentType string, body []byte) error {
+// Put stores a small object the portal wrote itself (a letter), to download
+// as fileName, encrypted by the bucket's key like every object in it.
+// Writing the same bytes again is harmless.
+func (f *Files) Put(ctx context.Context, key, contentType, fileName string, body []byte) error {
 	_, err := f.S3.PutObject(ctx, &s3.PutObjectInput{Bucket: &f.Bucket, Key: &key, ContentType: &contentType,
-		Body: bytes.NewReader(body), ContentLength: aws.Int64(int64(len(body)))})
+		ContentDisposition: aws.String(Disposition(fileName)),
+		Body:               bytes.NewReader(body), ContentLength: aws.Int64(int64(len(body)))})
 	if err != nil {
 		return fmt.Errorf("put object: %w", err)
 	}

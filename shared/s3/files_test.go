@@ -40,9 +40,10 @@ type fakeBucket struct {
 }
 
 type version struct {
-	id     string
-	body   []byte
-	marker bool
+	id          string
+	body        []byte
+	marker      bool
+	disposition string // the Content-Disposition it was stored with
 }
 
 func newFakeBucket(t *testing.T) (*fakeBucket, *httptest.Server) {
@@ -108,7 +109,7 @@ func (b *fakeBucket) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			b.t.Errorf("read put: %v", err)
 		}
-		w.Header().Set("x-amz-version-id", b.add(key, version{body: body}))
+		w.Header().Set("x-amz-version-id", b.add(key, version{body: body, disposition: r.Header.Get("Content-Disposition")}))
 	case (r.Method == http.MethodHead || r.Method == http.MethodGet) && key != "":
 		v, ok := b.find(key, q.Get("versionId"))
 		if !ok {
@@ -264,7 +265,7 @@ func TestNewFilesTakesTheFunctionsBucketAndSettings(t *testing.T) {
 func TestUploadFormPresignsExactlyTheKeyTypeAndSize(t *testing.T) {
 	f := files(t, "http://127.0.0.1:9", nil)
 	before := time.Now()
-	form, err := f.UploadForm(context.Background(), "uploads/UP-1", "application/pdf", 2048)
+	form, err := f.UploadForm(context.Background(), "uploads/UP-1", "application/pdf", "Quinn, Avery – records.pdf", 2048)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -285,7 +286,14 @@ func TestUploadFormPresignsExactlyTheKeyTypeAndSize(t *testing.T) {
 	if err := json.Unmarshal(raw, &policy); err != nil {
 		t.Fatalf("policy %s: %v", raw, err)
 	}
-	want := []string{`["content-length-range",2048,2048]`, `{"Content-Type":"application/pdf"}`, `{"bucket":"attachments"}`, `{"key":"uploads/UP-1"}`}
+	// The file's name goes with the object, in the form's body, so that it
+	// downloads under it without the name in any URL.
+	disposition := `attachment; filename*=utf-8''Quinn%2C%20Avery%20%E2%80%93%20records.pdf`
+	if form.Fields["Content-Disposition"] != disposition || strings.Contains(form.URL, "Quinn") {
+		t.Errorf("form %+v, want the disposition %s in its fields only", form, disposition)
+	}
+	want := []string{`["content-length-range",2048,2048]`, `{"Content-Type":"application/pdf"}`, `{"bucket":"attachments"}`, `{"key":"uploads/UP-1"}`,
+		`{"Content-Disposition":"` + disposition + `"}`}
 	var got []string
 	for _, c := range policy.Conditions {
 		b, _ := json.Marshal(c)
@@ -301,8 +309,9 @@ func TestUploadFormPresignsExactlyTheKeyTypeAndSize(t *testing.T) {
 	}
 }
 
-// A download link names the version that was checked, downloads under the
-// name given (not the key), and expires with the link TTL.
+// A download link names the version that was checked and expires with the
+// link TTL. Without a name it carries none (the object has its own); a name
+// given (one without PHI, such as a letter's) overrides it.
 func TestDownloadLinkNamesTheVersionAndTheFileName(t *testing.T) {
 	f := files(t, "http://127.0.0.1:9", map[string]string{"DOWNLOAD_LINK_TTL": "2m"})
 	link, expires, err := f.DownloadLink(context.Background(), "uploads/UP-1", "v0007", "Operative report.pdf")
@@ -320,6 +329,10 @@ func TestDownloadLinkNamesTheVersionAndTheFileName(t *testing.T) {
 	if cd := q.Get("response-content-disposition"); cd != `attachment; filename="Operative report.pdf"` {
 		t.Errorf("disposition %q", cd)
 	}
+	bare, _, err := f.DownloadLink(context.Background(), "uploads/UP-1", "v0007", "")
+	if err != nil || strings.Contains(bare, "response-content-disposition") {
+		t.Errorf("a link without a name: %s %v", bare, err)
+	}
 	if d := time.Until(expires); d < time.Minute || d > 2*time.Minute {
 		t.Errorf("expires in %v, want 2m", d)
 	}
@@ -332,11 +345,11 @@ func TestReadsNameTheVersionAndTheRange(t *testing.T) {
 	b, srv := newFakeBucket(t)
 	f := files(t, srv.URL, nil)
 	ctx := context.Background()
-	if err := f.Put(ctx, "uploads/UP-1", "application/pdf", []byte("%PDF-1.7 first")); err != nil {
+	if err := f.Put(ctx, "uploads/UP-1", "application/pdf", "first.pdf", []byte("%PDF-1.7 first")); err != nil {
 		t.Fatal(err)
 	}
 	first := b.objects["uploads/UP-1"][0].id
-	if err := f.Put(ctx, "uploads/UP-1", "application/pdf", []byte("%PDF-1.7 second, longer")); err != nil {
+	if err := f.Put(ctx, "uploads/UP-1", "application/pdf", "second.pdf", []byte("%PDF-1.7 second, longer")); err != nil {
 		t.Fatal(err)
 	}
 	if n, err := f.Size(ctx, "uploads/UP-1", first); err != nil || n != 14 {
@@ -443,19 +456,21 @@ func TestDeleteVersionRemovesOnlyThatVersion(t *testing.T) {
 	}
 }
 
-// Put stores the bytes under the key, with their type and length.
+// Put stores the bytes under the key, with their type and length, to
+// download under the name given.
 func TestPutStoresTheBytes(t *testing.T) {
 	b, srv := newFakeBucket(t)
 	f := files(t, srv.URL, nil)
 	body := bytes.Repeat([]byte("letter "), 100)
-	if err := f.Put(context.Background(), "letters/L-1.pdf", "application/pdf", body); err != nil {
+	if err := f.Put(context.Background(), "letters/L-1.pdf", "application/pdf", "DP-7K3Q-9XH2 decision letter.pdf", body); err != nil {
 		t.Fatal(err)
 	}
-	if vs := b.objects["letters/L-1.pdf"]; len(vs) != 1 || !bytes.Equal(vs[0].body, body) {
-		t.Errorf("stored %v", vs)
+	if vs := b.objects["letters/L-1.pdf"]; len(vs) != 1 || !bytes.Equal(vs[0].body, body) ||
+		vs[0].disposition != `attachment; filename="DP-7K3Q-9XH2 decision letter.pdf"` {
+		t.Errorf("stored %+v", vs)
 	}
 	srv.Close()
-	if err := f.Put(context.Background(), "letters/L-2.pdf", "application/pdf", body); err == nil {
+	if err := f.Put(context.Background(), "letters/L-2.pdf", "application/pdf", "L-2.pdf", body); err == nil {
 		t.Error("put to a server that is gone: no error")
 	}
 }

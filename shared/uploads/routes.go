@@ -38,7 +38,8 @@ type Uploads interface {
 type Files interface {
 	Key(uploadID string) string
 	// UploadForm presigns a POST of exactly key, content type and size.
-	UploadForm(ctx context.Context, key, contentType string, size int64) (s3.Form, error)
+	// UploadForm's form stores the object to download as fileName.
+	UploadForm(ctx context.Context, key, contentType, fileName string, size int64) (s3.Form, error)
 	Delete(ctx context.Context, key string) error
 }
 

@@ -66,7 +66,7 @@ func handleCreate(d Deps) httpapi.ProviderHandler {
 			Status: portal.UploadPending, CreatedAt: now, ExpiresAt: &expires}
 		// The form takes exactly the declared size: the plan's limit was
 		// checked on it, and a file of another size is refused by S3.
-		form, err := d.Files.UploadForm(r.Context(), a.ObjectKey, a.ContentType, a.DeclaredSize)
+		form, err := d.Files.UploadForm(r.Context(), a.ObjectKey, a.ContentType, a.FileName, a.DeclaredSize)
 		if err != nil {
 			return err
 		}

@@ -30,18 +30,18 @@ var (
 // files is the bucket, in memory: the forms it signed and the keys it
 // deleted; failForm and failDelete make those calls fail.
 type files struct {
-	forms                []string // key|content type|size
+	forms                []string // key|content type|file name|size
 	deleted              []string
 	failForm, failDelete bool
 }
 
 func (f *files) Key(id string) string { return "uploads/" + id }
 
-func (f *files) UploadForm(_ context.Context, key, contentType string, size int64) (s3.Form, error) {
+func (f *files) UploadForm(_ context.Context, key, contentType, fileName string, size int64) (s3.Form, error) {
 	if f.failForm {
 		return s3.Form{}, errors.New("injected: presign failed")
 	}
-	f.forms = append(f.forms, fmt.Sprintf("%s|%s|%d", key, contentType, size))
+	f.forms = append(f.forms, fmt.Sprintf("%s|%s|%s|%d", key, contentType, fileName, size))
 	return s3.Form{URL: "https://bucket.example/", Fields: map[string]string{"key": key}, Expires: now.Add(15 * time.Minute)}, nil
 }
 
@@ -107,14 +107,15 @@ func create(t *testing.T, w world, jwt map[string]string, name string, size int)
 }
 
 // A form is signed for exactly the upload's key, type and size, after its
-// record is written; the record expires after the retention.
+// record is written, and stores the file to download under the name the
+// provider gave it; the record expires after the retention.
 func TestAnUploadGetsItsRecordThenItsForm(t *testing.T) {
 	w := setup(t)
 	resp, a := create(t, w, tinA, "notes.pdf", 2048)
 	if resp.StatusCode != 201 || a.Upload.Status != "pending" || a.Form.URL == "" || a.MaxBytes != portal.KYMarketplace.MaxUploadBytes {
 		t.Fatalf("create: %d %s", resp.StatusCode, resp.Body)
 	}
-	if len(w.files.forms) != 1 || w.files.forms[0] != "uploads/"+a.Upload.UploadID+"|application/pdf|2048" {
+	if len(w.files.forms) != 1 || w.files.forms[0] != "uploads/"+a.Upload.UploadID+"|application/pdf|notes.pdf|2048" {
 		t.Errorf("the form signed: %v", w.files.forms)
 	}
 	stored, err := w.store.Upload(context.Background(), "111111111", a.Upload.UploadID)

@@ -62,6 +62,9 @@ test('Document Upload: progress, a verdict per file, a refused file, Delete Sele
   const res = await page.request.get(await link.getAttribute('href'));
   assert.equal(res.status(), 200);
   assert.ok((await res.body()).subarray(0, 5).equals(Buffer.from('%PDF-')));
+  // It downloads under the name it was uploaded with, which is not in the link.
+  assert.match(res.headers()['content-disposition'] ?? '', /^attachment; filename="?discharge-summary\.pdf"?$/);
+  assert.ok(!(await link.getAttribute('href')).includes('discharge-summary'), 'the file name is in the link');
   await scan(page, 'Attached Documents');
   noProblems(page);
 });
