@@ -2,9 +2,7 @@ package cases
 
 import (
 	"slices"
-	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/openpayer/provider-portal/shared/portal"
 )
@@ -18,49 +16,6 @@ const (
 	maxText  = 100
 )
 
-type problems map[string]string
-
-func (f problems) text(field, v string, n int, required bool) {
-	f.textLine(field, v, n, required, true)
-}
-
-// textLine checks free text; multiline lets it hold line breaks and tabs.
-func (f problems) textLine(field, v string, n int, required, multiline bool) {
-	switch {
-	case required && strings.TrimSpace(v) == "":
-		f[field] = "required"
-	case utf8.RuneCountInString(v) > n || strings.ContainsFunc(v, func(r rune) bool { return r < ' ' && !(multiline && (r == '\n' || r == '\r' || r == '\t')) }):
-		f[field] = "at most " + strconv.Itoa(n) + " characters, no control characters"
-	}
-}
-
-func (f problems) uploads(ids []string, required bool) {
-	switch {
-	case required && len(ids) == 0:
-		f["uploadIds"] = "at least one upload"
-	case len(ids) > portal.MaxUploadsPerSubmission:
-		f["uploadIds"] = "at most 20 uploads"
-	}
-	for i, id := range ids {
-		if !portal.ValidIdentifier(id) || slices.Index(ids, id) != i {
-			f["uploadIds"] = "each upload once, by its uploadId"
-		}
-	}
-}
-
-func (f problems) oneOf(field, v string, allowed []string) {
-	if !slices.Contains(allowed, v) {
-		f[field] = "one of " + strings.Join(allowed, ", ")
-	}
-}
-
-func (f problems) err(detail string) error {
-	if len(f) == 0 {
-		return nil
-	}
-	return &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidRequest, Detail: detail, Fields: f}
-}
-
 // disputeForm is the guide's Submit Dispute form.
 type disputeForm struct {
 	ClaimNumber   string   `json:"claimNumber"`
@@ -72,20 +27,20 @@ type disputeForm struct {
 }
 
 func (fm *disputeForm) check() error {
-	f := problems{}
+	f := portal.Problems{}
 	if !portal.ValidIdentifier(fm.ClaimNumber) {
-		f["claimNumber"] = "required: the claim number"
+		f.Set("claimNumber", portal.SayClaimNumber)
 	}
-	f.oneOf("disputeType", fm.DisputeType, portal.Values(portal.DisputeTypes))
-	f.oneOf("issueCategory", fm.IssueCategory, portal.Values(portal.IssueCategories))
+	f.OneOf("disputeType", "a dispute type", fm.DisputeType, portal.Values(portal.DisputeTypes))
+	f.OneOf("issueCategory", "an issue category", fm.IssueCategory, portal.Values(portal.IssueCategories))
 	// A trailing line break is what a form field leaves; it is trimmed.
-	f.textLine("contactName", strings.TrimSpace(fm.ContactName), maxText, true, false)
-	f.text("notes", fm.Notes, maxNotes, true)
-	if _, ok := f["notes"]; ok && strings.TrimSpace(fm.Notes) == "" {
-		f["notes"] = "required: say why you believe the claim should be adjusted"
+	f.Text("contactName", "the contact name", strings.TrimSpace(fm.ContactName), maxText, true, false)
+	f.Text("notes", "why the claim should be adjusted", fm.Notes, maxNotes, true, true)
+	if strings.TrimSpace(fm.Notes) == "" {
+		f.Set("notes", portal.SayDisputeNotes)
 	}
-	f.uploads(fm.UploadIDs, false)
-	return f.err("Some fields of the dispute are missing or invalid: each is listed.")
+	f.Uploads("uploadIds", fm.UploadIDs, false)
+	return f.Err()
 }
 
 // appealForm is the guide's Appeal form. Draft is its Save button.
@@ -106,46 +61,46 @@ type appealAnswer struct {
 
 // check reads the form; a draft may leave out what only a submission needs.
 func (fm *appealForm) check(submit bool) error {
-	f := problems{}
+	f := portal.Problems{}
 	switch {
 	case fm.ClaimNumber != "" && fm.AuthorizationID != "":
-		f["authorizationId"] = "appeal a claim or an authorization request, not both"
+		f.Set("authorizationId", portal.SayAppealWhat)
 	case fm.AuthorizationID != "":
 		if !portal.ValidAuthorizationID(fm.AuthorizationID) {
-			f["authorizationId"] = "the request ID, RA-XXXX-XXXX"
+			f.Set("authorizationId", portal.SayRequestID)
 		}
 		if fm.AppealType != portal.CaseClinicalAppeal {
-			f["appealType"] = "an authorization request takes a clinical_appeal"
+			f.Set("appealType", portal.SayAuthAppealKind)
 		}
 	case !portal.ValidIdentifier(fm.ClaimNumber):
-		f["claimNumber"] = "required: the claim number (or authorizationId for a denied retro authorization)"
+		f.Set("claimNumber", portal.SayClaimNumber)
 	}
 	if _, bad := f["appealType"]; !bad {
-		f.oneOf("appealType", string(fm.AppealType), []string{string(portal.CaseClaimAppeal), string(portal.CaseClinicalAppeal)})
+		f.OneOf("appealType", "the appeal type", string(fm.AppealType), []string{string(portal.CaseClaimAppeal), string(portal.CaseClinicalAppeal)})
 	}
 	for id, a := range fm.Reasons {
 		if !slices.ContainsFunc(portal.AppealQuestions, func(q portal.AppealQuestion) bool { return q.ID == id }) {
-			f["reasons"] = "only the listed questions: new_information, policy_misapplied"
+			f.Set("reasons", portal.SayUnlistedQuestion)
 			continue
 		}
 		if a.Answer != "yes" && a.Answer != "no" {
-			f["reasons."+id+".answer"] = "yes or no"
+			f.Answer("reasons." + id + ".answer")
 		}
-		f.text("reasons."+id+".explanation", a.Explanation, 1000, false)
+		f.Text("reasons."+id+".explanation", "the explanation", a.Explanation, 1000, false, true)
 	}
-	f.text("notes", fm.Notes, maxNotes, submit)
-	if _, ok := f["notes"]; ok && strings.TrimSpace(fm.Notes) == "" {
-		f["notes"] = "required: the reason for the appeal"
+	f.Text("notes", "the reason for the appeal", fm.Notes, maxNotes, submit, true)
+	if submit && strings.TrimSpace(fm.Notes) == "" {
+		f.Set("notes", portal.SayAppealNotes)
 	}
 	if submit {
 		for _, q := range portal.AppealQuestions {
 			if _, ok := fm.Reasons[q.ID]; !ok {
-				f["reasons."+q.ID+".answer"] = "required: yes or no"
+				f.Answer("reasons." + q.ID + ".answer")
 			}
 		}
 	}
-	f.uploads(fm.UploadIDs, false)
-	return f.err("Some fields of the appeal are missing or invalid: each is listed.")
+	f.Uploads("uploadIds", fm.UploadIDs, false)
+	return f.Err()
 }
 
 func (fm *appealForm) fields() map[string]string {

@@ -260,9 +260,9 @@ func (rt *routes) handleAddDocuments() httpapi.ProviderHandler {
 		if err := httpapi.Decode(r, &req); err != nil {
 			return err
 		}
-		f := problems{}
-		f.uploads(req.UploadIDs, true)
-		if err := f.err("Give the documents' uploadIds (1 to 20)."); err != nil {
+		f := portal.Problems{}
+		f.Uploads("uploadIds", req.UploadIDs, true)
+		if err := f.Err(); err != nil {
 			return err
 		}
 		now := d.Now().UTC()

@@ -219,63 +219,55 @@ var SubmissionReasons = map[string]string{
 	"other":            "Other supporting documentation",
 }
 
-// CheckCommon checks what both forms require: the contact email, the notes'
-// length and the upload IDs.
-func (r *SubmissionRequest) CheckCommon() error {
-	fields := map[string]string{}
+// common adds the problems any submission form can have: the contact
+// email, the reason's length, the notes and the files.
+func (r *SubmissionRequest) common(f Problems) {
 	if a, err := mail.ParseAddress(r.ContactEmail); err != nil || a.Address != r.ContactEmail || len(r.ContactEmail) > 254 {
-		fields["contactEmail"] = "a valid email address of up to 254 characters is required"
+		if strings.TrimSpace(r.ContactEmail) == "" {
+			f.Required("contactEmail", "a contact email")
+		} else {
+			f.Set("contactEmail", SayEmail)
+		}
 	}
 	if len(r.Reason) > 40 {
-		fields["submissionReason"] = "not one of the plan's reasons"
+		f.Choose("submissionReason", "a submission reason")
 	}
-	if len(r.Notes) > 4000 {
-		fields["notes"] = "at most 4000 characters"
-	}
-	if len(r.UploadIDs) == 0 || len(r.UploadIDs) > MaxUploadsPerSubmission {
-		fields["uploadIds"] = "between 1 and 20 uploads"
-	}
-	seen := map[string]bool{}
-	for _, id := range r.UploadIDs {
-		if !validID(id) || seen[id] {
-			fields["uploadIds"] = "each upload once, by its uploadId"
-		}
-		seen[id] = true
-	}
-	if len(fields) == 0 {
-		return nil
-	}
-	code := CodeInvalidRequest
-	if _, ok := fields["contactEmail"]; ok && len(fields) == 1 {
-		code = CodeInvalidEmail
-	}
-	return &Error{Kind: KindInvalid, Code: code, Detail: "Correct the highlighted fields and submit again.", Fields: fields}
+	f.Text("notes", "the notes", r.Notes, 4000, false, true)
+	f.Uploads("uploadIds", r.UploadIDs, true)
+}
+
+// submissionCodes are the codes of a form whose only problem is one field.
+var submissionCodes = map[string]string{"contactEmail": CodeInvalidEmail, "serviceDate": CodeInvalidDate,
+	"submissionReason": CodeInvalidReason, "claimNumber": CodeInvalidClaimNumber}
+
+// CheckCommon checks what every submission form takes (Document Upload's
+// form is only that): every problem in one answer.
+func (r *SubmissionRequest) CheckCommon() error {
+	f := Problems{}
+	r.common(f)
+	return f.ErrCoded(submissionCodes)
 }
 
 // CheckProactiveForm checks what the Claim Attachment form itself
-// requires, before anything is looked up: a request missing its member ID
-// is told so, not that no such member exists.
+// requires, before anything is looked up, and answers every problem at
+// once: a request missing its member ID is told so, not that no such
+// member exists.
 func CheckProactiveForm(r *SubmissionRequest) error {
+	f := Problems{}
 	if !validID(r.MemberID) {
-		return &Error{Kind: KindInvalid, Code: CodeInvalidRequest, Detail: "Enter the member's ID from their card.",
-			Fields: map[string]string{"memberId": "required: letters, digits and dashes, up to 40"}}
+		f.Set("memberId", SayMemberID)
 	}
 	if r.ClaimNumber != "" && !validID(r.ClaimNumber) {
-		return &Error{Kind: KindInvalid, Code: CodeInvalidClaimNumber, Detail: "A claim number holds letters, digits and dashes, up to 40; leave it empty if you do not have one.",
-			Fields: map[string]string{"claimNumber": "not a claim number"}}
-	}
-	if err := r.CheckCommon(); err != nil {
-		return err
+		f.Set("claimNumber", SayClaimNumberOpt)
 	}
 	if r.ServiceDate.IsZero() {
-		return &Error{Kind: KindInvalid, Code: CodeInvalidDate, Detail: "Enter the service date as YYYY-MM-DD; for a date range, the first date on the claim.",
-			Fields: map[string]string{"serviceDate": "required"}}
+		f.Set("serviceDate", SayServiceDate)
 	}
 	if _, ok := SubmissionReasons[r.Reason]; !ok {
-		return &Error{Kind: KindInvalid, Code: CodeInvalidReason, Detail: "Choose a submission reason from the list.",
-			Fields: map[string]string{"submissionReason": "not one of the plan's reasons"}}
+		f.Choose("submissionReason", "a submission reason")
 	}
-	return nil
+	r.common(f)
+	return f.ErrCoded(submissionCodes)
 }
 
 // CheckProactive applies the Claim Attachment rules to a request whose

@@ -119,3 +119,29 @@ test('a session that ends mid-task: sign in again in a small window, and nothing
   await page.locator('#contactEmail-error').waitFor();
   noProblems(page);
 });
+
+test('Claim Attachment submitted empty shows every problem in one round, in plain words; an impossible date is named as such', async () => {
+  const page = await open(browser);
+  await signIn(page, A);
+  await page.getByRole('navigation', {name: 'Portal'}).getByRole('link', {name: 'Claim Attachment'}).click();
+  await page.getByRole('heading', {name: 'Claim Attachment', level: 1}).waitFor();
+  await page.getByRole('button', {name: 'Submit'}).click();
+  const summary = page.getByRole('alert').filter({hasText: 'There is a problem'});
+  await summary.waitFor();
+  for (const id of ['memberId', 'serviceDate', 'submissionReason', 'uploadIds', 'contactEmail']) {
+    await page.locator(`#${id}-error`).waitFor({timeout: 2000});
+  }
+  const text = await summary.textContent();
+  assert.match(text, /5 fields need your attention/);
+  // The provider's words: no field names, codes, values or developer terms.
+  assert.doesNotMatch(text, /[a-z]+[A-Z][a-z]+|_|JSON|body|route|OpenAPI|required,|YYYY/);
+  await scan(page, 'Claim Attachment with every problem');
+  await shot(page, 'claim-attachment-every-problem');
+  // A date typed that is not on the calendar is named as such, not as missing.
+  await page.locator('#serviceDate').pressSequentially('02302026');
+  await field(page, 'Member ID').fill('100000001');
+  await page.getByRole('button', {name: 'Submit'}).click();
+  await page.locator('#serviceDate-error').filter({hasText: 'not on the calendar'}).waitFor();
+  assert.equal(await page.locator('#memberId-error').count(), 0, 'the member ID, now given, is still marked');
+  noProblems(page);
+});

@@ -6,7 +6,7 @@ import {href, navigate, useLeaveGuard} from './router';
 import {useAction} from './shared';
 import type {SubmissionResult} from './types';
 import {Uploader, type Files} from './uploader';
-import {day, ErrorSummary, fieldErrors, Heading, SelectField, TextArea, TextField} from './ui';
+import {day, ErrorSummary, fieldErrors, Heading, SelectField, TextArea, TextField, withImpossibleDates} from './ui';
 
 const reasons: [string, string][] = [
   ['medical_records', 'Medical records'],
@@ -49,11 +49,13 @@ export function ClaimAttachment() {
   const submit = async (e: Event) => {
     e.preventDefault();
     await act(async () => {
+      // Every field goes, filled or not, so that one answer names every
+      // problem; a date left empty is left out, as the API takes it.
       const r = await api<SubmissionResult>('POST', '/claim-attachments', {
         idempotencyKey: key,
-        body: {memberId: f.memberId.trim(), serviceDate: f.serviceDate, submissionReason: f.submissionReason, claimNumber: f.claimNumber.trim(),
+        body: {memberId: f.memberId.trim(), serviceDate: f.serviceDate || undefined, submissionReason: f.submissionReason, claimNumber: f.claimNumber.trim(),
           contactEmail: f.contactEmail.trim(), notes: f.notes.trim() || undefined, uploadIds: files.accepted},
-      });
+      }).catch((err) => { throw withImpossibleDates(err, ['serviceDate']); });
       setDone(r);
       setKey(newKey());
       const next = {...f, notes: '', claimNumber: ''};
