@@ -133,6 +133,10 @@ func New(today portal.Date) Set {
 	add(claim("C10000000005", ProviderA, MemberDrew, drew, portal.ClaimDental, 4, portal.ClaimDenied, duplicate, 32000, 0), "PA-1005", "", "")
 	add(claim("C10000000006", ProviderA, MemberAvery, avery, portal.ClaimProfessional, 0, portal.ClaimPending, portal.DenialReason{}, 21000, 0), "PA-1006", "", "")
 	add(claim("C10000000007", ProviderA, MemberAvery, avery, portal.ClaimProfessional, 27, portal.ClaimPaid, portal.DenialReason{}, 15000, 12000), "PA-1001", "CHK-5001", "EXT-9001")
+	// C10000000001 is the corrected claim of C10000000007: the guides' Adjusted
+	// From / To Claim # and Original Claim #.
+	claims[0].AdjustedFrom, claims[0].OriginalClaimNumber = "C10000000007", "C10000000007"
+	claims[6].AdjustedTo = "C10000000001"
 	// Provider B: same member and the same reference numbers as A's first claim.
 	add(claim("C20000000001", ProviderB, MemberAvery, avery, portal.ClaimInstitutional, 2, portal.ClaimPaid, portal.DenialReason{}, 830000, 612050), "PA-1001", "CHK-5001", "EXT-9001")
 	add(claim("C20000000002", ProviderB, MemberCasey, casey, portal.ClaimInstitutional, 5, portal.ClaimDenied, records, 2400000, 0), "PB-2002", "", "")

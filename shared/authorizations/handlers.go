@@ -54,7 +54,7 @@ func handleSubmit(d Deps) httpapi.ProviderHandler {
 		now := d.Now().UTC()
 		today := portal.DateOf(now)
 		// Every field first, then what depends on stored data.
-		if err := d.Plan.CheckAuthorizationForm(&req, today); err != nil {
+		if err := d.Plan.CheckAuthorizationRequest(&req, today); err != nil {
 			return err
 		}
 		m, err := d.Members.Member(r.Context(), req.MemberID)
@@ -69,15 +69,7 @@ func handleSubmit(d Deps) httpapi.ProviderHandler {
 		if err := d.Plan.CheckRetro(coverage, today); err != nil {
 			return err
 		}
-		qs, docs := d.Plan.ClinicalQuestions(req.Type, req.ServiceCodes())
-		if err := portal.CheckAnswers(qs, req.Answers); err != nil {
-			return err
-		}
-		if docs && len(req.UploadIDs) == 0 {
-			return &portal.Error{Kind: portal.KindRefused, Code: portal.CodeDocumentsRequired,
-				Detail: "These services need supporting documents (clinical notes, the plan of care). Upload them and list their uploadIds.",
-				Fields: map[string]string{"uploadIds": "documents required"}}
-		}
+		// The clinical answers and documents were checked with the form.
 		a := &portal.Authorization{ID: portal.NewAuthorizationID(), Provider: caller.Provider, SubmittedBy: caller.Subject, SubmittedAt: now,
 			Request: req, COBShown: coverage, COBCheckedAt: now, Status: portal.AuthReceived,
 			DecisionDue: d.Plan.RetroDecisionDue(now, req.Urgent), Documents: req.UploadIDs, UpdatedAt: now, Version: 1}

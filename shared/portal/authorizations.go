@@ -288,40 +288,44 @@ func (p Plan) ClinicalQuestions(t AuthType, codes []string) ([]ClinicalQuestion,
 // answer one in the wrong form, or answer one not asked; the problem lists
 // every question at fault.
 func CheckAnswers(qs []ClinicalQuestion, answers map[string]string) error {
-	fields := map[string]string{}
+	f := Problems{}
+	answerProblems(qs, answers, f)
+	if len(f) == 0 {
+		return nil
+	}
+	return &Error{Kind: KindInvalid, Code: CodeAnswersMissing, Detail: "Answer the clinical questions marked, then submit again.", Fields: f}
+}
+
+// answerProblems adds the problems of the answers to the questions asked.
+func answerProblems(qs []ClinicalQuestion, answers map[string]string, f Problems) {
 	asked := map[string]bool{}
 	for _, q := range qs {
 		asked[q.ID] = true
 		a, ok := answers[q.ID]
 		a = strings.TrimSpace(a)
+		at := "answers." + q.ID
 		switch {
 		case !ok || a == "":
 			if q.Required {
-				fields["answers."+q.ID] = "required: " + q.Text
+				f.Set(at, SayAnswerThis)
 			}
 		case len(a) > 2000:
-			fields["answers."+q.ID] = "at most 2,000 characters"
+			f.Text(at, "the answer", a, 2000, false, true)
 		case q.Kind == AnswerYesNo && a != "yes" && a != "no":
-			fields["answers."+q.ID] = "yes or no"
+			f.Answer(at)
 		case q.Kind == AnswerChoice && !slices.Contains(q.Choices, a):
-			fields["answers."+q.ID] = "one of: " + strings.Join(q.Choices, ", ")
+			f.Choose(at, "an answer")
 		case q.Kind == AnswerNumber && !isNumber(a):
-			fields["answers."+q.ID] = "a number"
+			f.Set(at, SayNumber)
 		case q.Kind == AnswerDate && !isDate(a):
-			fields["answers."+q.ID] = "a date, YYYY-MM-DD"
+			f.Set(at, SayDate)
 		}
 	}
 	for id := range answers {
 		if !asked[id] {
-			fields["answers."+cut(id, 40)] = "not asked for this request"
+			f.Set("answers."+cut(id, 40), SayUnlistedQuestion)
 		}
 	}
-	if len(fields) == 0 {
-		return nil
-	}
-	return &Error{Kind: KindInvalid, Code: CodeAnswersMissing,
-		Detail: "Some clinical questions are unanswered or answered in the wrong form: each is listed. Answer them and submit again.",
-		Fields: fields}
 }
 
 func isNumber(s string) bool {

@@ -67,121 +67,151 @@ const (
 // CheckAuthorizationForm checks a request's fields against the plan's form
 // for its type, today being today, and lists every problem by field.
 func (p Plan) CheckAuthorizationForm(r *AuthorizationRequest, today Date) error {
-	f := map[string]string{}
+	return p.checkAuthorization(r, today, false)
+}
+
+// CheckAuthorizationRequest is CheckAuthorizationForm with the clinical
+// questions its services raise and the documents they need, which follow
+// from the request alone: every problem in one answer. What depends on
+// stored data (the member, the retro window) is checked after.
+func (p Plan) CheckAuthorizationRequest(r *AuthorizationRequest, today Date) error {
+	return p.checkAuthorization(r, today, true)
+}
+
+func (p Plan) checkAuthorization(r *AuthorizationRequest, today Date, clinical bool) error {
+	f := Problems{}
 	form, ok := p.AuthForms[r.Type]
 	if !ok {
-		f["type"] = "inpatient or outpatient"
+		f.Choose("type", "the authorization type")
 	}
 	if !validID(r.MemberID) {
-		f["memberId"] = "the member ID on the member's card"
+		f.Set("memberId", SayMemberID)
 	}
 	if r.StartDate.IsZero() {
-		f["startDate"] = "required"
+		f.Required("startDate", "the start date of service")
 	}
 	if !r.EndDate.IsZero() && (r.EndDate.Before(r.StartDate) || r.EndDate.After(today)) {
-		f["endDate"] = "on or after the start date, and not after today"
+		f.Set("endDate", SayEndDate)
 	}
 	if !r.COBVerified {
-		f["cobVerified"] = "confirm that the COB information for the start date was checked"
+		f.Set("cobVerified", SayCOBVerified)
 	}
 	if !ValidNPI(r.RequestingNPI) {
-		f["requestingNpi"] = "a 10-digit NPI with a valid check digit"
+		f.Set("requestingNpi", SayNPI)
 	}
 	if !ValidNPI(r.ServicingNPI) {
-		f["servicingNpi"] = "a 10-digit NPI with a valid check digit (the facility's, for inpatient)"
+		f.Set("servicingNpi", SayNPI)
 	}
 	if ok && !slices.Contains(form.PlacesOfService, r.PlaceOfService) {
-		f["placeOfService"] = "one of " + strings.Join(form.PlacesOfService, ", ")
+		f.Choose("placeOfService", "the place of service")
 	}
 	checkDiagnoses(r.Diagnoses, f)
 	checkServices(r.Services, form.ServicesRequired, f)
 	if form.AdmissionRequired {
 		checkAdmission(r, today, f)
 	} else if r.Admission != nil {
-		f["admission"] = "only for inpatient requests"
+		f.Set("admission", SayNoAdmission)
 	}
 	if a, err := mail.ParseAddress(r.ContactEmail); err != nil || a.Address != r.ContactEmail || len(r.ContactEmail) > 254 {
-		f["contactEmail"] = "a valid email address of up to 254 characters"
+		if strings.TrimSpace(r.ContactEmail) == "" {
+			f.Required("contactEmail", "a contact email")
+		} else {
+			f.Set("contactEmail", SayEmail)
+		}
 	}
-	if len(r.Notes) > 4000 {
-		f["notes"] = "at most 4000 characters"
-	}
+	f.Text("notes", "the notes", r.Notes, 4000, false, true)
 	if len(r.Answers) > 50 {
-		f["answers"] = "at most 50 answers"
+		f.Set("answers", SayUnlistedQuestion)
 	}
-	checkUploadIDs(r.UploadIDs, f)
-	if len(f) == 0 {
+	f.Uploads("uploadIds", r.UploadIDs, false)
+	// The questions and documents the services call for, once the type
+	// and services are readable.
+	docsMissing := false
+	if _, badType := f["type"]; clinical && !badType && !hasPrefix(f, "services") {
+		qs, docs := p.ClinicalQuestions(r.Type, r.ServiceCodes())
+		answerProblems(qs, r.Answers, f)
+		if docs && len(r.UploadIDs) == 0 {
+			f.Set("uploadIds", SayDocumentsNeeded)
+			docsMissing = true
+		}
+	}
+	switch {
+	case len(f) == 0:
 		return nil
+	case len(f) == 1 && f["cobVerified"] != "":
+		return &Error{Kind: KindInvalid, Code: CodeCOBNotVerified, Detail: f["cobVerified"], Fields: f}
+	case len(f) == 1 && docsMissing:
+		return &Error{Kind: KindRefused, Code: CodeDocumentsRequired, Detail: SayDocumentsNeeded, Fields: f}
+	case len(f) == len(prefixed(f, "answers")):
+		return &Error{Kind: KindInvalid, Code: CodeAnswersMissing, Detail: "Answer the clinical questions marked, then submit again.", Fields: f}
 	}
-	if _, only := f["cobVerified"]; only && len(f) == 1 {
-		return &Error{Kind: KindInvalid, Code: CodeCOBNotVerified,
-			Detail: "Check the member's COB information for the start date of service, then confirm it (cobVerified) and submit again.", Fields: f}
-	}
-	return &Error{Kind: KindInvalid, Code: CodeInvalidAuthRequest,
-		Detail: "Some fields of the request are missing or invalid: each is listed. Correct them and submit again.", Fields: f}
+	err := f.Err().(*Error)
+	err.Code = CodeInvalidAuthRequest
+	return err
 }
 
-func checkDiagnoses(codes []string, f map[string]string) {
+func hasPrefix(f Problems, prefix string) bool { return len(prefixed(f, prefix)) > 0 }
+
+// prefixed are the problems of a field and its parts (services[0].code).
+func prefixed(f Problems, prefix string) []string {
+	var out []string
+	for k := range f {
+		if k == prefix || strings.HasPrefix(k, prefix+".") || strings.HasPrefix(k, prefix+"[") {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+func checkDiagnoses(codes []string, f Problems) {
 	if len(codes) == 0 || len(codes) > MaxDiagnoses {
-		f["diagnoses"] = fmt.Sprintf("1 to %d ICD-10-CM codes, the primary first", MaxDiagnoses)
+		f.Set("diagnoses", SayDiagnoses)
 		return
 	}
 	for i, c := range codes {
 		if !ValidICD10CM(c) {
-			f[fmt.Sprintf("diagnoses[%d]", i)] = "an ICD-10-CM code written with its dot, such as E11.9"
+			f.Set(fmt.Sprintf("diagnoses[%d]", i), SayDiagnosisCode)
 		} else if slices.Index(codes, c) != i {
-			f[fmt.Sprintf("diagnoses[%d]", i)] = "given twice"
+			f.Set(fmt.Sprintf("diagnoses[%d]", i), SayListedTwice)
 		}
 	}
 }
 
-func checkServices(lines []ServiceLine, required bool, f map[string]string) {
+func checkServices(lines []ServiceLine, required bool, f Problems) {
 	if (required && len(lines) == 0) || len(lines) > MaxServices {
-		f["services"] = fmt.Sprintf("1 to %d procedure or service codes", MaxServices)
+		f.Set("services", SayServices)
 		return
 	}
 	for i, s := range lines {
 		at := fmt.Sprintf("services[%d]", i)
 		if !ValidProcedureCode(s.Code) {
-			f[at+".code"] = "a CPT or HCPCS code, such as 70553 or J1100"
+			f.Set(at+".code", SayProcedureCode)
 		}
 		if len(s.Modifiers) > MaxModifiers {
-			f[at+".modifiers"] = fmt.Sprintf("at most %d modifiers", MaxModifiers)
+			f.Set(at+".modifiers", SayModifiers)
 		}
 		for _, m := range s.Modifiers {
 			if !ValidModifier(m) {
-				f[at+".modifiers"] = "two letters or digits each, such as 25 or LT"
+				f.Set(at+".modifiers", SayModifiers)
 			}
 		}
 		if s.Units < 1 || s.Units > MaxUnits {
-			f[at+".units"] = fmt.Sprintf("1 to %d", MaxUnits)
+			f.Set(at+".units", SayUnits)
 		}
 	}
 }
 
-func checkAdmission(r *AuthorizationRequest, today Date, f map[string]string) {
+func checkAdmission(r *AuthorizationRequest, today Date, f Problems) {
 	a := r.Admission
 	if a == nil {
-		f["admission"] = "required for inpatient: its type, and the discharge date once discharged"
+		f.Choose("admission", "the admission type")
 		return
 	}
 	if !slices.Contains([]string{"emergency", "urgent", "elective"}, a.Type) {
-		f["admission.type"] = "emergency, urgent or elective"
+		f.Choose("admission.type", "the admission type")
 	}
 	if !a.DischargeDate.IsZero() && (a.DischargeDate.Before(r.StartDate) || a.DischargeDate.After(today)) {
-		f["admission.dischargeDate"] = "on or after the admission (start) date, and not after today"
-	}
-}
-
-func checkUploadIDs(ids []string, f map[string]string) {
-	if len(ids) > MaxUploadsPerSubmission {
-		f["uploadIds"] = "at most 20 uploads"
-		return
-	}
-	for i, id := range ids {
-		if !validID(id) || slices.Index(ids, id) != i {
-			f["uploadIds"] = "each upload once, by its uploadId"
-		}
+		f.Set("admission.dischargeDate", SayDischargeDate)
 	}
 }
 

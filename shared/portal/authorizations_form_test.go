@@ -91,3 +91,31 @@ func TestServiceKeyIgnoresOrderAndRepeats(t *testing.T) {
 		t.Errorf("inpatient key %q", inpatient().ServiceKey())
 	}
 }
+
+// The request as submitted: the form, the clinical questions its services
+// raise and the documents they need, every problem in one answer (they came
+// one round each). Documents alone missing keep their refusal.
+func TestARetroRequestsProblemsComeInOneAnswer(t *testing.T) {
+	r := outpatient() // 97110 calls for documents and its questions
+	r.RequestingNPI = "123"
+	err := plan.CheckAuthorizationRequest(r, today)
+	pe, ok := err.(*portal.Error)
+	if !ok || pe.Code != portal.CodeInvalidAuthRequest {
+		t.Fatalf("a request with a bad NPI, no answers, no documents: %v", err)
+	}
+	for _, field := range []string{"requestingNpi", "answers.visitsRequested", "answers.functionalGoals", "uploadIds"} {
+		if pe.Fields[field] == "" {
+			t.Errorf("%s is not named: %v", field, pe.Fields)
+		}
+	}
+	r = outpatient()
+	r.Answers = map[string]string{"visitsRequested": "12", "functionalGoals": "Walk without a cane", "conservativeTreatmentWeeks": "6", "redFlagSymptoms": "no"}
+	pe, ok = plan.CheckAuthorizationRequest(r, today).(*portal.Error)
+	if !ok || pe.Code != portal.CodeDocumentsRequired || pe.Kind != portal.KindRefused || len(pe.Fields) != 1 {
+		t.Errorf("documents alone missing: %+v", pe)
+	}
+	r.UploadIDs = []string{"UP1"}
+	if err := plan.CheckAuthorizationRequest(r, today); err != nil {
+		t.Errorf("a complete request: %v", err)
+	}
+}

@@ -171,15 +171,15 @@ func TestClinicalQuestions(t *testing.T) {
 	if !asError(err, &pe) || pe.Code != portal.CodeAnswersMissing {
 		t.Fatalf("bad answers: %v", err)
 	}
-	for field, want := range map[string]string{"answers.redFlagSymptoms": "required", "answers.conservativeTreatmentWeeks": "a number",
-		"answers.priorImagingDate": "a date", "answers.colour": "not asked"} {
+	for field, want := range map[string]string{"answers.redFlagSymptoms": portal.SayAnswerThis, "answers.conservativeTreatmentWeeks": portal.SayNumber,
+		"answers.priorImagingDate": portal.SayDate, "answers.colour": portal.SayUnlistedQuestion} {
 		if !strings.Contains(pe.Fields[field], want) {
 			t.Errorf("%s: %q, want it to say %q", field, pe.Fields[field], want)
 		}
 	}
 	inpatient, _ := plan.ClinicalQuestions(portal.AuthInpatient, nil)
 	if err := portal.CheckAnswers(inpatient, map[string]string{"admissionSource": "walked_in", "levelOfCare": "acute"}); err == nil ||
-		!strings.Contains(err.(*portal.Error).Fields["answers.admissionSource"], "one of") {
+		err.(*portal.Error).Fields["answers.admissionSource"] != "Choose an answer from the list." {
 		t.Errorf("a choice outside the list: %v", err)
 	}
 }

@@ -174,6 +174,11 @@ test('View Detail on each claim found, and Claim Attachment from a member’s cl
   await page.getByRole('button', {name: 'Search'}).click();
   await page.getByRole('link', {name: 'View Detail of claim C10000000001'}).click();
   await page.getByRole('heading', {name: 'Claim C10000000001'}).waitFor();
+  // The guides' fields: the claim it corrects, and the billing provider's NPI.
+  const facts = await page.locator('dl.facts').textContent();
+  assert.match(facts, /Adjusted From Claim #C10000000007/);
+  assert.match(facts, /Original Claim #C10000000007/);
+  assert.match(facts, /Billing provider.*NPI \d{10}/);
   await page.goBack();
   await page.getByRole('button', {name: 'Claim Attachment'}).click();
   await page.getByRole('heading', {name: 'Claim Attachment', level: 1}).waitFor();

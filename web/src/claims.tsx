@@ -1,5 +1,6 @@
 // Claim Information and Attachments: the seven searches, and Claim Detail
 // with its two line views, Document Upload and Attached Documents.
+import {Fragment} from 'preact';
 import {useEffect, useState} from 'preact/hooks';
 import {NotFound, useLoad, useAction} from './shared';
 import {api, newKey} from './api';
@@ -145,6 +146,9 @@ export function ClaimDetailScreen({claimNumber}: {claimNumber: string}) {
         <dt>Patient responsibility</dt><dd>{money(claim.patientResponsibility)}</dd>
         {claim.patientAccountNumber ? <><dt>Patient account number</dt><dd>{claim.patientAccountNumber}</dd></> : null}
         {claim.checkNumber ? <><dt>Check number</dt><dd>{claim.checkNumber}</dd></> : null}
+        <dt>Billing provider</dt><dd>{claim.billingProvider.name ? `${claim.billingProvider.name}, ` : ''}NPI {claim.billingProvider.npi}</dd>
+        {([['Adjusted From Claim #', claim.adjustedFromClaimNumber], ['Adjusted To Claim #', claim.adjustedToClaimNumber], ['Original Claim #', claim.originalClaimNumber]] as const)
+          .filter(([, n]) => n).map(([t, n]) => <Fragment key={t}><dt>{t}</dt><dd><a href={href('claims', n!)}>{n}</a></dd></Fragment>)}
       </dl>
       {claim.denialReason ? (
         <section class="notice" aria-labelledby="denial-heading">
