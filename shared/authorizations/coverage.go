@@ -40,12 +40,12 @@ func badQuery(code, detail, field, why string) error {
 func coverageQuery(q url.Values) (method string, dos portal.Date, err error) {
 	for k, v := range q {
 		if len(v) != 1 || utf8.RuneCountInString(v[0]) > 80 {
-			return "", dos, badQuery(portal.CodeInvalidRequest, "Give each search field once, of at most 80 characters.", k, "once, at most 80 characters")
+			return "", dos, badQuery(portal.CodeInvalidRequest, "Enter each item of the search once, in 80 characters or fewer.", k, "Enter this once, in 80 characters or fewer.")
 		}
 	}
 	dos, derr := portal.ParseDate(q.Get("dateOfService"))
 	if derr != nil {
-		return "", dos, badQuery(portal.CodeInvalidDate, "Give the start date of service as YYYY-MM-DD.", "dateOfService", "YYYY-MM-DD")
+		return "", dos, badQuery(portal.CodeInvalidDate, "Enter the start date of service.", "dateOfService", portal.SayDate)
 	}
 	var methods []string
 	if q.Has("memberId") {
@@ -92,7 +92,7 @@ func findMembers(r *http.Request, d Deps, method string) ([]portal.Member, error
 	}
 	dob, err := portal.ParseDate(q.Get("dateOfBirth"))
 	if err != nil {
-		return nil, badQuery(portal.CodeInvalidDate, "Give the date of birth as YYYY-MM-DD.", "dateOfBirth", "YYYY-MM-DD")
+		return nil, badQuery(portal.CodeInvalidDate, "Enter the member's date of birth.", "dateOfBirth", portal.SayDate)
 	}
 	return d.Members.MembersByName(ctx, q.Get("lastName"), q.Get("firstName"), dob)
 }
@@ -164,31 +164,22 @@ type cobReport struct {
 }
 
 func (c cobReport) check() error {
-	f := map[string]string{}
-	text := func(field, v string, n int) {
-		if v = strings.TrimSpace(v); v == "" || len([]rune(v)) > n || strings.ContainsFunc(v, func(r rune) bool { return r < ' ' }) {
-			f[field] = "required, at most " + strconv.Itoa(n) + " characters"
-		}
-	}
-	text("carrier", c.Carrier, 100)
-	text("policyNumber", c.PolicyNumber, 40)
-	text("subscriberName", c.SubscriberName, 100)
+	f := portal.Problems{}
+	f.Text("carrier", "the carrier", strings.TrimSpace(c.Carrier), 100, true, false)
+	f.Text("policyNumber", "the policy number", strings.TrimSpace(c.PolicyNumber), 40, true, false)
+	f.Text("subscriberName", "the subscriber's name", strings.TrimSpace(c.SubscriberName), 100, true, false)
 	switch c.Relationship {
 	case "self", "spouse", "child", "other":
 	default:
-		f["relationship"] = "self, spouse, child or other"
+		f.Choose("relationship", "the member's relationship to the subscriber")
 	}
 	if c.From.IsZero() {
-		f["from"] = "required: the first day of the other coverage"
+		f.Required("from", "the first day of the other coverage")
 	}
 	if !c.To.IsZero() && c.To.Before(c.From) {
-		f["to"] = "on or after from, or left out while the coverage goes on"
+		f.Set("to", portal.SayCoverageTo)
 	}
-	if len(f) == 0 {
-		return nil
-	}
-	return &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidRequest,
-		Detail: "Some fields of the other insurance are missing or invalid: each is listed.", Fields: f}
+	return f.Err()
 }
 
 func handleReportCOB(d Deps) httpapi.ProviderHandler {

@@ -29,7 +29,7 @@ func handleQuestions(d Deps) httpapi.ProviderHandler {
 			codes = strings.Split(q.Get("codes"), ",")
 		}
 		if len(codes) > portal.MaxServices || len(q.Get("codes")) > 200 {
-			return badQuery(portal.CodeInvalidRequest, "Give at most 20 codes, separated by commas.", "codes", "at most 20")
+			return badQuery(portal.CodeInvalidRequest, "Enter at most 20 codes, separated by commas.", "codes", "Enter at most 20 codes.")
 		}
 		for _, c := range codes {
 			if !portal.ValidProcedureCode(c) {
@@ -108,15 +108,15 @@ func handleList(d Deps) httpapi.ProviderHandler {
 		q := r.URL.Query()
 		today := portal.DateOf(d.Now())
 		from, to := today.AddDate(-2, 0, 0), today
-		f := map[string]string{}
+		f := portal.Problems{}
 		if !portal.ValidIdentifier(q.Get("memberId")) {
-			f["memberId"] = "the member ID on the member's card"
+			f.Set("memberId", portal.SayMemberID)
 		}
 		for name, dst := range map[string]*portal.Date{"from": &from, "to": &to} {
 			if q.Has(name) { // given empty, it is a mistake, not "the default"
 				day, err := portal.ParseDate(q.Get(name))
 				if err != nil {
-					f[name] = "YYYY-MM-DD"
+					f.Set(name, portal.SayDate)
 				}
 				*dst = day
 			}
@@ -125,16 +125,15 @@ func handleList(d Deps) httpapi.ProviderHandler {
 		if q.Has("limit") {
 			n, err := strconv.Atoi(q.Get("limit"))
 			if err != nil || n < 1 || n > 100 {
-				f["limit"] = "1 to 100"
+				f.Set("limit", portal.SayPageSize)
 			}
 			limit = n
 		}
 		if to.Before(from) {
-			f["to"] = "on or after from"
+			f.Set("to", portal.SayToAfterFrom)
 		}
-		if len(f) > 0 {
-			return &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidRequest,
-				Detail: "List a member's requests by memberId, with from and to dates of service (YYYY-MM-DD) if you like.", Fields: f}
+		if err := f.Err(); err != nil {
+			return err
 		}
 		list, next, err := d.Requests.Authorizations(r.Context(), caller.Provider, q.Get("memberId"), from, to, limit, q.Get("cursor"))
 		if err != nil {
@@ -166,21 +165,11 @@ func handleAddDocuments(d Deps) httpapi.ProviderHandler {
 		if err := httpapi.Decode(r, &req); err != nil {
 			return err
 		}
-		f := map[string]string{}
-		if len(req.UploadIDs) == 0 || len(req.UploadIDs) > portal.MaxUploadsPerSubmission {
-			f["uploadIds"] = "1 to 20 uploads"
-		}
-		for i, id := range req.UploadIDs {
-			if !portal.ValidIdentifier(id) || indexOf(req.UploadIDs, id) != i {
-				f["uploadIds"] = "each upload once, by its uploadId"
-			}
-		}
-		if len(req.Note) > 4000 {
-			f["note"] = "at most 4000 characters"
-		}
-		if len(f) > 0 {
-			return &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidRequest,
-				Detail: "Give the documents' uploadIds (1 to 20) and, if you like, a note.", Fields: f}
+		f := portal.Problems{}
+		f.Uploads("uploadIds", req.UploadIDs, true)
+		f.Text("note", "the note", req.Note, 4000, false, true)
+		if err := f.Err(); err != nil {
+			return err
 		}
 		now := d.Now().UTC()
 		id := r.PathValue("authorizationId")

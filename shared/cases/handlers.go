@@ -320,12 +320,10 @@ func (rt *routes) handleList() httpapi.ProviderHandler {
 		case rt.family.ByAuthorization && len(q["authorizationId"]) == 1 && !q.Has("claimNumber") && portal.ValidAuthorizationID(q.Get("authorizationId")):
 			subject = portal.AuthorizationSubject(q.Get("authorizationId"))
 		default:
-			detail := "Check status by claim: give claimNumber, or open a case by its ID."
-			if rt.family.ByAuthorization {
-				detail = "Check status by claim or authorization request: give claimNumber or authorizationId, or open a case by its ID."
-			}
-			return &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidRequest, Detail: detail,
-				Fields: map[string]string{"claimNumber": "required, once"}}
+			return (&portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidRequest,
+				Detail: "Enter the claim number to check the status of its disputes and appeals, or open a case by its ID.",
+				Fields: map[string]string{"claimNumber": portal.SayClaimNumber}}).WithReason(
+				"Give claimNumber (or, for appeals, authorizationId) once, as the query, or GET the case by its ID.")
 		}
 		list, err := d.Cases.Cases(r.Context(), caller.Provider, subject)
 		if err != nil {

@@ -85,7 +85,8 @@ func Idempotent(log *slog.Logger, store IdempotencyStore, next ProviderHandler) 
 		}
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 64<<10))
 		if err != nil {
-			return &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidJSON, Detail: "The request body is over 64 KiB."}
+			return &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidJSON,
+				Detail: "What was sent is too large to read, so nothing was saved.", Reason: "The request body is over 64 KiB."}
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		scoped := sha256.Sum256([]byte(string(caller.Provider) + "\x00" + caller.Subject + "\x00" + r.Pattern + "\x00" + r.URL.Path + "\x00" + key))

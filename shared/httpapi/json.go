@@ -28,18 +28,32 @@ func Encode(w http.ResponseWriter, status int, v any) {
 // and anything after the object are refused with the field named, so that a
 // misspelt or smuggled field is reported, not ignored or half-applied.
 func Decode(r *http.Request, v any) error {
-	invalid := func(what string) error {
-		return &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidJSON,
-			Detail: "The request body is not the JSON this route takes (" + what + "). See /openapi.yaml."}
-	}
 	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, 64<<10))
-	if err != nil {
-		return invalid(jsonProblem(err))
+	if err == nil {
+		err = strictjson.Decode(body, v)
 	}
-	if err := strictjson.Decode(body, v); err != nil {
-		return invalid(jsonProblem(err))
+	if err != nil {
+		return unreadable(err)
 	}
 	return nil
+}
+
+// unreadable is the problem of a request that could not be read: in the
+// provider's words, with the item at fault marked where one is known, and
+// the developer's reason beside them.
+func unreadable(err error) error {
+	pe := &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidJSON,
+		Detail: "What was sent could not be read, so nothing was saved. Send it again; if this keeps happening, contact provider services.",
+		Reason: "The request body is not the JSON this route takes (" + jsonProblem(err) + "). See /openapi.yaml."}
+	var ute *json.UnmarshalTypeError
+	if errors.As(err, &ute) && ute.Field != "" {
+		pe.Detail = "An item could not be read, so nothing was saved. Correct the item marked and send again."
+		pe.Fields = map[string]string{ute.Field: "This is not the kind of value this item takes."}
+		if ute.Type == reflect.TypeFor[portal.Date]() {
+			pe.Fields[ute.Field] = portal.SayNotADate
+		}
+	}
+	return pe
 }
 
 // jsonProblem names what is wrong without echoing the input, which can hold PHI.

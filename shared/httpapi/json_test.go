@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"errors"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -45,9 +46,22 @@ func TestDecodeIsStrict(t *testing.T) {
 			}
 			continue
 		}
-		if portal.ErrorCode(err) != portal.CodeInvalidJSON || !strings.Contains(err.Error(), want) {
-			t.Errorf("%.60s: %v, want INVALID_JSON naming %q", body, err, want)
+		// The developer's terms go in the reason; the provider's detail
+		// names no key, type or JSON.
+		var pe *portal.Error
+		if !errors.As(err, &pe) || pe.Code != portal.CodeInvalidJSON || !strings.Contains(pe.Reason, want) ||
+			strings.Contains(pe.Detail, "JSON") || strings.Contains(pe.Detail, "field") {
+			t.Errorf("%.60s: %+v, want INVALID_JSON with the reason %q", body, pe, want)
 		}
+	}
+}
+
+// A date that cannot be read is marked at its item, in the provider's words.
+func TestAnUnreadableDateIsMarkedAtItsItem(t *testing.T) {
+	err := httpapi.Decode(httptest.NewRequest("POST", "/x", strings.NewReader(`{"serviceDate":"2026-02-30"}`)), &form{})
+	var pe *portal.Error
+	if !errors.As(err, &pe) || pe.Fields["serviceDate"] != portal.SayNotADate {
+		t.Errorf("%+v", pe)
 	}
 }
 
@@ -82,8 +96,9 @@ func TestDecodeTakesIntegersAsJSONSchemaDoes(t *testing.T) {
 	for _, body := range []string{`{"size":1.5}`, `{"size":"10"}`, `{"size":true}`, `{"size":1e-7}`} {
 		var u upload
 		err := httpapi.Decode(httptest.NewRequest("POST", "/uploads", strings.NewReader(body)), &u)
-		if portal.ErrorCode(err) != portal.CodeInvalidJSON || !strings.Contains(err.Error(), "field size has the wrong type") {
-			t.Errorf("%s: %v, want INVALID_JSON naming size", body, err)
+		var pe *portal.Error
+		if !errors.As(err, &pe) || pe.Code != portal.CodeInvalidJSON || !strings.Contains(pe.Reason, "field size has the wrong type") || pe.Fields["size"] == "" {
+			t.Errorf("%s: %+v, want INVALID_JSON marking size", body, pe)
 		}
 	}
 }

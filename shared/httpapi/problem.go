@@ -20,6 +20,10 @@ type Problem struct {
 	Detail   string            `json:"detail"`
 	Instance string            `json:"instance,omitempty"`
 	Errors   map[string]string `json:"errors,omitempty"`
+	// Reason says what a program sent wrong, in a developer's terms (a key,
+	// a type): for the people who build clients, never shown to providers,
+	// whose words are in Detail and Errors.
+	Reason string `json:"reason,omitempty"`
 }
 
 // ProblemTypeBase prefixes each problem's type; the code completes it.
@@ -57,6 +61,7 @@ func Error(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) 
 		Detail:   pe.Detail,
 		Instance: r.URL.Path,
 		Errors:   pe.Fields,
+		Reason:   pe.Reason,
 	})
 }
 
@@ -72,6 +77,6 @@ func WriteProblem(w http.ResponseWriter, p Problem) {
 func NotFound(log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, log, portal.Errorf(portal.KindNotFound, portal.CodeRouteNotFound,
-			"There is no %s %s in this API: see /openapi.yaml for the routes.", r.Method, r.URL.Path))
+			"This page or action does not exist.").WithReason("There is no "+r.Method+" "+r.URL.Path+" in this API: see /openapi.yaml for the routes."))
 	})
 }

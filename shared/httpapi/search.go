@@ -26,8 +26,9 @@ func SearchBody[T any](get ProviderHandler) ProviderHandler {
 		q, empty := asQuery(&body)
 		if empty != "" {
 			return &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidJSON,
-				Detail: "The request body is not the JSON this route takes (" + empty + " is empty: leave it out). See /openapi.yaml.",
-				Fields: map[string]string{empty: "leave it out, or give a value"}}
+				Detail: "Fill in the item marked, or leave it out of the search, then search again.",
+				Fields: map[string]string{empty: "Fill this in, or leave it out of the search."},
+				Reason: "The request body is not the JSON this route takes (" + empty + " is empty: leave it out). See /openapi.yaml."}
 		}
 		r2 := r.Clone(r.Context())
 		r2.URL.RawQuery = q.Encode()

@@ -118,15 +118,15 @@ func handleList(d Deps) httpapi.ProviderHandler {
 		today := portal.DateOf(d.Now())
 		lq := portal.LetterQuery{Provider: caller.Provider, Type: portal.LetterType(q.Get("type")), From: today.AddDate(-2, 0, 0), To: today,
 			Limit: 25, Cursor: q.Get("cursor")}
-		f := map[string]string{}
+		f := portal.Problems{}
 		if q.Has("type") && !portal.ValidLetterType(lq.Type) {
-			f["type"] = "acknowledgement, decision or returned_incomplete"
+			f.Set("type", portal.SayLetterType)
 		}
 		for name, dst := range map[string]*portal.Date{"from": &lq.From, "to": &lq.To} {
 			if q.Has(name) {
 				day, err := portal.ParseDate(q.Get(name))
 				if err != nil {
-					f[name] = "YYYY-MM-DD"
+					f.Set(name, portal.SayDate)
 				}
 				*dst = day
 			}
@@ -134,16 +134,15 @@ func handleList(d Deps) httpapi.ProviderHandler {
 		if q.Has("limit") {
 			n, err := strconv.Atoi(q.Get("limit"))
 			if err != nil || n < 1 || n > 100 {
-				f["limit"] = "1 to 100"
+				f.Set("limit", portal.SayPageSize)
 			}
 			lq.Limit = n
 		}
 		if lq.To.Before(lq.From) {
-			f["to"] = "on or after from"
+			f.Set("to", portal.SayToAfterFrom)
 		}
-		if len(f) > 0 {
-			return &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidRequest,
-				Detail: "List documents by type (acknowledgement, decision, returned_incomplete) and from and to dates (YYYY-MM-DD), if you like.", Fields: f}
+		if err := f.Err(); err != nil {
+			return err
 		}
 		list, next, err := d.Publisher.Store.Letters(r.Context(), lq)
 		if err != nil {

@@ -133,8 +133,8 @@ func (p Plan) CheckUploadRequest(r UploadRequest) (filetype.Type, error) {
 	}
 	if len(r.ContentType) > 100 {
 		return "", &Error{Kind: KindInvalid, Code: CodeContentTypeMismatch,
-			Detail: "The content type does not match the file name's extension: leave contentType out.",
-			Fields: map[string]string{"contentType": "at most 100 characters"}}
+			Detail: "The file's type does not match its name's extension: rename the file with the extension of its type, such as .pdf.",
+			Fields: map[string]string{"contentType": "Rename the file with the extension of its type, such as .pdf."}}
 	}
 	t, ok := filetype.FromFileName(name)
 	if !ok || !p.allows(t) {
@@ -144,7 +144,8 @@ func (p Plan) CheckUploadRequest(r UploadRequest) (filetype.Type, error) {
 	}
 	if r.ContentType != "" && !strings.EqualFold(r.ContentType, filetype.ContentTypes[t]) {
 		return "", &Error{Kind: KindInvalid, Code: CodeContentTypeMismatch,
-			Detail: "The content type does not match the file name's extension: send " + filetype.ContentTypes[t] + " for this file, or leave contentType out.",
+			Detail: "The file's type does not match its name's extension: rename the file with the extension of its type, such as .pdf.",
+			Reason: "contentType does not match the file name's extension: send " + filetype.ContentTypes[t] + " for this file, or leave contentType out.",
 			Fields: map[string]string{"contentType": "does not match the extension"}}
 	}
 	if r.Size <= 0 {

@@ -2,6 +2,7 @@ package portal
 
 import (
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -101,7 +102,7 @@ func (c *Case) Submit(now time.Time) error {
 // Appeal).
 func (c *Case) Withdraw(now time.Time) error {
 	if c.Status.Final() {
-		return Errorf(KindConflict, CodeCaseClosed, "This case is %s: it can no longer be withdrawn.", c.Status)
+		return Errorf(KindConflict, CodeCaseClosed, "This case is %s: it can no longer be withdrawn.", strings.ReplaceAll(string(c.Status), "_", " "))
 	}
 	c.Status, c.UpdatedAt = CaseWithdrawn, now
 	c.History = append(c.History, CaseEvent{At: now, Status: CaseWithdrawn})

@@ -64,30 +64,31 @@ func ParseClaimSearch(q url.Values) (ClaimSearch, error) {
 	switch len(methods) {
 	case 0:
 		return s, Errorf(KindInvalid, CodeSearchMethod,
-			"Search by one of: memberId, medicaidId, lastName with firstName and dateOfBirth, claimNumber, patientAccountNumber, checkNumber or externalReferenceNumber.")
+			"Search by one of: member ID, Medicaid ID, member info (last name, first name and date of birth), claim number, patient account number, check number or external reference number.").
+			WithReason("Give one of: memberId, medicaidId, lastName with firstName and dateOfBirth, claimNumber, patientAccountNumber, checkNumber or externalReferenceNumber.")
 	case 1:
 	default:
-		return s, Errorf(KindInvalid, CodeOneSearchMethod,
-			"Search by one method at a time; this request has %s.", strings.Join(methods, ", "))
+		return s, Errorf(KindInvalid, CodeOneSearchMethod, "Search by one method at a time: clear the other search items.").
+			WithReason("This request has " + strings.Join(methods, ", ") + ".")
 	}
 	if s.Method == ByMemberInfo {
 		for _, k := range []string{"lastName", "firstName"} {
 			if v, ok := info[k]; ok && (!utf8.ValidString(v) || utf8.RuneCountInString(v) > 80) {
 				return s, &Error{Kind: KindInvalid, Code: CodeInvalidRequest,
 					Detail: "A name in a member info search is at most 80 characters: enter the name as on the member's card.",
-					Fields: map[string]string{k: "at most 80 characters"}}
+					Fields: map[string]string{k: SayNameLength}}
 			}
 		}
 		if len(info) != 3 {
 			return s, &Error{Kind: KindInvalid, Code: CodeMemberInfoPartial,
-				Detail: "A member info search needs the member's last name, first name and date of birth (YYYY-MM-DD).",
+				Detail: "A search by member info needs the member's last name, first name and date of birth.",
 				Fields: missing(info, "lastName", "firstName", "dateOfBirth")}
 		}
 		dob, err := ParseDate(info["dateOfBirth"])
 		if err != nil {
 			return s, &Error{Kind: KindInvalid, Code: CodeInvalidDate,
-				Detail: "Enter the date of birth as YYYY-MM-DD, for example 1984-03-07.",
-				Fields: map[string]string{"dateOfBirth": "not a YYYY-MM-DD date"}}
+				Detail: "Enter the member's date of birth as MM/DD/YYYY, for example 03/07/1984.",
+				Fields: map[string]string{"dateOfBirth": SayNotADate}}
 		}
 		s.LastName, s.FirstName, s.DateOfBirth = info["lastName"], info["firstName"], dob
 	} else if !validID(s.Value) {
@@ -112,7 +113,7 @@ func missing(have map[string]string, keys ...string) map[string]string {
 	out := map[string]string{}
 	for _, k := range keys {
 		if _, ok := have[k]; !ok {
-			out[k] = "required"
+			out[k] = SayFillIn
 		}
 	}
 	return out

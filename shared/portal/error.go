@@ -43,6 +43,16 @@ type Error struct {
 	Detail string
 	// Fields names the offending inputs, input name -> what is wrong with it.
 	Fields map[string]string
+	// Reason is what a program sent wrong, in a developer's terms, for the
+	// people who build clients (the problem's "reason"); Detail and Fields
+	// are the provider's words.
+	Reason string
+}
+
+// WithReason adds the developer's reason to a problem.
+func (e *Error) WithReason(reason string) *Error {
+	e.Reason = reason
+	return e
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Detail }

@@ -122,4 +122,11 @@ const (
 	SayAnswerThis       = "Answer this question."
 	SayNumber           = "Enter a number."
 	SayDate             = "Enter a date as MM/DD/YYYY."
+	SayNotADate         = "That is not a date on the calendar: enter it as MM/DD/YYYY."
+	SayPageSize         = "Show 1 to 100 at a time."
+	SayToAfterFrom      = "The end of the range is on or after its start."
+	SayLetterType       = "Choose acknowledgement, decision or returned incomplete."
+	SayCoverageTo       = "The coverage ends on or after it starts: leave the end empty while it goes on."
+	SayFillIn           = "Fill this in."
+	SayNameLength       = "Enter the name as on the member's card, in 80 characters or fewer."
 )

@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -81,5 +82,81 @@ func TestEveryProblemInOneAnswer(t *testing.T) {
 		ContactEmail: "not-an-email", UploadIDs: []string{"UP1"}}
 	if pe, ok := portal.CheckProactiveForm(&r).(*portal.Error); !ok || pe.Code != portal.CodeInvalidEmail || len(pe.Fields) != 1 {
 		t.Errorf("the email alone: %+v", pe)
+	}
+}
+
+// Every sentence a provider may read, wherever the code writes it: each
+// problem's Detail and each field message written as a literal in shared/,
+// and the format of every refusal. Reasons (for developers) are exempt.
+func TestEveryProblemSentenceIsInTheProvidersWords(t *testing.T) {
+	dirs, err := filepath.Glob(filepath.Join("..", "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	check := func(pos token.Position, e ast.Expr) {
+		lit, ok := e.(*ast.BasicLit)
+		if !ok || lit.Kind != token.STRING {
+			return
+		}
+		s, err := strconv.Unquote(lit.Value)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+		if m := developer.FindString(s); m != "" {
+			t.Errorf("%s: %q says %q", pos, s, m)
+		}
+	}
+	for _, dir := range dirs {
+		if filepath.Base(dir) == "openapi" || filepath.Base(dir) == "storetest" {
+			continue
+		}
+		files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+		for _, name := range files {
+			if strings.HasSuffix(name, "_test.go") {
+				continue
+			}
+			fset := token.NewFileSet()
+			f, err := parser.ParseFile(fset, name, nil, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ast.Inspect(f, func(node ast.Node) bool {
+				switch x := node.(type) {
+				case *ast.KeyValueExpr:
+					if k, ok := x.Key.(*ast.Ident); ok && k.Name == "Detail" {
+						check(fset.Position(x.Pos()), x.Value)
+					}
+					if k, ok := x.Key.(*ast.Ident); ok && k.Name == "Fields" {
+						if m, ok := x.Value.(*ast.CompositeLit); ok {
+							for _, el := range m.Elts {
+								if kv, ok := el.(*ast.KeyValueExpr); ok {
+									check(fset.Position(kv.Pos()), kv.Value)
+								}
+							}
+						}
+					}
+				case *ast.CallExpr:
+					name := ""
+					switch fn := x.Fun.(type) {
+					case *ast.Ident:
+						name = fn.Name
+					case *ast.SelectorExpr:
+						name = fn.Sel.Name
+					}
+					if name == "refused" && len(x.Args) > 1 {
+						check(fset.Position(x.Pos()), x.Args[1])
+					}
+					if name == "Errorf" && len(x.Args) > 2 {
+						check(fset.Position(x.Pos()), x.Args[2])
+					}
+				}
+				return true
+			})
+		}
+	}
+	if n < 50 {
+		t.Fatalf("read %d sentences: the code was not read", n)
 	}
 }
