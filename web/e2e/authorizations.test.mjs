@@ -17,6 +17,8 @@ async function findMember(page, memberId) {
   await field(page, 'Start date of service').fill(retroDate);
   await page.getByRole('button', {name: 'Search'}).click();
   await page.getByRole('heading', {name: '2. COB Information'}).waitFor();
+  // The reader goes on from the new step.
+  await page.waitForFunction(() => document.activeElement?.id === 'cob-heading');
 }
 
 test('the steps: member, COB Information, Verified, the request, clinical indications, submit', async () => {

@@ -126,6 +126,10 @@ test('a decided appeal and Provider Documents: filtered and downloaded', async (
   await page.getByRole('link', {name: 'Provider Documents'}).click();
   await page.getByRole('heading', {name: 'Provider Documents'}).waitFor();
   await page.locator('tbody tr').first().waitFor();
+  // Each letter's button has a name of its own: its kind, case and day.
+  const names = await page.locator('tbody button').evaluateAll((bs) => bs.map((b) => b.getAttribute('aria-label')));
+  assert.ok(names.length > 1 && names.every((n) => /letter for (DP|AP)-/.test(n ?? '')), `names ${names}`);
+  assert.equal(new Set(names).size, names.length, 'two letters share a name');
   await scan(page, 'Provider Documents');
   await shot(page, 'provider-documents');
   await field(page, 'Letter type').selectOption('decision');

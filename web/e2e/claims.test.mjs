@@ -68,6 +68,8 @@ test('pages of claims: next and previous', async () => {
   const first = await page.locator('tbody th a').allTextContents();
   await page.getByRole('button', {name: 'Next page'}).click();
   await page.getByText(/^Page 2: /).waitFor();
+  // The reader goes on from the new page, not from the button.
+  await page.waitForFunction(() => document.activeElement?.id === 'results-heading');
   const second = await page.locator('tbody th a').allTextContents();
   assert.equal(first.length, 5);
   assert.ok(second.length >= 1);

@@ -36,6 +36,8 @@ test('provider A’s screens at 360 px', async () => {
   await fitsWidth(page);
   await scan(page, 'claim search at 360 px');
   await shot(page, 'claim-search-360');
+  // A table wider than the screen says that it scrolls.
+  assert.ok(await page.locator('.scroll-hint').first().isVisible(), 'no word that the table scrolls');
   await check(page, '#/claims/C10000000002', 'Claim C10000000002', 'claim detail');
   await page.getByRole('button', {name: 'Table View'}).click();
   await fitsWidth(page);

@@ -8,7 +8,7 @@ import {ClaimsLink, useLoad, NotFound, useAction} from './shared';
 import {href, navigate} from './router';
 import type {Authorization, ClinicalQuestion, CoverageResult, MemberCoverage} from './types';
 import {Uploader, type Files} from './uploader';
-import {Checkbox, day, ErrorSummary, fieldErrors, Heading, Loading, Radios, Scroll, SelectField, Tabs, TextArea, TextField, when, words} from './ui';
+import {Checkbox, day, ErrorSummary, fieldErrors, Heading, Loading, StepHeading, Radios, Scroll, SelectField, Tabs, TextArea, TextField, when, words} from './ui';
 
 const finders: [string, string, [string, string, string?][]][] = [
   ['member', 'Member ID', [['memberId', 'Member ID']]],
@@ -66,7 +66,7 @@ export function RetroAuthorization() {
           onValue={(id) => { setMember(found.find((m) => m.memberId === id) ?? null); setVerified(false); }}
           options={found.map((m) => [m.memberId, `${m.lastName}, ${m.firstName}, born ${day(m.dateOfBirth)} (${m.memberId})`])} />
       ) : null}
-      {member ? <COBStep member={member} onReported={() => void search()} verified={verified} onVerified={() => setVerified(true)} /> : null}
+      {member ? <COBStep key={`${member.memberId}|${member.dateOfService}`} member={member} onReported={() => void search()} verified={verified} onVerified={() => setVerified(true)} /> : null}
       {member && verified ? <RequestStep member={member} /> : null}
     </>
   );
@@ -77,7 +77,7 @@ function COBStep({member, onReported, verified, onVerified}: {member: MemberCove
   const ra = member.retroAuthorization;
   return (
     <section aria-labelledby="cob-heading">
-      <h2 id="cob-heading">2. COB Information</h2>
+      <StepHeading id="cob-heading">2. COB Information</StepHeading>
       <p>{member.lastName}, {member.firstName} ({member.memberId}), born {day(member.dateOfBirth)}: {member.eligibleOnDate ? 'eligible' : 'not eligible'} on {day(member.dateOfService)}.</p>
       {member.otherInsurance.length ? (
         <Scroll label="Other insurance">
@@ -176,7 +176,7 @@ function RequestStep({member}: {member: MemberCoverage}) {
     ...Object.fromEntries((questions?.questions ?? []).map((cq) => [`answers.${cq.id}`, cq.text]))};
   return (
     <section aria-labelledby="request-heading">
-      <h2 id="request-heading">3. The request</h2>
+      <StepHeading id="request-heading">3. The request</StepHeading>
       <form onSubmit={questions ? submit : next} noValidate>
         <ErrorSummary error={error} labels={labels} />
         {error?.status === 409 && error.errors?.authorizationId ? <p><a href={href('authorizations', error.errors.authorizationId)}>Open request {error.errors.authorizationId}</a></p> : null}

@@ -298,7 +298,8 @@ export function CaseScreen({id}: {id: string}) {
   );
 }
 
-export function DownloadLetter({id, text}: {id: string; text: string}) {
+/** A letter's download button; name, when given, is its accessible name, unique on a list of letters. */
+export function DownloadLetter({id, text, name}: {id: string; text: string; name?: string}) {
   const [error, setError] = useState('');
   const open = async () => {
     setError('');
@@ -311,7 +312,7 @@ export function DownloadLetter({id, text}: {id: string; text: string}) {
   };
   return (
     <>
-      <button type="button" class="link" onClick={() => void open()}>{text} (PDF)</button>
+      <button type="button" class="link" aria-label={name} onClick={() => void open()}>{text} (PDF)</button>
       {error ? <span class="field-error" role="alert"> {error}</span> : null}
     </>
   );

@@ -1,7 +1,7 @@
 // Claim Information and Attachments: the seven searches, and Claim Detail
 // with its two line views, Document Upload and Attached Documents.
 import {Fragment} from 'preact';
-import {useEffect, useState} from 'preact/hooks';
+import {useEffect, useRef, useState} from 'preact/hooks';
 import {NotFound, useLoad, useAction} from './shared';
 import {api, newKey} from './api';
 import {href} from './router';
@@ -57,6 +57,12 @@ export function ClaimSearch() {
   };
   const errs = fieldErrors(error);
   const page = cursors.length;
+  // After Next or Previous page, the reader goes on from the results' heading.
+  const resultsHeading = useRef<HTMLHeadingElement>(null);
+  const turn = async (stack: string[]) => {
+    await run(stack);
+    resultsHeading.current?.focus();
+  };
   return (
     <>
       <Heading>Claim Information and Attachments</Heading>
@@ -80,7 +86,7 @@ export function ClaimSearch() {
       </Tabs>
       {result ? (
         <section aria-labelledby="results-heading">
-          <h2 id="results-heading">Claims</h2>
+          <h2 id="results-heading" tabIndex={-1} ref={resultsHeading}>Claims</h2>
           <p role="status">
             {result.claims.length ? `Page ${page}: ${result.claims.length} claim${result.claims.length === 1 ? '' : 's'}.` : 'No claims match.'}{' '}
             Claims received before {day(result.receivedFrom)} are not shown.
@@ -113,8 +119,8 @@ export function ClaimSearch() {
               <button type="button" class="secondary" onClick={() => attachFor(result.claims[0].memberId)}>Claim Attachment</button></p>
           ) : null}
           <nav class="pager" aria-label="Pages of claims">
-            <button type="button" class="secondary" disabled={page < 2 || busy} onClick={() => void run(cursors.slice(0, -1))}>Previous page</button>
-            <button type="button" class="secondary" disabled={!result.nextCursor || busy} onClick={() => void run([...cursors, result.nextCursor!])}>Next page</button>
+            <button type="button" class="secondary" disabled={page < 2 || busy} onClick={() => void turn(cursors.slice(0, -1))}>Previous page</button>
+            <button type="button" class="secondary" disabled={!result.nextCursor || busy} onClick={() => void turn([...cursors, result.nextCursor!])}>Next page</button>
           </nav>
         </section>
       ) : null}

@@ -1,5 +1,5 @@
 // Provider Documents: acknowledgement and decision letters, newest first.
-import {useState} from 'preact/hooks';
+import {useEffect, useRef, useState} from 'preact/hooks';
 import {api} from './api';
 import {DownloadLetter} from './cases';
 import {href} from './router';
@@ -17,6 +17,17 @@ export function ProviderDocuments() {
   const [page, error] = useLoad(() => api<{documents: Letter[]; nextCursor?: string}>('GET', '/documents',
     {query: {...applied, limit: PAGE, cursor: cursors[cursors.length - 1] || undefined}}), [applied, cursors]);
   const errs = fieldErrors(error);
+  // After Next or Previous page, the reader goes on from the new page's heading.
+  const heading = useRef<HTMLHeadingElement>(null);
+  const paged = useRef(false);
+  useEffect(() => {
+    if (page && paged.current) heading.current?.focus();
+    paged.current = false;
+  }, [page]);
+  const turn = (next: string[]) => {
+    paged.current = true;
+    setCursors(next);
+  };
   return (
     <>
       <Heading>Provider Documents</Heading>
@@ -29,6 +40,7 @@ export function ProviderDocuments() {
         <TextField id="to" label="Written to" type="date" value={filter.to} onValue={(v) => setFilter({...filter, to: v})} error={errs.to} />
         <button type="submit">Show letters</button>
       </form>
+      <h2 ref={heading} tabIndex={-1}>Letters{page && cursors.length > 1 ? `, page ${cursors.length}` : ''}</h2>
       {!page ? (error ? null : <Loading what="letters" />) : !page.documents.length ? <p role="status">No letters match.</p> : (
         <Scroll label="Letters">
           <table>
@@ -40,7 +52,7 @@ export function ProviderDocuments() {
                   <td><a href={href('cases', l.caseId)}>{l.caseId}</a></td>
                   <td>{l.claimNumber ?? l.authorizationId}</td>
                   <td>{when(l.createdAt)}</td>
-                  <td><DownloadLetter id={l.documentId} text={`${words(l.type)}`} /></td>
+                  <td><DownloadLetter id={l.documentId} text={`${words(l.type)}`} name={`${words(l.type)} letter for ${l.caseId}, written ${when(l.createdAt)} (PDF)`} /></td>
                 </tr>
               ))}
             </tbody>
@@ -48,8 +60,8 @@ export function ProviderDocuments() {
         </Scroll>
       )}
       <nav class="pager" aria-label="Pages of letters">
-        <button type="button" class="secondary" disabled={cursors.length < 2} onClick={() => setCursors(cursors.slice(0, -1))}>Previous page</button>
-        <button type="button" class="secondary" disabled={!page?.nextCursor} onClick={() => setCursors([...cursors, page!.nextCursor!])}>Next page</button>
+        <button type="button" class="secondary" disabled={cursors.length < 2} onClick={() => turn(cursors.slice(0, -1))}>Previous page</button>
+        <button type="button" class="secondary" disabled={!page?.nextCursor} onClick={() => turn([...cursors, page!.nextCursor!])}>Next page</button>
       </nav>
       <p><a href={href('status')}>Check Status of a dispute or appeal</a></p>
     </>

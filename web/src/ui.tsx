@@ -171,7 +171,12 @@ export function Tabs({label, tabs, selected, onSelect, children}: {label: string
 
 /** A table that scrolls sideways on a narrow screen, reachable by keyboard. */
 export function Scroll({label, children}: {label: string; children: ComponentChildren}) {
-  return <div class="scroll" role="region" aria-label={label} tabIndex={0}>{children}</div>;
+  return (
+    <>
+      <p class="scroll-hint">The table scrolls sideways: swipe or use the arrow keys to see every column.</p>
+      <div class="scroll" role="region" aria-label={`${label} (scrolls sideways)`} tabIndex={0}>{children}</div>
+    </>
+  );
 }
 
 /** The screen's heading, focused when the screen opens so that a screen reader announces it. */
@@ -179,6 +184,13 @@ export function Heading({children}: {children: ComponentChildren}) {
   const ref = useRef<HTMLHeadingElement>(null);
   useEffect(() => ref.current?.focus(), []);
   return <h1 tabIndex={-1} ref={ref}>{children}</h1>;
+}
+
+/** A step's heading (h2), focused when the step appears, so that the reader goes on from there. */
+export function StepHeading({id, children}: {id: string; children: ComponentChildren}) {
+  const ref = useRef<HTMLHeadingElement>(null);
+  useEffect(() => ref.current?.focus(), []);
+  return <h2 id={id} tabIndex={-1} ref={ref}>{children}</h2>;
 }
 
 export function Loading({what}: {what: string}) {
