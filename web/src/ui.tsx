@@ -104,7 +104,10 @@ export function ErrorSummary({error, labels = {}}: {error: ApiError | Error | nu
     if (error) ref.current?.focus();
   }, [error]);
   if (!error) return null;
-  const fields = error instanceof ApiError ? Object.entries(error.errors ?? {}) : [];
+  // In the form's order (its labels'), not the answer's.
+  const order = Object.keys(labels);
+  const rank = (f: string) => (order.includes(f) ? order.indexOf(f) : order.length);
+  const fields = error instanceof ApiError ? Object.entries(error.errors ?? {}).sort(([a], [b]) => rank(a) - rank(b)) : [];
   return (
     <div class="error-summary" role="alert" tabIndex={-1} ref={ref}>
       <h2>There is a problem</h2>
