@@ -189,15 +189,6 @@ func handleAddDocuments(d Deps) httpapi.ProviderHandler {
 	}
 }
 
-func indexOf(s []string, v string) int {
-	for i, x := range s {
-		if x == v {
-			return i
-		}
-	}
-	return -1
-}
-
 // authorizationView is what a provider sees of a request.
 type authorizationView struct {
 	ID          string               `json:"authorizationId"`
