@@ -234,3 +234,29 @@ func TestSearchByPostRefusesAnEmptyCriterion(t *testing.T) {
 		t.Errorf("an empty criterion: %s %s", code, resp.Body)
 	}
 }
+
+// The provider as the plan knows it: each TIN sees its own practice and
+// NPIs, each a valid NPI, and a TIN the plan has no record of an empty one.
+func TestTheProviderIsThePlansRecordOfItsTIN(t *testing.T) {
+	_, _, invoke := newServer(t)
+	var got struct {
+		TIN, Name string
+		NPIs      []portal.PracticeNPI
+	}
+	resp := invoke("/provider", providerA)
+	if err := json.Unmarshal([]byte(resp.Body), &got); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("%d %s %v", resp.StatusCode, resp.Body, err)
+	}
+	if got.TIN != sampledata.ProviderA.TIN || got.Name != sampledata.ProviderA.Name || len(got.NPIs) < 2 {
+		t.Errorf("provider A: %+v", got)
+	}
+	for _, n := range got.NPIs {
+		if !portal.ValidNPI(n.NPI) || n.Name == "" {
+			t.Errorf("NPI %+v", n)
+		}
+	}
+	resp = invoke("/provider", map[string]string{"sub": "user-x", httpapi.ProviderClaim: "999999999"})
+	if err := json.Unmarshal([]byte(resp.Body), &got); err != nil || resp.StatusCode != 200 || got.Name != "" || got.NPIs == nil || len(got.NPIs) != 0 {
+		t.Errorf("a TIN without a record: %d %s", resp.StatusCode, resp.Body)
+	}
+}

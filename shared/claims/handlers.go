@@ -134,3 +134,21 @@ func handleDetail(d Deps) httpapi.ProviderHandler {
 		return nil
 	}
 }
+
+// providerView is the signed-in provider as the plan knows it: the TIN, the
+// practice's name and its NPIs, for the portal's header and NPI lists.
+type providerView struct {
+	TIN string `json:"tin"`
+	portal.Practice
+}
+
+func handleProvider(d Deps) httpapi.ProviderHandler {
+	return func(w http.ResponseWriter, _ *http.Request, caller httpapi.Caller) error {
+		p := d.Plan.Practices[caller.Provider]
+		if p.NPIs == nil {
+			p.NPIs = []portal.PracticeNPI{}
+		}
+		httpapi.Encode(w, http.StatusOK, providerView{TIN: string(caller.Provider), Practice: p})
+		return nil
+	}
+}

@@ -46,6 +46,7 @@ func New(d Deps) http.Handler {
 	rs.Handle("GET /claims", handleSearch(d))
 	rs.Handle("POST /claims/search", httpapi.SearchBody[searchBody](handleSearch(d)))
 	rs.Handle("GET /claims/{claimNumber}", handleDetail(d))
+	rs.Handle("GET /provider", handleProvider(d))
 	rs.HandlePublic("GET /openapi.yaml", openapi.Handler())
 	return rs.Handler()
 }

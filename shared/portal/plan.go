@@ -46,6 +46,22 @@ type Plan struct {
 	AuthForms map[AuthType]AuthForm
 	// Cases are the windows of disputes and appeals.
 	Cases CaseRules
+	// Practices are the plan's provider records by TIN: the practice's name
+	// and the NPIs registered under it, which the portal shows and offers
+	// where a form asks for an NPI.
+	Practices map[ProviderID]Practice
+}
+
+// Practice is a provider organisation as the plan knows it.
+type Practice struct {
+	Name string        `json:"name"`
+	NPIs []PracticeNPI `json:"npis"`
+}
+
+// PracticeNPI is one NPI of a practice: the organisation's or a clinician's.
+type PracticeNPI struct {
+	NPI  string `json:"npi"`
+	Name string `json:"name"`
 }
 
 // KYMarketplace is the KY Marketplace plan of the quick start guides.
@@ -84,6 +100,15 @@ var KYMarketplace = Plan{
 		DentalFax:  "(502) 555-0142",
 		ClaimRecovery: "Send the plan's Claim Recovery Request form, with the claim number and the amount overpaid, to KY Marketplace Claim Recovery, " +
 			"P.O. Box 1001, Louisville, KY 40201, or fax it to (502) 555-0143."},
+	// The sample plan's provider records (the sample data's three TINs).
+	Practices: map[ProviderID]Practice{
+		"111111111": {Name: "Bluegrass Family Medicine", NPIs: []PracticeNPI{
+			{NPI: "1111111112", Name: "Bluegrass Family Medicine (organisation)"}, {NPI: "1111111120", Name: "Dr. Morgan Reyes"}}},
+		"222222222": {Name: "Lexington General Hospital", NPIs: []PracticeNPI{
+			{NPI: "2222222228", Name: "Lexington General Hospital (facility)"}, {NPI: "2222222236", Name: "Dr. Jordan Ames"}}},
+		"333333333": {Name: "Edge Case Clinic", NPIs: []PracticeNPI{
+			{NPI: "3333333334", Name: "Edge Case Clinic (organisation)"}, {NPI: "3333333342", Name: "Dr. Riley Park"}}},
+	},
 	AuthForms: map[AuthType]AuthForm{
 		// Inpatient hospital, inpatient psychiatric facility, inpatient
 		// rehabilitation facility.

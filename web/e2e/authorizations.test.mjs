@@ -31,6 +31,9 @@ test('the steps: member, COB Information, Verified, the request, clinical indica
   assert.ok(await page.getByText('No other insurance is on file.').isVisible());
   await page.getByRole('button', {name: 'Verified'}).click();
   await page.getByRole('group', {name: 'Authorization type'}).getByLabel('Outpatient').check();
+  // The practice's NPIs, from the plan's records, are offered; another may be typed.
+  assert.deepEqual(await page.locator('#requestingNpi-list option').evaluateAll((os) => os.map((o) => o.value)), ['1111111112', '1111111120']);
+  assert.match(await page.locator('header .who').textContent(), /^Bluegrass Family Medicine, TIN 111111111$/);
   await field(page, 'Requesting provider NPI').fill('1234567893');
   await field(page, 'Servicing provider NPI').fill('1245319599');
   await field(page, 'Place of service').selectOption('11');

@@ -4,7 +4,7 @@
 // documents; then the request's status, decision and documents added later.
 import {useState} from 'preact/hooks';
 import {api, ApiError, newKey} from './api';
-import {ClaimsLink, useLoad, NotFound, useAction} from './shared';
+import {ClaimsLink, useLoad, NotFound, useAction, useProvider} from './shared';
 import {href, navigate} from './router';
 import type {Authorization, ClinicalQuestion, CoverageResult, MemberCoverage} from './types';
 import {Uploader, type Files} from './uploader';
@@ -135,6 +135,9 @@ function AddCOB({memberId, onDone, onCancel}: {memberId: string; onDone: () => v
 interface Line { code: string; units: string; modifiers: string }
 
 function RequestStep({member}: {member: MemberCoverage}) {
+  // The practice's NPIs, from the plan's records, to choose from.
+  const provider = useProvider();
+  const npis: [string, string][] = (provider?.npis ?? []).map((n) => [n.npi, n.name]);
   const [type, setType] = useState('');
   const [f, setF] = useState({endDate: '', requestingNpi: '', servicingNpi: '', placeOfService: '', diagnoses: '', admissionType: '', dischargeDate: '', contactEmail: '', notes: ''});
   const [urgent, setUrgent] = useState(false);
@@ -186,8 +189,10 @@ function RequestStep({member}: {member: MemberCoverage}) {
           <>
             <TextField id="endDate" label="End date of service" type="date" value={f.endDate} onValue={set('endDate')} error={errs.endDate} hint={`From ${day(member.dateOfService)}; not after today.`} />
             <Checkbox id="urgent" label="Urgent (decision within 72 hours)" checked={urgent} onChecked={setUrgent} />
-            <TextField id="requestingNpi" label="Requesting provider NPI" value={f.requestingNpi} onValue={set('requestingNpi')} error={errs.requestingNpi} required inputMode="numeric" autoComplete="off" />
-            <TextField id="servicingNpi" label="Servicing provider NPI" value={f.servicingNpi} onValue={set('servicingNpi')} error={errs.servicingNpi} required inputMode="numeric" autoComplete="off" />
+            <TextField id="requestingNpi" label="Requesting provider NPI" value={f.requestingNpi} onValue={set('requestingNpi')} error={errs.requestingNpi} required inputMode="numeric" autoComplete="off"
+              suggestions={npis} hint={npis.length ? 'Choose one of your practice’s NPIs, or type another.' : undefined} />
+            <TextField id="servicingNpi" label="Servicing provider NPI" value={f.servicingNpi} onValue={set('servicingNpi')} error={errs.servicingNpi} required inputMode="numeric" autoComplete="off"
+              suggestions={npis} hint={npis.length ? 'Choose one of your practice’s NPIs, or type another (for an inpatient stay, the facility’s).' : undefined} />
             <SelectField id="placeOfService" label="Place of service" value={f.placeOfService} onValue={set('placeOfService')} options={pos[type]} error={errs.placeOfService} required />
             <TextField id="diagnoses" label="Diagnosis codes (ICD-10-CM)" value={f.diagnoses} onValue={set('diagnoses')} error={errs.diagnoses} required hint="With their dot, the primary first, separated by commas: M54.50, M51.26" autoComplete="off" />
             {type === 'inpatient' ? (

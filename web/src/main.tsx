@@ -10,7 +10,7 @@ import {ClaimDetailScreen, ClaimSearch, forgetSearch} from './claims';
 import {loadConfig, type Config} from './config';
 import {ProviderDocuments} from './documents';
 import {href, useRoute, type Route} from './router';
-import {NotFound} from './shared';
+import {forgetProvider, NotFound, useProvider} from './shared';
 import {Heading} from './ui';
 
 const nav: [string, string][] = [
@@ -71,16 +71,21 @@ function SessionEnded({cfg, onBack}: {cfg: Config; onBack: () => void}) {
   );
 }
 
+/** Who is signed in: the practice's name, as the plan knows it, and the TIN. */
+function Who({tin}: {tin: string}) {
+  const provider = useProvider();
+  return <p class="who">{provider?.name ? `${provider.name}, ` : ''}TIN {tin}</p>;
+}
+
 function App({cfg, message}: {cfg: Config; message: string}) {
   const route = useRoute();
   const [signedIn, setSignedIn] = useState(!!currentSession());
   const [ended, setEnded] = useState(false);
-  useEffect(() => {
-    configureApi(cfg.apiBase, () => {
-      endSession();
-      setEnded(true);
-    });
-  }, []);
+  // Configured as the shell first renders, before any screen's effect calls the API.
+  useState(() => configureApi(cfg.apiBase, () => {
+    endSession();
+    setEnded(true);
+  }));
   useEffect(() => {
     document.title = `${nav.find(([k]) => k === (route.parts[0] ?? 'claims'))?.[1] ?? 'Provider Portal'} – Provider Portal`;
   }, [route]);
@@ -94,8 +99,8 @@ function App({cfg, message}: {cfg: Config; message: string}) {
       <a class="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>Skip to main content</a>
       <header>
         <p class="brand">{cfg.planName ?? 'Provider Portal'}</p>
-        {s ? <p class="who">TIN {s.tin}</p> : null}
-        <button type="button" class="secondary" onClick={() => { forgetSearch(); setSignedIn(false); signOut(cfg); }}>Sign out</button>
+        {s ? <Who tin={s.tin} /> : null}
+        <button type="button" class="secondary" onClick={() => { forgetSearch(); forgetProvider(); setSignedIn(false); signOut(cfg); }}>Sign out</button>
         <nav aria-label="Portal">
           <ul>
             {nav.map(([k, t]) => <li key={k}><a href={href(k)} aria-current={here === k ? 'page' : undefined}>{t}</a></li>)}

@@ -1,6 +1,7 @@
 // Pieces every screen uses: loading what a screen shows, "not found".
 import {useEffect, useState} from 'preact/hooks';
-import type {ApiError} from './api';
+import {api, type ApiError} from './api';
+import type {Provider} from './types';
 import {href} from './router';
 import {Heading} from './ui';
 
@@ -52,4 +53,23 @@ export function useAction(): [boolean, ApiError | null, (e: ApiError | null) => 
     }
   };
   return [busy, error, setError, act];
+}
+
+let providerOnce: Promise<Provider> | null = null;
+
+/** The signed-in provider (practice name, NPIs), read once per session; null until known or if it cannot be read. */
+export function useProvider(): Provider | null {
+  const [p, setP] = useState<Provider | null>(null);
+  useEffect(() => {
+    providerOnce ??= api<Provider>('GET', '/provider');
+    let live = true;
+    providerOnce.then((v) => { if (live) setP(v); }, () => { providerOnce = null; });
+    return () => { live = false; };
+  }, []);
+  return p;
+}
+
+/** Forgets the provider at sign-out. */
+export function forgetProvider() {
+  providerOnce = null;
 }

@@ -69,3 +69,5 @@ export interface Choice { value: string; label: string; note?: string }
 export interface DisputeChoices { disputeTypes: Choice[]; issueCategories: Choice[] }
 export interface AppealQuestion { id: string; text: string }
 export interface AppealQuestions { questions: AppealQuestion[] }
+/** The signed-in provider as the plan knows it. */
+export interface Provider { tin: string; name: string; npis: {npi: string; name: string}[] }

@@ -39,14 +39,17 @@ type InputProps = FieldProps & {
   min?: number;
   max?: number;
   disabled?: boolean;
+  /** Values to choose from, while any other may still be typed. */
+  suggestions?: [string, string][];
 };
 
-export function TextField({id, label, error, hint, required, value, onValue, type = 'text', autoComplete, inputMode, min, max, disabled}: InputProps) {
+export function TextField({id, label, error, hint, required, value, onValue, type = 'text', autoComplete, inputMode, min, max, disabled, suggestions}: InputProps) {
   return (
     <Wrap id={id} label={label} error={error} hint={hint} required={required}>
       <input id={id} name={id} value={value} onInput={(e) => onValue(e.currentTarget.value)} aria-invalid={error ? 'true' : undefined}
         aria-describedby={described({id, label, error, hint})} required={required} type={type as 'text'}
-        autoComplete={autoComplete} inputMode={inputMode} min={min} max={max} disabled={disabled} />
+        autoComplete={autoComplete} inputMode={inputMode} min={min} max={max} disabled={disabled} list={suggestions?.length ? `${id}-list` : undefined} />
+      {suggestions?.length ? <datalist id={`${id}-list`}>{suggestions.map(([v, t]) => <option key={v} value={v}>{t}</option>)}</datalist> : null}
     </Wrap>
   );
 }
