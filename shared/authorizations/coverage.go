@@ -43,9 +43,18 @@ func coverageQuery(q url.Values) (method string, dos portal.Date, err error) {
 			return "", dos, badQuery(portal.CodeInvalidRequest, "Enter each item of the search once, in 80 characters or fewer.", k, "Enter this once, in 80 characters or fewer.")
 		}
 	}
+	// Every problem of the lookup in one answer; one alone keeps its code.
+	f, code := portal.Problems{}, ""
+	problem := func(c, field, sentence string) {
+		f.Set(field, sentence)
+		code = c
+	}
 	dos, derr := portal.ParseDate(q.Get("dateOfService"))
-	if derr != nil {
-		return "", dos, badQuery(portal.CodeInvalidDate, "Enter the start date of service.", "dateOfService", portal.SayDate)
+	switch {
+	case !q.Has("dateOfService"):
+		problem(portal.CodeInvalidDate, "dateOfService", "Enter the start date of service.")
+	case derr != nil:
+		problem(portal.CodeInvalidDate, "dateOfService", portal.SayNotADate)
 	}
 	var methods []string
 	if q.Has("memberId") {
@@ -60,11 +69,17 @@ func coverageQuery(q url.Values) (method string, dos portal.Date, err error) {
 	}
 	switch {
 	case len(methods) == 0:
-		return "", dos, badQuery(portal.CodeSearchMethod, "Find the member by member ID, Medicaid ID, or last name, first name and date of birth.", "memberId", "required")
+		problem(portal.CodeSearchMethod, "memberId", "Enter the member ID, the Medicaid ID, or the member's name and date of birth.")
 	case len(methods) > 1:
-		return "", dos, badQuery(portal.CodeOneSearchMethod, "Find the member one way at a time: member ID, Medicaid ID, or name and date of birth.", methods[1], "one way at a time")
+		problem(portal.CodeOneSearchMethod, methods[1], "Find the member one way at a time: clear the other items.")
 	case info && (strings.TrimSpace(q.Get("lastName")) == "" || strings.TrimSpace(q.Get("firstName")) == "" || q.Get("dateOfBirth") == ""):
-		return "", dos, badQuery(portal.CodeMemberInfoPartial, "Give the member's last name, first name and date of birth together.", "memberInfo", "all three")
+		problem(portal.CodeMemberInfoPartial, "memberInfo", "Enter the member's last name, first name and date of birth together.")
+	}
+	if err := f.Err(); err != nil {
+		if len(f) == 1 {
+			err.(*portal.Error).Code = code
+		}
+		return "", dos, err
 	}
 	return methods[0], dos, nil
 }

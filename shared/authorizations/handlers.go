@@ -22,7 +22,7 @@ func handleQuestions(d Deps) httpapi.ProviderHandler {
 		q := r.URL.Query()
 		t := portal.AuthType(q.Get("type"))
 		if _, ok := d.Plan.AuthForms[t]; !ok {
-			return badQuery(portal.CodeInvalidRequest, "Give type: inpatient or outpatient.", "type", "inpatient or outpatient")
+			return badQuery(portal.CodeInvalidRequest, "Choose the authorization type: inpatient or outpatient.", "type", "Choose the authorization type from the list.")
 		}
 		var codes []string
 		if q.Has("codes") {
@@ -33,7 +33,7 @@ func handleQuestions(d Deps) httpapi.ProviderHandler {
 		}
 		for _, c := range codes {
 			if !portal.ValidProcedureCode(c) {
-				return badQuery(portal.CodeInvalidRequest, "Give CPT or HCPCS codes, such as 70553 or J1100, separated by commas.", "codes", "CPT or HCPCS codes")
+				return badQuery(portal.CodeInvalidRequest, "Enter procedure codes such as 70553 or J1100, separated by commas.", "codes", portal.SayProcedureCode)
 			}
 		}
 		qs, docs := d.Plan.ClinicalQuestions(t, codes)

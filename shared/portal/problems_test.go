@@ -151,6 +151,10 @@ func TestEveryProblemSentenceIsInTheProvidersWords(t *testing.T) {
 					if name == "Errorf" && len(x.Args) > 2 {
 						check(fset.Position(x.Pos()), x.Args[2])
 					}
+					if name == "badQuery" && len(x.Args) > 3 {
+						check(fset.Position(x.Pos()), x.Args[1])
+						check(fset.Position(x.Pos()), x.Args[3])
+					}
 				}
 				return true
 			})

@@ -112,3 +112,15 @@ test('a denied request offers its clinical appeal; a request asking for more inf
   await page.waitForFunction(() => /Documents1/.test(document.querySelector('dl.facts')?.textContent ?? ''));
   noProblems(page);
 });
+
+test('the retro authorization lookup searched empty names the member and the date in one round', async () => {
+  const page = await open(browser);
+  await signIn(page, A);
+  await go(page, '#/authorizations');
+  await page.getByRole('heading', {name: 'Retro Authorization', level: 1}).waitFor();
+  await page.getByRole('button', {name: 'Search'}).click();
+  await page.locator('#dateOfService-error').filter({hasText: 'Enter the start date of service.'}).waitFor();
+  await page.locator('#memberId-error').filter({hasText: 'member ID, the Medicaid ID'}).waitFor();
+  assert.doesNotMatch(await page.getByRole('alert').first().textContent(), /[a-z]+[A-Z][a-z]+|_|JSON|leave it out/);
+  noProblems(page);
+});

@@ -34,7 +34,9 @@ export function RetroAuthorization() {
     e?.preventDefault();
     await act(async () => {
       // In the body, not the URL: the member's ID, name and date of birth are PHI.
-      const body: Record<string, string> = {dateOfService: dos};
+      // Every item typed goes, so that one answer names every problem; an
+      // empty date is left out, as the API takes it.
+      const body: Record<string, string> = dos ? {dateOfService: dos} : {};
       for (const [k] of finders.find(([f]) => f === finder)![2]) if ((q[k] ?? '').trim()) body[k] = q[k].trim();
       const r = await api<CoverageResult>('POST', '/members/coverage/search', {body});
       setFound(r.members);
