@@ -51,6 +51,8 @@ function DisputeFormFields({claim, choices}: {claim: string; choices: DisputeCho
     });
   };
   const errs = fieldErrors(error);
+  // What the chosen issue category says before anything is sent (an overpayment's path).
+  const issueNote = choices.issueCategories.find((c) => c.value === f.issueCategory)?.note;
   return (
     <>
       <Heading>Submit Dispute</Heading>
@@ -61,9 +63,7 @@ function DisputeFormFields({claim, choices}: {claim: string; choices: DisputeCho
         <TextField id="claimNumber" label="Claim number" value={f.claimNumber} onValue={set('claimNumber')} error={errs.claimNumber} required autoComplete="off" />
         <SelectField id="disputeType" label="Dispute type" value={f.disputeType} onValue={set('disputeType')} options={pairs(choices.disputeTypes)} error={errs.disputeType} required />
         <SelectField id="issueCategory" label="Issue category" value={f.issueCategory} onValue={set('issueCategory')} options={pairs(choices.issueCategories)} error={errs.issueCategory} required />
-        {choices.issueCategories.find((c) => c.value === f.issueCategory)?.note ? (
-          <p class="notice" role="status">{choices.issueCategories.find((c) => c.value === f.issueCategory)!.note}</p>
-        ) : null}
+        {issueNote ? <p class="notice" role="status">{issueNote}</p> : null}
         <TextField id="contactName" label="Contact name" value={f.contactName} onValue={set('contactName')} error={errs.contactName} required autoComplete="name" />
         <TextArea id="notes" label="Why the claim should be adjusted" value={f.notes} onValue={set('notes')} error={errs.notes} required maxLength={4000} />
         <Uploader id="uploadIds" label="Documents" error={errs.uploadIds} onChange={setFiles} />
