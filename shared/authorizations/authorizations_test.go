@@ -7,6 +7,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -362,5 +363,52 @@ func TestNoPHIInLogs(t *testing.T) {
 		if strings.Contains(w.logs.String(), phi) {
 			t.Errorf("the logs hold %q", phi)
 		}
+	}
+}
+
+func TestTheWorklistListsTheProvidersRequestsWithTheCountWaitingForIt(t *testing.T) {
+	w := setup(t)
+	var ids []string
+	for _, code := range []string{"70553", "70551"} {
+		r := request("M-PLAIN")
+		r["services"] = []map[string]any{{"code": code, "units": 1}}
+		resp := w.send("POST", "/authorizations", body(t, r), tinA)
+		var a struct{ AuthorizationID string }
+		decode(t, resp, &a)
+		if resp.StatusCode != 201 {
+			t.Fatalf("submit: %d %s", resp.StatusCode, resp.Body)
+		}
+		ids = append(ids, a.AuthorizationID)
+	}
+	if _, ok, err := w.requests.ApplyDecision(context.Background(), portal.AuthDecision{DecisionID: "D-1", AuthorizationID: ids[0],
+		Status: portal.AuthMoreInfo, DecidedAt: now, InformationWanted: "Therapy notes."}); !ok || err != nil {
+		t.Fatalf("more information: %v %v", ok, err)
+	}
+	type list struct {
+		Authorizations []struct{ AuthorizationID string }
+		Waiting        []portal.Waiting
+	}
+	get := func(path string, who map[string]string) (int, list, problem) {
+		resp := w.send("GET", path, "", who)
+		var l list
+		var p problem
+		decode(t, resp, &l)
+		decode(t, resp, &p)
+		return resp.StatusCode, l, p
+	}
+	code, l, _ := get("/authorizations/worklist", tinA)
+	if code != 200 || len(l.Authorizations) != 2 || !slices.Equal(l.Waiting, []portal.Waiting{{Status: "more_information_requested", Count: 1}}) {
+		t.Errorf("every request: %d %+v", code, l)
+	}
+	code, l, _ = get("/authorizations/worklist?status=more_information_requested", tinA)
+	if code != 200 || len(l.Authorizations) != 1 || l.Authorizations[0].AuthorizationID != ids[0] {
+		t.Errorf("more information requested: %d %+v", code, l)
+	}
+	if code, l, _ = get("/authorizations/worklist", tinB); code != 200 || len(l.Authorizations) != 0 || l.Waiting[0].Count != 0 {
+		t.Errorf("provider B: %d %+v", code, l)
+	}
+	code, _, p := get("/authorizations/worklist?status=pending&to=2026-02-30", tinA)
+	if code != 400 || p.Errors["status"] != "Choose a status from the list." || p.Errors["to"] != portal.SayDate {
+		t.Errorf("a bad query: %d %+v", code, p)
 	}
 }

@@ -2,7 +2,7 @@ package authorizations
 
 import (
 	"net/http"
-	"strconv"
+	"slices"
 	"strings"
 	"time"
 
@@ -106,51 +106,67 @@ func handleGet(d Deps) httpapi.ProviderHandler {
 func handleList(d Deps) httpapi.ProviderHandler {
 	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) error {
 		q := r.URL.Query()
-		today := portal.DateOf(d.Now())
-		from, to := today.AddDate(-2, 0, 0), today
 		f := portal.Problems{}
 		if !portal.ValidIdentifier(q.Get("memberId")) {
 			f.Set("memberId", portal.SayMemberID)
 		}
-		for name, dst := range map[string]*portal.Date{"from": &from, "to": &to} {
-			if q.Has(name) { // given empty, it is a mistake, not "the default"
-				day, err := portal.ParseDate(q.Get(name))
-				if err != nil {
-					f.Set(name, portal.SayDate)
-				}
-				*dst = day
-			}
+		win := httpapi.Window(q, portal.DateOf(d.Now()), f)
+		if err := f.Err(); err != nil {
+			return err
 		}
-		limit := 25
-		if q.Has("limit") {
-			n, err := strconv.Atoi(q.Get("limit"))
-			if err != nil || n < 1 || n > 100 {
-				f.Set("limit", portal.SayPageSize)
-			}
-			limit = n
+		list, next, err := d.Requests.Authorizations(r.Context(), caller.Provider, q.Get("memberId"), win.From, win.To, win.Limit, win.Cursor)
+		if err != nil {
+			return err
 		}
-		if to.Before(from) {
-			f.Set("to", portal.SayToAfterFrom)
+		return listed(w, r, d, caller, "authorizations.list", list, next, nil)
+	}
+}
+
+// listed answers a page of requests (with the counts of those waiting for
+// the provider, on the worklist) and writes its audit line.
+func listed(w http.ResponseWriter, r *http.Request, d Deps, caller httpapi.Caller, action string, list []portal.Authorization, next string, waiting []portal.Waiting) error {
+	out := struct {
+		Authorizations []authorizationView `json:"authorizations"`
+		NextCursor     string              `json:"nextCursor,omitempty"`
+		Waiting        []portal.Waiting    `json:"waiting,omitempty"`
+	}{Authorizations: []authorizationView{}, NextCursor: next, Waiting: waiting}
+	var ids []string
+	for i := range list {
+		out.Authorizations = append(out.Authorizations, view(&list[i]))
+		ids = append(ids, list[i].ID)
+	}
+	httpapi.Audit(r, d.Log, caller, action, ids...)
+	httpapi.Encode(w, http.StatusOK, out)
+	return nil
+}
+
+// handleWorklist lists the provider's requests, newest submitted first,
+// filtered by status and date, with the count of those on which
+// utilization management waits for the provider.
+func handleWorklist(d Deps) httpapi.ProviderHandler {
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) error {
+		q := r.URL.Query()
+		f := portal.Problems{}
+		wq := portal.WorkQuery{Provider: caller.Provider, Status: q.Get("status"), Window: httpapi.Window(q, portal.DateOf(d.Now()), f)}
+		if q.Has("status") && !slices.Contains(portal.AuthStatuses, portal.AuthStatus(wq.Status)) {
+			f.Choose("status", "a status")
 		}
 		if err := f.Err(); err != nil {
 			return err
 		}
-		list, next, err := d.Requests.Authorizations(r.Context(), caller.Provider, q.Get("memberId"), from, to, limit, q.Get("cursor"))
+		list, next, err := d.Requests.Worklist(r.Context(), wq)
 		if err != nil {
 			return err
 		}
-		out := struct {
-			Authorizations []authorizationView `json:"authorizations"`
-			NextCursor     string              `json:"nextCursor,omitempty"`
-		}{Authorizations: []authorizationView{}, NextCursor: next}
-		var ids []string
-		for i := range list {
-			out.Authorizations = append(out.Authorizations, view(&list[i]))
-			ids = append(ids, list[i].ID)
+		waiting := []portal.Waiting{}
+		for _, status := range portal.WaitingAuthStatuses {
+			n, err := d.Requests.CountByStatus(r.Context(), caller.Provider, string(status))
+			if err != nil {
+				return err
+			}
+			waiting = append(waiting, portal.Waiting{Status: string(status), Count: n})
 		}
-		httpapi.Audit(r, d.Log, caller, "authorizations.list", ids...)
-		httpapi.Encode(w, http.StatusOK, out)
-		return nil
+		return listed(w, r, d, caller, "authorizations.worklist", list, next, waiting)
 	}
 }
 

@@ -30,6 +30,8 @@ type Requests interface {
 	CreateAuthorization(ctx context.Context, a *portal.Authorization, ev portal.OutboundEvent) (string, error)
 	Authorization(ctx context.Context, provider portal.ProviderID, id string) (*portal.Authorization, error)
 	Authorizations(ctx context.Context, provider portal.ProviderID, memberID string, from, to portal.Date, limit int, cursor string) ([]portal.Authorization, string, error)
+	Worklist(ctx context.Context, q portal.WorkQuery) ([]portal.Authorization, string, error)
+	CountByStatus(ctx context.Context, provider portal.ProviderID, status string) (int, error)
 	AddDocuments(ctx context.Context, provider portal.ProviderID, id string, uploadIDs []string, note string, ev portal.OutboundEvent) (*portal.Authorization, error)
 	ReportCOB(ctx context.Context, r portal.ReportedCOB, ev portal.OutboundEvent) error
 	ReportedCOB(ctx context.Context, memberID string) ([]portal.ReportedCOB, error)
@@ -61,6 +63,7 @@ func New(d Deps) http.Handler {
 	rs.Handle("GET /authorizations/questions", handleQuestions(d))
 	rs.Handle("POST /authorizations", handleSubmit(d), httpapi.WithIdempotencyKey)
 	rs.Handle("GET /authorizations", handleList(d))
+	rs.Handle("GET /authorizations/worklist", handleWorklist(d))
 	rs.Handle("GET /authorizations/{authorizationId}", handleGet(d))
 	rs.Handle("POST /authorizations/{authorizationId}/documents", handleAddDocuments(d), httpapi.WithIdempotencyKey)
 	return rs.Handler()

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -342,5 +343,59 @@ func TestTheFormsListsComeFromTheAPI(t *testing.T) {
 	// Without a provider's token (the gateway answers 401 before this).
 	if resp := w.disputes("GET", "/disputes/form", "", nil); resp.StatusCode != 403 {
 		t.Errorf("the lists without a provider: %d", resp.StatusCode)
+	}
+}
+
+func TestTheWorklistListsTheProvidersCasesAndDraftsWithCounts(t *testing.T) {
+	w := setup(t)
+	draft := map[string]any{"claimNumber": "C-DUP", "appealType": "claim_appeal", "draft": true, "notes": "Draft."}
+	saved := decode(t, w.appeals("POST", "/appeals", body(t, draft), tinA))
+	no := map[string]string{"answer": "no"}
+	appeal := map[string]any{"claimNumber": "C-DUP", "appealType": "claim_appeal", "notes": "Seen twice.",
+		"reasons": map[string]any{"new_information": no, "policy_misapplied": no}}
+	filed := decode(t, w.appeals("POST", "/appeals", body(t, appeal), tinA))
+	if saved.Status != "draft" || filed.Status != "received" {
+		t.Fatalf("setup: %+v %+v", saved, filed)
+	}
+	type list struct {
+		Cases []struct {
+			CaseID, Status string
+		}
+		NextCursor string
+		Waiting    []portal.Waiting
+	}
+	get := func(path string, who map[string]string) (int, list, view) {
+		resp := w.appeals("GET", path, "", who)
+		var l list
+		if err := json.Unmarshal([]byte(resp.Body), &l); err != nil {
+			t.Fatalf("%s: %v %s", path, err, resp.Body)
+		}
+		return resp.StatusCode, l, decode(t, resp)
+	}
+	code, l, _ := get("/appeals/worklist", tinA)
+	if code != 200 || len(l.Cases) != 2 || l.Cases[0].CaseID != filed.CaseID && l.Cases[1].CaseID != filed.CaseID {
+		t.Errorf("every appeal: %d %+v", code, l)
+	}
+	if want := []portal.Waiting{{Status: "draft", Count: 1}, {Status: "returned_incomplete", Count: 0}}; !slices.Equal(l.Waiting, want) {
+		t.Errorf("counts: %+v, want %+v", l.Waiting, want)
+	}
+	code, l, _ = get("/appeals/worklist?status=draft&limit=1", tinA)
+	if code != 200 || len(l.Cases) != 1 || l.Cases[0].CaseID != saved.CaseID || l.NextCursor != "" {
+		t.Errorf("drafts: %d %+v", code, l)
+	}
+	// Another provider sees none of them, and its counts are its own.
+	code, l, _ = get("/appeals/worklist", tinB)
+	if code != 200 || len(l.Cases) != 0 || l.Waiting[0].Count != 0 {
+		t.Errorf("provider B: %d %+v", code, l)
+	}
+	// Every problem of the query at once, in the provider's words.
+	code, _, v := get("/appeals/worklist?status=open&from=12/01/2026&limit=0", tinA)
+	if code != 400 || v.Errors["status"] != "Choose a status from the list." || v.Errors["from"] != portal.SayDate || v.Errors["limit"] != portal.SayPageSize {
+		t.Errorf("a bad query: %d %+v", code, v)
+	}
+	// Disputes have no drafts: only what the plan returned is counted.
+	resp := w.disputes("GET", "/disputes/worklist", "", tinA)
+	if resp.StatusCode != 200 || !strings.Contains(resp.Body, `"waiting":[{"status":"returned_incomplete","count":0}]`) {
+		t.Errorf("disputes: %d %s", resp.StatusCode, resp.Body)
 	}
 }

@@ -3,6 +3,7 @@ package cases
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -340,6 +341,50 @@ func (rt *routes) handleList() httpapi.ProviderHandler {
 			}
 		}
 		httpapi.Audit(r, d.Log, caller, rt.family.Name+".list", ids...)
+		httpapi.Encode(w, http.StatusOK, out)
+		return nil
+	}
+}
+
+// handleWorklist lists the provider's cases of the family, drafts included,
+// newest first, filtered by status and date, with the counts of those that
+// wait for the provider.
+func (rt *routes) handleWorklist() httpapi.ProviderHandler {
+	d := rt.d
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) error {
+		q := r.URL.Query()
+		f := portal.Problems{}
+		wq := portal.WorkQuery{Provider: caller.Provider, Status: q.Get("status"), Window: httpapi.Window(q, portal.DateOf(d.Now()), f)}
+		if q.Has("status") && !slices.Contains(portal.CaseStatuses, portal.CaseStatus(wq.Status)) {
+			f.Choose("status", "a status")
+		}
+		if err := f.Err(); err != nil {
+			return err
+		}
+		list, next, err := d.Cases.Worklist(r.Context(), wq)
+		if err != nil {
+			return err
+		}
+		out := struct {
+			Cases      []caseView       `json:"cases"`
+			NextCursor string           `json:"nextCursor,omitempty"`
+			Waiting    []portal.Waiting `json:"waiting"`
+		}{Cases: []caseView{}, NextCursor: next, Waiting: []portal.Waiting{}}
+		for _, status := range rt.family.WaitingStatuses() {
+			n, err := d.Cases.CountByStatus(r.Context(), caller.Provider, string(status))
+			if err != nil {
+				return err
+			}
+			out.Waiting = append(out.Waiting, portal.Waiting{Status: string(status), Count: n})
+		}
+		var ids []string
+		for i := range list {
+			if rt.owns(&list[i]) {
+				out.Cases = append(out.Cases, rt.view(&list[i]))
+				ids = append(ids, list[i].ID)
+			}
+		}
+		httpapi.Audit(r, d.Log, caller, rt.family.Name+".worklist", ids...)
 		httpapi.Encode(w, http.StatusOK, out)
 		return nil
 	}

@@ -12,9 +12,10 @@ import (
 )
 
 // caseVars are the variables both case APIs name: their letters, uploads,
-// claims and idempotency tables, and the appeals system's queue.
+// claims and idempotency tables, the appeals system's queue, and the key
+// that signs the worklist's cursors.
 var caseVars = []lambdaenv.Var{lambdaenv.DocumentsTable, lambdaenv.AttachmentsTable, lambdaenv.ClaimsTable,
-	lambdaenv.IdempotencyTable, lambdaenv.AppealsQueue}
+	lambdaenv.IdempotencyTable, lambdaenv.AppealsQueue, lambdaenv.CursorKey}
 
 func fromEnv(getenv lambdaenv.Getenv, family *portal.CaseFamily, vars ...lambdaenv.Var) (Deps, dynamo.Stores, error) {
 	f, err := lambdaenv.Load(getenv, append(vars, caseVars...)...)

@@ -34,6 +34,10 @@ type Store interface {
 	Case(ctx context.Context, provider portal.ProviderID, id string) (*portal.Case, error)
 	Cases(ctx context.Context, provider portal.ProviderID, subject string) ([]portal.Case, error)
 	UpdateCase(ctx context.Context, provider portal.ProviderID, id, by string, change portal.CaseChange) (*portal.Case, bool, error)
+	// Worklist and CountByStatus list and count the provider's cases,
+	// drafts included, without a claim number.
+	Worklist(ctx context.Context, q portal.WorkQuery) ([]portal.Case, string, error)
+	CountByStatus(ctx context.Context, provider portal.ProviderID, status string) (int, error)
 }
 
 // Uploads reads the provider's uploads by ID (nil where there is none of
@@ -78,6 +82,7 @@ func Disputes(d Deps) http.Handler {
 	rt.rs.Handle("POST /disputes", rt.handleCreateDispute(), httpapi.WithIdempotencyKey)
 	rt.rs.Handle("GET /disputes", rt.handleList())
 	rt.rs.Handle("GET /disputes/form", rt.handleDisputeForm())
+	rt.rs.Handle("GET /disputes/worklist", rt.handleWorklist())
 	rt.rs.Handle("GET /disputes/{caseId}", rt.handleGet())
 	rt.rs.Handle("POST /disputes/{caseId}/documents", rt.handleAddDocuments(), httpapi.WithIdempotencyKey)
 	rt.rs.Handle("POST /disputes/{caseId}/withdraw", rt.handleWithdraw(), httpapi.WithIdempotencyKey)
@@ -91,6 +96,7 @@ func Appeals(d Deps) http.Handler {
 	rt.rs.Handle("POST /appeals", rt.handleCreateAppeal(), httpapi.WithIdempotencyKey)
 	rt.rs.Handle("GET /appeals", rt.handleList())
 	rt.rs.Handle("GET /appeals/form", rt.handleAppealForm())
+	rt.rs.Handle("GET /appeals/worklist", rt.handleWorklist())
 	rt.rs.Handle("GET /appeals/{caseId}", rt.handleGet())
 	rt.rs.Handle("PUT /appeals/{caseId}", rt.handleSaveDraft())
 	rt.rs.Handle("POST /appeals/{caseId}/submit", rt.handleSubmit(), httpapi.WithIdempotencyKey)

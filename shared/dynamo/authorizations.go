@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -20,7 +19,9 @@ import (
 // AuthorizationStore keeps retro authorization requests in the
 // Authorizations table, one table for three kinds of item, by key:
 //   - a request: pk "AUTH#<id>", sk "AUTH"; its byMember index key is
-//     "<TIN>#<member>", sorted by "<start date>#<submitted at>#<id>";
+//     "<TIN>#<member>", sorted by "<start date>#<submitted at>#<id>"
+//     (listKey); its byProvider key is the TIN and its byStatus key
+//     "<TIN>#<status>", both sorted by "<submitted at>#<id>" (workKey);
 //   - the guard of an open request: pk "OPEN#<TIN>#<member>#<type>#<start
 //     date>#<services>", sk "OPEN", naming the request, so that a second open
 //     request for the same member, type, date and services cannot be written;
@@ -46,6 +47,8 @@ type authItem struct {
 	portal.Authorization
 	MemberKey string `json:"memberKey"`
 	ListKey   string `json:"listKey"`
+	StatusKey string `json:"statusKey"`
+	WorkKey   string `json:"workKey"`
 }
 
 type openItem struct {
@@ -81,7 +84,9 @@ func openKey(a *portal.Authorization) map[string]types.AttributeValue {
 func newAuthItem(a *portal.Authorization) authItem {
 	return authItem{PK: "AUTH#" + a.ID, SK: "AUTH", Authorization: *a,
 		MemberKey: IndexKey(a.Provider, a.Request.MemberID),
-		ListKey:   a.Request.StartDate.String() + "#" + a.SubmittedAt.UTC().Format(stampLayout) + "#" + a.ID}
+		ListKey:   a.Request.StartDate.String() + "#" + a.SubmittedAt.UTC().Format(stampLayout) + "#" + a.ID,
+		StatusKey: IndexKey(a.Provider, string(a.Status)),
+		WorkKey:   a.SubmittedAt.UTC().Format(stampLayout) + "#" + a.ID}
 }
 
 // CreateAuthorization writes a new request and its open guard in one
@@ -187,76 +192,56 @@ func (s *AuthorizationStore) Authorization(ctx context.Context, provider portal.
 	return &it.Authorization, nil
 }
 
-// listCursor is where a list stopped: the last item's keys, tied to the
-// query it was issued for.
-type listCursor struct {
-	Query string `json:"q"`
-	ID    string `json:"i"`
-	List  string `json:"l"`
-}
-
 func listFingerprint(parts ...string) string {
 	h := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
 	return hex.EncodeToString(h[:8])
+}
+
+func decodeAuth(item map[string]types.AttributeValue) (portal.Authorization, string, string, error) {
+	var it authItem
+	if err := unmarshal(item, &it); err != nil {
+		return portal.Authorization{}, "", "", fmt.Errorf("decode authorization: %w", err)
+	}
+	return it.Authorization, it.ID, it.ListKey, nil
 }
 
 // Authorizations lists the provider's requests for a member whose start
 // date falls from from to to, newest first, limit at a time.
 func (s *AuthorizationStore) Authorizations(ctx context.Context, provider portal.ProviderID, memberID string, from, to portal.Date, limit int, cur string) ([]portal.Authorization, string, error) {
 	memberKey := IndexKey(provider, memberID)
-	query := listFingerprint(memberKey, from.String(), to.String())
-	in := &dynamodb.QueryInput{
-		TableName: &s.Table, IndexName: aws.String("byMember"), ScanIndexForward: aws.Bool(false),
-		KeyConditionExpression: aws.String("memberKey = :m AND listKey BETWEEN :a AND :b"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":m": str(memberKey), ":a": str(from.String()), ":b": str(to.String() + "#~"),
-		},
-		Limit: aws.Int32(int32(limit)),
+	return pageOf(ctx, s.DB, s.CursorKey, indexPage{
+		Table: s.Table, Index: "byMember", Hash: "memberKey", HashValue: memberKey,
+		Sort: "listKey", From: from.String(), To: to.String(),
+		Limit: limit, Cursor: cur, Query: listFingerprint(memberKey, from.String(), to.String()),
+		Key: authKey, ValidID: portal.ValidAuthorizationID,
+	}, decodeAuth)
+}
+
+// Worklist lists the provider's requests of q.Status (empty: every
+// status) submitted in q's window, newest first: by status from the
+// byStatus index, all from byProvider.
+func (s *AuthorizationStore) Worklist(ctx context.Context, q portal.WorkQuery) ([]portal.Authorization, string, error) {
+	p := indexPage{
+		Table: s.Table, Index: "byProvider", Hash: "providerTin", HashValue: string(q.Provider),
+		Sort: "workKey", From: q.From.String(), To: q.To.String(), Limit: q.Limit, Cursor: q.Cursor,
+		Query: listFingerprint(string(q.Provider), q.Status, q.From.String(), q.To.String()),
+		Key:   authKey, ValidID: portal.ValidAuthorizationID,
 	}
-	if cur != "" {
-		c, err := s.decodeListCursor(cur, query)
-		if err != nil {
-			return nil, "", err
-		}
-		in.ExclusiveStartKey = map[string]types.AttributeValue{"pk": str("AUTH#" + c.ID), "sk": str("AUTH"),
-			"memberKey": str(memberKey), "listKey": str(c.List)}
+	if q.Status != "" {
+		p.Index, p.Hash, p.HashValue = "byStatus", "statusKey", IndexKey(q.Provider, q.Status)
 	}
-	out, err := s.DB.Query(ctx, in)
-	if err != nil {
-		return nil, "", fmt.Errorf("list authorizations: %w", err)
-	}
-	list := make([]portal.Authorization, 0, len(out.Items))
-	var last *authItem
-	for _, item := range out.Items {
+	return pageOf(ctx, s.DB, s.CursorKey, p, func(item map[string]types.AttributeValue) (portal.Authorization, string, string, error) {
 		var it authItem
 		if err := unmarshal(item, &it); err != nil {
-			return nil, "", fmt.Errorf("decode authorization: %w", err)
+			return portal.Authorization{}, "", "", fmt.Errorf("decode authorization: %w", err)
 		}
-		list = append(list, it.Authorization)
-		last = &it
-	}
-	next := ""
-	if out.LastEvaluatedKey != nil && last != nil {
-		next = s.encodeListCursor(listCursor{Query: query, ID: last.ID, List: last.ListKey})
-	}
-	return list, next, nil
+		return it.Authorization, it.ID, it.WorkKey, nil
+	})
 }
 
-func (s *AuthorizationStore) encodeListCursor(c listCursor) string {
-	b, _ := json.Marshal(c) // strings: always marshal
-	return signed(s.CursorKey, b)
-}
-
-// decodeListCursor checks the cursor's signature, then each value, so that
-// nothing a caller forged reaches DynamoDB as a key.
-func (s *AuthorizationStore) decodeListCursor(cur, query string) (listCursor, error) {
-	b, err := openSigned(s.CursorKey, cur)
-	var c listCursor
-	if err != nil || json.Unmarshal(b, &c) != nil || c.Query != query || !strings.HasSuffix(c.List, "#"+c.ID) ||
-		!strings.HasPrefix(c.ID, "RA-") || len(c.ID) != 12 {
-		return listCursor{}, errCursor
-	}
-	return c, nil
+// CountByStatus counts the provider's requests of a status.
+func (s *AuthorizationStore) CountByStatus(ctx context.Context, provider portal.ProviderID, status string) (int, error) {
+	return countOf(ctx, s.DB, s.Table, "byStatus", "statusKey", IndexKey(provider, status))
 }
 
 // ApplyDecision applies a decision from utilization management, once: the

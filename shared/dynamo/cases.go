@@ -15,8 +15,9 @@ import (
 
 // CaseStore keeps disputes or appeals, one table each, three kinds of item:
 //   - a case: pk "CASE#<id>", sk "CASE"; its byClaim index key is
-//     "<TIN>#C#<claim>" (or "#A#<authorization>"), sorted by "<created
-//     at>#<id>";
+//     "<TIN>#C#<claim>" (or "#A#<authorization>"), its byProvider key the
+//     TIN, its byStatus key "<TIN>#<status>", each sorted by "<created
+//     at>#<id>" (listKey);
 //   - the guard of an open case: pk "OPEN#<TIN>#<subject>#<kind>", sk
 //     "OPEN", naming the case, so that a second open case of the same kind
 //     on a claim cannot be written;
@@ -33,6 +34,8 @@ type CaseStore struct {
 	Now         func() time.Time
 	Attachments *AttachmentStore
 	Letters     *LetterStore
+	// CursorKey signs the worklist's cursors.
+	CursorKey []byte
 }
 
 type caseItem struct {
@@ -40,6 +43,7 @@ type caseItem struct {
 	SK string `json:"sk"`
 	portal.Case
 	SubjectKey string `json:"subjectKey"`
+	StatusKey  string `json:"statusKey"`
 	ListKey    string `json:"listKey"`
 }
 
@@ -65,7 +69,7 @@ func (s *CaseStore) events() outboundEvents {
 // conditional on version seen) and what w carries with it.
 func (s *CaseStore) items(c *portal.Case, seen int64, w portal.CaseWrite, by string) ([]types.TransactWriteItem, error) {
 	item, err := marshal(caseItem{PK: "CASE#" + c.ID, SK: "CASE", Case: *c, SubjectKey: IndexKey(c.Provider, c.SubjectKey()),
-		ListKey: c.CreatedAt.UTC().Format(stampLayout) + "#" + c.ID})
+		StatusKey: IndexKey(c.Provider, string(c.Status)), ListKey: c.CreatedAt.UTC().Format(stampLayout) + "#" + c.ID})
 	if err != nil {
 		return nil, fmt.Errorf("encode case: %w", err)
 	}
@@ -217,13 +221,42 @@ func (s *CaseStore) Cases(ctx context.Context, provider portal.ProviderID, subje
 	}
 	list := make([]portal.Case, 0, len(out.Items))
 	for _, item := range out.Items {
-		var it caseItem
-		if err := unmarshal(item, &it); err != nil {
-			return nil, fmt.Errorf("decode case: %w", err)
+		c, _, _, err := decodeCase(item)
+		if err != nil {
+			return nil, err
 		}
-		list = append(list, it.Case)
+		list = append(list, c)
 	}
 	return list, nil
+}
+
+func decodeCase(item map[string]types.AttributeValue) (portal.Case, string, string, error) {
+	var it caseItem
+	if err := unmarshal(item, &it); err != nil {
+		return portal.Case{}, "", "", fmt.Errorf("decode case: %w", err)
+	}
+	return it.Case, it.ID, it.ListKey, nil
+}
+
+// Worklist lists the provider's cases of q.Status (empty: every status)
+// created in q's window, newest first: by status from the byStatus index,
+// all from byProvider.
+func (s *CaseStore) Worklist(ctx context.Context, q portal.WorkQuery) ([]portal.Case, string, error) {
+	p := indexPage{
+		Table: s.Table, Index: "byProvider", Hash: "providerTin", HashValue: string(q.Provider),
+		Sort: "listKey", From: q.From.String(), To: q.To.String(), Limit: q.Limit, Cursor: q.Cursor,
+		Query: listFingerprint(string(q.Provider), q.Status, q.From.String(), q.To.String()),
+		Key:   caseKey, ValidID: portal.ValidCaseID,
+	}
+	if q.Status != "" {
+		p.Index, p.Hash, p.HashValue = "byStatus", "statusKey", IndexKey(q.Provider, q.Status)
+	}
+	return pageOf(ctx, s.DB, s.CursorKey, p, decodeCase)
+}
+
+// CountByStatus counts the provider's cases of a status.
+func (s *CaseStore) CountByStatus(ctx context.Context, provider portal.ProviderID, status string) (int, error) {
+	return countOf(ctx, s.DB, s.Table, "byStatus", "statusKey", IndexKey(provider, status))
 }
 
 // UpdateCase changes one of the provider's cases: change decides, on the

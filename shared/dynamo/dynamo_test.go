@@ -70,7 +70,7 @@ func TestCasesContract(t *testing.T) {
 				uploads := &dynamo.AttachmentStore{DB: local.Clients.DynamoDB, Table: table("AttachmentsTable"), Now: time.Now}
 				letters := &dynamo.LetterStore{DB: local.Clients.DynamoDB, Table: table("DocumentsTable"), CursorKey: []byte("test-cursor-key")}
 				return &dynamo.CaseStore{DB: local.Clients.DynamoDB, Table: table(tbl), Outbox: "cases", Now: time.Now,
-					Attachments: uploads, Letters: letters}, letters, uploads
+					Attachments: uploads, Letters: letters, CursorKey: []byte("test-cursor-key")}, letters, uploads
 			})
 		})
 	}

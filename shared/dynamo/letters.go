@@ -2,10 +2,8 @@ package dynamo
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -85,64 +83,21 @@ func (s *LetterStore) Letter(ctx context.Context, provider portal.ProviderID, id
 	return &it.Letter, nil
 }
 
-type letterCursor struct {
-	Query string `json:"q"`
-	ID    string `json:"i"`
-	List  string `json:"l"`
-}
-
 // Letters lists the provider's letters written from q.From to q.To, newest
 // first, of q.Type if given, q.Limit at a time.
 func (s *LetterStore) Letters(ctx context.Context, q portal.LetterQuery) ([]portal.Letter, string, error) {
-	query := listFingerprint(string(q.Provider), string(q.Type), q.From.String(), q.To.String())
-	in := &dynamodb.QueryInput{
-		TableName: &s.Table, IndexName: aws.String("byProvider"), ScanIndexForward: aws.Bool(false),
-		KeyConditionExpression: aws.String("providerTin = :p AND listKey BETWEEN :a AND :b"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":p": str(string(q.Provider)), ":a": str(q.From.String()), ":b": str(q.To.String() + "~"),
-		},
-	}
-	if q.Type != "" {
-		in.FilterExpression = aws.String("#t = :t")
-		in.ExpressionAttributeNames = map[string]string{"#t": "type"}
-		in.ExpressionAttributeValues[":t"] = str(string(q.Type))
-	}
-	if q.Cursor != "" {
-		b, err := openSigned(s.CursorKey, q.Cursor)
-		var c letterCursor
-		if err != nil || json.Unmarshal(b, &c) != nil || c.Query != query || !strings.HasSuffix(c.List, "#"+c.ID) || !portal.ValidIdentifier(c.ID) {
-			return nil, "", errCursor
+	return pageOf(ctx, s.DB, s.CursorKey, indexPage{
+		Table: s.Table, Index: "byProvider", Hash: "providerTin", HashValue: string(q.Provider),
+		Sort: "listKey", From: q.From.String(), To: q.To.String(), FilterName: "type", FilterValue: string(q.Type),
+		Limit: q.Limit, Cursor: q.Cursor, Query: listFingerprint(string(q.Provider), string(q.Type), q.From.String(), q.To.String()),
+		Key: letterKey, ValidID: portal.ValidIdentifier,
+	}, func(item map[string]types.AttributeValue) (portal.Letter, string, string, error) {
+		var it letterItem
+		if err := unmarshal(item, &it); err != nil {
+			return portal.Letter{}, "", "", fmt.Errorf("decode letter: %w", err)
 		}
-		in.ExclusiveStartKey = map[string]types.AttributeValue{"pk": str("LETTER#" + c.ID), "sk": str("LETTER"),
-			"providerTin": str(string(q.Provider)), "listKey": str(c.List)}
-	}
-	// A filter applies after the limit: read pages until the page is full
-	// or the index has no more.
-	var list []portal.Letter
-	var last *letterItem
-	for {
-		in.Limit = aws.Int32(int32(q.Limit - len(list)))
-		out, err := s.DB.Query(ctx, in)
-		if err != nil {
-			return nil, "", fmt.Errorf("list letters: %w", err)
-		}
-		for _, item := range out.Items {
-			var it letterItem
-			if err := unmarshal(item, &it); err != nil {
-				return nil, "", fmt.Errorf("decode letter: %w", err)
-			}
-			list = append(list, it.Letter)
-			last = &it
-		}
-		if out.LastEvaluatedKey == nil {
-			return list, "", nil
-		}
-		if len(list) >= q.Limit && last != nil {
-			b, _ := json.Marshal(letterCursor{Query: query, ID: last.ID, List: last.ListKey}) // strings: always marshal
-			return list, signed(s.CursorKey, b), nil
-		}
-		in.ExclusiveStartKey = out.LastEvaluatedKey
-	}
+		return it.Letter, it.ID, it.ListKey, nil
+	})
 }
 
 // DueLetters lists up to limit letters whose PDF is not stored yet,

@@ -106,9 +106,10 @@ func (s Stores) Cases(family *portal.CaseFamily) *CaseStore {
 	return &CaseStore{DB: s.DB, Table: table, Outbox: family.Name, Now: time.Now, Letters: s.Letters()}
 }
 
-// CaseForms is Cases with the uploads its forms submit (ATTACHMENTS_TABLE).
+// CaseForms is Cases with the uploads its forms submit (ATTACHMENTS_TABLE)
+// and the key that signs its worklist's cursors (CURSOR_KEY).
 func (s Stores) CaseForms(family *portal.CaseFamily) *CaseStore {
 	c := s.Cases(family)
-	c.Attachments = s.Attachments()
+	c.Attachments, c.CursorKey = s.Attachments(), s.Env.Key(lambdaenv.CursorKey)
 	return c
 }

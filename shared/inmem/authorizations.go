@@ -109,24 +109,44 @@ func (s *Authorizations) Authorizations(_ context.Context, provider portal.Provi
 	slices.SortFunc(all, func(a, b portal.Authorization) int {
 		return cmp.Or(b.Request.StartDate.Time().Compare(a.Request.StartDate.Time()), b.SubmittedAt.Compare(a.SubmittedAt), cmp.Compare(b.ID, a.ID))
 	})
-	query := fingerprint(string(provider), memberID, from.String(), to.String())
-	offset := 0
-	if cur != "" {
-		c, err := decodeCursor(cur, query)
-		if err != nil {
-			return nil, "", err
+	return page(all, limit, cur, fingerprint(string(provider), memberID, from.String(), to.String()))
+}
+
+// Worklist lists the provider's requests of q.Status (empty: every
+// status) submitted in q's window, newest first.
+func (s *Authorizations) Worklist(_ context.Context, q portal.WorkQuery) ([]portal.Authorization, string, error) {
+	if err := s.fault("Worklist"); err != nil {
+		return nil, "", err
+	}
+	s.mu.Lock()
+	var all []portal.Authorization
+	for _, a := range s.requests {
+		day := portal.DateOf(a.SubmittedAt)
+		if a.Provider == q.Provider && (q.Status == "" || string(a.Status) == q.Status) && !day.Before(q.From) && !day.After(q.To) {
+			all = append(all, *cloneAuthorization(a))
 		}
-		offset = c.Offset
 	}
-	if offset > len(all) {
-		offset = len(all)
+	s.mu.Unlock()
+	slices.SortFunc(all, func(a, b portal.Authorization) int {
+		return cmp.Or(b.SubmittedAt.Compare(a.SubmittedAt), cmp.Compare(b.ID, a.ID))
+	})
+	return page(all, q.Limit, q.Cursor, fingerprint(string(q.Provider), q.Status, q.From.String(), q.To.String()))
+}
+
+// CountByStatus counts the provider's requests of a status.
+func (s *Authorizations) CountByStatus(_ context.Context, provider portal.ProviderID, status string) (int, error) {
+	if err := s.fault("CountByStatus"); err != nil {
+		return 0, err
 	}
-	end := min(offset+limit, len(all))
-	next := ""
-	if end < len(all) {
-		next = cursor{Offset: end, Query: query}.encode()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, a := range s.requests {
+		if a.Provider == provider && string(a.Status) == status {
+			n++
+		}
 	}
-	return all[offset:end], next, nil
+	return n, nil
 }
 
 // ApplyDecision applies a decision from utilization management, once; a

@@ -130,3 +130,38 @@ func (s *Cases) update(provider portal.ProviderID, id, by string, change portal.
 	}
 	return cloneCase(c), true, nil
 }
+
+// Worklist lists the provider's cases of q.Status (empty: every status)
+// created in q's window, newest first.
+func (s *Cases) Worklist(_ context.Context, q portal.WorkQuery) ([]portal.Case, string, error) {
+	if err := s.fault("Worklist"); err != nil {
+		return nil, "", err
+	}
+	s.mu.Lock()
+	var all []portal.Case
+	for _, c := range s.cases {
+		day := portal.DateOf(c.CreatedAt)
+		if c.Provider == q.Provider && (q.Status == "" || string(c.Status) == q.Status) && !day.Before(q.From) && !day.After(q.To) {
+			all = append(all, *cloneCase(c))
+		}
+	}
+	s.mu.Unlock()
+	slices.SortFunc(all, func(a, b portal.Case) int { return cmp.Or(b.CreatedAt.Compare(a.CreatedAt), cmp.Compare(b.ID, a.ID)) })
+	return page(all, q.Limit, q.Cursor, fingerprint(string(q.Provider), q.Status, q.From.String(), q.To.String()))
+}
+
+// CountByStatus counts the provider's cases of a status.
+func (s *Cases) CountByStatus(_ context.Context, provider portal.ProviderID, status string) (int, error) {
+	if err := s.fault("CountByStatus"); err != nil {
+		return 0, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, c := range s.cases {
+		if c.Provider == provider && string(c.Status) == status {
+			n++
+		}
+	}
+	return n, nil
+}

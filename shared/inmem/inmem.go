@@ -73,6 +73,23 @@ func decodeCursor(s, query string) (cursor, error) {
 	return c, nil
 }
 
+// page is one page of all (sorted as listed), limit at a time from the
+// cursor cur issued for query, and the next page's cursor; empty on the
+// last page.
+func page[T any](all []T, limit int, cur, query string) ([]T, string, error) {
+	c, err := decodeCursor(cur, query)
+	if err != nil {
+		return nil, "", err
+	}
+	offset := min(c.Offset, len(all))
+	end := min(offset+limit, len(all))
+	next := ""
+	if end < len(all) {
+		next = cursor{Offset: end, Query: query}.encode()
+	}
+	return all[offset:end], next, nil
+}
+
 // upserted is what a feed write found when stored was at least sent.
 func upserted(stored, sent int64) portal.Upserted {
 	if stored == sent {

@@ -67,17 +67,7 @@ func (s *Letters) Letters(_ context.Context, q portal.LetterQuery) ([]portal.Let
 	}
 	s.mu.Unlock()
 	slices.SortFunc(all, func(a, b portal.Letter) int { return cmp.Or(b.CreatedAt.Compare(a.CreatedAt), cmp.Compare(b.ID, a.ID)) })
-	c, err := decodeCursor(q.Cursor, fingerprint(string(q.Provider), string(q.Type), q.From.String(), q.To.String()))
-	if err != nil {
-		return nil, "", err
-	}
-	offset := min(c.Offset, len(all))
-	end := min(offset+q.Limit, len(all))
-	next := ""
-	if end < len(all) {
-		next = cursor{Offset: end, Query: c.Query}.encode()
-	}
-	return all[offset:end], next, nil
+	return page(all, q.Limit, q.Cursor, fingerprint(string(q.Provider), string(q.Type), q.From.String(), q.To.String()))
 }
 
 // DueLetters lists up to limit letters whose PDF is not stored yet,

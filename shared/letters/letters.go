@@ -8,7 +8,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/openpayer/provider-portal/shared/httpapi"
@@ -115,31 +114,10 @@ func view(l *portal.Letter) letterView {
 func handleList(d Deps) httpapi.ProviderHandler {
 	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) error {
 		q := r.URL.Query()
-		today := portal.DateOf(d.Now())
-		lq := portal.LetterQuery{Provider: caller.Provider, Type: portal.LetterType(q.Get("type")), From: today.AddDate(-2, 0, 0), To: today,
-			Limit: 25, Cursor: q.Get("cursor")}
 		f := portal.Problems{}
+		lq := portal.LetterQuery{Provider: caller.Provider, Type: portal.LetterType(q.Get("type")), Window: httpapi.Window(q, portal.DateOf(d.Now()), f)}
 		if q.Has("type") && !portal.ValidLetterType(lq.Type) {
 			f.Set("type", portal.SayLetterType)
-		}
-		for name, dst := range map[string]*portal.Date{"from": &lq.From, "to": &lq.To} {
-			if q.Has(name) {
-				day, err := portal.ParseDate(q.Get(name))
-				if err != nil {
-					f.Set(name, portal.SayDate)
-				}
-				*dst = day
-			}
-		}
-		if q.Has("limit") {
-			n, err := strconv.Atoi(q.Get("limit"))
-			if err != nil || n < 1 || n > 100 {
-				f.Set("limit", portal.SayPageSize)
-			}
-			lq.Limit = n
-		}
-		if lq.To.Before(lq.From) {
-			f.Set("to", portal.SayToAfterFrom)
 		}
 		if err := f.Err(); err != nil {
 			return err

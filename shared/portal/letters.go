@@ -69,9 +69,7 @@ func (c *Case) AddLetter(l *Letter) *Letter {
 type LetterQuery struct {
 	Provider ProviderID
 	Type     LetterType // empty: every type
-	From, To Date       // by the day the letter was written
-	Limit    int
-	Cursor   string
+	Window              // by the day the letter was written
 }
 
 // ErrLetterNotFound answers a letter that is not the caller's.

@@ -15,6 +15,8 @@ type AuthorizationStore interface {
 	AddDocuments(ctx context.Context, provider portal.ProviderID, id string, uploadIDs []string, note string, ev portal.OutboundEvent) (*portal.Authorization, error)
 	Authorization(ctx context.Context, provider portal.ProviderID, id string) (*portal.Authorization, error)
 	Authorizations(ctx context.Context, provider portal.ProviderID, memberID string, from, to portal.Date, limit int, cursor string) ([]portal.Authorization, string, error)
+	Worklist(ctx context.Context, q portal.WorkQuery) ([]portal.Authorization, string, error)
+	CountByStatus(ctx context.Context, provider portal.ProviderID, status string) (int, error)
 	ApplyDecision(ctx context.Context, d portal.AuthDecision) (*portal.Authorization, bool, error)
 	ReportCOB(ctx context.Context, r portal.ReportedCOB, ev portal.OutboundEvent) error
 	ReportedCOB(ctx context.Context, memberID string) ([]portal.ReportedCOB, error)
@@ -173,6 +175,73 @@ func Authorizations(t *testing.T, newStores func(t *testing.T) (AuthorizationSto
 		}
 		if _, _, err := s.Authorizations(ctx, providerA, member, Today.AddDate(0, 0, -60), Today, 2, "forged"); portal.ErrorCode(err) != portal.CodeInvalidCursor {
 			t.Errorf("a forged cursor: %v", err)
+		}
+	})
+	t.Run("the provider's worklist: newest first, by status and date, in pages, with counts", func(t *testing.T) {
+		s := newStore(t)
+		provider := portal.ProviderID(fresh("P")) // a provider with no other requests
+		var made []*portal.Authorization
+		for i := range 4 {
+			a := authorization(provider, fresh("M"), Today.AddDate(0, 0, -30), "97110")
+			a.SubmittedAt = time.Date(2026, 11, 20+i, 9, 0, 0, 0, time.UTC)
+			if _, err := s.CreateAuthorization(ctx, a, event(portal.EventAuthorizationSubmitted)); err != nil {
+				t.Fatal(err)
+			}
+			made = append(made, a)
+		}
+		other := authorization(providerB, fresh("M"), Today.AddDate(0, 0, -30), "97110")
+		other.SubmittedAt = made[1].SubmittedAt
+		if _, err := s.CreateAuthorization(ctx, other, event(portal.EventAuthorizationSubmitted)); err != nil {
+			t.Fatal(err)
+		}
+		// A decision moves a request from one status's list to another's.
+		for _, a := range []*portal.Authorization{made[0], made[2]} {
+			d := portal.AuthDecision{DecisionID: fresh("D"), AuthorizationID: a.ID, Status: portal.AuthMoreInfo,
+				DecidedAt: time.Now().UTC().Truncate(time.Millisecond), InformationWanted: "Therapy notes."}
+			if _, ok, err := s.ApplyDecision(ctx, d); !ok || err != nil {
+				t.Fatalf("more information: %v %v", ok, err)
+			}
+		}
+		window := portal.Window{From: portal.MustDate("2026-11-01"), To: portal.MustDate("2026-11-30"), Limit: 3}
+		q := portal.WorkQuery{Provider: provider, Window: window}
+		var all []string
+		for range 3 {
+			page, next, err := s.Worklist(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			all = append(all, ids2(page)...)
+			if q.Cursor = next; next == "" {
+				break
+			}
+		}
+		if want := []string{made[3].ID, made[2].ID, made[1].ID, made[0].ID}; !slices.Equal(all, want) {
+			t.Errorf("every status: %v, want %v (newest first, the provider's only)", all, want)
+		}
+		more := portal.WorkQuery{Provider: provider, Status: string(portal.AuthMoreInfo), Window: window}
+		if page, next, err := s.Worklist(ctx, more); err != nil || next != "" || !slices.Equal(ids2(page), []string{made[2].ID, made[0].ID}) {
+			t.Errorf("more information requested: %v %q %v", ids2(page), next, err)
+		}
+		received := portal.WorkQuery{Provider: provider, Status: string(portal.AuthReceived),
+			Window: portal.Window{From: portal.MustDate("2026-11-22"), To: portal.MustDate("2026-11-30"), Limit: 10}}
+		if page, _, err := s.Worklist(ctx, received); err != nil || !slices.Equal(ids2(page), []string{made[3].ID}) {
+			t.Errorf("received from the 22nd: %v %v", ids2(page), err)
+		}
+		first, next, err := s.Worklist(ctx, portal.WorkQuery{Provider: provider, Window: portal.Window{From: window.From, To: window.To, Limit: 1}})
+		if err != nil || len(first) != 1 || next == "" {
+			t.Fatalf("a first page of one: %v %q %v", ids2(first), next, err)
+		}
+		more.Cursor = next
+		if _, _, err := s.Worklist(ctx, more); portal.ErrorCode(err) != portal.CodeInvalidCursor {
+			t.Errorf("another list's cursor: %v", err)
+		}
+		for status, want := range map[portal.AuthStatus]int{portal.AuthMoreInfo: 2, portal.AuthReceived: 2, portal.AuthApproved: 0} {
+			if n, err := s.CountByStatus(ctx, provider, string(status)); err != nil || n != want {
+				t.Errorf("count of %s: %d %v, want %d", status, n, err, want)
+			}
+		}
+		if page, _, err := s.Worklist(ctx, portal.WorkQuery{Provider: providerB, Status: string(portal.AuthMoreInfo), Window: window}); err != nil || slices.Contains(ids2(page), made[0].ID) {
+			t.Errorf("another provider's list: %v %v", ids2(page), err)
 		}
 	})
 	t.Run("reported other insurance is kept as reported, for the member", func(t *testing.T) {

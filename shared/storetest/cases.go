@@ -15,6 +15,8 @@ type CaseStore interface {
 	Case(ctx context.Context, provider portal.ProviderID, id string) (*portal.Case, error)
 	Cases(ctx context.Context, provider portal.ProviderID, subject string) ([]portal.Case, error)
 	UpdateCase(ctx context.Context, provider portal.ProviderID, id, by string, change portal.CaseChange) (*portal.Case, bool, error)
+	Worklist(ctx context.Context, q portal.WorkQuery) ([]portal.Case, string, error)
+	CountByStatus(ctx context.Context, provider portal.ProviderID, status string) (int, error)
 	ApplyToCase(ctx context.Context, id string, change portal.CaseChange) (*portal.Case, bool, error)
 	DueOutbound(ctx context.Context, from, to time.Time, limit int) ([]portal.Due, error)
 	Outbound(ctx context.Context, id string) (*portal.OutboundEvent, error)
@@ -224,6 +226,86 @@ func Cases(t *testing.T, newStores func(t *testing.T) (CaseStore, LetterStore, A
 			t.Errorf("a delivered event: %+v %v", ev, err)
 		}
 	})
+	t.Run("the provider's worklist: drafts and cases, newest first, by status and date, in pages, with counts", func(t *testing.T) {
+		s, _, _ := newStores(t)
+		provider := portal.ProviderID(fresh("P")) // a provider with no other cases
+		var made []*portal.Case
+		for i := range 5 {
+			c := draftCase(provider, portal.CaseClaimAppeal, fresh("C"))
+			c.CreatedAt = time.Date(2026, 11, 20+i, 9, 0, 0, 0, time.UTC)
+			w := portal.CaseWrite{}
+			if i%2 == 1 {
+				w = submitted(t, c)
+			}
+			if err := s.CreateCase(ctx, c, w); err != nil {
+				t.Fatal(err)
+			}
+			made = append(made, c)
+		}
+		if err := s.CreateCase(ctx, draftCase(providerB, portal.CaseClaimAppeal, fresh("C")), portal.CaseWrite{}); err != nil {
+			t.Fatal(err)
+		}
+		// The plan returns one as incomplete: it leaves the received list
+		// for the returned one.
+		if _, _, err := s.ApplyToCase(ctx, made[3].ID, func(c *portal.Case) (*portal.CaseWrite, error) {
+			c.Status = portal.CaseIncomplete
+			return &portal.CaseWrite{}, nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		window := portal.Window{From: portal.MustDate("2026-11-01"), To: portal.MustDate("2026-11-30"), Limit: 2}
+		q := portal.WorkQuery{Provider: provider, Window: window}
+		var all []string
+		for range 4 {
+			page, next, err := s.Worklist(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			all = append(all, caseIDs(page)...)
+			if q.Cursor = next; next == "" {
+				break
+			}
+		}
+		if want := []string{made[4].ID, made[3].ID, made[2].ID, made[1].ID, made[0].ID}; !slices.Equal(all, want) {
+			t.Errorf("every status: %v, want %v (newest first, the provider's only)", all, want)
+		}
+		drafts := portal.WorkQuery{Provider: provider, Status: string(portal.CaseDraft), Window: window}
+		var got []string
+		for range 3 {
+			page, next, err := s.Worklist(ctx, drafts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, caseIDs(page)...)
+			if drafts.Cursor = next; next == "" {
+				break
+			}
+		}
+		if want := []string{made[4].ID, made[2].ID, made[0].ID}; !slices.Equal(got, want) {
+			t.Errorf("drafts: %v, want %v", got, want)
+		}
+		late := portal.WorkQuery{Provider: provider, Status: string(portal.CaseDraft),
+			Window: portal.Window{From: portal.MustDate("2026-11-21"), To: portal.MustDate("2026-11-23"), Limit: 10}}
+		if page, _, err := s.Worklist(ctx, late); err != nil || !slices.Equal(caseIDs(page), []string{made[2].ID}) {
+			t.Errorf("drafts from the 21st to the 23rd: %v %v", caseIDs(page), err)
+		}
+		_, next, err := s.Worklist(ctx, portal.WorkQuery{Provider: provider, Window: window})
+		if err != nil || next == "" {
+			t.Fatalf("a first page: %q %v", next, err)
+		}
+		if _, _, err := s.Worklist(ctx, portal.WorkQuery{Provider: provider, Status: string(portal.CaseDraft), Window: portal.Window{
+			From: window.From, To: window.To, Limit: 2, Cursor: next}}); portal.ErrorCode(err) != portal.CodeInvalidCursor {
+			t.Errorf("another list's cursor: %v", err)
+		}
+		for status, want := range map[portal.CaseStatus]int{portal.CaseDraft: 3, portal.CaseReceived: 1, portal.CaseIncomplete: 1, portal.CaseDecided: 0} {
+			if n, err := s.CountByStatus(ctx, provider, string(status)); err != nil || n != want {
+				t.Errorf("count of %s: %d %v, want %d", status, n, err, want)
+			}
+		}
+		if page, _, err := s.Worklist(ctx, portal.WorkQuery{Provider: providerB, Status: string(portal.CaseDraft), Window: window}); err != nil || slices.Contains(caseIDs(page), made[0].ID) {
+			t.Errorf("another provider's list: %v %v", caseIDs(page), err)
+		}
+	})
 	t.Run("letters are listed newest first, by type and date, and stored once", func(t *testing.T) {
 		s, letters, _ := newStores(t)
 		provider := portal.ProviderID(fresh("P")) // a provider with no other letters
@@ -240,7 +322,7 @@ func Cases(t *testing.T, newStores func(t *testing.T) (CaseStore, LetterStore, A
 			}
 			written = append(written, w.Letter)
 		}
-		q := portal.LetterQuery{Provider: provider, From: portal.MustDate("2026-11-01"), To: portal.MustDate("2026-11-30"), Limit: 2}
+		q := portal.LetterQuery{Provider: provider, Window: portal.Window{From: portal.MustDate("2026-11-01"), To: portal.MustDate("2026-11-30"), Limit: 2}}
 		var all []string
 		for range 4 {
 			page, next, err := letters.Letters(ctx, q)
@@ -258,7 +340,7 @@ func Cases(t *testing.T, newStores func(t *testing.T) (CaseStore, LetterStore, A
 		if !slices.Equal(all, want) {
 			t.Errorf("pages: %v, want %v", all, want)
 		}
-		q = portal.LetterQuery{Provider: provider, Type: portal.LetterDecision, From: portal.MustDate("2026-11-22"), To: portal.MustDate("2026-11-30"), Limit: 10}
+		q = portal.LetterQuery{Provider: provider, Type: portal.LetterDecision, Window: portal.Window{From: portal.MustDate("2026-11-22"), To: portal.MustDate("2026-11-30"), Limit: 10}}
 		page, next, err := letters.Letters(ctx, q)
 		if err != nil || next != "" || len(page) != 1 || page[0].ID != written[3].ID {
 			t.Errorf("decision letters from the 22nd: %+v %q %v", page, next, err)

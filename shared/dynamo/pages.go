@@ -1,0 +1,116 @@
+package dynamo
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// indexPage asks for one page of one partition of an index, newest first:
+// the one way this package lists a provider's items (its letters, a
+// member's requests, its worklists).
+type indexPage struct {
+	Table, Index string
+	// Hash is the partition: its key attribute's name and value.
+	Hash, HashValue string
+	// Sort is the sort key's name; an item's sort key ends in "#<its ID>".
+	// From and To bound it, both included, To with every suffix.
+	Sort, From, To string
+	// FilterName and FilterValue, when a value is given, keep only the items whose
+	// attribute of that name has that value.
+	FilterName, FilterValue string
+	Limit                   int
+	// Cursor is where the last page stopped; Query fingerprints the query,
+	// so that a cursor of another query is refused.
+	Cursor, Query string
+	// Key is the table key of the item with an ID; ValidID checks an ID
+	// read from a cursor before it reaches DynamoDB as a key.
+	Key     func(id string) map[string]types.AttributeValue
+	ValidID func(id string) bool
+}
+
+// listCursor is where a list stopped: the last item's ID and sort key,
+// tied to the query it was issued for.
+type listCursor struct {
+	Query string `json:"q"`
+	ID    string `json:"i"`
+	List  string `json:"l"`
+}
+
+// pageOf reads one page as p asks, decoding each item with decode (which
+// returns the item and its ID and sort key), and the cursor of the next
+// page, signed with cursorKey; empty on the last page.
+func pageOf[T any](ctx context.Context, db API, cursorKey []byte, p indexPage,
+	decode func(item map[string]types.AttributeValue) (T, string, string, error)) ([]T, string, error) {
+	in := &dynamodb.QueryInput{
+		TableName: &p.Table, IndexName: &p.Index, ScanIndexForward: aws.Bool(false),
+		KeyConditionExpression:    aws.String("#h = :h AND #s BETWEEN :a AND :b"),
+		ExpressionAttributeNames:  map[string]string{"#h": p.Hash, "#s": p.Sort},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":h": str(p.HashValue), ":a": str(p.From), ":b": str(p.To + "~")},
+	}
+	if p.FilterValue != "" {
+		in.FilterExpression = aws.String("#f = :f")
+		in.ExpressionAttributeNames["#f"] = p.FilterName
+		in.ExpressionAttributeValues[":f"] = str(p.FilterValue)
+	}
+	if p.Cursor != "" {
+		b, err := openSigned(cursorKey, p.Cursor)
+		var c listCursor
+		if err != nil || json.Unmarshal(b, &c) != nil || c.Query != p.Query || !strings.HasSuffix(c.List, "#"+c.ID) || !p.ValidID(c.ID) {
+			return nil, "", errCursor
+		}
+		in.ExclusiveStartKey = p.Key(c.ID)
+		in.ExclusiveStartKey[p.Hash] = str(p.HashValue)
+		in.ExclusiveStartKey[p.Sort] = str(c.List)
+	}
+	// A filter applies after the limit: read on until the page is full or
+	// the partition has no more.
+	var list []T
+	var lastID, lastSort string
+	for {
+		in.Limit = aws.Int32(int32(p.Limit - len(list)))
+		out, err := db.Query(ctx, in)
+		if err != nil {
+			return nil, "", fmt.Errorf("list %s: %w", p.Index, err)
+		}
+		for _, item := range out.Items {
+			v, id, sort, err := decode(item)
+			if err != nil {
+				return nil, "", err
+			}
+			list, lastID, lastSort = append(list, v), id, sort
+		}
+		if out.LastEvaluatedKey == nil {
+			return list, "", nil
+		}
+		if len(list) >= p.Limit {
+			b, _ := json.Marshal(listCursor{Query: p.Query, ID: lastID, List: lastSort}) // strings: always marshal
+			return list, signed(cursorKey, b), nil
+		}
+		in.ExclusiveStartKey = out.LastEvaluatedKey
+	}
+}
+
+// countOf counts the items of one partition of an index.
+func countOf(ctx context.Context, db API, table, index, hash, value string) (int, error) {
+	p := dynamodb.NewQueryPaginator(db, &dynamodb.QueryInput{
+		TableName: &table, IndexName: &index, Select: types.SelectCount,
+		KeyConditionExpression:    aws.String("#h = :h"),
+		ExpressionAttributeNames:  map[string]string{"#h": hash},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":h": str(value)},
+	})
+	n := 0
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return 0, fmt.Errorf("count %s: %w", index, err)
+		}
+		n += int(page.Count)
+	}
+	return n, nil
+}
