@@ -51,7 +51,9 @@ func matrixFixtures(t *testing.T, a string) map[string]func() any {
 	}
 	// Disputes and appeals: one open case of a kind per claim, so each
 	// fixture first withdraws the claim's open one.
-	disputed, appealed := "C10000000001", "C10000000002" // paid; denied for a consent form
+	// Paid; denied on medical necessity (a consent-form denial is uploaded
+	// on the claim instead of appealed).
+	disputed, appealed := "C10000000001", "C10000000004"
 	openCase := func(family string, body map[string]any) string {
 		for range 2 {
 			status, out := call(t, a, "POST", "/"+family, body)
@@ -80,7 +82,7 @@ func matrixFixtures(t *testing.T, a string) map[string]func() any {
 			"contactName": "Dana Biller", "notes": "Paid below the contracted rate."}
 	}
 	appeal := func() map[string]any {
-		return map[string]any{"claimNumber": appealed, "appealType": "claim_appeal", "notes": "The consent form was on file.",
+		return map[string]any{"claimNumber": appealed, "appealType": "clinical_appeal", "notes": "The records show the visit was needed.",
 			"reasons": map[string]any{"new_information": map[string]any{"answer": "yes"}, "policy_misapplied": map[string]any{"answer": "no"}}}
 	}
 	free := func(family, claim string) {

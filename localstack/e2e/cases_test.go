@@ -196,6 +196,8 @@ func TestWindowEdgesAndRedirectsOnTheSampleClaims(t *testing.T) {
 		{"medical necessity disputed", func() (int, caseView) { return dispute(c, "C30000000007", "claim_dispute_medical") }, portal.CodeUseAppeal},
 		{"consent form", func() (int, caseView) { return dispute(a, "C10000000002", "claim_dispute_medical") }, portal.CodeUploadRecordsOnClaim},
 		{"hospital records", func() (int, caseView) { return dispute(a, "C10000000003", "claim_dispute_medical") }, portal.CodeUploadRecordsOnClaim},
+		{"consent form appealed", func() (int, caseView) { return appeal(a, "C10000000002", "claim_appeal") }, portal.CodeUploadRecordsOnClaim},
+		{"hospital records appealed", func() (int, caseView) { return appeal(a, "C10000000003", "clinical_appeal") }, portal.CodeUploadRecordsOnClaim},
 		{"claim appeal of medical necessity", func() (int, caseView) { return appeal(c, "C30000000007", "claim_appeal") }, portal.CodeUseClinicalAppeal},
 		{"clinical appeal of a duplicate", func() (int, caseView) { return appeal(c, "C30000000005", "clinical_appeal") }, portal.CodeUseClaimAppeal},
 		{"appeal of a payment", func() (int, caseView) { return appeal(c, "C30000000003", "claim_appeal") }, portal.CodeAppealNeedsDenial},

@@ -399,3 +399,18 @@ func TestTheWorklistListsTheProvidersCasesAndDraftsWithCounts(t *testing.T) {
 		t.Errorf("disputes: %d %s", resp.StatusCode, resp.Body)
 	}
 }
+
+// A claim number sent empty beside a request ID is a mistake to name, as
+// the OpenAPI document's pattern says, not a claim left out.
+func TestAnEmptyClaimNumberBesideARequestIsNamed(t *testing.T) {
+	w := setup(t)
+	for name, form := range map[string]map[string]any{
+		"empty claim number": {"appealType": "clinical_appeal", "authorizationId": "RA-0000-0000", "claimNumber": "", "draft": true},
+		"empty request ID":   {"appealType": "claim_appeal", "authorizationId": "", "claimNumber": "C-DUP", "draft": true},
+	} {
+		resp := w.appeals("POST", "/appeals", body(t, form), tinA)
+		if v := decode(t, resp); resp.StatusCode != 400 || v.Errors["authorizationId"] != portal.SayAppealWhat {
+			t.Errorf("%s: %d %s", name, resp.StatusCode, resp.Body)
+		}
+	}
+}

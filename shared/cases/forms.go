@@ -44,9 +44,11 @@ func (fm *disputeForm) check() error {
 }
 
 // appealForm is the guide's Appeal form. Draft is its Save button.
+// ClaimNumber and AuthorizationID are read as sent: one sent empty is named
+// as a mistake, not taken for one left out.
 type appealForm struct {
-	ClaimNumber     string                  `json:"claimNumber"`
-	AuthorizationID string                  `json:"authorizationId"`
+	ClaimNumber     *string                 `json:"claimNumber"`
+	AuthorizationID *string                 `json:"authorizationId"`
 	AppealType      portal.CaseKind         `json:"appealType"`
 	Reasons         map[string]appealAnswer `json:"reasons"`
 	Notes           string                  `json:"notes"`
@@ -59,20 +61,31 @@ type appealAnswer struct {
 	Explanation string `json:"explanation"`
 }
 
+// claim and authorization are the form's subject, "" where left out.
+func (fm *appealForm) claim() string         { return deref(fm.ClaimNumber) }
+func (fm *appealForm) authorization() string { return deref(fm.AuthorizationID) }
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
 // check reads the form; a draft may leave out what only a submission needs.
 func (fm *appealForm) check(submit bool) error {
 	f := portal.Problems{}
 	switch {
-	case fm.ClaimNumber != "" && fm.AuthorizationID != "":
+	case fm.ClaimNumber != nil && fm.AuthorizationID != nil && (fm.claim() != "" || fm.authorization() != ""):
 		f.Set("authorizationId", portal.SayAppealWhat)
-	case fm.AuthorizationID != "":
-		if !portal.ValidAuthorizationID(fm.AuthorizationID) {
+	case fm.AuthorizationID != nil:
+		if !portal.ValidAuthorizationID(fm.authorization()) {
 			f.Set("authorizationId", portal.SayRequestID)
 		}
 		if fm.AppealType != portal.CaseClinicalAppeal {
 			f.Set("appealType", portal.SayAuthAppealKind)
 		}
-	case !portal.ValidIdentifier(fm.ClaimNumber):
+	case !portal.ValidIdentifier(fm.claim()):
 		f.Set("claimNumber", portal.SayClaimNumber)
 	}
 	if _, bad := f["appealType"]; !bad {

@@ -90,7 +90,7 @@ func (rt *routes) handleCreateAppeal() httpapi.ProviderHandler {
 			return err
 		}
 		now := d.Now().UTC()
-		c, err := rt.appealable(r, caller, fm.AppealType, fm.ClaimNumber, fm.AuthorizationID, now)
+		c, err := rt.appealable(r, caller, fm.AppealType, fm.claim(), fm.authorization(), now)
 		if err != nil {
 			return err
 		}
@@ -204,7 +204,7 @@ func (rt *routes) handleSaveDraft() httpapi.ProviderHandler {
 		}
 		now := d.Now().UTC()
 		return rt.change(w, r, caller, "save", func(c *portal.Case) (*portal.CaseWrite, error) {
-			if c.ClaimNumber != fm.ClaimNumber || c.AuthorizationID != fm.AuthorizationID || c.Kind != fm.AppealType {
+			if c.ClaimNumber != fm.claim() || c.AuthorizationID != fm.authorization() || c.Kind != fm.AppealType {
 				return nil, &portal.Error{Kind: portal.KindConflict, Code: portal.CodeDraftSubjectFixed,
 					Detail: "A draft keeps its claim (or authorization) and appeal type: cancel it and start another to change them.",
 					Fields: map[string]string{"appealType": "as the draft has it"}}
@@ -224,7 +224,7 @@ func (rt *routes) handleSubmit() httpapi.ProviderHandler {
 		return rt.change(w, r, caller, "submit", func(c *portal.Case) (*portal.CaseWrite, error) {
 			// The form is checked as a submission, and the windows again:
 			// a draft saved in time may be submitted too late.
-			fm := appealForm{ClaimNumber: c.ClaimNumber, AuthorizationID: c.AuthorizationID, AppealType: c.Kind, Notes: c.Notes, Reasons: map[string]appealAnswer{}}
+			fm := appealForm{ClaimNumber: optional(c.ClaimNumber), AuthorizationID: optional(c.AuthorizationID), AppealType: c.Kind, Notes: c.Notes, Reasons: map[string]appealAnswer{}}
 			for _, q := range portal.AppealQuestions {
 				if a, ok := c.Fields["reason."+q.ID]; ok {
 					fm.Reasons[q.ID] = appealAnswer{Answer: a}
@@ -388,4 +388,12 @@ func (rt *routes) handleWorklist() httpapi.ProviderHandler {
 		httpapi.Encode(w, http.StatusOK, out)
 		return nil
 	}
+}
+
+// optional is s as a form would send it: left out when empty.
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }

@@ -73,15 +73,27 @@ func (p Plan) CheckDispute(c *Claim, issue string, today Date) error {
 		return refused(CodeUseClaimRecovery, "An overpayment is returned with a claim recovery request, not a dispute. %s", p.Cases.ClaimRecovery)
 	case c.Status == ClaimDenied && rule.Category == DenialMedicalNecessity:
 		return refused(CodeUseAppeal, "This claim was denied on medical necessity: file a clinical appeal instead of a dispute.")
-	case c.Status == ClaimDenied && (rule.Category == DenialMissingConsent || (rule.Category == DenialMissingRecords && c.Type == ClaimInstitutional)):
-		return &Error{Kind: KindRefused, Code: CodeUploadRecordsOnClaim,
-			Detail: "This claim was denied for a missing " + missingWhat(rule) + ": upload it on the claim's Document Upload tab instead of disputing.",
-			Fields: map[string]string{"claimNumber": fmt.Sprintf(documentUploadPathForClaims, c.Number)}}
+	case uploadInstead(c, rule) != nil:
+		return uploadInstead(c, rule)
 	case today.After(p.DisputeDeadline(c)):
 		return refused(CodeDisputeWindowClosed, "A dispute is filed within %d months of the claim's date of %s (%s); the last day was %s.",
 			p.Cases.DisputeMonths, denialOrPayment(c), c.ProcessedDate.Display(), p.DisputeDeadline(c).Display())
 	}
 	return nil
+}
+
+// uploadInstead is the guide's redirect of a denial for a missing consent
+// form, or for missing medical records on a hospital claim: the document is
+// uploaded on the claim's Document Upload tab "instead of submitting an
+// appeal", and instead of a dispute. One sentence for both paths, so that a
+// claim's page says it once. Nil for any other claim.
+func uploadInstead(c *Claim, rule DenialRule) *Error {
+	if c.Status != ClaimDenied || !(rule.Category == DenialMissingConsent || (rule.Category == DenialMissingRecords && c.Type == ClaimInstitutional)) {
+		return nil
+	}
+	return &Error{Kind: KindRefused, Code: CodeUploadRecordsOnClaim,
+		Detail: "This claim was denied for a missing " + missingWhat(rule) + ": upload it on the claim's Document Upload tab instead of disputing or appealing.",
+		Fields: map[string]string{"claimNumber": fmt.Sprintf(documentUploadPathForClaims, c.Number)}}
 }
 
 func missingWhat(r DenialRule) string {
@@ -130,6 +142,8 @@ func (p Plan) CheckAppeal(kind CaseKind, c *Claim, today Date) error {
 		return refused(CodeDentalByMailOrFax, "Dental appeals are not accepted through the portal: %s", p.dentalPaper("appeal"))
 	case c.Status != ClaimDenied:
 		return refused(CodeAppealNeedsDenial, "Only a denial can be appealed: this claim is %s. If you believe a payment is wrong, file a dispute.", c.Status)
+	case uploadInstead(c, rule) != nil:
+		return uploadInstead(c, rule)
 	case kind == CaseClaimAppeal && rule.Category == DenialMedicalNecessity:
 		return refused(CodeUseClinicalAppeal, "This claim was denied on medical necessity: file a clinical appeal, which has %d days, instead.", p.Cases.ClinicalAppealDays)
 	case kind == CaseClinicalAppeal && rule.Category != DenialMedicalNecessity:

@@ -68,6 +68,13 @@ func TestAppealWindowEdges(t *testing.T) {
 		"dental":                   {portal.CaseClaimAppeal, adjudicated(portal.ClaimDenied, portal.ClaimDental, "AUT", today), portal.CodeDentalByMailOrFax},
 		"clinical, denial day 180": {portal.CaseClinicalAppeal, denied("MNC", today.AddDate(0, 0, -180)), ""},
 		"clinical, denial day 181": {portal.CaseClinicalAppeal, denied("MNC", today.AddDate(0, 0, -181)), portal.CodeAppealWindowClosed},
+		// The guide: a missing consent form, or a hospital claim's missing
+		// records, is uploaded on the claim "instead of submitting an
+		// appeal", whichever kind is chosen.
+		"claim appeal, consent":           {portal.CaseClaimAppeal, denied("ESC", today), portal.CodeUploadRecordsOnClaim},
+		"clinical appeal, consent":        {portal.CaseClinicalAppeal, denied("ESC", today), portal.CodeUploadRecordsOnClaim},
+		"claim appeal, hospital records":  {portal.CaseClaimAppeal, adjudicated(portal.ClaimDenied, portal.ClaimInstitutional, "MRR", today), portal.CodeUploadRecordsOnClaim},
+		"claim appeal, physician records": {portal.CaseClaimAppeal, denied("MRR", today), ""},
 	} {
 		if got := code(plan.CheckAppeal(tc.kind, tc.c, today)); got != tc.want {
 			t.Errorf("%s: %q, want %q", name, got, tc.want)

@@ -225,5 +225,14 @@ test('a claim offers only the disputes and appeals the plan would take, by when,
   await dental.locator('.notice').first().waitFor();
   assert.equal(await dental.getByRole('link', {name: /Submit Dispute|Appeal this claim/}).count(), 0);
   assert.match(await dental.textContent(), /P\.O\. Box 1000, Louisville, KY 40201, or fax it to \(502\) 555-0142/);
+  // Denied for a missing consent form: the guide's Document Upload, instead
+  // of a dispute or an appeal, said once.
+  await a.evaluate(() => { location.hash = '#/claims/C10000000002'; });
+  await a.getByRole('heading', {name: 'Claim C10000000002'}).waitFor();
+  const consent = a.locator('section', {has: a.getByRole('heading', {name: 'Disputes and appeals'})});
+  await consent.locator('.notice').first().waitFor();
+  assert.equal(await consent.getByRole('link', {name: /Submit Dispute|Appeal this claim/}).count(), 0);
+  assert.deepEqual(await consent.locator('.notice').allTextContents(),
+    ['This claim was denied for a missing consent form: upload it on the claim\'s Document Upload tab instead of disputing or appealing.']);
   noProblems(a);
 });

@@ -5,7 +5,7 @@
 import {useState} from 'preact/hooks';
 import {api, ApiError, newKey} from './api';
 import {ClaimsLink, useLoad, NotFound, useAction, useProvider} from './shared';
-import {href, navigate} from './router';
+import {href, navigate, worklistHref} from './router';
 import type {Authorization, ClinicalQuestion, CoverageResult, MemberCoverage} from './types';
 import {Uploader, type Files} from './uploader';
 import {Checkbox, day, ErrorSummary, fieldErrors, Heading, Loading, StepHeading, Radios, Scroll, SelectField, Tabs, TextArea, TextField, when, words} from './ui';
@@ -49,7 +49,8 @@ export function RetroAuthorization() {
   return (
     <>
       <Heading>Retro Authorization</Heading>
-      <p>For services already given, within 180 days. Find the member and the start date of service first.</p>
+      <p>For services already given, within 180 days. Find the member and the start date of service first.
+        Requests you sent are in the <a href={worklistHref({list: 'authorizations'})}>Worklist</a>.</p>
       <section aria-labelledby="find-heading">
         <h2 id="find-heading">1. Member and start date of service</h2>
         <Tabs label="Find the member by" tabs={finders.map(([f, t]) => [f, t])} selected={finder} onSelect={(f) => { setFinder(f); setError(null); }}>

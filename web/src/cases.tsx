@@ -4,13 +4,13 @@
 import {useState} from 'preact/hooks';
 import {api, ApiError, newKey} from './api';
 import {ClaimsLink, NotFound, useLoad, useAction} from './shared';
-import {href, navigate, useLeaveGuard} from './router';
+import {href, navigate, useLeaveGuard, worklistHref} from './router';
 import type {AppealQuestion, AppealQuestions, Authorization, Case, Choice, DisputeChoices, LetterDownload} from './types';
 import {Uploader, type Files} from './uploader';
 import {AddDocuments} from './authorizations';
 import {day, ErrorSummary, fieldErrors, Heading, Loading, money, Radios, Scroll, SelectField, Tabs, TextArea, TextField, when, words} from './ui';
 
-const kindText: Record<string, string> = {dispute: 'Dispute', claim_appeal: 'Claim appeal', clinical_appeal: 'Clinical appeal'};
+export const kindText: Record<string, string> = {dispute: 'Dispute', claim_appeal: 'Claim appeal', clinical_appeal: 'Clinical appeal'};
 const pairs = (cs: Choice[]): [string, string][] => cs.map((c) => [c.value, c.label]);
 /** A dispute's or appeal's ID, as the OpenAPI document's CaseId pattern gives it. */
 export const caseIdPattern = /^(DP|AP)-[0-9A-Z]{4}-[0-9A-Z]{4}$/;
@@ -208,6 +208,7 @@ export function CasesHome() {
         <li><a href={href('appeals', 'new')}>Appeal</a>: ask the plan to reconsider a claim denial (within 90 days), or a medical necessity decision (within 180 days).
           To appeal a retro authorization decision, open the request and choose Appeal.</li>
         <li><a href={`${href('status')}`}>Check Status</a> of a claim’s disputes and appeals, or of a retro authorization request.</li>
+        <li><a href={worklistHref({list: 'appeals'})}>Your appeals</a>, saved drafts included, and <a href={worklistHref({list: 'disputes'})}>your disputes</a>, without a claim number.</li>
       </ul>
       <section aria-labelledby="open-heading">
         <h2 id="open-heading">Open a dispute or appeal</h2>

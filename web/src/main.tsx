@@ -9,6 +9,7 @@ import {AppealForm, CaseScreen, CasesHome, DisputeForm, StatusScreen} from './ca
 import {ClaimDetailScreen, ClaimSearch, forgetSearch} from './claims';
 import {loadConfig, type Config} from './config';
 import {ProviderDocuments} from './documents';
+import {Worklist} from './worklist';
 import {href, useRoute, type Route} from './router';
 import {forgetProvider, NotFound, useProvider} from './shared';
 import {Heading} from './ui';
@@ -18,6 +19,7 @@ const nav: [string, string][] = [
   ['attachments', 'Claim Attachment'],
   ['authorizations', 'Retro Authorization'],
   ['cases', 'Disputes and Appeals'],
+  ['work', 'Worklist'],
   ['status', 'Check Status'],
   ['documents', 'Provider Documents'],
 ];
@@ -43,6 +45,8 @@ function Screen({route}: {route: Route}) {
       return <StatusScreen key={q.get('claim')} claim={q.get('claim') ?? ''} />;
     case 'documents':
       return <ProviderDocuments />;
+    case 'work':
+      return <Worklist key={q.toString()} query={q} />;
     default:
       return <NotFound />;
   }

@@ -53,6 +53,12 @@ export function useRoute(): Route {
 
 export const href = (...parts: string[]) => `#/${parts.map(encodeURIComponent).join('/')}`;
 
+/** The Worklist, filtered (no PHI: a list's name, a status, dates). */
+export const worklistHref = (q: Record<string, string>) => {
+  const p = new URLSearchParams(Object.entries(q).filter(([, v]) => v));
+  return `${href('work')}${p.size ? `?${p}` : ''}`;
+};
+
 /** Goes to a page after the form's work is done: nothing is left to lose. */
 export const navigate = (to: string) => {
   guards.clear();

@@ -63,12 +63,13 @@ export function TextArea({id, label, error, hint, required, value, onValue, maxL
   );
 }
 
-export function SelectField({id, label, error, hint, required, value, onValue, options}: FieldProps & {value: string; onValue: (v: string) => void; options: [string, string][]}) {
+/** A list to choose from; none names the empty choice (by default "Choose…"). */
+export function SelectField({id, label, error, hint, required, value, onValue, options, none}: FieldProps & {value: string; onValue: (v: string) => void; options: [string, string][]; none?: string}) {
   return (
     <Wrap id={id} label={label} error={error} hint={hint} required={required}>
       <select id={id} name={id} value={value} onChange={(e) => onValue(e.currentTarget.value)} aria-invalid={error ? 'true' : undefined}
         aria-describedby={described({id, label, error, hint})} required={required}>
-        <option value="">Choose…</option>
+        <option value="">{none ?? 'Choose…'}</option>
         {options.map(([v, t]) => <option key={v} value={v}>{t}</option>)}
       </select>
     </Wrap>
