@@ -129,6 +129,7 @@ func matrixFixtures(t *testing.T, a string) map[string]func() any {
 		"disputes.claimNumber":                    freeClaim("disputes", disputed),
 		"appeals.claimNumber":                     freeClaim("appeals", appealed),
 		"appeals.reasons":                         func() any { return appeal()["reasons"] },
+		"appeals.appealType":                      func() any { return appeal()["appealType"] },
 		"notes":                                   func() any { return "Why, in a sentence." },
 		"contactName":                             func() any { return "Dana Biller" },
 		"documentId":                              letter,

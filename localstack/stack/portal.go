@@ -38,7 +38,7 @@ const PortalClientID = DevAudience
 // endpoint the browser posts files to, which the content security policy
 // must allow.
 func NewPortal(api http.Handler, auth *DevAuth, dist, s3 string) *Portal {
-	return &Portal{api: api, dist: dist, csp: ContentSecurityPolicy("'self'", s3), idp: &devIdP{auth: auth, codes: map[string]pendingCode{}, dist: dist},
+	return &Portal{api: api, dist: dist, csp: ContentSecurityPolicy("'self'", s3), idp: &devIdP{auth: auth, codes: map[string]pendingCode{}, sessions: map[string]devSession{}, dist: dist},
 		files: http.FileServer(http.Dir(dist))}
 }
 
@@ -111,13 +111,30 @@ func (p *Portal) static(w http.ResponseWriter, r *http.Request) {
 // authorization endpoint that lets a developer pick a sample provider,
 // and a token endpoint that checks the PKCE verifier (S256) and the
 // one-time code as Cognito does, then issues an ID token the local
-// gateway's JWT check accepts.
+// gateway's JWT check accepts. Like the hosted UI, it keeps a session of
+// its own in an HttpOnly cookie: while it lasts, an authorization request
+// is answered with a code at once, without the page (so that a reload of
+// the portal signs in again without a click), and /logout ends it.
 type devIdP struct {
-	auth  *DevAuth
-	dist  string
-	mu    sync.Mutex
-	codes map[string]pendingCode
+	auth     *DevAuth
+	dist     string
+	mu       sync.Mutex
+	codes    map[string]pendingCode
+	sessions map[string]devSession
 }
+
+type devSession struct {
+	tin     string
+	expires time.Time
+}
+
+// devSessionCookie names the issuer's session cookie, which only its own
+// paths receive.
+const devSessionCookie = "dev-auth-session"
+
+// sessionTTL is how long the issuer's session lasts, as the hosted UI's
+// does by default.
+const sessionTTL = time.Hour
 
 type pendingCode struct {
 	tin, challenge, redirect string
@@ -147,6 +164,12 @@ func (d *devIdP) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "logout_uri must be this portal's address, and client_id the portal's", http.StatusBadRequest)
 			return
 		}
+		if c, err := r.Cookie(devSessionCookie); err == nil {
+			d.mu.Lock()
+			delete(d.sessions, c.Value)
+			d.mu.Unlock()
+		}
+		http.SetCookie(w, &http.Cookie{Name: devSessionCookie, Path: "/dev-auth", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
 		http.Redirect(w, r, r.URL.Query().Get("logout_uri"), http.StatusFound)
 	default:
 		http.NotFound(w, r)
@@ -179,8 +202,9 @@ func (d *devIdP) authorize(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "PKCE is required: code_challenge_method S256 and a code_challenge", http.StatusBadRequest)
 		return
 	}
+	tin := d.session(r)
 	if r.Method == http.MethodPost {
-		tin := f.Get("tin")
+		tin = f.Get("tin")
 		known := false
 		for _, p := range devProviders {
 			known = known || p.TIN == tin
@@ -189,6 +213,14 @@ func (d *devIdP) authorize(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "pick one of the sample providers", http.StatusBadRequest)
 			return
 		}
+		id := randomToken()
+		d.mu.Lock()
+		d.sessions[id] = devSession{tin: tin, expires: time.Now().Add(sessionTTL)}
+		d.mu.Unlock()
+		http.SetCookie(w, &http.Cookie{Name: devSessionCookie, Value: id, Path: "/dev-auth", MaxAge: int(sessionTTL.Seconds()),
+			HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	}
+	if tin != "" {
 		code := randomToken()
 		d.mu.Lock()
 		for c, p := range d.codes { // expired codes go
@@ -211,6 +243,23 @@ func (d *devIdP) authorize(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	_ = signInPage.Execute(w, map[string]any{"Hidden": hidden, "Providers": devProviders, "Style": d.stylesheet()})
+}
+
+// session is the TIN of the issuer's session the request's cookie names;
+// "" if there is none, or it ended.
+func (d *devIdP) session(r *http.Request) string {
+	c, err := r.Cookie(devSessionCookie)
+	if err != nil {
+		return ""
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	s, ok := d.sessions[c.Value]
+	if !ok || time.Now().After(s.expires) {
+		delete(d.sessions, c.Value)
+		return ""
+	}
+	return s.tin
 }
 
 // stylesheet is the portal's own, so that the page looks like it.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -149,6 +150,65 @@ func TestDevSignInIsAuthorizationCodeWithPKCE(t *testing.T) {
 	}
 	if status, _ := exchange(t, srv, code, verifier); status != 400 {
 		t.Fatalf("code reused: %d", status)
+	}
+}
+
+// Like the hosted UI, the stand-in keeps a session of its own: a second
+// authorization request is answered with a code at once, for the same
+// provider, until /logout ends it; without its cookie, the page is shown.
+func TestTheIssuersSessionSignsInAgainUntilSignOut(t *testing.T) {
+	srv, devAuth, _ := newPortal(t)
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	browser := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	verifier, challenge := pkce()
+	q := url.Values{"response_type": {"code"}, "client_id": {stack.PortalClientID}, "redirect_uri": {srv.URL + "/"},
+		"state": {"s2"}, "code_challenge": {challenge}, "code_challenge_method": {"S256"}}
+	again := func() *http.Response {
+		t.Helper()
+		resp, err := browser.Get(srv.URL + "/dev-auth/authorize?" + q.Encode())
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	if resp := again(); resp.StatusCode != 200 {
+		t.Fatalf("before signing in: %d, want the page", resp.StatusCode)
+	}
+	form := url.Values{"tin": {"111111111"}}
+	for k, v := range q {
+		form[k] = v
+	}
+	resp, err := browser.PostForm(srv.URL+"/dev-auth/authorize", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if c := resp.Header.Get("Set-Cookie"); !strings.Contains(c, "HttpOnly") || !strings.Contains(c, "Path=/dev-auth") {
+		t.Errorf("the session cookie: %q", c)
+	}
+	resp = again()
+	back, _ := url.Parse(resp.Header.Get("Location"))
+	if resp.StatusCode != http.StatusSeeOther || back.Query().Get("code") == "" || back.Query().Get("state") != "s2" {
+		t.Fatalf("with the issuer's session: %d %s", resp.StatusCode, back)
+	}
+	status, body := exchange(t, srv, back.Query().Get("code"), verifier)
+	if status != 200 {
+		t.Fatalf("token: %d %v", status, body)
+	}
+	if claims, err := devAuth.Verify(body["id_token"].(string)); err != nil || claims["custom:tin"] != "111111111" {
+		t.Errorf("the session's provider: %v %v", claims, err)
+	}
+	out, err := browser.Get(srv.URL + "/dev-auth/logout?" + url.Values{"client_id": {stack.PortalClientID}, "logout_uri": {srv.URL + "/"}}.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	out.Body.Close()
+	if resp := again(); resp.StatusCode != 200 {
+		t.Errorf("after sign-out: %d, want the page", resp.StatusCode)
 	}
 }
 

@@ -28,7 +28,9 @@ type disputeForm struct {
 
 func (fm *disputeForm) check() error {
 	f := portal.Problems{}
-	if !portal.ValidIdentifier(fm.ClaimNumber) {
+	if fm.ClaimNumber == "" {
+		f.Required("claimNumber", "the claim number")
+	} else if !portal.ValidIdentifier(fm.ClaimNumber) {
 		f.Set("claimNumber", portal.SayClaimNumber)
 	}
 	f.OneOf("disputeType", "a dispute type", fm.DisputeType, portal.Values(portal.DisputeTypes))
@@ -85,6 +87,8 @@ func (fm *appealForm) check(submit bool) error {
 		if fm.AppealType != portal.CaseClinicalAppeal {
 			f.Set("appealType", portal.SayAuthAppealKind)
 		}
+	case fm.claim() == "":
+		f.Required("claimNumber", "the claim number")
 	case !portal.ValidIdentifier(fm.claim()):
 		f.Set("claimNumber", portal.SayClaimNumber)
 	}

@@ -255,7 +255,10 @@ func (r *SubmissionRequest) CheckCommon() error {
 // member exists.
 func CheckProactiveForm(r *SubmissionRequest) error {
 	f := Problems{}
-	if !validID(r.MemberID) {
+	switch {
+	case r.MemberID == "":
+		f.Required("memberId", "the member ID")
+	case !validID(r.MemberID):
 		f.Set("memberId", SayMemberID)
 	}
 	if r.ClaimNumber != "" && !validID(r.ClaimNumber) {

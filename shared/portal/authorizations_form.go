@@ -84,7 +84,10 @@ func (p Plan) checkAuthorization(r *AuthorizationRequest, today Date, clinical b
 	if !ok {
 		f.Choose("type", "the authorization type")
 	}
-	if !validID(r.MemberID) {
+	switch {
+	case r.MemberID == "":
+		f.Required("memberId", "the member ID")
+	case !validID(r.MemberID):
 		f.Set("memberId", SayMemberID)
 	}
 	if r.StartDate.IsZero() {
@@ -96,11 +99,15 @@ func (p Plan) checkAuthorization(r *AuthorizationRequest, today Date, clinical b
 	if !r.COBVerified {
 		f.Set("cobVerified", SayCOBVerified)
 	}
-	if !ValidNPI(r.RequestingNPI) {
-		f.Set("requestingNpi", SayNPI)
-	}
-	if !ValidNPI(r.ServicingNPI) {
-		f.Set("servicingNpi", SayNPI)
+	for _, n := range []struct{ field, label, npi string }{
+		{"requestingNpi", "the requesting NPI", r.RequestingNPI}, {"servicingNpi", "the servicing NPI", r.ServicingNPI},
+	} {
+		switch {
+		case n.npi == "":
+			f.Required(n.field, n.label)
+		case !ValidNPI(n.npi):
+			f.Set(n.field, SayNPI)
+		}
 	}
 	if ok && !slices.Contains(form.PlacesOfService, r.PlaceOfService) {
 		f.Choose("placeOfService", "the place of service")

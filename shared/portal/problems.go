@@ -72,9 +72,9 @@ func (p Problems) Err() error {
 	if len(p) == 0 {
 		return nil
 	}
-	detail := "Correct the highlighted fields and submit again."
+	detail := SayOneField
 	if len(p) > 1 {
-		detail = fmt.Sprintf("%d fields need your attention: each is highlighted. Correct them and submit again.", len(p))
+		detail = fmt.Sprintf(SayFields, len(p))
 	}
 	return &Error{Kind: KindInvalid, Code: CodeInvalidRequest, Detail: detail, Fields: p}
 }
@@ -128,5 +128,8 @@ const (
 	SayLetterType       = "Choose acknowledgement, decision or returned incomplete."
 	SayCoverageTo       = "The coverage ends on or after it starts: leave the end empty while it goes on."
 	SayFillIn           = "Fill this in."
-	SayNameLength       = "Enter the name as on the member's card, in 80 characters or fewer."
+	// SayOneField and SayFields are a form's detail: one field, or %d.
+	SayOneField   = "Correct the highlighted fields and submit again."
+	SayFields     = "%d fields need your attention: each is highlighted. Correct them and submit again."
+	SayNameLength = "Enter the name as on the member's card, in 80 characters or fewer."
 )

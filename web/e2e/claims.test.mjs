@@ -112,12 +112,8 @@ test('claim detail: list and table views, the denial reason, and the path when D
 test('another provider’s claim, by its address, shows "Not found"', async () => {
   const page = await open(browser);
   await signIn(page, A);
+  // A full load signs in again by itself, through the issuer's session.
   await page.goto(`${base}/#/claims/C30000000001`);
-  // A full load signs in again: the token lives in memory only.
-  if (await page.getByRole('button', {name: 'Sign in'}).isVisible()) {
-    await page.getByRole('button', {name: 'Sign in'}).click();
-    await page.getByRole('button', {name: /TIN 111111111/}).click();
-  }
   await page.getByRole('heading', {name: 'Not found'}).waitFor();
   assert.equal(await page.getByText('Edge Case Clinic').count(), 0);
   await page.goto(`${base}/#/cases/DP-0000-0000`);

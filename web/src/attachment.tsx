@@ -6,7 +6,8 @@ import {href, navigate, useLeaveGuard} from './router';
 import {useAction} from './shared';
 import type {SubmissionResult} from './types';
 import {Uploader, type Files} from './uploader';
-import {day, ErrorSummary, fieldErrors, Heading, SelectField, TextArea, TextField, withImpossibleDates} from './ui';
+import {checked} from './precheck';
+import {day, ErrorSummary, fieldErrors, Heading, SelectField, TextArea, TextField} from './ui';
 
 const reasons: [string, string][] = [
   ['medical_records', 'Medical records'],
@@ -16,8 +17,9 @@ const reasons: [string, string][] = [
   ['invoice', 'Invoice or pricing'],
   ['other', 'Other supporting documentation'],
 ];
-const labels = {memberId: 'Member ID', serviceDate: 'Date of service', submissionReason: 'Submission reason', claimNumber: 'Claim number',
-  contactEmail: 'Contact email', notes: 'Notes', uploadIds: 'Files'};
+// The guide's labels (Claim Attachment Form).
+const labels = {memberId: 'Member ID', serviceDate: 'Service Date', submissionReason: 'Submission Reason', claimNumber: 'Claim Number',
+  contactEmail: 'Provider Contact Email', notes: 'Notes', uploadIds: 'Files'};
 
 // The member a claim search found, handed to the form in memory: a member
 // ID is PHI and never rides in the address.
@@ -48,14 +50,12 @@ export function ClaimAttachment() {
   const set = (k: keyof typeof f) => (v: string) => setF({...f, [k]: v});
   const submit = async (e: Event) => {
     e.preventDefault();
+    // Every field goes, filled or not, so that one answer names every
+    // problem; a date left empty is left out, as the API takes it.
+    const body = {memberId: f.memberId.trim(), serviceDate: f.serviceDate || undefined, submissionReason: f.submissionReason, claimNumber: f.claimNumber.trim(),
+      contactEmail: f.contactEmail.trim(), notes: f.notes.trim() || undefined, uploadIds: files.accepted};
     await act(async () => {
-      // Every field goes, filled or not, so that one answer names every
-      // problem; a date left empty is left out, as the API takes it.
-      const r = await api<SubmissionResult>('POST', '/claim-attachments', {
-        idempotencyKey: key,
-        body: {memberId: f.memberId.trim(), serviceDate: f.serviceDate || undefined, submissionReason: f.submissionReason, claimNumber: f.claimNumber.trim(),
-          contactEmail: f.contactEmail.trim(), notes: f.notes.trim() || undefined, uploadIds: files.accepted},
-      }).catch((err) => { throw withImpossibleDates(err, ['serviceDate']); });
+      const r = await checked('claimAttachment', body, ['serviceDate'], () => api<SubmissionResult>('POST', '/claim-attachments', {idempotencyKey: key, body}));
       setDone(r);
       setKey(newKey());
       const next = {...f, notes: '', claimNumber: ''};
@@ -77,15 +77,15 @@ export function ClaimAttachment() {
       ) : null}
       <form onSubmit={submit} noValidate>
         <ErrorSummary error={error} labels={labels} />
-        <TextField id="memberId" label="Member ID" value={f.memberId} onValue={set('memberId')} error={errs.memberId} required autoComplete="off" />
-        <TextField id="serviceDate" label="Date of service" type="date" value={f.serviceDate} onValue={set('serviceDate')} error={errs.serviceDate} required
+        <TextField id="memberId" label={labels.memberId} value={f.memberId} onValue={set('memberId')} error={errs.memberId} required autoComplete="off" />
+        <TextField id="serviceDate" label={labels.serviceDate} type="date" value={f.serviceDate} onValue={set('serviceDate')} error={errs.serviceDate} required
           hint="The claim’s first date of service." />
-        <SelectField id="submissionReason" label="Submission reason" value={f.submissionReason} onValue={set('submissionReason')} options={reasons} error={errs.submissionReason} required />
-        <TextField id="claimNumber" label="Claim number" value={f.claimNumber} onValue={set('claimNumber')} error={errs.claimNumber} hint="Leave empty if the claim is not sent yet." autoComplete="off" />
+        <SelectField id="submissionReason" label={labels.submissionReason} value={f.submissionReason} onValue={set('submissionReason')} options={reasons} error={errs.submissionReason} required />
+        <TextField id="claimNumber" label={labels.claimNumber} value={f.claimNumber} onValue={set('claimNumber')} error={errs.claimNumber} hint="Leave empty if the claim is not sent yet." autoComplete="off" />
         <Uploader key={uploaderKey} id="uploadIds" label="Files" error={errs.uploadIds} hint="PDF, image, Word, Excel or text files, up to 100 MB each." onChange={setFiles} />
-        <TextField id="contactEmail" label="Contact email" type="email" autoComplete="email" value={f.contactEmail} onValue={set('contactEmail')} error={errs.contactEmail} required />
+        <TextField id="contactEmail" label={labels.contactEmail} type="email" autoComplete="email" value={f.contactEmail} onValue={set('contactEmail')} error={errs.contactEmail} required />
         <TextArea id="notes" label="Notes" value={f.notes} onValue={set('notes')} error={errs.notes} maxLength={4000} />
-        <button type="submit" disabled={busy || files.busy}>{files.busy ? 'Waiting for files…' : 'Submit'}</button>
+        <button type="submit" disabled={busy || files.busy}>{files.busy ? 'Waiting for files…' : 'Submit Documents'}</button>
       </form>
     </>
   );

@@ -1,9 +1,12 @@
 // OpenID Connect sign-in: authorization code with PKCE (RFC 7636). The ID
 // token is kept in this module's memory only: never in localStorage,
-// sessionStorage or a cookie, so no other script or tab can read it, and a
-// reload signs in again (at once, while the issuer's own session lasts).
-// Only the one-time PKCE verifier and state live in sessionStorage, between
-// the redirect out and the redirect back; they are removed on return.
+// sessionStorage or a cookie, so no other script or tab can read it. A
+// reload therefore signs in again, by itself: the tab remembers only that
+// it was signed in (a flag, no token), and goes through the issuer, whose
+// own session (its HttpOnly cookie) answers with a code at once and
+// brings the provider back to the same screen. Only the one-time PKCE
+// verifier and state live in sessionStorage, between the redirect out and
+// the redirect back; they are removed on return.
 import type {Config} from './config';
 
 export interface Session {
@@ -15,6 +18,8 @@ export interface Session {
 
 let session: Session | null = null;
 const PENDING = 'portal.signin';
+/** Set while this tab is signed in: a reload signs in again by itself. Never a token. */
+const SIGNED_IN = 'portal.signed-in';
 
 export const currentSession = () => (session && session.expiresAt > Date.now() ? session : null);
 export const endSession = () => {
@@ -63,7 +68,20 @@ export async function completeSignIn(cfg: Config): Promise<string | null> {
   if (error) throw new Error('Sign-in was cancelled or refused. Sign in again.');
   if (!pending || q.get('state') !== pending.state) throw new Error('That sign-in link was not this browser’s. Sign in again.');
   await exchange(cfg, code!, pending.verifier);
+  sessionStorage.setItem(SIGNED_IN, '1');
   return pending.back;
+}
+
+/**
+ * Signs in again, through the issuer, if this tab was signed in before a
+ * reload; true if it went. The flag is taken first, so that a sign-in that
+ * fails comes back to the Sign in page, not round again.
+ */
+export async function resumeSession(cfg: Config): Promise<boolean> {
+  if (currentSession() || !sessionStorage.getItem(SIGNED_IN)) return false;
+  sessionStorage.removeItem(SIGNED_IN);
+  await signIn(cfg);
+  return true;
 }
 
 /** The token endpoint's half of the flow: the code and the verifier for an ID token. */
@@ -160,6 +178,7 @@ export function popupReturn(): boolean {
 
 export function signOut(cfg: Config): void {
   session = null;
+  sessionStorage.removeItem(SIGNED_IN);
   const q = new URLSearchParams({client_id: cfg.clientId, logout_uri: redirectUri()});
   location.assign(`${cfg.logoutEndpoint}?${q}`);
 }

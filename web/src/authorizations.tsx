@@ -3,6 +3,7 @@
 // the plan lacks it), Verified, the request, clinical indications and
 // documents; then the request's status, decision and documents added later.
 import {useState} from 'preact/hooks';
+import {checked} from './precheck';
 import {api, ApiError, newKey} from './api';
 import {ClaimsLink, useLoad, NotFound, useAction, useProvider} from './shared';
 import {href, navigate, worklistHref} from './router';
@@ -37,8 +38,12 @@ export function RetroAuthorization() {
       // Every item typed goes, so that one answer names every problem; an
       // empty date is left out, as the API takes it.
       const body: Record<string, string> = dos ? {dateOfService: dos} : {};
-      for (const [k] of finders.find(([f]) => f === finder)![2]) if ((q[k] ?? '').trim()) body[k] = q[k].trim();
-      const r = await api<CoverageResult>('POST', '/members/coverage/search', {body});
+      const typed: Record<string, string> = {dateOfService: dos};
+      for (const [k] of finders.find(([f]) => f === finder)![2]) {
+        typed[k] = (q[k] ?? '').trim();
+        if (typed[k]) body[k] = typed[k];
+      }
+      const r = await checked('coverage', typed, ['dateOfService', 'dateOfBirth'], () => api<CoverageResult>('POST', '/members/coverage/search', {body}));
       setFound(r.members);
       const again = member && r.members.find((m) => m.memberId === member.memberId);
       setMember(again ?? (r.members.length === 1 ? r.members[0] : null));
@@ -114,7 +119,8 @@ function AddCOB({memberId, onDone, onCancel}: {memberId: string; onDone: () => v
   const submit = (e: Event) => {
     e.preventDefault();
     void act(async () => {
-      await api('POST', `/members/${encodeURIComponent(memberId)}/cob`, {idempotencyKey: key, body: {...f, to: f.to || undefined}});
+      const body = {...f, to: f.to || undefined};
+      await checked('cobReport', body, ['from', 'to'], () => api('POST', `/members/${encodeURIComponent(memberId)}/cob`, {idempotencyKey: key, body}));
       onDone();
     });
   };
@@ -172,7 +178,7 @@ function RequestStep({member}: {member: MemberCoverage}) {
     };
     if (type === 'inpatient' && !body.services.length) delete (body as {services?: unknown}).services;
     void act(async () => {
-      const a = await api<Authorization>('POST', '/authorizations', {idempotencyKey: key, body});
+      const a = await checked('authorization', body, ['endDate', 'dischargeDate'], () => api<Authorization>('POST', '/authorizations', {idempotencyKey: key, body}));
       navigate(href('authorizations', a.authorizationId));
     });
   };

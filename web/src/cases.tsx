@@ -2,6 +2,7 @@
 // Check Status, and a case's page: its history, letters, documents added
 // after submitting, and withdrawal.
 import {useState} from 'preact/hooks';
+import {checked} from './precheck';
 import {api, ApiError, newKey} from './api';
 import {ClaimsLink, NotFound, useLoad, useAction} from './shared';
 import {href, navigate, useLeaveGuard, worklistHref} from './router';
@@ -44,9 +45,9 @@ function DisputeFormFields({claim, choices}: {claim: string; choices: DisputeCho
   const set = (k: keyof typeof f) => (v: string) => setF({...f, [k]: v});
   const submit = async (e: Event) => {
     e.preventDefault();
+    const body = {...f, claimNumber: f.claimNumber.trim(), contactName: f.contactName.trim(), notes: f.notes.trim(), uploadIds: files.accepted.length ? files.accepted : undefined};
     await act(async () => {
-      const c = await api<Case>('POST', '/disputes', {idempotencyKey: key, body: {...f, claimNumber: f.claimNumber.trim(), contactName: f.contactName.trim(),
-        notes: f.notes.trim(), uploadIds: files.accepted.length ? files.accepted : undefined}});
+      const c = await checked('dispute', body, [], () => api<Case>('POST', '/disputes', {idempotencyKey: key, body}));
       navigate(href('cases', c.caseId));
     });
   };
@@ -121,13 +122,11 @@ function AppealFormFields({claim, authorization, draft, questions}: {claim?: str
   const submit = (e: Event) => {
     e.preventDefault();
     void act(async () => {
-      let c: Case;
-      if (caseId) {
+      const c = await checked('appeal', body(false), [], async () => {
+        if (!caseId) return api<Case>('POST', '/appeals', {idempotencyKey: key, body: body(false)});
         await api<Case>('PUT', casePath(caseId), {body: body(true)});
-        c = await api<Case>('POST', `${casePath(caseId)}/submit`, {idempotencyKey: `${key}-submit`});
-      } else {
-        c = await api<Case>('POST', '/appeals', {idempotencyKey: key, body: body(false)});
-      }
+        return api<Case>('POST', `${casePath(caseId)}/submit`, {idempotencyKey: `${key}-submit`});
+      });
       navigate(href('cases', c.caseId));
     });
   };

@@ -3,6 +3,7 @@
 import {Fragment} from 'preact';
 import {useEffect, useRef, useState} from 'preact/hooks';
 import {NotFound, useLoad, useAction} from './shared';
+import {checked} from './precheck';
 import {api, newKey} from './api';
 import {href} from './router';
 import type {CaseOffer, ClaimDetail, ClaimDocument, ClaimSearchResult, ClaimSummary, SubmissionResult} from './types';
@@ -260,9 +261,10 @@ function DocumentUpload({claim, onSubmitted}: {claim: ClaimDetail; onSubmitted: 
   }
   const submit = async (e: Event) => {
     e.preventDefault();
+    const body = {contactEmail: email.trim(), notes: notes.trim() || undefined, uploadIds: files.accepted};
     await act(async () => {
-      const r = await api<SubmissionResult>('POST', `/claims/${encodeURIComponent(claim.claimNumber)}/document-submissions`,
-        {body: {contactEmail: email.trim(), notes: notes.trim() || undefined, uploadIds: files.accepted}, idempotencyKey: key});
+      const r = await checked('documentUpload', body, [],
+        () => api<SubmissionResult>('POST', `/claims/${encodeURIComponent(claim.claimNumber)}/document-submissions`, {body, idempotencyKey: key}));
       setDone(r);
       setKey(newKey());
       setNotes('');
@@ -277,12 +279,12 @@ function DocumentUpload({claim, onSubmitted}: {claim: ClaimDetail; onSubmitted: 
       <p>{offer.instructions}</p>
       {done ? <p role="status" class="success">Submitted on {day(done.receivedDate)}; the documents are attached to the claim. Reference {done.submissionId}.</p> : null}
       <form onSubmit={submit} noValidate>
-        <ErrorSummary error={error} labels={{contactEmail: 'Contact email', uploadIds: 'Files', notes: 'Notes'}} />
+        <ErrorSummary error={error} labels={{contactEmail: 'Provider Contact Email', uploadIds: 'Files', notes: 'Notes'}} />
         <Uploader key={uploaderKey} id="uploadIds" label="Files" error={errs.uploadIds}
           hint={`PDF, image, Word, Excel or text files${offer.maxBytes ? `, up to ${sizeText(offer.maxBytes)} each` : ''}.`} onChange={setFiles} />
-        <TextField id="contactEmail" label="Contact email" type="email" autoComplete="email" value={email} onValue={setEmail} error={errs.contactEmail} required />
+        <TextField id="contactEmail" label="Provider Contact Email" type="email" autoComplete="email" value={email} onValue={setEmail} error={errs.contactEmail} required />
         <TextArea id="notes" label="Notes" value={notes} onValue={setNotes} error={errs.notes} maxLength={4000} />
-        <button type="submit" disabled={busy || files.busy}>{files.busy ? 'Waiting for files…' : 'Submit documents'}</button>
+        <button type="submit" disabled={busy || files.busy}>{files.busy ? 'Waiting for files…' : 'Submit Documents'}</button>
       </form>
     </section>
   );

@@ -2,7 +2,7 @@
 import {render} from 'preact';
 import {useEffect, useState} from 'preact/hooks';
 import {configureApi} from './api';
-import {completeSignIn, currentSession, endSession, popupReturn, reauthenticate, signIn, signOut} from './auth';
+import {completeSignIn, currentSession, endSession, popupReturn, reauthenticate, resumeSession, signIn, signOut} from './auth';
 import {ClaimAttachment} from './attachment';
 import {AuthorizationScreen, RetroAuthorization} from './authorizations';
 import {AppealForm, CaseScreen, CasesHome, DisputeForm, StatusScreen} from './cases';
@@ -131,6 +131,11 @@ async function start() {
   let message = '';
   try {
     await completeSignIn(cfg);
+    // A reload of a signed-in tab: through the issuer and back, to this screen.
+    if (await resumeSession(cfg)) {
+      root.textContent = 'Signing in again…';
+      return;
+    }
   } catch (e) {
     message = (e as Error).message;
   }

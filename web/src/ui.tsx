@@ -136,20 +136,6 @@ export function ErrorSummary({error, labels = {}}: {error: ApiError | Error | nu
 /** The field messages of an API error, by field name. */
 export const fieldErrors = (e: unknown): Errors => (e instanceof ApiError ? e.errors ?? {} : {});
 
-/** What a date field says when the browser cannot read what was typed (02/30/2026): not a date, rather than missing. */
-export const impossibleDate = 'That date is not on the calendar. Enter it as MM/DD/YYYY, such as 03/15/2026.';
-
-/**
- * Names, on the API's answer for a form, each date field whose typed text
- * is not a date: the browser sends such a field as empty, so the API can
- * only say it is missing.
- */
-export function withImpossibleDates(err: unknown, ids: string[]): unknown {
-  const bad = ids.filter((id) => (document.getElementById(id) as HTMLInputElement | null)?.validity.badInput);
-  if (bad.length && err instanceof ApiError) err.errors = {...err.errors, ...Object.fromEntries(bad.map((id) => [id, impossibleDate]))};
-  return err;
-}
-
 export function Tabs({label, tabs, selected, onSelect, children}: {label: string; tabs: [string, string][]; selected: string; onSelect: (id: string) => void; children: ComponentChildren}) {
   const keys = (e: KeyboardEvent, i: number) => {
     const next = e.key === 'ArrowRight' ? i + 1 : e.key === 'ArrowLeft' ? i - 1 : e.key === 'Home' ? 0 : e.key === 'End' ? tabs.length - 1 : -2;
