@@ -3,7 +3,7 @@
 // the plan lacks it), Verified, the request, clinical indications and
 // documents; then the request's status, decision and documents added later.
 import {useState} from 'preact/hooks';
-import {checked} from './precheck';
+import {checked, precheck} from './precheck';
 import {api, ApiError, newKey} from './api';
 import {ClaimsLink, useLoad, NotFound, useAction, useProvider} from './shared';
 import {href, navigate, worklistHref} from './router';
@@ -155,16 +155,12 @@ function RequestStep({member}: {member: MemberCoverage}) {
   const [answers, setAnswers] = useState<Record<string, string>>({});
   const [files, setFiles] = useState<Files>({accepted: [], busy: false});
   const [key] = useState(newKey);
-  const [busy, error, , act] = useAction();
+  const [busy, error, setError, act] = useAction();
   const set = (k: keyof typeof f) => (v: string) => setF({...f, [k]: v});
   const codes = () => lines.map((l) => l.code.trim().toUpperCase()).filter(Boolean);
 
-  const next = (e: Event) => {
-    e.preventDefault();
-    void act(async () => setQuestions(await api('GET', '/authorizations/questions', {query: {type, codes: codes().join(',') || undefined}})));
-  };
-  const submit = (e: Event) => {
-    e.preventDefault();
+  // The request as it would be sent.
+  const request = () => {
     const body = {
       memberId: member.memberId, type, startDate: member.dateOfService, endDate: f.endDate || undefined, urgent, cobVerified: true,
       requestingNpi: f.requestingNpi.trim(), servicingNpi: f.servicingNpi.trim(), placeOfService: f.placeOfService,
@@ -177,6 +173,18 @@ function RequestStep({member}: {member: MemberCoverage}) {
       contactEmail: f.contactEmail.trim(), notes: f.notes.trim() || undefined,
     };
     if (type === 'inpatient' && !body.services.length) delete (body as {services?: unknown}).services;
+    return body;
+  };
+  const next = (e: Event) => {
+    e.preventDefault();
+    // What is left empty is named before the clinical questions, not after them.
+    const unready = precheck('authorization', request(), ['endDate', 'dischargeDate']);
+    if (unready) return setError(unready);
+    void act(async () => setQuestions(await api('GET', '/authorizations/questions', {query: {type, codes: codes().join(',') || undefined}})));
+  };
+  const submit = (e: Event) => {
+    e.preventDefault();
+    const body = request();
     void act(async () => {
       const a = await checked('authorization', body, ['endDate', 'dischargeDate'], () => api<Authorization>('POST', '/authorizations', {idempotencyKey: key, body}));
       navigate(href('authorizations', a.authorizationId));

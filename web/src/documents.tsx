@@ -1,9 +1,9 @@
 // Provider Documents: acknowledgement and decision letters, newest first.
-import {useEffect, useRef, useState} from 'preact/hooks';
+import {useState} from 'preact/hooks';
 import {api} from './api';
 import {DownloadLetter} from './cases';
 import {href} from './router';
-import {useLoad} from './shared';
+import {usePaged} from './shared';
 import type {Letter} from './types';
 import {ErrorSummary, fieldErrors, Heading, Loading, Scroll, SelectField, TextField, when, words} from './ui';
 
@@ -12,27 +12,15 @@ const PAGE = 10;
 export function ProviderDocuments() {
   const [filter, setFilter] = useState({type: '', from: '', to: ''});
   const [applied, setApplied] = useState(filter);
-  const [cursors, setCursors] = useState<string[]>(['']);
-  // The page of the filter applied and the cursor: an answer to an older filter never lands.
-  const [page, error] = useLoad(() => api<{documents: Letter[]; nextCursor?: string}>('GET', '/documents',
-    {query: {...applied, limit: PAGE, cursor: cursors[cursors.length - 1] || undefined}}), [applied, cursors]);
+  // The page of the filter applied: an answer to an older filter never lands.
+  const {page, error, heading, number, pager} = usePaged((cursor) => api<{documents: Letter[]; nextCursor?: string}>('GET', '/documents',
+    {query: {...applied, limit: PAGE, cursor}}), applied, 'letters');
   const errs = fieldErrors(error);
-  // After Next or Previous page, the reader goes on from the new page's heading.
-  const heading = useRef<HTMLHeadingElement>(null);
-  const paged = useRef(false);
-  useEffect(() => {
-    if (page && paged.current) heading.current?.focus();
-    paged.current = false;
-  }, [page]);
-  const turn = (next: string[]) => {
-    paged.current = true;
-    setCursors(next);
-  };
   return (
     <>
       <Heading>Provider Documents</Heading>
       <p>Acknowledgement and decision letters for your disputes and appeals.</p>
-      <form class="filters" onSubmit={(e) => { e.preventDefault(); setApplied(filter); setCursors(['']); }} noValidate>
+      <form class="filters" onSubmit={(e) => { e.preventDefault(); setApplied(filter); }} noValidate>
         <ErrorSummary error={error} labels={{type: 'Letter type', from: 'Written from', to: 'Written to'}} />
         <SelectField id="type" label="Letter type" value={filter.type} onValue={(v) => setFilter({...filter, type: v})} error={errs.type}
           options={[['acknowledgement', 'Acknowledgement'], ['decision', 'Decision'], ['returned_incomplete', 'Returned incomplete']]} />
@@ -40,7 +28,7 @@ export function ProviderDocuments() {
         <TextField id="to" label="Written to" type="date" value={filter.to} onValue={(v) => setFilter({...filter, to: v})} error={errs.to} />
         <button type="submit">Show letters</button>
       </form>
-      <h2 ref={heading} tabIndex={-1}>Letters{page && cursors.length > 1 ? `, page ${cursors.length}` : ''}</h2>
+      <h2 ref={heading} tabIndex={-1}>Letters{page && number > 1 ? `, page ${number}` : ''}</h2>
       {!page ? (error ? null : <Loading what="letters" />) : !page.documents.length ? <p role="status">No letters match.</p> : (
         <Scroll label="Letters">
           <table>
@@ -59,10 +47,7 @@ export function ProviderDocuments() {
           </table>
         </Scroll>
       )}
-      <nav class="pager" aria-label="Pages of letters">
-        <button type="button" class="secondary" disabled={cursors.length < 2} onClick={() => turn(cursors.slice(0, -1))}>Previous page</button>
-        <button type="button" class="secondary" disabled={!page?.nextCursor} onClick={() => turn([...cursors, page!.nextCursor!])}>Next page</button>
-      </nav>
+      {pager}
       <p><a href={href('status')}>Check Status of a dispute or appeal</a></p>
     </>
   );

@@ -1,5 +1,6 @@
 // Pieces every screen uses: loading what a screen shows, "not found".
-import {useEffect, useState} from 'preact/hooks';
+import type {RefObject} from 'preact';
+import {useEffect, useRef, useState} from 'preact/hooks';
 import {api, type ApiError} from './api';
 import type {Provider} from './types';
 import {href} from './router';
@@ -31,6 +32,38 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): [T | null, 
     return () => { live = false; };
   }, [...deps, n]);
   return [data, error, () => setN((x) => x + 1)];
+}
+
+/**
+ * A list read a page at a time: load(cursor) reads one page of filter (the
+ * first without a cursor). Previous page and Next page move between pages and put
+ * the focus on the list's heading (heading), so that the reader goes on
+ * from there. number is the page's number; pager the two buttons.
+ */
+export function usePaged<T extends {nextCursor?: string}>(load: (cursor?: string) => Promise<T>, filter: unknown, label: string):
+  {page: T | null; error: ApiError | null; heading: RefObject<HTMLHeadingElement | null>; number: number; pager: preact.JSX.Element} {
+  // Another filter starts again from its first page.
+  const key = JSON.stringify(filter);
+  const [at, setAt] = useState({key, cursors: ['']});
+  const cursors = at.key === key ? at.cursors : [''];
+  const [page, error] = useLoad(() => load(cursors[cursors.length - 1] || undefined), [key, cursors.join(' ')]);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const paged = useRef(false);
+  useEffect(() => {
+    if (page && paged.current) heading.current?.focus();
+    paged.current = false;
+  }, [page]);
+  const turn = (next: string[]) => {
+    paged.current = true;
+    setAt({key, cursors: next});
+  };
+  const pager = (
+    <nav class="pager" aria-label={`Pages of ${label}`}>
+      <button type="button" class="secondary" disabled={cursors.length < 2} onClick={() => turn(cursors.slice(0, -1))}>Previous page</button>
+      <button type="button" class="secondary" disabled={!page?.nextCursor} onClick={() => turn([...cursors, page!.nextCursor!])}>Next page</button>
+    </nav>
+  );
+  return {page, error, heading, number: cursors.length, pager};
 }
 
 /**

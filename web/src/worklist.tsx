@@ -2,11 +2,11 @@
 // appeals (drafts included), newest first, and what waits for the provider.
 // The list and filter ride in the address (no PHI: a list name, a status,
 // dates), so that a count's link, Back and a bookmark all work.
-import {useEffect, useRef, useState} from 'preact/hooks';
+import {useState} from 'preact/hooks';
 import {api} from './api';
 import {kindText} from './cases';
 import {href, navigate, worklistHref} from './router';
-import {useLoad} from './shared';
+import {useLoad, usePaged} from './shared';
 import type {Authorization, Case} from './types';
 import {day, ErrorSummary, fieldErrors, Heading, Loading, Radios, Scroll, SelectField, TextField, when, words} from './ui';
 
@@ -50,21 +50,10 @@ export function Worklist({query}: {query: URLSearchParams}) {
   const list: List = (lists.find(([l]) => l === query.get('list'))?.[0]) ?? 'authorizations';
   const applied = {list, status: query.get('status') ?? '', from: query.get('from') ?? '', to: query.get('to') ?? ''};
   const [filter, setFilter] = useState(applied);
-  const [cursors, setCursors] = useState<string[]>(['']);
-  const [page, error] = useLoad(() => api<Page>('GET', `/${list}/worklist`,
-    {query: {status: applied.status, from: applied.from, to: applied.to, limit: PAGE, cursor: cursors[cursors.length - 1] || undefined}}), [cursors]);
-  const errs = fieldErrors(error);
-  const heading = useRef<HTMLHeadingElement>(null);
-  const paged = useRef(false);
-  useEffect(() => {
-    if (page && paged.current) heading.current?.focus();
-    paged.current = false;
-  }, [page]);
-  const turn = (next: string[]) => {
-    paged.current = true;
-    setCursors(next);
-  };
   const name = lists.find(([l]) => l === list)![1];
+  const {page, error, heading, number, pager} = usePaged((cursor) => api<Page>('GET', `/${list}/worklist`,
+    {query: {status: applied.status, from: applied.from, to: applied.to, limit: PAGE, cursor}}), applied, name.toLowerCase());
+  const errs = fieldErrors(error);
   const rows = page?.authorizations ?? page?.cases ?? [];
   return (
     <>
@@ -80,7 +69,7 @@ export function Worklist({query}: {query: URLSearchParams}) {
         <TextField id="to" label="Started to" type="date" value={filter.to} onValue={(v) => setFilter({...filter, to: v})} error={errs.to} />
         <button type="submit">Show</button>
       </form>
-      <h2 ref={heading} tabIndex={-1}>{name}{applied.status ? `: ${statuses[list].find(([s]) => s === applied.status)?.[1] ?? words(applied.status)}` : ''}{page && cursors.length > 1 ? `, page ${cursors.length}` : ''}</h2>
+      <h2 ref={heading} tabIndex={-1}>{name}{applied.status ? `: ${statuses[list].find(([s]) => s === applied.status)?.[1] ?? words(applied.status)}` : ''}{page && number > 1 ? `, page ${number}` : ''}</h2>
       {!page ? (error ? null : <Loading what={name.toLowerCase()} />) : !rows.length ? <p role="status">None match. Change the status or the dates, or start one from the menu.</p> : (
         <Scroll label={name}>
           {page.authorizations ? (
@@ -114,10 +103,7 @@ export function Worklist({query}: {query: URLSearchParams}) {
           )}
         </Scroll>
       )}
-      <nav class="pager" aria-label={`Pages of ${name.toLowerCase()}`}>
-        <button type="button" class="secondary" disabled={cursors.length < 2} onClick={() => turn(cursors.slice(0, -1))}>Previous page</button>
-        <button type="button" class="secondary" disabled={!page?.nextCursor} onClick={() => turn([...cursors, page!.nextCursor!])}>Next page</button>
-      </nav>
+      {pager}
     </>
   );
 }
