@@ -174,7 +174,11 @@ screenshots: run-tools web $(CHROMIUM) ## Take the README's screenshots again, i
 # ------------------------------------------------------------------ test
 .PHONY: test
 test: tools lint vulncheck checkov web-check web ## Run every test: unit, integration against the local stack, end to end, with the race detector; SAM validate and build
-	go test -race -count=1 ./...
+	# One package at a time: three of them start a whole local stack (moto,
+	# SeaweedFS, the functions) and two drive Chromium or Schemathesis
+	# against it; side by side on two cores under the race detector, a
+	# browser test waited out its 30 s on a loaded stack (seen once in CI).
+	go test -race -count=1 -p 1 ./...
 	$(MAKE) sam-validate sam-build
 
 .PHONY: checkov

@@ -18,6 +18,8 @@ async function waitingAgainstList(page, linkName, list, status, label) {
   const count = (await link.count()) ? Number.parseInt(await link.textContent(), 10) : 0;
   if (count) await link.click();
   else await go(page, `#/work?list=${list}&status=${status}`);
+  // The filtered list's own heading first: until then the list before it may still show.
+  await page.getByRole('heading', {name: `${list === 'authorizations' ? 'Retro authorization requests' : 'Appeals'}: ${label}`}).waitFor();
   const region = page.getByRole('region', {name: new RegExp(`^${list === 'authorizations' ? 'Retro authorization requests' : 'Appeals'}`)});
   if (count) await region.locator('tbody tr').first().waitFor();
   else await page.getByRole('status').filter({hasText: 'None match.'}).waitFor();
