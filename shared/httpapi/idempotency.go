@@ -8,8 +8,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"regexp"
 	"time"
-	"unicode/utf8"
 
 	"github.com/openpayer/provider-portal/shared/portal"
 )
@@ -67,6 +67,11 @@ func begin(ctx context.Context, store IdempotencyStore, key, fingerprint string)
 	}
 }
 
+// validKey is what an Idempotency-Key may hold, as the OpenAPI document's
+// pattern says: no comma (proxies split a header on commas, API Gateway's
+// among them), no space (trimmed by some), nothing a log would escape.
+var validKey = regexp.MustCompile(`^[A-Za-z0-9._~:-]{1,128}$`)
+
 // Idempotent makes a POST honour Idempotency-Key. Keys are scoped to the
 // caller and the route, so one provider's key never meets another's.
 func Idempotent(log *slog.Logger, store IdempotencyStore, next ProviderHandler) ProviderHandler {
@@ -78,10 +83,10 @@ func Idempotent(log *slog.Logger, store IdempotencyStore, next ProviderHandler) 
 		// Sent empty, the header is a mistake, not "no key": the client
 		// believes its retries are safe.
 		key := keys[0]
-		if key == "" || utf8.RuneCountInString(key) > 128 || len(keys) > 1 {
+		if !validKey.MatchString(key) || len(keys) > 1 {
 			return &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidRequest,
-				Detail: "Send one Idempotency-Key of 1 to 128 characters (a UUID is a good key), or none.",
-				Fields: map[string]string{IdempotencyHeader: "1 to 128 characters, once"}}
+				Detail: "Send one Idempotency-Key of 1 to 128 letters, digits, dots, underscores, tildes, colons or dashes (a UUID is a good key), or none.",
+				Fields: map[string]string{IdempotencyHeader: "1 to 128 of A-Z a-z 0-9 . _ ~ : -, once"}}
 		}
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 64<<10))
 		if err != nil {

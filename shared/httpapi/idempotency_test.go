@@ -58,7 +58,9 @@ func TestMalformedKeysAreRefused(t *testing.T) {
 			w.WriteHeader(http.StatusCreated)
 			return nil
 		})
-	for name, keys := range map[string][]string{"empty": {""}, "too long": {strings.Repeat("k", 129)}, "twice": {"a", "b"}, "none": nil, "fine": {"k"}} {
+	for name, keys := range map[string][]string{"empty": {""}, "too long": {strings.Repeat("k", 129)}, "twice": {"a", "b"}, "none": nil, "fine": {"k"},
+		"a comma": {"a,b"}, "blank": {"   "}, "a space": {"a b"}, "a UUID": {"0b6a3f0e-6f8e-4d2a-9c1e-3b2f6a7d8e9f"}, "128": {strings.Repeat("k", 128)},
+		"not ASCII": {"clé"}} {
 		req := httptest.NewRequest("POST", "/uploads", strings.NewReader(`{}`))
 		for _, k := range keys {
 			req.Header.Add(httpapi.IdempotencyHeader, k)
@@ -66,7 +68,7 @@ func TestMalformedKeysAreRefused(t *testing.T) {
 		w := httptest.NewRecorder()
 		before := runs
 		serve(h, w, req, httpapi.Caller{Subject: "u", Provider: "111111111"})
-		ok := name == "none" || name == "fine"
+		ok := name == "none" || name == "fine" || name == "a UUID" || name == "128"
 		if ok != (w.Code == http.StatusCreated) || ok != (runs > before) {
 			t.Errorf("%s: %d, ran %v", name, w.Code, runs > before)
 		}
