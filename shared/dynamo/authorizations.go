@@ -221,15 +221,7 @@ func (s *AuthorizationStore) Authorizations(ctx context.Context, provider portal
 // status) submitted in q's window, newest first: by status from the
 // byStatus index, all from byProvider.
 func (s *AuthorizationStore) Worklist(ctx context.Context, q portal.WorkQuery) ([]portal.Authorization, string, error) {
-	p := indexPage{
-		Table: s.Table, Index: "byProvider", Hash: "providerTin", HashValue: string(q.Provider),
-		Sort: "workKey", From: q.From.String(), To: q.To.String(), Limit: q.Limit, Cursor: q.Cursor,
-		Query: listFingerprint(string(q.Provider), q.Status, q.From.String(), q.To.String()),
-		Key:   authKey, ValidID: portal.ValidAuthorizationID,
-	}
-	if q.Status != "" {
-		p.Index, p.Hash, p.HashValue = "byStatus", "statusKey", IndexKey(q.Provider, q.Status)
-	}
+	p := worklistPage(s.Table, "workKey", q, authKey, portal.ValidAuthorizationID)
 	return pageOf(ctx, s.DB, s.CursorKey, p, func(item map[string]types.AttributeValue) (portal.Authorization, string, string, error) {
 		var it authItem
 		if err := unmarshal(item, &it); err != nil {

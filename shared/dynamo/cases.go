@@ -242,15 +242,7 @@ func decodeCase(item map[string]types.AttributeValue) (portal.Case, string, stri
 // created in q's window, newest first: by status from the byStatus index,
 // all from byProvider.
 func (s *CaseStore) Worklist(ctx context.Context, q portal.WorkQuery) ([]portal.Case, string, error) {
-	p := indexPage{
-		Table: s.Table, Index: "byProvider", Hash: "providerTin", HashValue: string(q.Provider),
-		Sort: "listKey", From: q.From.String(), To: q.To.String(), Limit: q.Limit, Cursor: q.Cursor,
-		Query: listFingerprint(string(q.Provider), q.Status, q.From.String(), q.To.String()),
-		Key:   caseKey, ValidID: portal.ValidCaseID,
-	}
-	if q.Status != "" {
-		p.Index, p.Hash, p.HashValue = "byStatus", "statusKey", IndexKey(q.Provider, q.Status)
-	}
+	p := worklistPage(s.Table, "listKey", q, caseKey, portal.ValidCaseID)
 	return pageOf(ctx, s.DB, s.CursorKey, p, decodeCase)
 }
 

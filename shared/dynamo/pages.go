@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/openpayer/provider-portal/shared/portal"
 )
 
 // indexPage asks for one page of one partition of an index, newest first:
@@ -94,6 +96,22 @@ func pageOf[T any](ctx context.Context, db API, cursorKey []byte, p indexPage,
 		}
 		in.ExclusiveStartKey = out.LastEvaluatedKey
 	}
+}
+
+// worklistPage is the page a worklist query asks for: every item of the
+// provider's, from the byProvider index, or those of one status, from
+// byStatus ("<TIN>#<status>"), both sorted by sort.
+func worklistPage(table, sort string, q portal.WorkQuery, key func(string) map[string]types.AttributeValue, valid func(string) bool) indexPage {
+	p := indexPage{
+		Table: table, Index: "byProvider", Hash: "providerTin", HashValue: string(q.Provider),
+		Sort: sort, From: q.From.String(), To: q.To.String(), Limit: q.Limit, Cursor: q.Cursor,
+		Query: listFingerprint(string(q.Provider), q.Status, q.From.String(), q.To.String()),
+		Key:   key, ValidID: valid,
+	}
+	if q.Status != "" {
+		p.Index, p.Hash, p.HashValue = "byStatus", "statusKey", IndexKey(q.Provider, q.Status)
+	}
+	return p
 }
 
 // countOf counts the items of one partition of an index.
