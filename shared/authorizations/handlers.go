@@ -158,13 +158,9 @@ func handleWorklist(d Deps) httpapi.ProviderHandler {
 		if err != nil {
 			return err
 		}
-		waiting := []portal.Waiting{}
-		for _, status := range portal.WaitingAuthStatuses {
-			n, err := d.Requests.CountByStatus(r.Context(), caller.Provider, string(status))
-			if err != nil {
-				return err
-			}
-			waiting = append(waiting, portal.Waiting{Status: string(status), Count: n})
+		waiting, err := portal.CountWaiting(r.Context(), caller.Provider, portal.WaitingAuthStatuses, d.Requests.CountByStatus)
+		if err != nil {
+			return err
 		}
 		return listed(w, r, d, caller, "authorizations.worklist", list, next, waiting)
 	}

@@ -330,16 +330,10 @@ func (rt *routes) handleList() httpapi.ProviderHandler {
 		if err != nil {
 			return err
 		}
+		views, ids := rt.views(list)
 		out := struct {
 			Cases []caseView `json:"cases"`
-		}{Cases: []caseView{}}
-		var ids []string
-		for i := range list {
-			if rt.owns(&list[i]) {
-				out.Cases = append(out.Cases, rt.view(&list[i]))
-				ids = append(ids, list[i].ID)
-			}
-		}
+		}{Cases: views}
 		httpapi.Audit(r, d.Log, caller, rt.family.Name+".list", ids...)
 		httpapi.Encode(w, http.StatusOK, out)
 		return nil
@@ -365,29 +359,33 @@ func (rt *routes) handleWorklist() httpapi.ProviderHandler {
 		if err != nil {
 			return err
 		}
+		waiting, err := portal.CountWaiting(r.Context(), caller.Provider, rt.family.WaitingStatuses(), d.Cases.CountByStatus)
+		if err != nil {
+			return err
+		}
+		views, ids := rt.views(list)
 		out := struct {
 			Cases      []caseView       `json:"cases"`
 			NextCursor string           `json:"nextCursor,omitempty"`
 			Waiting    []portal.Waiting `json:"waiting"`
-		}{Cases: []caseView{}, NextCursor: next, Waiting: []portal.Waiting{}}
-		for _, status := range rt.family.WaitingStatuses() {
-			n, err := d.Cases.CountByStatus(r.Context(), caller.Provider, string(status))
-			if err != nil {
-				return err
-			}
-			out.Waiting = append(out.Waiting, portal.Waiting{Status: string(status), Count: n})
-		}
-		var ids []string
-		for i := range list {
-			if rt.owns(&list[i]) {
-				out.Cases = append(out.Cases, rt.view(&list[i]))
-				ids = append(ids, list[i].ID)
-			}
-		}
+		}{Cases: views, NextCursor: next, Waiting: waiting}
 		httpapi.Audit(r, d.Log, caller, rt.family.Name+".worklist", ids...)
 		httpapi.Encode(w, http.StatusOK, out)
 		return nil
 	}
+}
+
+// views are what the provider sees of the family's cases in list, and
+// their IDs for the audit line.
+func (rt *routes) views(list []portal.Case) ([]caseView, []string) {
+	views, ids := []caseView{}, []string{}
+	for i := range list {
+		if rt.owns(&list[i]) {
+			views = append(views, rt.view(&list[i]))
+			ids = append(ids, list[i].ID)
+		}
+	}
+	return views, ids
 }
 
 // optional is s as a form would send it: left out when empty.

@@ -1,5 +1,7 @@
 package portal
 
+import "context"
+
 // Worklists: a provider's retro authorization requests and its disputes and
 // appeals, drafts included, newest first, with counts of what waits for the
 // provider. Nothing here needs a request or case ID, or a claim number.
@@ -47,4 +49,19 @@ var WaitingAuthStatuses = []AuthStatus{AuthMoreInfo}
 type Waiting struct {
 	Status string `json:"status"`
 	Count  int    `json:"count"`
+}
+
+// CountWaiting counts the provider's items in each of statuses, in order,
+// with count (a store's CountByStatus).
+func CountWaiting[S ~string](ctx context.Context, provider ProviderID, statuses []S,
+	count func(ctx context.Context, provider ProviderID, status string) (int, error)) ([]Waiting, error) {
+	out := make([]Waiting, 0, len(statuses))
+	for _, s := range statuses {
+		n, err := count(ctx, provider, string(s))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Waiting{Status: string(s), Count: n})
+	}
+	return out, nil
 }
