@@ -2,7 +2,8 @@
 // must keep, checked on the file itself, so that a workflow added later
 // cannot skip them: alarms with actions on every dead-letter queue and
 // function, retained log groups, bounded concurrency, retained and
-// recoverable tables, no account-wide queue access.
+// recoverable tables, no account-wide queue access, DynamoDB grants that
+// name each table and index.
 package templatecheck
 
 import (
@@ -198,6 +199,62 @@ func TestEveryFunctionAlarmsKeepsItsLogsAndIsBounded(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// A function's DynamoDB grants name each table and each index they reach:
+// never every table, nor every index of one, so that an index added later
+// (with its own key, perhaps another provider's) is not granted unasked.
+func TestDynamoDBGrantsNameTheirTablesAndIndexes(t *testing.T) {
+	res := load(t)
+	indexes := map[string][]string{} // table -> its indexes
+	for _, id := range ofType(res, "AWS::DynamoDB::Table") {
+		indexes[id] = []string{}
+		gsis := get(res[id], "Properties", "GlobalSecondaryIndexes")
+		if gsis == nil {
+			continue
+		}
+		for _, gsi := range gsis.Content {
+			indexes[id] = append(indexes[id], text(get(gsi, "IndexName")))
+		}
+	}
+	grants := 0
+	for _, id := range ofType(res, "AWS::Serverless::Function") {
+		pols := get(res[id], "Properties", "Policies")
+		if pols == nil {
+			continue
+		}
+		for _, pol := range pols.Content {
+			sts := get(pol, "Statement")
+			if sts == nil {
+				continue // a managed policy, by name
+			}
+			for _, st := range sts.Content {
+				if !strings.Contains(strings.Join(scalars(get(st, "Action")), " "), "dynamodb:") {
+					continue
+				}
+				for _, r := range scalars(get(st, "Resource")) {
+					grants++
+					var table, index string
+					switch {
+					case strings.HasPrefix(r, "!GetAtt ") && strings.HasSuffix(r, ".Arn"):
+						table = strings.TrimSuffix(strings.TrimPrefix(r, "!GetAtt "), ".Arn")
+					case strings.HasPrefix(r, "!Sub ${") && strings.Contains(r, ".Arn}/index/"):
+						table, index, _ = strings.Cut(strings.TrimPrefix(r, "!Sub ${"), ".Arn}/index/")
+					}
+					known, isTable := indexes[table]
+					switch {
+					case !isTable:
+						t.Errorf("function %s: a DynamoDB grant on %q, not one table of the stack", id, r)
+					case r != "!GetAtt "+table+".Arn" && !slices.Contains(known, index):
+						t.Errorf("function %s: a DynamoDB grant on %q, not one index of %s (%v)", id, r, table, known)
+					}
+				}
+			}
+		}
+	}
+	if grants < 20 {
+		t.Fatalf("read %d DynamoDB grants: the template was not read", grants)
 	}
 }
 
