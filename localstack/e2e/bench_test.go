@@ -54,6 +54,19 @@ func BenchmarkClaimDetail(b *testing.B) {
 	benchmarkGet(b, "/claims/C10000000002")
 }
 
+// BenchmarkDocumentsList is Provider Documents' first page: a paged read of
+// one index partition, as every list of the portal is (pageOf).
+func BenchmarkDocumentsList(b *testing.B) {
+	benchmarkGet(b, "/documents")
+}
+
+// BenchmarkWorklist is the Worklist's first page of provider A's retro
+// authorization requests, with the count of those waiting for it: two
+// index reads.
+func BenchmarkWorklist(b *testing.B) {
+	benchmarkGet(b, "/authorizations/worklist")
+}
+
 // BenchmarkUploadToVisible measures, per upload, the time from the start of
 // the file's POST to S3 until GET /uploads/{id} shows it accepted: what a
 // provider waits before the document is usable (the guide says about half an
