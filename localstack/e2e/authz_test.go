@@ -59,7 +59,7 @@ func matrixFixtures(t *testing.T, a string) map[string]func() any {
 			status, out := call(t, a, "POST", "/"+family, body)
 			var c struct {
 				CaseID string
-				Errors map[string]string
+				OpenCaseID string
 			}
 			if json.Unmarshal(out, &c) != nil {
 				t.Fatalf("fixture %s: %d %s", family, status, out)
@@ -70,7 +70,7 @@ func matrixFixtures(t *testing.T, a string) map[string]func() any {
 			if status != 409 {
 				t.Fatalf("fixture %s: %d %s", family, status, out)
 			}
-			if status, out := call(t, a, "POST", "/"+family+"/"+c.Errors["caseId"]+"/withdraw", nil); status != 200 {
+			if status, out := call(t, a, "POST", "/"+family+"/"+c.OpenCaseID+"/withdraw", nil); status != 200 {
 				t.Fatalf("fixture %s: withdraw the open one: %d %s", family, status, out)
 			}
 		}

@@ -37,6 +37,7 @@ type caseView struct {
 	Letters                             []struct{ DocumentID, Type string }
 	Decision                            *struct{ Outcome, Amount string }
 	Errors                              map[string]string
+	OpenCaseID                          string
 	Code                                string
 }
 
@@ -237,7 +238,7 @@ func TestDisputeRoundTripThroughTheQueues(t *testing.T) {
 		t.Errorf("a retry with the same key: %d %s", status, again)
 	}
 	form["uploadIds"] = []string{}
-	if status, body := call(t, c, "POST", "/disputes", form); status != 409 || decode[caseView](t, body).Errors["caseId"] != id {
+	if status, body := call(t, c, "POST", "/disputes", form); status != 409 || decode[caseView](t, body).OpenCaseID != id {
 		t.Errorf("a second open dispute: %d %s", status, body)
 	}
 	events := drain(t, "AppealsQueue")
@@ -379,7 +380,7 @@ func TestAppealDraftSubmitAndCancel(t *testing.T) {
 		t.Fatalf("submit: %d %s", status, body)
 	}
 	form["appealType"] = "claim_appeal"
-	if status, body := call(t, c, "POST", "/appeals", form); status != 409 || decode[caseView](t, body).Errors["caseId"] != id {
+	if status, body := call(t, c, "POST", "/appeals", form); status != 409 || decode[caseView](t, body).OpenCaseID != id {
 		t.Errorf("a second open appeal: %d %s", status, body)
 	}
 	if status, body := call(t, c, "POST", "/appeals/"+id+"/withdraw", nil); status != 200 || decode[caseView](t, body).Status != "withdrawn" {

@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/golang-jwt/jwt/v5"
 )
 
 // Gateway plays API Gateway's HTTP API: it routes by the template's HttpApi
@@ -122,6 +123,7 @@ func (g *Gateway) route(method, path string, authorize bool, timeout time.Durati
 			return
 		}
 		if err != nil {
+			w.Header().Set("WWW-Authenticate", challenge(err))
 			gatewayMessage(w, http.StatusUnauthorized, "Unauthorized")
 			return
 		}
@@ -207,7 +209,7 @@ func (g *Gateway) event(r *http.Request, routeKey string, params []string, autho
 	if authorize {
 		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		if !ok {
-			return ev, fmt.Errorf("no bearer token")
+			return ev, errNoToken
 		}
 		claims, err := g.auth.Verify(token)
 		if err != nil {
@@ -229,7 +231,31 @@ func (g *Gateway) event(r *http.Request, routeKey string, params []string, autho
 	return ev, nil
 }
 
-var errTooLarge = errors.New("request body over 10 MB")
+var (
+	errTooLarge = errors.New("request body over 10 MB")
+	errNoToken  = errors.New("no bearer token")
+)
+
+// challenge is the WWW-Authenticate header API Gateway's JWT authorizer
+// sends with its 401 (RFC 6750): the bare scheme when no token came, and
+// invalid_token with a reason when one was refused.
+func challenge(err error) string {
+	if errors.Is(err, errNoToken) {
+		return "Bearer"
+	}
+	why := "the token is not valid"
+	switch {
+	case errors.Is(err, jwt.ErrTokenExpired):
+		why = "the token has expired"
+	case errors.Is(err, jwt.ErrTokenInvalidAudience):
+		why = "the token does not have a valid audience"
+	case errors.Is(err, jwt.ErrTokenInvalidIssuer):
+		why = "the token does not have a valid issuer"
+	case errors.Is(err, jwt.ErrTokenSignatureInvalid):
+		why = "the token signature is not valid"
+	}
+	return `Bearer scope="" error="invalid_token" error_description="` + why + `"`
+}
 
 func writeResponse(w http.ResponseWriter, resp events.APIGatewayV2HTTPResponse) {
 	for k, v := range resp.Headers {

@@ -24,6 +24,8 @@ type Problem struct {
 	// a type): for the people who build clients, never shown to providers,
 	// whose words are in Detail and Errors.
 	Reason string `json:"reason,omitempty"`
+	// OpenCaseID is the case already open on the claim (CASE_ALREADY_OPEN).
+	OpenCaseID string `json:"openCaseId,omitempty"`
 }
 
 // ProblemTypeBase prefixes each problem's type; the code completes it.
@@ -54,14 +56,15 @@ func Error(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) 
 	}
 	noteProblem(r, pe.Code)
 	WriteProblem(w, Problem{
-		Type:     ProblemTypeBase + pe.Code,
-		Title:    http.StatusText(status),
-		Status:   status,
-		Code:     pe.Code,
-		Detail:   pe.Detail,
-		Instance: r.URL.Path,
-		Errors:   pe.Fields,
-		Reason:   pe.Reason,
+		Type:       ProblemTypeBase + pe.Code,
+		Title:      http.StatusText(status),
+		Status:     status,
+		Code:       pe.Code,
+		Detail:     pe.Detail,
+		Instance:   r.URL.Path,
+		Errors:     pe.Fields,
+		Reason:     pe.Reason,
+		OpenCaseID: pe.OpenCaseID,
 	})
 }
 

@@ -116,7 +116,9 @@ const MaxUploadsPerSubmission = 20
 // UploadRequest is a provider's request for an upload form.
 type UploadRequest struct {
 	FileName    string  `json:"fileName"`
-	ContentType string  `json:"contentType"`
+	// ContentType is left out, or the extension's content type exactly as
+	// the document's enum spells it: "" is neither.
+	ContentType *string `json:"contentType,omitempty"`
 	Size        Integer `json:"size"`
 }
 
@@ -129,9 +131,9 @@ func (p Plan) CheckUploadRequest(r UploadRequest) (filetype.Type, error) {
 		name == "." || name == ".." || strings.IndexFunc(name, hiddenOrControl) >= 0 {
 		return "", &Error{Kind: KindInvalid, Code: CodeUnsafeFileName,
 			Detail: "Give the file a plain name of up to 200 characters, without folders, control characters or invisible formatting characters, for example records.pdf.",
-			Fields: map[string]string{"fileName": "missing or unsafe"}}
+			Fields: map[string]string{"fileName": "Give the file a plain name, without folders or hidden characters, for example records.pdf."}}
 	}
-	if len(r.ContentType) > 100 {
+	if r.ContentType != nil && len(*r.ContentType) > 100 {
 		return "", &Error{Kind: KindInvalid, Code: CodeContentTypeMismatch,
 			Detail: "The file's type does not match its name's extension: rename the file with the extension of its type, such as .pdf.",
 			Fields: map[string]string{"contentType": "Rename the file with the extension of its type, such as .pdf."}}
@@ -140,22 +142,22 @@ func (p Plan) CheckUploadRequest(r UploadRequest) (filetype.Type, error) {
 	if !ok || !p.allows(t) {
 		return "", &Error{Kind: KindInvalid, Code: CodeFileTypeNotAllowed,
 			Detail: "Only these file types may be uploaded: " + strings.Join(p.UploadTypes, ", ") + ". Save the document as one of them and try again.",
-			Fields: map[string]string{"fileName": "type not accepted"}}
+			Fields: map[string]string{"fileName": "Save the document as " + strings.Join(p.UploadTypes, ", ") + "."}}
 	}
-	if r.ContentType != "" && !strings.EqualFold(r.ContentType, filetype.ContentTypes[t]) {
+	if r.ContentType != nil && *r.ContentType != filetype.ContentTypes[t] {
 		return "", &Error{Kind: KindInvalid, Code: CodeContentTypeMismatch,
 			Detail: "The file's type does not match its name's extension: rename the file with the extension of its type, such as .pdf.",
 			Reason: "contentType does not match the file name's extension: send " + filetype.ContentTypes[t] + " for this file, or leave contentType out.",
-			Fields: map[string]string{"contentType": "does not match the extension"}}
+			Fields: map[string]string{"contentType": "Rename the file with the extension of its type, such as .pdf."}}
 	}
 	if r.Size <= 0 {
 		return "", &Error{Kind: KindInvalid, Code: CodeFileEmpty, Detail: "Give the file's size in bytes; empty files cannot be uploaded.",
-			Fields: map[string]string{"size": "must be positive"}}
+			Fields: map[string]string{"size": "Empty files cannot be uploaded."}}
 	}
 	if int64(r.Size) > p.MaxUploadBytes {
 		return "", &Error{Kind: KindInvalid, Code: CodeFileTooLarge,
 			Detail: "Files are limited to 100 MB. Split the document, or send only the records that support the billed services.",
-			Fields: map[string]string{"size": "over the limit"}}
+			Fields: map[string]string{"size": "Files are limited to 100 MB."}}
 	}
 	return t, nil
 }

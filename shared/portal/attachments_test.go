@@ -16,7 +16,7 @@ func TestCheckUploadRequest(t *testing.T) {
 		code string
 	}{
 		{portal.UploadRequest{FileName: "records.PDF", Size: 10}, filetype.PDF, ""},
-		{portal.UploadRequest{FileName: "scan.jpg", ContentType: "image/jpeg", Size: 100 << 20}, filetype.JPEG, ""},
+		{portal.UploadRequest{FileName: "scan.jpg", ContentType: ptr("image/jpeg"), Size: 100 << 20}, filetype.JPEG, ""},
 		{portal.UploadRequest{FileName: "run.exe", Size: 10}, "", portal.CodeFileTypeNotAllowed},
 		{portal.UploadRequest{FileName: "slides.ppt", Size: 10}, "", portal.CodeFileTypeNotAllowed},
 		{portal.UploadRequest{FileName: "a/b.pdf", Size: 10}, "", portal.CodeUnsafeFileName},
@@ -29,7 +29,11 @@ func TestCheckUploadRequest(t *testing.T) {
 		{portal.UploadRequest{FileName: strings.Repeat("é", 197) + ".pdf", Size: 10}, "", portal.CodeUnsafeFileName},
 		{portal.UploadRequest{FileName: "a.pdf", Size: 100<<20 + 1}, "", portal.CodeFileTooLarge},
 		{portal.UploadRequest{FileName: "a.pdf", Size: 0}, "", portal.CodeFileEmpty},
-		{portal.UploadRequest{FileName: "a.pdf", ContentType: "text/plain", Size: 1}, "", portal.CodeContentTypeMismatch},
+		{portal.UploadRequest{FileName: "a.pdf", ContentType: ptr("text/plain"), Size: 1}, "", portal.CodeContentTypeMismatch},
+		// The document's enum, exactly: not empty, not in capitals.
+		{portal.UploadRequest{FileName: "a.pdf", ContentType: ptr(""), Size: 1}, "", portal.CodeContentTypeMismatch},
+		{portal.UploadRequest{FileName: "a.pdf", ContentType: ptr("APPLICATION/PDF"), Size: 1}, "", portal.CodeContentTypeMismatch},
+		{portal.UploadRequest{FileName: "a.pdf", ContentType: ptr("application/pdf"), Size: 1}, filetype.PDF, ""},
 	} {
 		typ, err := plan.CheckUploadRequest(tc.req)
 		if portal.ErrorCode(err) != tc.code && !(tc.code == "" && err == nil) {
@@ -40,6 +44,8 @@ func TestCheckUploadRequest(t *testing.T) {
 		}
 	}
 }
+
+func ptr(s string) *string { return &s }
 
 func TestCheckContent(t *testing.T) {
 	plan := portal.KYMarketplace

@@ -91,7 +91,7 @@ func ErrCaseNotFound() *Error {
 func ErrCaseOpen(open string) *Error {
 	return &Error{Kind: KindConflict, Code: CodeCaseOpen,
 		Detail: "This claim already has an open case of this kind: " + open + ". Add documents to it, or withdraw it first.",
-		Fields: map[string]string{"caseId": open}}
+		OpenCaseID: open}
 }
 
 // DocumentSubmission is how a case's documents are recorded on their

@@ -5,6 +5,7 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -169,4 +170,118 @@ func TestTheDisputeChoicesAreTheDocumentsValues(t *testing.T) {
 			}
 		}
 	}
+}
+
+// Each problem code's line in the document's Problem.code description gives
+// the statuses the code is sent with: those of the kinds shared/ builds it
+// with (Errorf(kind, code, ...), Error{Kind: kind, Code: code} and
+// refused(code, ...)).
+func TestEachCodesMeaningAndStatusAreDocumented(t *testing.T) {
+	status := map[string]string{"KindInvalid": "400", "KindNotFound": "404", "KindConflict": "409",
+		"KindRefused": "422", "KindUnauthorized": "403", "KindInternal": "500"}
+	sent := map[string]map[string]bool{} // code name -> statuses
+	note := func(kind, code ast.Expr) {
+		k, ok1 := selectorName(kind)
+		c, ok2 := selectorName(code)
+		if !ok1 || !ok2 || !strings.HasPrefix(c, "Code") {
+			return
+		}
+		s, ok := status[k]
+		if !ok {
+			t.Errorf("%s is sent with %s, which has no status here", c, k)
+			return
+		}
+		if sent[c] == nil {
+			sent[c] = map[string]bool{}
+		}
+		sent[c][s] = true
+	}
+	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") || strings.Contains(path, "storetest") {
+			return err
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
+		if err != nil {
+			return err
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.CallExpr:
+				switch name, _ := selectorName(n.Fun); {
+				case name == "Errorf" && len(n.Args) >= 2:
+					note(n.Args[0], n.Args[1])
+				case name == "refused" && len(n.Args) >= 1: // portal's Error{Kind: KindRefused, Code: code}
+					note(ast.NewIdent("KindRefused"), n.Args[0])
+				}
+			case *ast.CompositeLit:
+				var kind, code ast.Expr
+				for _, e := range n.Elts {
+					if kv, ok := e.(*ast.KeyValueExpr); ok {
+						switch key, _ := kv.Key.(*ast.Ident); {
+						case key == nil:
+						case key.Name == "Kind":
+							kind = kv.Value
+						case key.Name == "Code":
+							code = kv.Value
+						}
+					}
+				}
+				if kind != nil && code != nil {
+					note(kind, code)
+				}
+			}
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]struct{ Description string } `yaml:"properties"`
+			} `yaml:"schemas"`
+		} `yaml:"components"`
+	}
+	if err := yaml.Unmarshal(openapi.Document, &doc); err != nil {
+		t.Fatal(err)
+	}
+	lines := map[string]string{}
+	for _, l := range strings.Split(doc.Components.Schemas["Problem"].Properties["code"].Description, "\n") {
+		if code, rest, ok := strings.Cut(strings.TrimPrefix(l, "- `"), "` "); ok && strings.HasPrefix(l, "- `") {
+			lines[code] = rest
+		}
+	}
+	codes := declaredCodes(t)
+	checked := 0
+	for name, value := range codes["Problem"] {
+		line, ok := lines[value]
+		if !ok {
+			t.Errorf("%s has no line of its own, with its meaning, in Problem.code's description", value)
+			continue
+		}
+		statuses := slices.Sorted(maps.Keys(sent[name]))
+		if len(statuses) == 0 {
+			continue // built elsewhere than with a literal kind (the idempotency store's, the route's)
+		}
+		checked++
+		if want := "(" + strings.Join(statuses, " or ") + "):"; !strings.HasPrefix(line, want) {
+			t.Errorf("%s: the document says %q; the code sends it with %s", value, line, want)
+		}
+	}
+	if checked < 50 {
+		t.Errorf("checked the statuses of %d codes: the code was not read", checked)
+	}
+}
+
+// selectorName is the name x.Name or Name refers to.
+func selectorName(e ast.Expr) (string, bool) {
+	switch e := e.(type) {
+	case *ast.SelectorExpr:
+		return e.Sel.Name, true
+	case *ast.Ident:
+		return e.Name, true
+	}
+	return "", false
 }

@@ -47,6 +47,10 @@ type Error struct {
 	// people who build clients (the problem's "reason"); Detail and Fields
 	// are the provider's words.
 	Reason string
+	// OpenCaseID is the case already open on the claim (CASE_ALREADY_OPEN):
+	// data a client links to, so not one of Fields, which are the inputs at
+	// fault.
+	OpenCaseID string
 }
 
 // WithReason adds the developer's reason to a problem.

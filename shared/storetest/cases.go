@@ -100,7 +100,7 @@ func Cases(t *testing.T, newStores func(t *testing.T) (CaseStore, LetterStore, A
 		w := submitted(t, second)
 		err := s.CreateCase(ctx, second, w)
 		var pe *portal.Error
-		if portal.ErrorCode(err) != portal.CodeCaseOpen || !asError(err, &pe) || pe.Fields["caseId"] != first.ID {
+		if portal.ErrorCode(err) != portal.CodeCaseOpen || !asError(err, &pe) || pe.OpenCaseID != first.ID {
 			t.Fatalf("a second open dispute: %v", err)
 		}
 		if _, err := s.Case(ctx, providerA, second.ID); portal.ErrorCode(err) != portal.CodeCaseNotFound {

@@ -8,6 +8,7 @@ export interface Problem {
   title: string;
   detail: string;
   errors?: Record<string, string>;
+  openCaseId?: string;
 }
 
 export class ApiError extends Error implements Problem {
@@ -16,6 +17,7 @@ export class ApiError extends Error implements Problem {
   title: string;
   detail: string;
   errors?: Record<string, string>;
+  openCaseId?: string;
   constructor(p: Problem) {
     super(p.detail);
     this.status = p.status;
@@ -23,6 +25,7 @@ export class ApiError extends Error implements Problem {
     this.title = p.title;
     this.detail = p.detail;
     this.errors = p.errors;
+    this.openCaseId = p.openCaseId;
   }
 }
 

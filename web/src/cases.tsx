@@ -20,7 +20,7 @@ export const casePath = (id: string) => (id.startsWith('DP-') ? `/disputes/${enc
 /** The path a refusal names, as a link: the open case, or the claim's Document Upload. */
 function Redirect({error}: {error: ApiError | null}) {
   if (!error?.errors) return null;
-  if (error.code === 'CASE_ALREADY_OPEN' && error.errors.caseId) return <p><a href={href('cases', error.errors.caseId)}>Open case {error.errors.caseId}</a></p>;
+  if (error.code === 'CASE_ALREADY_OPEN' && error.openCaseId) return <p><a href={href('cases', error.openCaseId)}>Open case {error.openCaseId}</a></p>;
   if (error.code === 'UPLOAD_RECORDS_ON_CLAIM' && error.errors.claimNumber) {
     const claim = error.errors.claimNumber.split('/').filter(Boolean)[1] ?? '';
     return claim ? <p><a href={href('claims', claim)}>Go to the claim’s Document Upload</a></p> : null;
