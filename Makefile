@@ -22,6 +22,7 @@ BENCHSTAT_VERSION := v0.0.0-20260908200009-22c9c6c9d4da
 SCHEMATHESIS_VERSION := 4.32.5
 GOVULNCHECK_VERSION := v1.9.0
 CHECKOV_VERSION := 3.3.30
+OAPI_CODEGEN_VERSION := v2.8.2
 # The Go vulnerability database as the module proxy serves it (its data/osv
 # holds the entries); indexed once into the form govulncheck reads.
 VULNDB_VERSION := v0.0.0-20261105234957-e22db6528018
@@ -35,6 +36,7 @@ SCHEMATHESIS := $(TOOLS_DIR)/schemathesis-$(SCHEMATHESIS_VERSION)
 GOVULNCHECK := $(TOOLS_DIR)/govulncheck-$(GOVULNCHECK_VERSION)-$(GOTOOLCHAIN)
 VULNDB := $(TOOLS_DIR)/vulndb-$(VULNDB_VERSION)
 CHECKOV := $(TOOLS_DIR)/checkov-$(CHECKOV_VERSION)
+OAPI_CODEGEN := $(TOOLS_DIR)/oapi-codegen-$(OAPI_CODEGEN_VERSION)
 SAM := SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=us-east-1 $(SAM_VENV)/bin/sam
 STEP := localstack/step.sh
 
@@ -105,6 +107,10 @@ $(STATICCHECK)/staticcheck:
 	@$(STEP) staticcheck "staticcheck $(STATICCHECK_VERSION) from the Go module proxy" $(TOOLS_DIR)/staticcheck.log \
 	  env GOBIN=$(STATICCHECK) go install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
+$(OAPI_CODEGEN)/oapi-codegen:
+	@$(STEP) oapi-codegen "oapi-codegen $(OAPI_CODEGEN_VERSION) from the Go module proxy" $(TOOLS_DIR)/oapi-codegen.log \
+	  env GOBIN=$(OAPI_CODEGEN) go install github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen@$(OAPI_CODEGEN_VERSION)
+
 $(BENCHSTAT)/benchstat:
 	@$(STEP) benchstat "benchstat from the Go module proxy" $(TOOLS_DIR)/benchstat.log \
 	  env GOBIN=$(BENCHSTAT) go install golang.org/x/perf/cmd/benchstat@$(BENCHSTAT_VERSION)
@@ -131,7 +137,7 @@ $(CHROMIUM):
 
 RUN_TOOLS := $(MOTO)/.installed $(SEAWEEDFS)/.installed
 ALL_TOOLS := $(RUN_TOOLS) $(SAM_VENV)/.installed $(STATICCHECK)/staticcheck $(BENCHSTAT)/benchstat $(SCHEMATHESIS)/.installed \
-  $(GOVULNCHECK)/govulncheck $(VULNDB)/index/db.json $(CHECKOV)/.installed
+  $(GOVULNCHECK)/govulncheck $(VULNDB)/index/db.json $(CHECKOV)/.installed $(OAPI_CODEGEN)/oapi-codegen
 
 .PHONY: tools run-tools
 tools: ## Install the local servers, SAM CLI, the linters, Schemathesis, the web packages and Chromium, in parallel
@@ -173,7 +179,7 @@ screenshots: run-tools web $(CHROMIUM) ## Take the README's screenshots again, i
 
 # ------------------------------------------------------------------ test
 .PHONY: test
-test: tools lint vulncheck checkov web-check web ## Run every test: unit, integration against the local stack, end to end, with the race detector; SAM validate and build
+test: tools client lint vulncheck checkov web-check web ## Run every test: unit, integration against the local stack, end to end, with the race detector; SAM validate and build
 	# One package at a time: three of them start a whole local stack (moto,
 	# SeaweedFS, the functions) and two drive Chromium or Schemathesis
 	# against it; side by side on two cores under the race detector, a
@@ -181,16 +187,24 @@ test: tools lint vulncheck checkov web-check web ## Run every test: unit, integr
 	go test -race -count=1 -p 1 ./...
 	$(MAKE) sam-validate sam-build
 
+# The Go client a mobile team would generate from the OpenAPI document (not
+# kept in git): the end-to-end tests drive the whole journey through it.
+CLIENT := localstack/apiclient/apiclient.gen.go
+.PHONY: client
+client: $(CLIENT) ## Generate the Go client from the OpenAPI document (oapi-codegen, pinned)
+$(CLIENT): shared/openapi/openapi.yaml localstack/apiclient/oapi-codegen.yaml $(OAPI_CODEGEN)/oapi-codegen
+	$(OAPI_CODEGEN)/oapi-codegen -config localstack/apiclient/oapi-codegen.yaml shared/openapi/openapi.yaml
+
 .PHONY: checkov
 checkov: $(CHECKOV)/.installed ## checkov on template.yaml: each skipped check sits next to its resource with the reason
 	$(CHECKOV)/bin/checkov -f template.yaml --framework cloudformation --compact --quiet --skip-download
 
 .PHONY: vulncheck
-vulncheck: $(GOVULNCHECK)/govulncheck $(VULNDB)/index/db.json ## govulncheck against the pinned, offline Go vulnerability database
+vulncheck: $(GOVULNCHECK)/govulncheck $(VULNDB)/index/db.json $(CLIENT) ## govulncheck against the pinned, offline Go vulnerability database
 	$(GOVULNCHECK)/govulncheck -db file://$(VULNDB) ./...
 
 .PHONY: lint
-lint: $(STATICCHECK)/staticcheck ## gofmt, go vet and staticcheck
+lint: $(STATICCHECK)/staticcheck $(CLIENT) ## gofmt, go vet and staticcheck
 	@unformatted=$$(gofmt -l functions shared localstack); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	go vet ./...
@@ -229,7 +243,7 @@ benchstat-path: $(BENCHSTAT)/benchstat
 	@echo $(BENCHSTAT)/benchstat
 
 .PHONY: bench
-bench: $(RUN_TOOLS) $(BENCHSTAT)/benchstat web $(CHROMIUM) ## Run the benchmarks: shared/ in process, then through the local stack
+bench: $(RUN_TOOLS) $(BENCHSTAT)/benchstat $(CLIENT) web $(CHROMIUM) ## Run the benchmarks: shared/ in process, then through the local stack
 	go test -run '^$$' -bench . -benchmem ./shared/...
 	go test -run '^$$' -bench 'Search|Detail|DocumentsList|Worklist|UploadToVisible|ColdStart|RetroSubmit|DecisionToVisible|CaseSubmit|SubmitToAcknowledgement' -benchmem -benchtime 50x ./localstack/...
 	go test -run '^$$' -bench ConcurrentUploaders -benchtime 1x ./localstack/...

@@ -58,7 +58,7 @@ func matrixFixtures(t *testing.T, a string) map[string]func() any {
 		for range 2 {
 			status, out := call(t, a, "POST", "/"+family, body)
 			var c struct {
-				CaseID string
+				CaseID     string
 				OpenCaseID string
 			}
 			if json.Unmarshal(out, &c) != nil {

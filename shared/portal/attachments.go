@@ -115,7 +115,7 @@ const MaxUploadsPerSubmission = 20
 
 // UploadRequest is a provider's request for an upload form.
 type UploadRequest struct {
-	FileName    string  `json:"fileName"`
+	FileName string `json:"fileName"`
 	// ContentType is left out, or the extension's content type exactly as
 	// the document's enum spells it: "" is neither.
 	ContentType *string `json:"contentType,omitempty"`

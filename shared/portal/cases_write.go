@@ -90,7 +90,7 @@ func ErrCaseNotFound() *Error {
 // ErrCaseOpen answers a second open case of the same kind on a claim.
 func ErrCaseOpen(open string) *Error {
 	return &Error{Kind: KindConflict, Code: CodeCaseOpen,
-		Detail: "This claim already has an open case of this kind: " + open + ". Add documents to it, or withdraw it first.",
+		Detail:     "This claim already has an open case of this kind: " + open + ". Add documents to it, or withdraw it first.",
 		OpenCaseID: open}
 }
 
