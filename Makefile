@@ -23,6 +23,7 @@ SCHEMATHESIS_VERSION := 4.32.5
 GOVULNCHECK_VERSION := v1.9.0
 CHECKOV_VERSION := 3.3.30
 OAPI_CODEGEN_VERSION := v2.8.2
+REDOCLY_VERSION := 2.77.0
 # The Go vulnerability database as the module proxy serves it (its data/osv
 # holds the entries); indexed once into the form govulncheck reads.
 VULNDB_VERSION := v0.0.0-20261105234957-e22db6528018
@@ -37,6 +38,8 @@ GOVULNCHECK := $(TOOLS_DIR)/govulncheck-$(GOVULNCHECK_VERSION)-$(GOTOOLCHAIN)
 VULNDB := $(TOOLS_DIR)/vulndb-$(VULNDB_VERSION)
 CHECKOV := $(TOOLS_DIR)/checkov-$(CHECKOV_VERSION)
 OAPI_CODEGEN := $(TOOLS_DIR)/oapi-codegen-$(OAPI_CODEGEN_VERSION)
+# Redocly CLI, at the version localstack/apilint's lockfile pins.
+REDOCLY := $(TOOLS_DIR)/redocly-$(REDOCLY_VERSION)-$(shell sha256sum localstack/apilint/package-lock.json 2>/dev/null | cut -c1-12)
 SAM := SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=us-east-1 $(SAM_VENV)/bin/sam
 STEP := localstack/step.sh
 
@@ -111,6 +114,12 @@ $(OAPI_CODEGEN)/oapi-codegen:
 	@$(STEP) oapi-codegen "oapi-codegen $(OAPI_CODEGEN_VERSION) from the Go module proxy" $(TOOLS_DIR)/oapi-codegen.log \
 	  env GOBIN=$(OAPI_CODEGEN) go install github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen@$(OAPI_CODEGEN_VERSION)
 
+$(REDOCLY)/.installed: localstack/apilint/package.json localstack/apilint/package-lock.json
+	@$(STEP) redocly "Redocly CLI $(REDOCLY_VERSION) from the npm registry (npm ci, pinned by localstack/apilint/package-lock.json)" $(TOOLS_DIR)/redocly.log \
+	  bash -c 'rm -rf $(REDOCLY) && mkdir -p $(REDOCLY) && cp localstack/apilint/package.json localstack/apilint/package-lock.json $(REDOCLY)/ && \
+	    cd $(REDOCLY) && npm ci --ignore-scripts --no-audit --no-fund'
+	@touch $@
+
 $(BENCHSTAT)/benchstat:
 	@$(STEP) benchstat "benchstat from the Go module proxy" $(TOOLS_DIR)/benchstat.log \
 	  env GOBIN=$(BENCHSTAT) go install golang.org/x/perf/cmd/benchstat@$(BENCHSTAT_VERSION)
@@ -137,7 +146,7 @@ $(CHROMIUM):
 
 RUN_TOOLS := $(MOTO)/.installed $(SEAWEEDFS)/.installed
 ALL_TOOLS := $(RUN_TOOLS) $(SAM_VENV)/.installed $(STATICCHECK)/staticcheck $(BENCHSTAT)/benchstat $(SCHEMATHESIS)/.installed \
-  $(GOVULNCHECK)/govulncheck $(VULNDB)/index/db.json $(CHECKOV)/.installed $(OAPI_CODEGEN)/oapi-codegen
+  $(GOVULNCHECK)/govulncheck $(VULNDB)/index/db.json $(CHECKOV)/.installed $(OAPI_CODEGEN)/oapi-codegen $(REDOCLY)/.installed
 
 .PHONY: tools run-tools
 tools: ## Install the local servers, SAM CLI, the linters, Schemathesis, the web packages and Chromium, in parallel
@@ -179,7 +188,7 @@ screenshots: run-tools web $(CHROMIUM) ## Take the README's screenshots again, i
 
 # ------------------------------------------------------------------ test
 .PHONY: test
-test: tools client lint vulncheck checkov web-check web ## Run every test: unit, integration against the local stack, end to end, with the race detector; SAM validate and build
+test: tools client lint api-lint vulncheck checkov web-check web ## Run every test: unit, integration against the local stack, end to end, with the race detector; SAM validate and build
 	# One package at a time: three of them start a whole local stack (moto,
 	# SeaweedFS, the functions) and two drive Chromium or Schemathesis
 	# against it; side by side on two cores under the race detector, a
@@ -194,6 +203,11 @@ CLIENT := localstack/apiclient/apiclient.gen.go
 client: $(CLIENT) ## Generate the Go client from the OpenAPI document (oapi-codegen, pinned)
 $(CLIENT): shared/openapi/openapi.yaml localstack/apiclient/oapi-codegen.yaml $(OAPI_CODEGEN)/oapi-codegen
 	$(OAPI_CODEGEN)/oapi-codegen -config localstack/apiclient/oapi-codegen.yaml shared/openapi/openapi.yaml
+
+.PHONY: api-lint
+api-lint: $(REDOCLY)/.installed ## Lint the OpenAPI document with Redocly CLI (recommended-strict; localstack/apilint/redocly.yaml)
+	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true $(REDOCLY)/node_modules/.bin/redocly lint \
+	  --config localstack/apilint/redocly.yaml shared/openapi/openapi.yaml
 
 .PHONY: checkov
 checkov: $(CHECKOV)/.installed ## checkov on template.yaml: each skipped check sits next to its resource with the reason
