@@ -23,7 +23,6 @@ SCHEMATHESIS_VERSION := 4.32.5
 GOVULNCHECK_VERSION := v1.9.0
 CHECKOV_VERSION := 3.3.30
 OAPI_CODEGEN_VERSION := v2.8.2
-REDOCLY_VERSION := 2.77.0
 # The Go vulnerability database as the module proxy serves it (its data/osv
 # holds the entries); indexed once into the form govulncheck reads.
 VULNDB_VERSION := v0.0.0-20261105234957-e22db6528018
@@ -38,8 +37,8 @@ GOVULNCHECK := $(TOOLS_DIR)/govulncheck-$(GOVULNCHECK_VERSION)-$(GOTOOLCHAIN)
 VULNDB := $(TOOLS_DIR)/vulndb-$(VULNDB_VERSION)
 CHECKOV := $(TOOLS_DIR)/checkov-$(CHECKOV_VERSION)
 OAPI_CODEGEN := $(TOOLS_DIR)/oapi-codegen-$(OAPI_CODEGEN_VERSION)
-# Redocly CLI, at the version localstack/apilint's lockfile pins.
-REDOCLY := $(TOOLS_DIR)/redocly-$(REDOCLY_VERSION)-$(shell sha256sum localstack/apilint/package-lock.json 2>/dev/null | cut -c1-12)
+# Redocly CLI and openapi-typescript, at the versions localstack/apitools's lockfile pins.
+API_TOOLS := $(TOOLS_DIR)/api-tools-$(shell sha256sum localstack/apitools/package-lock.json 2>/dev/null | cut -c1-12)
 SAM := SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=us-east-1 $(SAM_VENV)/bin/sam
 STEP := localstack/step.sh
 
@@ -114,10 +113,10 @@ $(OAPI_CODEGEN)/oapi-codegen:
 	@$(STEP) oapi-codegen "oapi-codegen $(OAPI_CODEGEN_VERSION) from the Go module proxy" $(TOOLS_DIR)/oapi-codegen.log \
 	  env GOBIN=$(OAPI_CODEGEN) go install github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen@$(OAPI_CODEGEN_VERSION)
 
-$(REDOCLY)/.installed: localstack/apilint/package.json localstack/apilint/package-lock.json
-	@$(STEP) redocly "Redocly CLI $(REDOCLY_VERSION) from the npm registry (npm ci, pinned by localstack/apilint/package-lock.json)" $(TOOLS_DIR)/redocly.log \
-	  bash -c 'rm -rf $(REDOCLY) && mkdir -p $(REDOCLY) && cp localstack/apilint/package.json localstack/apilint/package-lock.json $(REDOCLY)/ && \
-	    cd $(REDOCLY) && npm ci --ignore-scripts --no-audit --no-fund'
+$(API_TOOLS)/.installed: localstack/apitools/package.json localstack/apitools/package-lock.json
+	@$(STEP) api-tools "Redocly CLI and openapi-typescript from the npm registry (npm ci, pinned by localstack/apitools/package-lock.json)" $(TOOLS_DIR)/api-tools.log \
+	  bash -c 'rm -rf $(API_TOOLS) && mkdir -p $(API_TOOLS) && cp localstack/apitools/package.json localstack/apitools/package-lock.json $(API_TOOLS)/ && \
+	    cd $(API_TOOLS) && npm ci --ignore-scripts --no-audit --no-fund'
 	@touch $@
 
 $(BENCHSTAT)/benchstat:
@@ -146,7 +145,7 @@ $(CHROMIUM):
 
 RUN_TOOLS := $(MOTO)/.installed $(SEAWEEDFS)/.installed
 ALL_TOOLS := $(RUN_TOOLS) $(SAM_VENV)/.installed $(STATICCHECK)/staticcheck $(BENCHSTAT)/benchstat $(SCHEMATHESIS)/.installed \
-  $(GOVULNCHECK)/govulncheck $(VULNDB)/index/db.json $(CHECKOV)/.installed $(OAPI_CODEGEN)/oapi-codegen $(REDOCLY)/.installed
+  $(GOVULNCHECK)/govulncheck $(VULNDB)/index/db.json $(CHECKOV)/.installed $(OAPI_CODEGEN)/oapi-codegen $(API_TOOLS)/.installed
 
 .PHONY: tools run-tools
 tools: ## Install the local servers, SAM CLI, the linters, Schemathesis, the web packages and Chromium, in parallel
@@ -176,10 +175,10 @@ token: ## Print a development token (TIN=222222222 for the second sample provide
 
 # ------------------------------------------------------------------ web
 .PHONY: web web-check screenshots
-web: $(WEB_DEPS) ## Build the portal's web front end to web/dist
+web: $(WEB_DEPS) $(WEB_API_TYPES) ## Build the portal's web front end to web/dist
 	@cd web && node build.mjs
 
-web-check: $(WEB_DEPS) ## Type-check the web front end (TypeScript, strict), and test its deploy script
+web-check: $(WEB_DEPS) $(WEB_API_TYPES) ## Type-check the web front end (TypeScript, strict), and test its deploy script
 	cd web && npx --no-install tsc --noEmit -p .
 	$(PYTHON) -m unittest web/deploy_test.py
 
@@ -204,10 +203,17 @@ client: $(CLIENT) ## Generate the Go client from the OpenAPI document (oapi-code
 $(CLIENT): shared/openapi/openapi.yaml localstack/apiclient/oapi-codegen.yaml $(OAPI_CODEGEN)/oapi-codegen
 	$(OAPI_CODEGEN)/oapi-codegen -config localstack/apiclient/oapi-codegen.yaml shared/openapi/openapi.yaml
 
+# The portal's API types, generated from the OpenAPI document (not kept in
+# git): web/src/types.ts names them, so the portal stops compiling when the
+# document and the portal drift apart.
+WEB_API_TYPES := web/src/api.gen.d.ts
+$(WEB_API_TYPES): shared/openapi/openapi.yaml $(API_TOOLS)/.installed
+	$(API_TOOLS)/node_modules/.bin/openapi-typescript shared/openapi/openapi.yaml -o $@
+
 .PHONY: api-lint
-api-lint: $(REDOCLY)/.installed ## Lint the OpenAPI document with Redocly CLI (recommended-strict; localstack/apilint/redocly.yaml)
-	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true $(REDOCLY)/node_modules/.bin/redocly lint \
-	  --config localstack/apilint/redocly.yaml shared/openapi/openapi.yaml
+api-lint: $(API_TOOLS)/.installed ## Lint the OpenAPI document with Redocly CLI (recommended-strict; localstack/apitools/redocly.yaml)
+	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true $(API_TOOLS)/node_modules/.bin/redocly lint \
+	  --config localstack/apitools/redocly.yaml shared/openapi/openapi.yaml
 
 .PHONY: checkov
 checkov: $(CHECKOV)/.installed ## checkov on template.yaml: each skipped check sits next to its resource with the reason

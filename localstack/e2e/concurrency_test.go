@@ -78,7 +78,7 @@ func burst(t *testing.T, tok, method, target string, body any, n int, key string
 }
 
 // oneWinner checks that exactly one answer is a 201 and every other a 409
-// of code naming it in errors[field], and returns the winner's ID.
+// of code naming it in its own field, and returns the winner's ID.
 func oneWinner(t *testing.T, answers []answer, idField, code, field string) string {
 	t.Helper()
 	var winners, named []string
@@ -91,11 +91,10 @@ func oneWinner(t *testing.T, answers []answer, idField, code, field string) stri
 		case 201:
 			winners = append(winners, fmt.Sprint(v[idField]))
 		case 409:
-			errs, _ := v["errors"].(map[string]any)
 			if v["code"] != code {
 				t.Errorf("a 409 of code %v, want %s: %s", v["code"], code, a.body)
 			}
-			named = append(named, fmt.Sprint(errs[field]))
+			named = append(named, fmt.Sprint(v[field]))
 		default:
 			t.Errorf("an answer of %d: %s", a.status, a.body)
 		}
@@ -219,7 +218,7 @@ func TestOneWinnerAmongConcurrentCaseSubmissions(t *testing.T) {
 			winners := make([]string, len(claims))
 			for round, claim := range claims {
 				if round < burstRounds {
-					winners[round] = oneWinner(t, burst(t, c, "POST", k.path, k.form(claim), burstSize, ""), "caseId", portal.CodeCaseOpen, "caseId")
+					winners[round] = oneWinner(t, burst(t, c, "POST", k.path, k.form(claim), burstSize, ""), "caseId", portal.CodeCaseOpen, "openCaseId")
 				} else { // one key: one request
 					winners[round] = sameAnswer(t, burst(t, c, "POST", k.path, k.form(claim), burstSize, fmt.Sprintf("one-key-%d", time.Now().UnixNano())), "caseId")
 				}
@@ -253,7 +252,7 @@ func TestOneWinnerAmongConcurrentDuplicateRetroAuthorizations(t *testing.T) {
 		codes[round] = fmt.Sprintf("%05d", 20000+rand.IntN(9000))
 		if round < burstRounds {
 			winners[round] = oneWinner(t, burst(t, a, "POST", "/authorizations", retroRequest(codes[round]), burstSize, ""), "authorizationId",
-				portal.CodeDuplicateAuthorization, "authorizationId")
+				portal.CodeDuplicateAuthorization, "openAuthorizationId")
 		} else {
 			winners[round] = sameAnswer(t, burst(t, a, "POST", "/authorizations", retroRequest(codes[round]), burstSize, fmt.Sprintf("one-key-%d", time.Now().UnixNano())), "authorizationId")
 		}

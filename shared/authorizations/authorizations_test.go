@@ -95,8 +95,9 @@ func decode(t *testing.T, resp events.APIGatewayV2HTTPResponse, v any) {
 }
 
 type problem struct {
-	Code   string
-	Errors map[string]string
+	Code                string
+	Errors              map[string]string
+	OpenAuthorizationID string
 }
 
 func TestCoverageByEachWayAndCOBOnTheDate(t *testing.T) {
@@ -211,7 +212,7 @@ func TestSubmitFollowAndDuplicates(t *testing.T) {
 	resp = w.send("POST", "/authorizations", body(t, request("M-PLAIN")), tinA)
 	var p problem
 	decode(t, resp, &p)
-	if resp.StatusCode != 409 || p.Code != portal.CodeDuplicateAuthorization || p.Errors["authorizationId"] != a.AuthorizationID {
+	if resp.StatusCode != 409 || p.Code != portal.CodeDuplicateAuthorization || p.OpenAuthorizationID != a.AuthorizationID {
 		t.Errorf("duplicate: %d %s", resp.StatusCode, resp.Body)
 	}
 	// Status: the owner sees it, another provider gets 404.

@@ -26,6 +26,9 @@ type Problem struct {
 	Reason string `json:"reason,omitempty"`
 	// OpenCaseID is the case already open on the claim (CASE_ALREADY_OPEN).
 	OpenCaseID string `json:"openCaseId,omitempty"`
+	// OpenAuthorizationID is the open request a new one would duplicate
+	// (DUPLICATE_AUTHORIZATION).
+	OpenAuthorizationID string `json:"openAuthorizationId,omitempty"`
 }
 
 // ProblemTypeBase prefixes each problem's type; the code completes it.
@@ -56,15 +59,16 @@ func Error(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) 
 	}
 	noteProblem(r, pe.Code)
 	WriteProblem(w, Problem{
-		Type:       ProblemTypeBase + pe.Code,
-		Title:      http.StatusText(status),
-		Status:     status,
-		Code:       pe.Code,
-		Detail:     pe.Detail,
-		Instance:   r.URL.Path,
-		Errors:     pe.Fields,
-		Reason:     pe.Reason,
-		OpenCaseID: pe.OpenCaseID,
+		Type:                ProblemTypeBase + pe.Code,
+		Title:               http.StatusText(status),
+		Status:              status,
+		Code:                pe.Code,
+		Detail:              pe.Detail,
+		Instance:            r.URL.Path,
+		Errors:              pe.Fields,
+		Reason:              pe.Reason,
+		OpenCaseID:          pe.OpenCaseID,
+		OpenAuthorizationID: pe.OpenAuthorizationID,
 	})
 }
 

@@ -160,7 +160,7 @@ func ErrAuthorizationNotFound() *Error {
 func ErrDuplicateAuthorization(open string) *Error {
 	return &Error{Kind: KindConflict, Code: CodeDuplicateAuthorization,
 		Detail: "An open request for this member, type, start date and services exists: " + open + ". Add documents or notes to it instead.",
-		Fields: map[string]string{"authorizationId": open}}
+		OpenAuthorizationID: open}
 }
 
 // OpenKey names the open request a new one would duplicate.

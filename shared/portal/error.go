@@ -51,6 +51,9 @@ type Error struct {
 	// data a client links to, so not one of Fields, which are the inputs at
 	// fault.
 	OpenCaseID string
+	// OpenAuthorizationID is the open request a new one would duplicate
+	// (DUPLICATE_AUTHORIZATION).
+	OpenAuthorizationID string
 }
 
 // WithReason adds the developer's reason to a problem.

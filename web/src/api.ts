@@ -1,23 +1,29 @@
 // The API client: JSON in and out, the bearer token from memory, and every
 // error as an ApiError carrying the problem document's own words.
 import {currentSession} from './auth';
+import type {Problem as APIProblem} from './types';
+
+/** The API's problem codes, and the portal's own: signed out, no connection, an answer it cannot read. */
+export type ProblemCode = APIProblem['code'] | 'SIGNED_OUT' | 'NETWORK' | 'UNEXPECTED';
 
 export interface Problem {
   status: number;
-  code: string;
+  code: ProblemCode;
   title: string;
   detail: string;
   errors?: Record<string, string>;
   openCaseId?: string;
+  openAuthorizationId?: string;
 }
 
 export class ApiError extends Error implements Problem {
   status: number;
-  code: string;
+  code: ProblemCode;
   title: string;
   detail: string;
   errors?: Record<string, string>;
   openCaseId?: string;
+  openAuthorizationId?: string;
   constructor(p: Problem) {
     super(p.detail);
     this.status = p.status;
@@ -26,6 +32,7 @@ export class ApiError extends Error implements Problem {
     this.detail = p.detail;
     this.errors = p.errors;
     this.openCaseId = p.openCaseId;
+    this.openAuthorizationId = p.openAuthorizationId;
   }
 }
 

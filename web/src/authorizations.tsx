@@ -199,7 +199,7 @@ function RequestStep({member}: {member: MemberCoverage}) {
       <StepHeading id="request-heading">3. The request</StepHeading>
       <form onSubmit={questions ? submit : next} noValidate>
         <ErrorSummary error={error} labels={labels} />
-        {error?.status === 409 && error.errors?.authorizationId ? <p><a href={href('authorizations', error.errors.authorizationId)}>Open request {error.errors.authorizationId}</a></p> : null}
+        {error?.code === 'DUPLICATE_AUTHORIZATION' && error.openAuthorizationId ? <p><a href={href('authorizations', error.openAuthorizationId)}>Open request {error.openAuthorizationId}</a></p> : null}
         <Radios id="type" legend="Authorization type" value={type} onValue={(t) => { setType(t); setQuestions(null); setF({...f, placeOfService: ''}); }} error={errs.type}
           options={[['inpatient', 'Inpatient'], ['outpatient', 'Outpatient']]} />
         {type ? (

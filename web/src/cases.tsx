@@ -6,7 +6,7 @@ import {checked} from './precheck';
 import {api, ApiError, newKey} from './api';
 import {ClaimsLink, NotFound, useLoad, useAction} from './shared';
 import {href, navigate, useLeaveGuard, worklistHref} from './router';
-import type {AppealQuestion, AppealQuestions, Authorization, Case, Choice, DisputeChoices, LetterDownload} from './types';
+import type {AppealQuestion, AppealQuestions, Authorization, Case, CaseList, Choice, DisputeChoices, LetterDownload} from './types';
 import {Uploader, type Files} from './uploader';
 import {AddDocuments} from './authorizations';
 import {day, ErrorSummary, fieldErrors, Heading, Loading, money, Radios, Scroll, SelectField, Tabs, TextArea, TextField, when, words} from './ui';
@@ -327,8 +327,8 @@ export function StatusScreen({claim}: {claim: string}) {
     setError(null);
     try {
       const [d, a] = await Promise.all([
-        api<{cases: Case[]}>('GET', '/disputes', {query: {claimNumber: n}}),
-        api<{cases: Case[]}>('GET', '/appeals', {query: {claimNumber: n}}),
+        api<CaseList>('GET', '/disputes', {query: {claimNumber: n}}),
+        api<CaseList>('GET', '/appeals', {query: {claimNumber: n}}),
       ]);
       setCases([...d.cases, ...a.cases].sort((x, y) => y.createdAt.localeCompare(x.createdAt)));
     } catch (err) {

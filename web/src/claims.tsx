@@ -6,7 +6,7 @@ import {NotFound, useLoad, useAction} from './shared';
 import {checked} from './precheck';
 import {api, newKey} from './api';
 import {href} from './router';
-import type {CaseOffer, ClaimDetail, ClaimDocument, ClaimSearchResult, ClaimSummary, SubmissionResult} from './types';
+import type {CaseOffer, ClaimDetail, ClaimDocuments, ClaimSearchResult, ClaimSummary, SubmissionResult} from './types';
 import {attachFor} from './attachment';
 import {Uploader, type Files} from './uploader';
 import {day, ErrorSummary, fieldErrors, Heading, Loading, money, Scroll, sizeText, Tabs, TextArea, TextField, when, words} from './ui';
@@ -291,7 +291,7 @@ function DocumentUpload({claim, onSubmitted}: {claim: ClaimDetail; onSubmitted: 
 }
 
 function AttachedDocuments({claimNumber, version}: {claimNumber: string; version: number}) {
-  const [docs, error] = useLoad(() => api<{documents: ClaimDocument[]}>('GET', `/claims/${encodeURIComponent(claimNumber)}/documents`), [claimNumber, version]);
+  const [docs, error] = useLoad(() => api<ClaimDocuments>('GET', `/claims/${encodeURIComponent(claimNumber)}/documents`), [claimNumber, version]);
   return (
     <section aria-labelledby="attached-heading">
       <h2 id="attached-heading">Attached Documents</h2>

@@ -4,7 +4,7 @@ import {api} from './api';
 import {DownloadLetter} from './cases';
 import {href} from './router';
 import {usePaged} from './shared';
-import type {Letter} from './types';
+import type {LetterList} from './types';
 import {ErrorSummary, fieldErrors, Heading, Loading, Scroll, SelectField, TextField, when, words} from './ui';
 
 const PAGE = 10;
@@ -13,7 +13,7 @@ export function ProviderDocuments() {
   const [filter, setFilter] = useState({type: '', from: '', to: ''});
   const [applied, setApplied] = useState(filter);
   // The page of the filter applied: an answer to an older filter never lands.
-  const {page, error, heading, number, pager} = usePaged((cursor) => api<{documents: Letter[]; nextCursor?: string}>('GET', '/documents',
+  const {page, error, heading, number, pager} = usePaged((cursor) => api<LetterList>('GET', '/documents',
     {query: {...applied, limit: PAGE, cursor}}), applied, 'letters');
   const errs = fieldErrors(error);
   return (

@@ -4,7 +4,7 @@
 // check (type by content, size, macros) is known.
 import {useEffect, useRef, useState} from 'preact/hooks';
 import {api, ApiError, newKey} from './api';
-import type {Upload, UploadCreated} from './types';
+import type {UploadCreated, UploadStatuses} from './types';
 import {sizeText} from './ui';
 
 type Phase = 'starting' | 'uploading' | 'checking' | 'accepted' | 'rejected' | 'failed';
@@ -64,7 +64,7 @@ export function Uploader({id, label, hint, onChange, error}: {id: string; label:
     if (!waiting) return;
     const t = setInterval(async () => {
       try {
-        const res = await api<{uploads: Upload[]; notFound: string[]}>('GET', '/uploads', {query: {ids: waiting}});
+        const res = await api<UploadStatuses>('GET', '/uploads', {query: {ids: waiting}});
         for (const u of res.uploads) {
           if (u.status === 'pending') continue;
           const row = latest.current.find((r) => r.uploadId === u.uploadId);

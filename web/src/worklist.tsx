@@ -7,14 +7,16 @@ import {api} from './api';
 import {kindText} from './cases';
 import {href, navigate, worklistHref} from './router';
 import {useLoad, usePaged} from './shared';
-import type {Authorization, Case} from './types';
+import type {AuthorizationWorklist, CaseWorklist} from './types';
 import {day, ErrorSummary, fieldErrors, Heading, Loading, Radios, Scroll, SelectField, TextField, when, words} from './ui';
 
 const PAGE = 10;
 
 type List = 'authorizations' | 'disputes' | 'appeals';
-interface Waiting { status: string; count: number }
-interface Page { authorizations?: Authorization[]; cases?: Case[]; nextCursor?: string; waiting: Waiting[] }
+/** A count of what waits for the provider in one status. */
+type Waiting = AuthorizationWorklist['waiting'][number] | CaseWorklist['waiting'][number];
+/** A worklist's page: the requests' or the cases'. */
+type Page = Partial<AuthorizationWorklist> & Partial<CaseWorklist> & {waiting: Waiting[]};
 
 const lists: [List, string][] = [['authorizations', 'Retro authorization requests'], ['appeals', 'Appeals'], ['disputes', 'Disputes']];
 const statuses: Record<List, [string, string][]> = {
