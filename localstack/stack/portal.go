@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -31,15 +32,35 @@ type Portal struct {
 	files http.Handler
 }
 
-// PortalClientID is the local app client: the JWT audience.
+// PortalClientID is the local portal's app client: a JWT audience.
 const PortalClientID = DevAudience
+
+// NativeClientID is the local mobile and desktop apps' client: public, PKCE,
+// refresh tokens, and the redirect URIs NativeRedirects lists.
+const NativeClientID = DevNativeAudience
+
+// DefaultNativeRedirects are the native client's redirect URIs on the local
+// stack: the template's NativeAppRedirectUris default. As Cognito does, the
+// issuer matches a redirect URI exactly, port and all.
+var DefaultNativeRedirects = []string{"org.openpayer.providerportal:/oauth2redirect", "http://localhost:8765/oauth2redirect"}
 
 // NewPortal serves dist (web/dist) in front of api. s3 is the storage
 // endpoint the browser posts files to, which the content security policy
 // must allow.
 func NewPortal(api http.Handler, auth *DevAuth, dist, s3 string) *Portal {
-	return &Portal{api: api, dist: dist, csp: ContentSecurityPolicy("'self'", s3), idp: &devIdP{auth: auth, codes: map[string]pendingCode{}, sessions: map[string]devSession{}, dist: dist},
+	return &Portal{api: api, dist: dist, csp: ContentSecurityPolicy("'self'", s3),
+		idp: &devIdP{auth: auth, codes: map[string]pendingCode{}, sessions: map[string]devSession{}, refresh: map[string]refreshGrant{},
+			native: slices.Clone(DefaultNativeRedirects), dist: dist},
 		files: http.FileServer(http.Dir(dist))}
+}
+
+// AllowNativeRedirect lists one more redirect URI on the native client, as
+// an administrator adds one to NativeAppRedirectUris (a test's loopback
+// address, with the port it bound).
+func (p *Portal) AllowNativeRedirect(uri string) {
+	p.idp.mu.Lock()
+	defer p.idp.mu.Unlock()
+	p.idp.native = append(p.idp.native, uri)
 }
 
 // ContentSecurityPolicy is the portal's policy: its own scripts and styles
@@ -77,9 +98,15 @@ func (p *Portal) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(map[string]string{
-			"apiBase": "/api", "clientId": PortalClientID, "scope": "openid email", "planName": "Provider Portal (local)",
+			"apiBase": "/api", "clientId": PortalClientID, "nativeClientId": NativeClientID, "scope": "openid email", "planName": "Provider Portal (local)",
 			"authorizationEndpoint": "/dev-auth/authorize", "tokenEndpoint": "/dev-auth/token", "logoutEndpoint": "/dev-auth/logout",
 		})
+	case path == "/.well-known/openid-configuration":
+		// What make deploy-web publishes at the same path in AWS: the
+		// issuer's endpoints, for apps that discover them.
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(discovery("http://" + r.Host))
 	case strings.HasPrefix(path, "/dev-auth/"):
 		p.securityHeaders(w.Header())
 		p.idp.ServeHTTP(w, r)
@@ -121,6 +148,52 @@ type devIdP struct {
 	mu       sync.Mutex
 	codes    map[string]pendingCode
 	sessions map[string]devSession
+	refresh  map[string]refreshGrant
+	native   []string // the native client's redirect URIs
+}
+
+// refreshGrant is what a refresh token stands for, until it expires or is
+// revoked.
+type refreshGrant struct {
+	tin, client string
+	expires     time.Time
+}
+
+// refreshTTL is how long a refresh token lasts: the template's
+// RefreshTokenValidity for the native client (a working day).
+const refreshTTL = 12 * time.Hour
+
+// discovery is the issuer's OpenID Connect metadata, its endpoints under base.
+func discovery(base string) map[string]any {
+	return map[string]any{
+		"issuer":                                DevIssuer,
+		"authorization_endpoint":                base + "/dev-auth/authorize",
+		"token_endpoint":                        base + "/dev-auth/token",
+		"revocation_endpoint":                   base + "/dev-auth/revoke",
+		"end_session_endpoint":                  base + "/dev-auth/logout",
+		"jwks_uri":                              base + "/dev-auth/jwks.json",
+		"response_types_supported":              []string{"code"},
+		"grant_types_supported":                 []string{"authorization_code", "refresh_token"},
+		"code_challenge_methods_supported":      []string{"S256"},
+		"scopes_supported":                      []string{"openid", "email"},
+		"subject_types_supported":               []string{"public"},
+		"id_token_signing_alg_values_supported": []string{"RS256"},
+		"token_endpoint_auth_methods_supported": []string{"none"},
+	}
+}
+
+// redirectAllowed says whether uri is one of client's redirect (and
+// sign-out) URIs: the portal's own root, or one the native client lists.
+func (d *devIdP) redirectAllowed(r *http.Request, client, uri string) bool {
+	switch client {
+	case PortalClientID:
+		return sameOrigin(r, uri)
+	case NativeClientID:
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		return slices.Contains(d.native, uri)
+	}
+	return false
 }
 
 type devSession struct {
@@ -137,8 +210,8 @@ const devSessionCookie = "dev-auth-session"
 const sessionTTL = time.Hour
 
 type pendingCode struct {
-	tin, challenge, redirect string
-	expires                  time.Time
+	tin, client, challenge, redirect string
+	expires                          time.Time
 }
 
 // The sample providers a developer may sign in as.
@@ -157,11 +230,16 @@ func (d *devIdP) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		d.authorize(w, r)
 	case "/dev-auth/token":
 		d.token(w, r)
+	case "/dev-auth/revoke":
+		d.revoke(w, r)
+	case "/dev-auth/jwks.json":
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(d.auth.JWKS())
 	case "/dev-auth/logout":
 		// Cognito's /logout: the session ends, and the browser goes back
 		// to a sign-out URL the app client lists.
-		if !sameOrigin(r, r.URL.Query().Get("logout_uri")) || r.URL.Query().Get("client_id") != PortalClientID {
-			http.Error(w, "logout_uri must be this portal's address, and client_id the portal's", http.StatusBadRequest)
+		if !d.redirectAllowed(r, r.URL.Query().Get("client_id"), r.URL.Query().Get("logout_uri")) {
+			http.Error(w, "logout_uri must be one of the app client's sign-out URLs", http.StatusBadRequest)
 			return
 		}
 		if c, err := r.Cookie(devSessionCookie); err == nil {
@@ -192,10 +270,10 @@ func (d *devIdP) authorize(w http.ResponseWriter, r *http.Request) {
 	case f.Get("response_type") != "code":
 		http.Error(w, "response_type must be code", http.StatusBadRequest)
 		return
-	case f.Get("client_id") != PortalClientID:
+	case f.Get("client_id") != PortalClientID && f.Get("client_id") != NativeClientID:
 		http.Error(w, "unknown client_id", http.StatusBadRequest)
 		return
-	case !sameOrigin(r, f.Get("redirect_uri")):
+	case !d.redirectAllowed(r, f.Get("client_id"), f.Get("redirect_uri")):
 		http.Error(w, "redirect_uri is not one the app client lists", http.StatusBadRequest)
 		return
 	case f.Get("code_challenge_method") != "S256" || len(f.Get("code_challenge")) != 43:
@@ -228,13 +306,14 @@ func (d *devIdP) authorize(w http.ResponseWriter, r *http.Request) {
 				delete(d.codes, c)
 			}
 		}
-		d.codes[code] = pendingCode{tin: tin, challenge: f.Get("code_challenge"), redirect: f.Get("redirect_uri"), expires: time.Now().Add(codeTTL)}
+		d.codes[code] = pendingCode{tin: tin, client: f.Get("client_id"), challenge: f.Get("code_challenge"), redirect: f.Get("redirect_uri"),
+			expires: time.Now().Add(codeTTL)}
 		d.mu.Unlock()
 		q := url.Values{"code": {code}}
 		if s := f.Get("state"); s != "" {
 			q.Set("state", s)
 		}
-		http.Redirect(w, r, f.Get("redirect_uri")+"?"+q.Encode(), http.StatusSeeOther)
+		http.Redirect(w, r, withQuery(f.Get("redirect_uri"), q), http.StatusSeeOther)
 		return
 	}
 	hidden := url.Values{}
@@ -286,33 +365,84 @@ func (d *devIdP) token(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := r.PostForm
-	if f.Get("grant_type") != "authorization_code" {
-		fail("unsupported_grant_type", "authorization_code only")
-		return
-	}
-	d.mu.Lock()
-	p, ok := d.codes[f.Get("code")]
-	delete(d.codes, f.Get("code")) // one use, whatever follows
-	d.mu.Unlock()
-	sum := sha256.Sum256([]byte(f.Get("code_verifier")))
-	switch {
-	case !ok || time.Now().After(p.expires):
-		fail("invalid_grant", "unknown, used or expired code")
-		return
-	case f.Get("client_id") != PortalClientID || f.Get("redirect_uri") != p.redirect:
-		fail("invalid_grant", "client_id or redirect_uri differs from the authorization request's")
-		return
-	case subtle.ConstantTimeCompare([]byte(base64.RawURLEncoding.EncodeToString(sum[:])), []byte(p.challenge)) != 1:
-		fail("invalid_grant", "code_verifier does not match the code_challenge")
+	var tin, client string
+	refresh := ""
+	switch f.Get("grant_type") {
+	case "authorization_code":
+		d.mu.Lock()
+		p, ok := d.codes[f.Get("code")]
+		delete(d.codes, f.Get("code")) // one use, whatever follows
+		d.mu.Unlock()
+		sum := sha256.Sum256([]byte(f.Get("code_verifier")))
+		switch {
+		case !ok || time.Now().After(p.expires):
+			fail("invalid_grant", "unknown, used or expired code")
+			return
+		case f.Get("client_id") != p.client || f.Get("redirect_uri") != p.redirect:
+			fail("invalid_grant", "client_id or redirect_uri differs from the authorization request's")
+			return
+		case subtle.ConstantTimeCompare([]byte(base64.RawURLEncoding.EncodeToString(sum[:])), []byte(p.challenge)) != 1:
+			fail("invalid_grant", "code_verifier does not match the code_challenge")
+			return
+		}
+		tin, client, refresh = p.tin, p.client, randomToken()
+		d.mu.Lock()
+		d.refresh[refresh] = refreshGrant{tin: tin, client: client, expires: time.Now().Add(refreshTTL)}
+		d.mu.Unlock()
+	case "refresh_token":
+		// As Cognito: the same refresh token serves until it expires or is
+		// revoked, and only its own client may use it.
+		d.mu.Lock()
+		g, ok := d.refresh[f.Get("refresh_token")]
+		d.mu.Unlock()
+		if !ok || time.Now().After(g.expires) || f.Get("client_id") != g.client {
+			fail("invalid_grant", "unknown, revoked or expired refresh token, or another client's")
+			return
+		}
+		tin, client = g.tin, g.client
+	default:
+		fail("unsupported_grant_type", "authorization_code or refresh_token")
 		return
 	}
 	const ttl = time.Hour
-	tok, err := d.auth.Token("dev-user-"+p.tin, p.tin, ttl)
+	id, err := d.auth.IDToken(client, "dev-user-"+tin, tin, ttl)
+	var access string
+	if err == nil {
+		access, err = d.auth.AccessToken(client, "dev-user-"+tin, ttl)
+	}
 	if err != nil {
 		w.WriteHeader(http.StatusInternalServerError)
 		return
 	}
-	_ = json.NewEncoder(w).Encode(map[string]any{"id_token": tok, "token_type": "Bearer", "expires_in": int(ttl.Seconds())})
+	out := map[string]any{"id_token": id, "access_token": access, "token_type": "Bearer", "expires_in": int(ttl.Seconds())}
+	if refresh != "" {
+		out["refresh_token"] = refresh
+	}
+	_ = json.NewEncoder(w).Encode(out)
+}
+
+// revoke ends a refresh token (RFC 7009, as Cognito's /oauth2/revoke): an
+// app signing out revokes its token. An unknown token answers 200 all the
+// same; another client's is not revoked.
+func (d *devIdP) revoke(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost || r.ParseForm() != nil {
+		http.Error(w, "POST a form", http.StatusBadRequest)
+		return
+	}
+	d.mu.Lock()
+	if g, ok := d.refresh[r.PostForm.Get("token")]; ok && g.client == r.PostForm.Get("client_id") {
+		delete(d.refresh, r.PostForm.Get("token"))
+	}
+	d.mu.Unlock()
+	w.WriteHeader(http.StatusOK)
+}
+
+// withQuery adds q to a redirect URI, which may already have a query.
+func withQuery(uri string, q url.Values) string {
+	if strings.Contains(uri, "?") {
+		return uri + "&" + q.Encode()
+	}
+	return uri + "?" + q.Encode()
 }
 
 func randomToken() string {

@@ -139,7 +139,7 @@ func Up(ctx context.Context, o Options) (*Local, error) {
 
 // LocalParams are the template parameters the local stack deploys with.
 var LocalParams = map[string]string{
-	"JwtIssuer": DevIssuer, "JwtAudience": DevAudience, "PortalOrigin": "http://127.0.0.1:3000",
+	"JwtIssuer": DevIssuer, "JwtAudience": DevAudience + "," + DevNativeAudience, "PortalOrigin": "http://127.0.0.1:3000",
 }
 
 // Servers are the emulator processes the stack started.
