@@ -175,12 +175,17 @@ func TestTheDisputeChoicesAreTheDocumentsValues(t *testing.T) {
 // Each problem code's line in the document's Problem.code description gives
 // the statuses the code is sent with: those of the kinds shared/ builds it
 // with (Errorf(kind, code, ...), Error{Kind: kind, Code: code} and
-// refused(code, ...)).
+// refused(code, ...)); no problem is built with a literal code, which would
+// pass by codes.go and the document.
 func TestEachCodesMeaningAndStatusAreDocumented(t *testing.T) {
 	status := map[string]string{"KindInvalid": "400", "KindNotFound": "404", "KindConflict": "409",
 		"KindRefused": "422", "KindUnauthorized": "403", "KindInternal": "500"}
 	sent := map[string]map[string]bool{} // code name -> statuses
 	note := func(kind, code ast.Expr) {
+		if lit, ok := code.(*ast.BasicLit); ok {
+			t.Errorf("a problem built with the literal code %s: declare it in codes.go, and in the document", lit.Value)
+			return
+		}
 		k, ok1 := selectorName(kind)
 		c, ok2 := selectorName(code)
 		if !ok1 || !ok2 || !strings.HasPrefix(c, "Code") {
