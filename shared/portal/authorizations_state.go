@@ -159,7 +159,7 @@ func ErrAuthorizationNotFound() *Error {
 // member, type, start date and services.
 func ErrDuplicateAuthorization(open string) *Error {
 	return &Error{Kind: KindConflict, Code: CodeDuplicateAuthorization,
-		Detail: "An open request for this member, type, start date and services exists: " + open + ". Add documents or notes to it instead.",
+		Detail:              "An open request for this member, type, start date and services exists: " + open + ". Add documents or notes to it instead.",
 		OpenAuthorizationID: open}
 }
 
