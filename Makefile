@@ -174,6 +174,13 @@ token: ## Print a development token (TIN=222222222 for the second sample provide
 	@go run ./localstack/portal-local token $(if $(TIN),-tin $(TIN))
 
 # ------------------------------------------------------------------ web
+# The portal's API types, generated from the OpenAPI document (not kept in
+# git): web/src/types.ts names them, so the portal stops compiling when the
+# document and the portal drift apart.
+WEB_API_TYPES := web/src/api.gen.d.ts
+$(WEB_API_TYPES): shared/openapi/openapi.yaml $(API_TOOLS)/.installed
+	$(API_TOOLS)/node_modules/.bin/openapi-typescript shared/openapi/openapi.yaml -o $@
+
 .PHONY: web web-check screenshots
 web: $(WEB_DEPS) $(WEB_API_TYPES) ## Build the portal's web front end to web/dist
 	@cd web && node build.mjs
@@ -202,13 +209,6 @@ CLIENT := localstack/apiclient/apiclient.gen.go
 client: $(CLIENT) ## Generate the Go client from the OpenAPI document (oapi-codegen, pinned)
 $(CLIENT): shared/openapi/openapi.yaml localstack/apiclient/oapi-codegen.yaml $(OAPI_CODEGEN)/oapi-codegen
 	$(OAPI_CODEGEN)/oapi-codegen -config localstack/apiclient/oapi-codegen.yaml shared/openapi/openapi.yaml
-
-# The portal's API types, generated from the OpenAPI document (not kept in
-# git): web/src/types.ts names them, so the portal stops compiling when the
-# document and the portal drift apart.
-WEB_API_TYPES := web/src/api.gen.d.ts
-$(WEB_API_TYPES): shared/openapi/openapi.yaml $(API_TOOLS)/.installed
-	$(API_TOOLS)/node_modules/.bin/openapi-typescript shared/openapi/openapi.yaml -o $@
 
 .PHONY: api-lint
 api-lint: $(API_TOOLS)/.installed ## Lint the OpenAPI document with Redocly CLI (recommended-strict; localstack/apitools/redocly.yaml)

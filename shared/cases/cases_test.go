@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -383,6 +384,19 @@ func TestTheWorklistListsTheProvidersCasesAndDraftsWithCounts(t *testing.T) {
 	code, l, _ = get("/appeals/worklist?status=draft&limit=1", tinA)
 	if code != 200 || len(l.Cases) != 1 || l.Cases[0].CaseID != saved.CaseID || l.NextCursor != "" {
 		t.Errorf("drafts: %d %+v", code, l)
+	}
+	// The claim's own list, a page at a time, each case once.
+	code, l, _ = get("/appeals?claimNumber=C-DUP&limit=1", tinA)
+	if code != 200 || len(l.Cases) != 1 || l.NextCursor == "" {
+		t.Fatalf("the claim's first page: %d %+v", code, l)
+	}
+	first := l.Cases[0].CaseID
+	code, l, _ = get("/appeals?claimNumber=C-DUP&limit=1&cursor="+url.QueryEscape(l.NextCursor), tinA)
+	if code != 200 || len(l.Cases) != 1 || l.Cases[0].CaseID == first || l.NextCursor != "" {
+		t.Errorf("the claim's second page: %d %+v", code, l)
+	}
+	if code, _, v := get("/appeals?claimNumber=C-OTHER&cursor="+url.QueryEscape(l.NextCursor+"x"), tinA); code != 400 || v.Code != portal.CodeInvalidCursor {
+		t.Errorf("a cursor of no list: %d %+v", code, v)
 	}
 	// Another provider sees none of them, and its counts are its own.
 	code, l, _ = get("/appeals/worklist", tinB)

@@ -1,8 +1,10 @@
 package cases
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -326,14 +328,22 @@ func (rt *routes) handleList() httpapi.ProviderHandler {
 				Fields: map[string]string{"claimNumber": portal.SayClaimNumber}}).WithReason(
 				"Give claimNumber (or, for appeals, authorizationId) once, as the query, or GET the case by its ID.")
 		}
-		list, err := d.Cases.Cases(r.Context(), caller.Provider, subject)
+		// The worklist's limit and cursor; a claim has a handful of cases,
+		// so a page holds up to 100 unless asked for fewer.
+		f := portal.Problems{}
+		win := httpapi.Window(url.Values{"limit": {cmp.Or(q.Get("limit"), "100")}, "cursor": q["cursor"]}, portal.DateOf(d.Now()), f)
+		if err := f.Err(); err != nil {
+			return err
+		}
+		list, next, err := d.Cases.Cases(r.Context(), portal.SubjectQuery{Provider: caller.Provider, Subject: subject, Limit: win.Limit, Cursor: win.Cursor})
 		if err != nil {
 			return err
 		}
 		views, ids := rt.views(list)
 		out := struct {
-			Cases []caseView `json:"cases"`
-		}{Cases: views}
+			Cases      []caseView `json:"cases"`
+			NextCursor string     `json:"nextCursor,omitempty"`
+		}{Cases: views, NextCursor: next}
 		httpapi.Audit(r, d.Log, caller, rt.family.Name+".list", ids...)
 		httpapi.Encode(w, http.StatusOK, out)
 		return nil

@@ -32,7 +32,7 @@ type Authorizations interface {
 type Store interface {
 	CreateCase(ctx context.Context, c *portal.Case, w portal.CaseWrite) error
 	Case(ctx context.Context, provider portal.ProviderID, id string) (*portal.Case, error)
-	Cases(ctx context.Context, provider portal.ProviderID, subject string) ([]portal.Case, error)
+	Cases(ctx context.Context, q portal.SubjectQuery) ([]portal.Case, string, error)
 	UpdateCase(ctx context.Context, provider portal.ProviderID, id, by string, change portal.CaseChange) (*portal.Case, bool, error)
 	// Worklist and CountByStatus list and count the provider's cases,
 	// drafts included, without a claim number.

@@ -204,30 +204,18 @@ func (s *CaseStore) owned(ctx context.Context, provider portal.ProviderID, id st
 	return &it.Case, nil
 }
 
-// maxCasesPerSubject bounds a claim's case list: a claim has a handful.
-const maxCasesPerSubject = 100
-
-// Cases lists the provider's cases about a subject (portal.Case's
-// SubjectKey), newest first.
-func (s *CaseStore) Cases(ctx context.Context, provider portal.ProviderID, subject string) ([]portal.Case, error) {
-	out, err := s.DB.Query(ctx, &dynamodb.QueryInput{
-		TableName: &s.Table, IndexName: aws.String("byClaim"), ScanIndexForward: aws.Bool(false),
-		KeyConditionExpression:    aws.String("subjectKey = :k"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":k": str(IndexKey(provider, subject))},
-		Limit:                     aws.Int32(maxCasesPerSubject),
-	})
-	if err != nil {
-		return nil, fmt.Errorf("list cases: %w", err)
+// Cases lists a page of the provider's cases about a subject
+// (portal.Case's SubjectKey), newest first, from the byClaim index.
+func (s *CaseStore) Cases(ctx context.Context, q portal.SubjectQuery) ([]portal.Case, string, error) {
+	p := indexPage{
+		Table: s.Table, Index: "byClaim", Hash: "subjectKey", HashValue: IndexKey(q.Provider, q.Subject),
+		// listKey is "<created at, RFC 3339>#<ID>": every one of them sorts
+		// between "0" and "9~".
+		Sort: "listKey", From: "0", To: "9", Limit: q.Limit, Cursor: q.Cursor,
+		Query: listFingerprint(string(q.Provider), "subject", q.Subject),
+		Key:   caseKey, ValidID: portal.ValidCaseID,
 	}
-	list := make([]portal.Case, 0, len(out.Items))
-	for _, item := range out.Items {
-		c, _, _, err := decodeCase(item)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, c)
-	}
-	return list, nil
+	return pageOf(ctx, s.DB, s.CursorKey, p, decodeCase)
 }
 
 func decodeCase(item map[string]types.AttributeValue) (portal.Case, string, string, error) {

@@ -80,20 +80,20 @@ func (s *Cases) Case(_ context.Context, provider portal.ProviderID, id string) (
 }
 
 // Cases lists the provider's cases about a subject, newest first.
-func (s *Cases) Cases(_ context.Context, provider portal.ProviderID, subject string) ([]portal.Case, error) {
+func (s *Cases) Cases(_ context.Context, q portal.SubjectQuery) ([]portal.Case, string, error) {
 	if err := s.fault("Cases"); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	list := []portal.Case{}
 	for _, c := range s.cases {
-		if c.Provider == provider && c.SubjectKey() == subject {
+		if c.Provider == q.Provider && c.SubjectKey() == q.Subject {
 			list = append(list, *cloneCase(c))
 		}
 	}
+	s.mu.Unlock()
 	slices.SortFunc(list, func(a, b portal.Case) int { return cmp.Or(b.CreatedAt.Compare(a.CreatedAt), cmp.Compare(b.ID, a.ID)) })
-	return list, nil
+	return page(list, q.Limit, q.Cursor, fingerprint(string(q.Provider), "subject", q.Subject))
 }
 
 // UpdateCase changes one of the provider's cases as change decides.

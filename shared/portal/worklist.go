@@ -15,6 +15,16 @@ type Window struct {
 	Cursor   string
 }
 
+// SubjectQuery asks for a page of a provider's cases of one claim or retro
+// authorization request (Subject: ClaimSubject or AuthorizationSubject),
+// newest first.
+type SubjectQuery struct {
+	Provider ProviderID
+	Subject  string
+	Limit    int
+	Cursor   string
+}
+
 // WorkQuery asks for a page of a provider's worklist: its requests or cases
 // of Status (empty: every status), created (a request: submitted) in the
 // window.

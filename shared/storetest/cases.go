@@ -13,7 +13,7 @@ import (
 type CaseStore interface {
 	CreateCase(ctx context.Context, c *portal.Case, w portal.CaseWrite) error
 	Case(ctx context.Context, provider portal.ProviderID, id string) (*portal.Case, error)
-	Cases(ctx context.Context, provider portal.ProviderID, subject string) ([]portal.Case, error)
+	Cases(ctx context.Context, q portal.SubjectQuery) ([]portal.Case, string, error)
 	UpdateCase(ctx context.Context, provider portal.ProviderID, id, by string, change portal.CaseChange) (*portal.Case, bool, error)
 	Worklist(ctx context.Context, q portal.WorkQuery) ([]portal.Case, string, error)
 	CountByStatus(ctx context.Context, provider portal.ProviderID, status string) (int, error)
@@ -75,7 +75,7 @@ func Cases(t *testing.T, newStores func(t *testing.T) (CaseStore, LetterStore, A
 		if _, err := s.Case(ctx, providerB, c.ID); portal.ErrorCode(err) != portal.CodeCaseNotFound {
 			t.Errorf("another provider read it: %v", err)
 		}
-		if list, err := s.Cases(ctx, providerB, portal.ClaimSubject(claim)); err != nil || len(list) != 0 {
+		if list, _, err := s.Cases(ctx, portal.SubjectQuery{Provider: providerB, Subject: portal.ClaimSubject(claim), Limit: 10}); err != nil || len(list) != 0 {
 			t.Errorf("another provider listed it: %v %v", caseIDs(list), err)
 		}
 		touched := false
@@ -132,9 +132,28 @@ func Cases(t *testing.T, newStores func(t *testing.T) (CaseStore, LetterStore, A
 		if err := s.CreateCase(ctx, again, submitted(t, again)); err != nil {
 			t.Errorf("a dispute after the first was withdrawn: %v", err)
 		}
-		list, err := s.Cases(ctx, providerA, portal.ClaimSubject(claim))
-		if err != nil || len(list) != 3 || !slices.Contains(caseIDs(list), first.ID) || list[0].CreatedAt.Before(list[2].CreatedAt) {
-			t.Errorf("the claim's cases, newest first: %v %v", caseIDs(list), err)
+		q := portal.SubjectQuery{Provider: providerA, Subject: portal.ClaimSubject(claim), Limit: 10}
+		list, next, err := s.Cases(ctx, q)
+		if err != nil || len(list) != 3 || next != "" || !slices.Contains(caseIDs(list), first.ID) || list[0].CreatedAt.Before(list[2].CreatedAt) {
+			t.Errorf("the claim's cases, newest first: %v %q %v", caseIDs(list), next, err)
+		}
+		// A page at a time: the same three, in the same order, each once.
+		q.Limit = 2
+		head, next, err := s.Cases(ctx, q)
+		if err != nil || len(head) != 2 || next == "" {
+			t.Fatalf("the first page of 2: %v %q %v", caseIDs(head), next, err)
+		}
+		q.Cursor = next
+		tail, last, err := s.Cases(ctx, q)
+		if err != nil || last != "" || !slices.Equal(append(caseIDs(head), caseIDs(tail)...), caseIDs(list)) {
+			t.Errorf("the pages %v + %v (next %q), want %v: %v", caseIDs(head), caseIDs(tail), last, caseIDs(list), err)
+		}
+		// Another claim's query, or another provider's, refuses the cursor.
+		if _, _, err := s.Cases(ctx, portal.SubjectQuery{Provider: providerA, Subject: portal.ClaimSubject("C-OTHER"), Limit: 2, Cursor: next}); portal.ErrorCode(err) != portal.CodeInvalidCursor {
+			t.Errorf("another claim's cursor: %v", err)
+		}
+		if _, _, err := s.Cases(ctx, portal.SubjectQuery{Provider: providerB, Subject: portal.ClaimSubject(claim), Limit: 2, Cursor: next}); portal.ErrorCode(err) != portal.CodeInvalidCursor {
+			t.Errorf("another provider's cursor: %v", err)
 		}
 		// A change that writes nothing changes nothing.
 		if got, changed, err := s.ApplyToCase(ctx, again.ID, func(*portal.Case) (*portal.CaseWrite, error) { return nil, nil }); err != nil || changed || got.Version != again.Version {
