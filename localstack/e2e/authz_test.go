@@ -7,12 +7,10 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/openpayer/provider-portal/localstack/sampledata"
-	"github.com/openpayer/provider-portal/localstack/stack"
 	"github.com/openpayer/provider-portal/shared/openapi"
 	"github.com/openpayer/provider-portal/shared/portal"
 )
@@ -292,14 +290,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 	a, b := token(t, sampledata.ProviderA.TIN), token(t, sampledata.ProviderB.TIN)
-	mallory, err := stack.NewDevAuth()
-	if err != nil {
-		t.Fatal(err)
-	}
-	forged, err := mallory.Token("mallory", sampledata.ProviderA.TIN, time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
+	forged := forgedToken(t)
 	var aClaims []string
 	for _, c := range set.Claims {
 		if c.Provider() == portal.ProviderID(sampledata.ProviderA.TIN) {

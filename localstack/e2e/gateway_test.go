@@ -21,14 +21,7 @@ func TestTheGatewaysOwnAnswersAreDocumented(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mallory, err := stack.NewDevAuth()
-	if err != nil {
-		t.Fatal(err)
-	}
-	forged, err := mallory.Token("mallory", sampledata.ProviderA.TIN, time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
+	forged := forgedToken(t)
 	for _, tc := range []struct {
 		name, tok, challenge string
 	}{
@@ -62,6 +55,20 @@ func TestTheGatewaysOwnAnswersAreDocumented(t *testing.T) {
 	if status != 413 || message(t, body) != "Request Entity Too Large" {
 		t.Errorf("a body over 10 MB: %d %s", status, body)
 	}
+}
+
+// forgedToken is provider A's token as a key of someone else's signs it.
+func forgedToken(t *testing.T) string {
+	t.Helper()
+	mallory, err := stack.NewDevAuth()
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged, err := mallory.Token("mallory", sampledata.ProviderA.TIN, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return forged
 }
 
 func send(t *testing.T, req *http.Request) (int, http.Header, []byte) {

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
-	"net/http"
 	"testing"
 	"time"
 
@@ -58,16 +56,7 @@ func downloadOf(t *testing.T, tok, claim, id string) []byte {
 			continue
 		}
 		link, _ := d["downloadUrl"].(string)
-		resp, err := http.Get(link)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, err := io.ReadAll(resp.Body)
-		if err != nil || resp.StatusCode != 200 {
-			t.Fatalf("download: %d %v", resp.StatusCode, err)
-		}
-		return b
+		return download(t, link)
 	}
 	t.Fatalf("%s is not among %s's documents", id, claim)
 	return nil
