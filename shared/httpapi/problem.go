@@ -29,6 +29,9 @@ type Problem struct {
 	// OpenAuthorizationID is the open request a new one would duplicate
 	// (DUPLICATE_AUTHORIZATION).
 	OpenAuthorizationID string `json:"openAuthorizationId,omitempty"`
+	// DocumentUploadPath is the claim's Document Upload
+	// (UPLOAD_RECORDS_ON_CLAIM).
+	DocumentUploadPath string `json:"documentUploadPath,omitempty"`
 }
 
 // ProblemTypeBase prefixes each problem's type; the code completes it.
@@ -69,6 +72,7 @@ func Error(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) 
 		Reason:              pe.Reason,
 		OpenCaseID:          pe.OpenCaseID,
 		OpenAuthorizationID: pe.OpenAuthorizationID,
+		DocumentUploadPath:  pe.DocumentUploadPath,
 	})
 }
 

@@ -92,8 +92,9 @@ func uploadInstead(c *Claim, rule DenialRule) *Error {
 		return nil
 	}
 	return &Error{Kind: KindRefused, Code: CodeUploadRecordsOnClaim,
-		Detail: "This claim was denied for a missing " + missingWhat(rule) + ": upload it on the claim's Document Upload tab instead of disputing or appealing.",
-		Fields: map[string]string{"claimNumber": fmt.Sprintf(documentUploadPathForClaims, c.Number)}}
+		Detail:             "This claim was denied for a missing " + missingWhat(rule) + ": upload it on the claim's Document Upload tab instead of disputing or appealing.",
+		Fields:             map[string]string{"claimNumber": "Upload the " + missingWhat(rule) + " on this claim's Document Upload tab instead."},
+		DocumentUploadPath: fmt.Sprintf(documentUploadPathForClaims, c.Number)}
 }
 
 func missingWhat(r DenialRule) string {

@@ -54,6 +54,9 @@ type Error struct {
 	// OpenAuthorizationID is the open request a new one would duplicate
 	// (DUPLICATE_AUTHORIZATION).
 	OpenAuthorizationID string
+	// DocumentUploadPath is the claim's Document Upload, where the document
+	// a refusal asks for goes instead (UPLOAD_RECORDS_ON_CLAIM).
+	DocumentUploadPath string
 }
 
 // WithReason adds the developer's reason to a problem.

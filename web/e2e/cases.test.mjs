@@ -5,11 +5,29 @@
 // under Provider Documents.
 import assert from 'node:assert/strict';
 import {after, before, test} from 'node:test';
-import {C, field, fileResult, go, ids, launch, noProblems, open, pdf, scan, shot, signIn} from './helpers.mjs';
+import {A, C, field, fileResult, go, ids, launch, noProblems, open, pdf, scan, shot, signIn} from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
+
+test('a dispute of a claim denied for a missing consent form says to upload it, and links to the claim', async () => {
+  const page = await open(browser);
+  await signIn(page, A);
+  await go(page, '#/disputes/new?claim=C10000000002');
+  await page.getByRole('heading', {name: 'Submit Dispute'}).waitFor();
+  await field(page, 'Dispute type').selectOption('payment_amount');
+  await field(page, 'Issue category').selectOption('claim_dispute_medical');
+  await field(page, 'Why the claim should be adjusted').fill('Consent was on file.');
+  await field(page, 'Contact name').fill('Robin Edge');
+  await page.getByRole('button', {name: 'Submit Dispute'}).click();
+  // What was typed would be lost: the portal asks first.
+  const asked = new Promise((resolve) => page.once('dialog', async (d) => { resolve(d.message()); await d.accept(); }));
+  await page.getByRole('link', {name: 'Go to the claim’s Document Upload'}).click();
+  assert.match(await asked, /leave/i);
+  await page.getByRole('heading', {name: 'Claim C10000000002'}).waitFor();
+  noProblems(page);
+});
 
 test('Submit Dispute: errors in the API’s words, a second open dispute, then submitted, documents added, withdrawn', async () => {
   const page = await open(browser);

@@ -14,6 +14,7 @@ export interface Problem {
   errors?: Record<string, string>;
   openCaseId?: string;
   openAuthorizationId?: string;
+  documentUploadPath?: string;
 }
 
 export class ApiError extends Error implements Problem {
@@ -24,6 +25,7 @@ export class ApiError extends Error implements Problem {
   errors?: Record<string, string>;
   openCaseId?: string;
   openAuthorizationId?: string;
+  documentUploadPath?: string;
   constructor(p: Problem) {
     super(p.detail);
     this.status = p.status;
@@ -33,6 +35,7 @@ export class ApiError extends Error implements Problem {
     this.errors = p.errors;
     this.openCaseId = p.openCaseId;
     this.openAuthorizationId = p.openAuthorizationId;
+    this.documentUploadPath = p.documentUploadPath;
   }
 }
 

@@ -19,10 +19,10 @@ export const casePath = (id: string) => (id.startsWith('DP-') ? `/disputes/${enc
 
 /** The path a refusal names, as a link: the open case, or the claim's Document Upload. */
 function Redirect({error}: {error: ApiError | null}) {
-  if (!error?.errors) return null;
+  if (!error) return null;
   if (error.code === 'CASE_ALREADY_OPEN' && error.openCaseId) return <p><a href={href('cases', error.openCaseId)}>Open case {error.openCaseId}</a></p>;
-  if (error.code === 'UPLOAD_RECORDS_ON_CLAIM' && error.errors.claimNumber) {
-    const claim = error.errors.claimNumber.split('/').filter(Boolean)[1] ?? '';
+  if (error.code === 'UPLOAD_RECORDS_ON_CLAIM' && error.documentUploadPath) {
+    const claim = decodeURIComponent(error.documentUploadPath.split('/').filter(Boolean)[1] ?? '');
     return claim ? <p><a href={href('claims', claim)}>Go to the claim’s Document Upload</a></p> : null;
   }
   if (error.code === 'USE_APPEAL_FOR_MEDICAL_NECESSITY') return <p><a href={href('appeals', 'new')}>Submit an appeal instead</a></p>;
