@@ -82,12 +82,20 @@ func TestTheAPIsBusyAnswersSayWhenToRetry(t *testing.T) {
 	}
 }
 
-// CloudFront's /api/* reaches the HTTP API without the prefix.
-func TestTheAPIPrefixIsDropped(t *testing.T) {
+// CloudFront's /api/* reaches the HTTP API without the prefix, naming the
+// viewer's address as CloudFront saw it: an address the caller sent in the
+// same header is replaced, never passed on.
+func TestTheAPIPrefixIsDroppedAndTheViewerNamed(t *testing.T) {
 	for in, want := range map[string]string{"/api/claims": "/claims", "/api": "/", "/api/": "/", "/apiary": "/apiary"} {
-		got := runFunction(t, "ApiPrefixFunction", map[string]any{"request": map[string]any{"uri": in}})
+		event := map[string]any{"viewer": map[string]any{"ip": "198.51.100.7"},
+			"request": map[string]any{"uri": in, "headers": map[string]any{"x-viewer-address": map[string]string{"value": "10.0.0.1"}}}}
+		got := runFunction(t, "ApiPrefixFunction", event)
 		if got["uri"] != want {
 			t.Errorf("%s: %v, want %s", in, got["uri"], want)
+		}
+		h, _ := got["headers"].(map[string]any)
+		if v, _ := h["x-viewer-address"].(map[string]any); v["value"] != "198.51.100.7" {
+			t.Errorf("%s: the viewer's address is %v, want CloudFront's 198.51.100.7", in, h["x-viewer-address"])
 		}
 	}
 }

@@ -1,0 +1,404 @@
+package templatecheck
+
+import (
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+)
+
+// The rules a security reviewer signs off on, each read from the template
+// itself; mutation_test.go weakens a copy of the template in each way a
+// change could and checks that one of these tests fails.
+
+// Every statement a function's role is given names its actions (no
+// wildcard) and resources of this stack (no "*", no ARN of every bucket,
+// queue or table, however it is spelled).
+func TestPoliciesNameTheirActionsAndResources(t *testing.T) {
+	res := load(t)
+	ref := regexp.MustCompile(`\$\{(\w+)(\.Arn)?\}`)
+	ownResource := func(r string) bool {
+		switch {
+		case strings.HasPrefix(r, "!GetAtt "):
+			_, ok := res[strings.TrimSuffix(strings.TrimPrefix(r, "!GetAtt "), ".Arn")]
+			return ok
+		case strings.HasPrefix(r, "!Ref "):
+			_, ok := res[strings.TrimPrefix(r, "!Ref ")]
+			return ok
+		case strings.HasPrefix(r, "!Sub "):
+			// The first reference is a resource of the stack, and no
+			// wildcard comes before it (the bucket, queue or table).
+			body := strings.TrimPrefix(r, "!Sub ")
+			m := ref.FindStringSubmatchIndex(body)
+			if m == nil {
+				return false
+			}
+			_, ok := res[body[m[2]:m[3]]]
+			return ok && !strings.Contains(body[:m[0]], "*")
+		}
+		return false
+	}
+	statements := 0
+	for _, id := range ofType(res, "AWS::Serverless::Function") {
+		pols := get(res[id], "Properties", "Policies")
+		if pols == nil {
+			t.Errorf("function %s has no policies of its own", id)
+			continue
+		}
+		for _, pol := range pols.Content {
+			if pol.Kind != yaml.MappingNode {
+				t.Errorf("function %s: the managed policy %q, which this test cannot read: write its statements", id, text(pol))
+				continue
+			}
+			for _, st := range get(pol, "Statement").Content {
+				statements++
+				for _, a := range scalars(get(st, "Action")) {
+					if strings.Contains(a, "*") {
+						t.Errorf("function %s: the action %q is a wildcard", id, a)
+					}
+				}
+				if get(st, "NotAction") != nil || get(st, "NotResource") != nil {
+					t.Errorf("function %s: a statement with NotAction or NotResource", id)
+				}
+				for _, r := range scalars(get(st, "Resource")) {
+					if !ownResource(r) {
+						t.Errorf("function %s: %v on %q, not a resource of this stack", id, scalars(get(st, "Action")), r)
+					}
+				}
+			}
+		}
+	}
+	if statements < 40 {
+		t.Fatalf("read %d statements: the template was not read", statements)
+	}
+}
+
+// Each function writes only its own log group: the boundary on every role
+// denies any other, by the role's portal-function tag, which names the
+// function.
+func TestEachFunctionWritesOnlyItsOwnLogGroup(t *testing.T) {
+	doc := document(t)
+	res := load(t)
+	if text(get(doc, "Globals", "Function", "PermissionsBoundary")) != "!Ref FunctionBoundary" {
+		t.Fatal("the functions' roles have no permissions boundary (Globals: PermissionsBoundary: !Ref FunctionBoundary)")
+	}
+	denied := false
+	for _, st := range get(res["FunctionBoundary"], "Properties", "PolicyDocument", "Statement").Content {
+		if text(get(st, "Effect")) == "Deny" && slices.Contains(scalars(get(st, "Action")), "logs:PutLogEvents") &&
+			strings.Contains(text(get(st, "NotResource")), "log-group:/aws/lambda/${!aws:PrincipalTag/portal-function}:*") {
+			denied = true
+		}
+	}
+	if !denied {
+		t.Error("the boundary does not deny writing another function's log group")
+	}
+	for _, id := range ofType(res, "AWS::Serverless::Function") {
+		p := get(res[id], "Properties")
+		name := text(get(p, "FunctionName"))
+		if name == "" || text(get(p, "Tags", "portal-function")) != name {
+			t.Errorf("function %s: its portal-function tag %q is not its name %q", id, text(get(p, "Tags", "portal-function")), name)
+		}
+	}
+}
+
+// The alarms a person must hear, each with the topic as its action and
+// no setting that would keep it quiet.
+func TestTheAlarmsThatMustPage(t *testing.T) {
+	doc := document(t)
+	res := load(t)
+	pages := func(id string) bool {
+		return slices.Contains(scalars(get(res[id], "Properties", "AlarmActions")), "!Ref AlarmTopic")
+	}
+	for _, id := range []string{"Api5xxAlarm", "ApiLatencyAlarm", "InternalProblemsAlarm", "DeniedRequestsAlarm"} {
+		if res[id] == nil || !pages(id) {
+			t.Errorf("%s is missing or pages no one", id)
+		}
+	}
+	// Every outbox the code sweeps: stuck events page, and a sweep that
+	// stops reporting is stuck too.
+	for _, outbox := range []string{"documents", "authorizations", "disputes", "appeals", "letters"} {
+		found := false
+		for _, id := range alarmsOn(res, "OldestUndeliveredEventAge", "Outbox", outbox) {
+			found = found || text(get(res[id], "Properties", "TreatMissingData")) == "breaching"
+		}
+		if !found {
+			t.Errorf("the %s outbox has no stuck alarm that treats missing data as breaching", outbox)
+		}
+	}
+	// Dead letters page when they arrive (threshold 0) and before the
+	// queue's 14 days drop them.
+	for _, id := range ofType(res, "AWS::SQS::Queue") {
+		if get(res[id], "Properties", "RedrivePolicy") != nil {
+			continue // a source queue; its dead-letter queue is checked
+		}
+		dim := "!GetAtt " + id + ".QueueName"
+		arrival := false
+		for _, a := range alarmsOn(res, "ApproximateNumberOfMessagesVisible", "QueueName", dim) {
+			arrival = arrival || number(get(res[a], "Properties", "Threshold")) == 0
+		}
+		if !arrival {
+			t.Errorf("dead-letter queue %s: no alarm with threshold 0 on the messages in it", id)
+		}
+		expiring := false
+		for _, a := range alarmsOn(res, "ApproximateAgeOfOldestMessage", "QueueName", dim) {
+			expiring = expiring || number(get(res[a], "Properties", "Threshold")) <= 10*24*3600
+		}
+		if !expiring {
+			t.Errorf("dead-letter queue %s: no alarm on its oldest message before 10 days", id)
+		}
+	}
+	// Function errors and throttles: any, within 5 minutes.
+	for _, id := range ofType(res, "AWS::CloudWatch::Alarm") {
+		p := get(res[id], "Properties")
+		if m := text(get(p, "MetricName")); (m == "Errors" || m == "Throttles") && text(get(p, "Namespace")) == "AWS/Lambda" {
+			if number(get(p, "Period")) > 300 || number(get(p, "EvaluationPeriods")) > 1 || number(get(p, "Threshold")) != 0 {
+				t.Errorf("%s: %s over %s s x %s, threshold %s: want any in 5 minutes", id, m, text(get(p, "Period")), text(get(p, "EvaluationPeriods")), text(get(p, "Threshold")))
+			}
+		}
+	}
+	// A scheduled job that stops running pages.
+	for _, id := range ofType(res, "AWS::Serverless::Function") {
+		events := get(res[id], "Properties", "Events")
+		scheduled := false
+		for i := 0; events != nil && i+1 < len(events.Content); i += 2 {
+			scheduled = scheduled || text(get(events.Content[i+1], "Type")) == "Schedule"
+		}
+		if !scheduled {
+			continue
+		}
+		ok := false
+		for _, a := range alarmsOn(res, "Invocations", "FunctionName", "!Ref "+id) {
+			p := get(res[a], "Properties")
+			ok = ok || (text(get(p, "ComparisonOperator")) == "LessThanThreshold" && text(get(p, "TreatMissingData")) == "breaching")
+		}
+		if !ok {
+			t.Errorf("scheduled function %s: no alarm when it stops running", id)
+		}
+	}
+	// And someone is subscribed in prod.
+	if !prodRuleRequires(doc, "AlarmEmail") {
+		t.Error("no rule refuses a prod deploy without AlarmEmail")
+	}
+	if text(get(res["AlarmEmailSubscription"], "Properties", "TopicArn")) != "!Ref AlarmTopic" {
+		t.Error("AlarmEmail is not subscribed to the alarm topic")
+	}
+}
+
+// prodRuleRequires says whether a rule, on Stage prod, asserts that the
+// parameter is not empty.
+func prodRuleRequires(doc *node, param string) bool {
+	rules := get(doc, "Rules")
+	for i := 0; rules != nil && i+1 < len(rules.Content); i += 2 {
+		r := rules.Content[i+1]
+		cond := get(r, "RuleCondition")
+		if cond == nil || !strings.Contains(flat(cond), "!Ref Stage prod") {
+			continue
+		}
+		for _, a := range get(r, "Assertions").Content {
+			f := flat(get(a, "Assert"))
+			if strings.HasPrefix(f, "!Not") && strings.Contains(f, "!Ref "+param+" ") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// flat writes a node and its children as one line of tags and values,
+// one space apart ("!Equals !Ref Stage prod").
+func flat(n *node) string {
+	var tokens []string
+	var walk func(*node)
+	walk = func(n *node) {
+		if n == nil {
+			return
+		}
+		if strings.HasPrefix(n.Tag, "!") && !strings.HasPrefix(n.Tag, "!!") {
+			tokens = append(tokens, n.Tag)
+		}
+		if n.Value != "" {
+			tokens = append(tokens, n.Value)
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(n)
+	return strings.Join(tokens, " ") + " "
+}
+
+func number(n *node) float64 {
+	f, err := strconv.ParseFloat(text(n), 64)
+	if err != nil {
+		return -1
+	}
+	return f
+}
+
+// TLS everywhere: every bucket refuses plain HTTP; viewers get TLS 1.2 or
+// later, on the portal's own domain, which prod must have.
+func TestTLSEverywhere(t *testing.T) {
+	doc := document(t)
+	res := load(t)
+	tlsOnly := map[string]bool{}
+	for _, id := range ofType(res, "AWS::S3::BucketPolicy") {
+		p := get(res[id], "Properties")
+		bucket := strings.TrimPrefix(text(get(p, "Bucket")), "!Ref ")
+		for _, st := range get(p, "PolicyDocument", "Statement").Content {
+			if text(get(st, "Effect")) == "Deny" && text(get(st, "Principal")) == "*" && slices.Contains(scalars(get(st, "Action")), "s3:*") &&
+				text(get(st, "Condition", "Bool", "aws:SecureTransport")) == "false" && len(scalars(get(st, "Resource"))) == 2 {
+				tlsOnly[bucket] = true
+			}
+		}
+	}
+	for _, id := range ofType(res, "AWS::S3::Bucket") {
+		if !tlsOnly[id] {
+			t.Errorf("bucket %s does not refuse requests without TLS (bucket and objects)", id)
+		}
+	}
+	cfg := get(res["PortalDistribution"], "Properties", "DistributionConfig")
+	cert := get(cfg, "ViewerCertificate")
+	if !strings.Contains(flat(cert), "MinimumProtocolVersion TLSv1.2_2021") {
+		t.Errorf("viewers on the portal's domain may use TLS below 1.2: %s", flat(cert))
+	}
+	for _, param := range []string{"PortalDomainName", "PortalCertificateArn"} {
+		if !prodRuleRequires(doc, param) {
+			t.Errorf("no rule refuses a prod deploy without %s", param)
+		}
+	}
+	for _, o := range get(cfg, "Origins").Content {
+		if c := get(o, "CustomOriginConfig"); c != nil && !slices.Equal(scalars(get(c, "OriginSSLProtocols")), []string{"TLSv1.2"}) {
+			t.Errorf("origin %s accepts TLS below 1.2", text(get(o, "Id")))
+		}
+	}
+}
+
+// Sign-in and the front door: MFA and threat protection on the pool, the
+// JWT authorizer on every route but the OpenAPI document, the web ACL on
+// the distribution, and the API behind it.
+func TestSignInAndTheFrontDoor(t *testing.T) {
+	res := load(t)
+	pool := get(res["ProviderUserPool"], "Properties")
+	if text(get(pool, "MfaConfiguration")) != "ON" {
+		t.Error("the user pool does not require MFA")
+	}
+	if text(get(pool, "UserPoolAddOns", "AdvancedSecurityMode")) != "ENFORCED" {
+		t.Error("the user pool's threat protection is not enforced")
+	}
+	if text(get(res["HttpApi"], "Properties", "Auth", "DefaultAuthorizer")) != "ProviderJwt" {
+		t.Error("the API has no default authorizer")
+	}
+	public := 0
+	for _, id := range ofType(res, "AWS::Serverless::Function") {
+		events := get(res[id], "Properties", "Events")
+		for i := 0; events != nil && i+1 < len(events.Content); i += 2 {
+			e := get(events.Content[i+1], "Properties")
+			if a := get(e, "Auth"); a != nil {
+				if text(get(a, "Authorizer")) == "NONE" && text(get(e, "Path")) == "/openapi.yaml" && text(get(e, "Method")) == "GET" {
+					public++
+					continue
+				}
+				t.Errorf("function %s, route %s %s: its own Auth (%s), not the default authorizer", id, text(get(e, "Method")), text(get(e, "Path")), flat(a))
+			}
+		}
+	}
+	if public != 1 {
+		t.Errorf("%d public routes, want the OpenAPI document's only", public)
+	}
+	cfg := get(res["PortalDistribution"], "Properties", "DistributionConfig")
+	if f := flat(get(cfg, "WebACLId")); !strings.Contains(f, "PortalWebAcl.Arn") || !strings.Contains(f, "!Ref WebAclArn") {
+		t.Errorf("the distribution has no web ACL: %q", f)
+	}
+	verified := false
+	for _, o := range get(cfg, "Origins").Content {
+		if text(get(o, "Id")) != "api" {
+			continue
+		}
+		for _, h := range get(o, "OriginCustomHeaders").Content {
+			verified = verified || (text(get(h, "HeaderName")) == "X-Origin-Verify" && strings.Contains(text(get(h, "HeaderValue")), "OriginVerifySecret"))
+		}
+	}
+	if !verified {
+		t.Error("the API origin carries no X-Origin-Verify secret: the execute-api address would go around the web ACL")
+	}
+}
+
+// Keys: administrators neither use the key nor grant its use, and its
+// policy changes only through the stack; use is always conditioned.
+func TestKeysSeparateDuties(t *testing.T) {
+	res := load(t)
+	keys := ofType(res, "AWS::KMS::Key")
+	if len(keys) < 2 {
+		t.Fatalf("keys %v: want the data key and the audit key", keys)
+	}
+	use := []string{"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:CreateGrant", "kms:PutKeyPolicy"}
+	for _, id := range keys {
+		for _, st := range get(res[id], "Properties", "KeyPolicy", "Statement").Content {
+			sid := text(get(st, "Sid"))
+			for _, a := range scalars(get(st, "Action")) {
+				if strings.Contains(a, "*") {
+					t.Errorf("key %s, statement %s: the wildcard %q (kms:Create* is CreateGrant, kms:Put* PutKeyPolicy)", id, sid, a)
+				}
+				if slices.Contains(use, a) && get(st, "Condition") == nil {
+					t.Errorf("key %s, statement %s: %s with no condition", id, sid, a)
+				}
+			}
+		}
+	}
+}
+
+// The inbound queues take messages only from the senders named as
+// parameters.
+func TestInboundQueuesTakeOnlyTheirSenders(t *testing.T) {
+	res := load(t)
+	for queue, param := range map[string]string{"ClaimsFeedQueue": "ClaimsFeedSenderArns",
+		"AuthorizationDecisionsQueue": "AuthorizationDecisionSenderArns", "CaseDecisionsQueue": "CaseDecisionSenderArns"} {
+		ok := false
+		for _, id := range ofType(res, "AWS::SQS::QueuePolicy") {
+			p := get(res[id], "Properties")
+			if !slices.Contains(scalars(get(p, "Queues")), "!Ref "+queue) {
+				continue
+			}
+			for _, st := range get(p, "PolicyDocument", "Statement").Content {
+				if text(get(st, "Effect")) == "Deny" && text(get(st, "Principal")) == "*" && slices.Contains(scalars(get(st, "Action")), "sqs:SendMessage") &&
+					strings.Contains(flat(get(st, "Condition")), "ArnNotEquals aws:PrincipalArn !Ref "+param) {
+					ok = true
+				}
+			}
+		}
+		if !ok {
+			t.Errorf("queue %s takes messages from senders other than %s", queue, param)
+		}
+	}
+}
+
+// The audit trail cannot be erased: in prod always, from every region,
+// validated, under the audit key, in a bucket locked in compliance mode.
+func TestTheAuditTrailCannotBeErased(t *testing.T) {
+	doc := document(t)
+	res := load(t)
+	trail := get(res["DocumentAccessTrail"], "Properties")
+	for prop, want := range map[string]string{"IsMultiRegionTrail": "true", "EnableLogFileValidation": "true", "IsLogging": "true",
+		"KMSKeyId": "!GetAtt AuditKey.Arn", "S3BucketName": "!Ref AuditTrailBucket"} {
+		if got := text(get(trail, prop)); got != want {
+			t.Errorf("the trail's %s is %q, want %q", prop, got, want)
+		}
+	}
+	if c := flat(get(doc, "Conditions", text(get(res["DocumentAccessTrail"], "Condition")))); !strings.Contains(c, "!Condition IsProd") {
+		t.Errorf("the trail is not always on in prod: %s", c)
+	}
+	lock := get(res["AuditTrailBucket"], "Properties", "ObjectLockConfiguration", "Rule", "DefaultRetention")
+	if text(get(lock, "Mode")) != "COMPLIANCE" || text(get(lock, "Days")) != "!Ref AuditLogRetentionDays" {
+		t.Errorf("the audit trail bucket is not locked in compliance mode for the retention: %s", flat(lock))
+	}
+	delivered := false
+	for _, id := range ofType(res, "AWS::Logs::DeliveryDestination") {
+		delivered = delivered || strings.Contains(text(get(res[id], "Properties", "DestinationResourceArn")), "AuditTrailBucket.Arn")
+	}
+	if !delivered {
+		t.Error("CloudFront's access logs are not delivered to the audit trail bucket")
+	}
+}
