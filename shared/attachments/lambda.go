@@ -15,14 +15,14 @@ import (
 // DynamoDB, S3 and SQS clients it uses. Its main and the local runner both
 // call it.
 func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (http.Handler, error) {
-	f, err := lambdaenv.Load(getenv, lambdaenv.ClaimsTable, lambdaenv.MembersTable, lambdaenv.AttachmentsTable,
+	f, err := lambdaenv.Load(getenv, lambdaenv.OriginVerifySecret, lambdaenv.ClaimsTable, lambdaenv.MembersTable, lambdaenv.AttachmentsTable,
 		lambdaenv.ClaimDocumentsQueue, lambdaenv.IdempotencyTable, lambdaenv.AttachmentsBucket, lambdaenv.DownloadLinkTTL)
 	if err != nil {
 		return nil, err
 	}
 	db := dynamo.NewStores(f)
 	store := db.Attachments()
-	return New(Deps{
+	return f.Front(New(Deps{
 		Log:         f.Log,
 		Claims:      db.Claims(),
 		Members:     db.Members(),
@@ -32,5 +32,5 @@ func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (http.Handler, error) {
 		Idempotency: db.Idempotency(24 * time.Hour),
 		Plan:        f.Plan,
 		Now:         time.Now,
-	}), nil
+	})), nil
 }

@@ -13,14 +13,14 @@ import (
 // FromEnv builds the authorizations API from its environment. Its main and
 // the local runner both call it.
 func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (http.Handler, error) {
-	f, err := lambdaenv.Load(getenv, lambdaenv.AuthorizationsTable, lambdaenv.MembersTable, lambdaenv.AttachmentsTable,
+	f, err := lambdaenv.Load(getenv, lambdaenv.OriginVerifySecret, lambdaenv.AuthorizationsTable, lambdaenv.MembersTable, lambdaenv.AttachmentsTable,
 		lambdaenv.IdempotencyTable, lambdaenv.UMQueue, lambdaenv.COBQueue, lambdaenv.CursorKey)
 	if err != nil {
 		return nil, err
 	}
 	db := dynamo.NewStores(f)
 	store := db.AuthorizationRequests()
-	return New(Deps{
+	return f.Front(New(Deps{
 		Log:         f.Log,
 		Members:     db.Members(),
 		Requests:    store,
@@ -28,5 +28,5 @@ func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (http.Handler, error) {
 		Idempotency: db.Idempotency(24 * time.Hour),
 		Plan:        f.Plan,
 		Now:         time.Now,
-	}), nil
+	})), nil
 }

@@ -15,12 +15,12 @@ import (
 // claims and idempotency tables, the appeals system's queue, and the key
 // that signs the worklist's cursors.
 var caseVars = []lambdaenv.Var{lambdaenv.DocumentsTable, lambdaenv.AttachmentsTable, lambdaenv.ClaimsTable,
-	lambdaenv.IdempotencyTable, lambdaenv.AppealsQueue, lambdaenv.CursorKey}
+	lambdaenv.IdempotencyTable, lambdaenv.AppealsQueue, lambdaenv.CursorKey, lambdaenv.OriginVerifySecret}
 
-func fromEnv(getenv lambdaenv.Getenv, family *portal.CaseFamily, vars ...lambdaenv.Var) (Deps, dynamo.Stores, error) {
+func fromEnv(getenv lambdaenv.Getenv, family *portal.CaseFamily, vars ...lambdaenv.Var) (Deps, dynamo.Stores, *lambdaenv.Function, error) {
 	f, err := lambdaenv.Load(getenv, append(vars, caseVars...)...)
 	if err != nil {
-		return Deps{}, dynamo.Stores{}, err
+		return Deps{}, dynamo.Stores{}, nil, err
 	}
 	db := dynamo.NewStores(f)
 	store := db.CaseForms(family)
@@ -33,26 +33,26 @@ func fromEnv(getenv lambdaenv.Getenv, family *portal.CaseFamily, vars ...lambdae
 		Idempotency: db.Idempotency(24 * time.Hour),
 		Plan:        f.Plan,
 		Now:         time.Now,
-	}, db, nil
+	}, db, f, nil
 }
 
 // DisputesFromEnv builds the disputes API from its environment. Its main
 // and the local runner both call it.
 func DisputesFromEnv(_ context.Context, getenv lambdaenv.Getenv) (http.Handler, error) {
-	d, _, err := fromEnv(getenv, portal.Disputes, lambdaenv.DisputesTable)
+	d, _, f, err := fromEnv(getenv, portal.Disputes, lambdaenv.DisputesTable)
 	if err != nil {
 		return nil, err
 	}
-	return Disputes(d), nil
+	return f.Front(Disputes(d)), nil
 }
 
 // AppealsFromEnv builds the appeals API from its environment: the appeals
 // of claims and of retro authorizations' decisions.
 func AppealsFromEnv(_ context.Context, getenv lambdaenv.Getenv) (http.Handler, error) {
-	d, db, err := fromEnv(getenv, portal.Appeals, lambdaenv.AppealsTable, lambdaenv.AuthorizationsTable)
+	d, db, f, err := fromEnv(getenv, portal.Appeals, lambdaenv.AppealsTable, lambdaenv.AuthorizationsTable)
 	if err != nil {
 		return nil, err
 	}
 	d.Authorizations = db.Authorizations()
-	return Appeals(d), nil
+	return f.Front(Appeals(d)), nil
 }

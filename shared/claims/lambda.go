@@ -12,10 +12,10 @@ import (
 // FromEnv builds the claims function from its environment, with only the
 // DynamoDB client it uses. Its main and the local runner both call it.
 func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (http.Handler, error) {
-	f, err := lambdaenv.Load(getenv, lambdaenv.ClaimsTable, lambdaenv.MembersTable, lambdaenv.CursorKey)
+	f, err := lambdaenv.Load(getenv, lambdaenv.ClaimsTable, lambdaenv.MembersTable, lambdaenv.CursorKey, lambdaenv.OriginVerifySecret)
 	if err != nil {
 		return nil, err
 	}
 	db := dynamo.NewStores(f)
-	return New(Deps{Log: f.Log, Claims: db.ClaimSearch(), Members: db.Members(), Plan: f.Plan, Now: time.Now}), nil
+	return f.Front(New(Deps{Log: f.Log, Claims: db.ClaimSearch(), Members: db.Members(), Plan: f.Plan, Now: time.Now})), nil
 }

@@ -72,10 +72,11 @@ func LogRequests(log *slog.Logger, next http.Handler) http.Handler {
 	})
 }
 
-// Audit records that a user read or wrote PHI: who, what, when. It names
-// records by claim numbers and upload IDs, never by member data.
+// Audit records that a user read or wrote PHI: who, from where, what,
+// when. It names records by claim numbers and upload IDs, never by member
+// data.
 func Audit(r *http.Request, log *slog.Logger, c Caller, action string, records ...string) {
 	log.InfoContext(r.Context(), "audit", "audit", true, "action", action,
-		"subject", c.Subject, "provider", string(c.Provider), "records", records,
+		"subject", c.Subject, "provider", string(c.Provider), "client", ClientAddress(r), "records", records,
 		"at", time.Now().UTC().Format(time.RFC3339))
 }

@@ -23,6 +23,7 @@ const (
 	key                  // a signing key of 32 bytes or more: Env.Key
 	duration             // a positive duration such as 15m: Env.Duration
 	prefix               // an object key prefix ending in /: Env.Text
+	optional             // a resource that may be empty (none): Env.Text
 )
 
 // The variables functions name. Each is read by Load alone.
@@ -52,6 +53,9 @@ var (
 	CursorKey = Var{Name: "CURSOR_KEY", kind: key}
 	// StackName is the dimension of the sweeps' and consumers' metrics.
 	StackName = Var{Name: "STACK_NAME"}
+	// OriginVerifySecret is the secret the portal's distribution sends
+	// the API (prod): empty, and the API answers any caller with a token.
+	OriginVerifySecret = Var{Name: "ORIGIN_VERIFY_SECRET_ARN", kind: optional}
 
 	// Settings: each holds its default unless the function names it and the
 	// variable is set.
@@ -65,6 +69,10 @@ var (
 
 // Settings are the variables with defaults.
 var Settings = []Var{UploadPrefix, LetterPrefix, UploadFormTTL, DownloadLinkTTL, UploadRetention, EventSweepGrace}
+
+// Optional are the variables that may be empty or unset: the function then
+// goes without what they name.
+var Optional = []Var{OriginVerifySecret}
 
 // Env is a function's resources and settings, as template.yaml passes them,
 // checked once by Load: a value for each variable the function named, and
@@ -117,7 +125,7 @@ func loadEnv(getenv Getenv, vars []Var) (Env, error) {
 		}
 		e.named[v.Name] = true
 		val := getenv(v.Name)
-		if val == "" && v.def == "" {
+		if val == "" && v.def == "" && v.kind != optional {
 			missing = append(missing, v.Name)
 			continue
 		}
@@ -153,7 +161,7 @@ func (e *Env) Must(vars ...Var) {
 
 func (e *Env) must(v Var, k kind) {
 	e.Must(v)
-	if v.kind != k && !(k == text && v.kind == prefix) {
+	if v.kind != k && !(k == text && (v.kind == prefix || v.kind == optional)) {
 		panic(fmt.Sprintf("lambdaenv: %s is not read that way", v.Name))
 	}
 }

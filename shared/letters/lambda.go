@@ -20,10 +20,10 @@ func NewPublisher(f *lambdaenv.Function, store *dynamo.LetterStore) *Publisher {
 // FromEnv builds the Provider Documents API from its environment. Its main
 // and the local runner both call it.
 func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (http.Handler, error) {
-	f, err := lambdaenv.Load(getenv, lambdaenv.DocumentsTable, lambdaenv.AttachmentsBucket, lambdaenv.CursorKey,
+	f, err := lambdaenv.Load(getenv, lambdaenv.DocumentsTable, lambdaenv.AttachmentsBucket, lambdaenv.CursorKey, lambdaenv.OriginVerifySecret,
 		lambdaenv.LetterPrefix, lambdaenv.DownloadLinkTTL)
 	if err != nil {
 		return nil, err
 	}
-	return New(Deps{Log: f.Log, Publisher: NewPublisher(f, dynamo.NewStores(f).LetterList()), Now: time.Now}), nil
+	return f.Front(New(Deps{Log: f.Log, Publisher: NewPublisher(f, dynamo.NewStores(f).LetterList()), Now: time.Now})), nil
 }

@@ -18,6 +18,7 @@ const (
 	CodeInvalidLimit          = "INVALID_LIMIT"
 	CodeIdempotencyKeyReused  = "IDEMPOTENCY_KEY_REUSED"
 	CodeIdempotencyInProgress = "IDEMPOTENCY_IN_PROGRESS"
+	CodeUsePortalAddress      = "USE_PORTAL_ADDRESS"
 )
 
 // Problem codes of claim and member searches.

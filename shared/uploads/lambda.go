@@ -13,14 +13,14 @@ import (
 // FromEnv builds the uploads function from its environment, with only the
 // DynamoDB and S3 clients it uses. Its main and the local runner both call it.
 func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (http.Handler, error) {
-	f, err := lambdaenv.Load(getenv, lambdaenv.AttachmentsTable, lambdaenv.IdempotencyTable, lambdaenv.AttachmentsBucket,
+	f, err := lambdaenv.Load(getenv, lambdaenv.OriginVerifySecret, lambdaenv.AttachmentsTable, lambdaenv.IdempotencyTable, lambdaenv.AttachmentsBucket,
 		lambdaenv.UploadPrefix, lambdaenv.UploadFormTTL, lambdaenv.UploadRetention)
 	if err != nil {
 		return nil, err
 	}
 	files := s3.NewFiles(f)
 	db := dynamo.NewStores(f)
-	return New(Deps{
+	return f.Front(New(Deps{
 		Log:       f.Log,
 		Retention: f.Env.Duration(lambdaenv.UploadRetention),
 		Uploads:   db.Attachments(),
@@ -30,5 +30,5 @@ func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (http.Handler, error) {
 		Idempotency: db.Idempotency(files.FormTTL),
 		Plan:        f.Plan,
 		Now:         time.Now,
-	}), nil
+	})), nil
 }

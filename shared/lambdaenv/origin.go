@@ -1,0 +1,72 @@
+package lambdaenv
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
+
+	"github.com/openpayer/provider-portal/shared/httpapi"
+)
+
+// SecretValues reads what a function may check a secret against: its
+// current value and its previous one (a rotation leaves requests signed
+// with the old value in flight, or a distribution not yet redeployed).
+// Values are kept for ttl, so a rotation is seen within it.
+type SecretValues struct {
+	client *secretsmanager.Client
+	id     string
+	ttl    time.Duration
+	now    func() time.Time
+
+	mu      sync.Mutex
+	values  []string
+	fetched time.Time
+}
+
+// NewSecretValues reads secret id with cfg's credentials.
+func NewSecretValues(cfg aws.Config, endpoint *string, id string, ttl time.Duration) *SecretValues {
+	client := secretsmanager.NewFromConfig(cfg, func(o *secretsmanager.Options) { o.BaseEndpoint = endpoint })
+	return &SecretValues{client: client, id: id, ttl: ttl, now: time.Now}
+}
+
+// Values returns the current value and the previous one, if it has one.
+func (s *SecretValues) Values(ctx context.Context) ([]string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.values != nil && s.now().Sub(s.fetched) < s.ttl {
+		return s.values, nil
+	}
+	var values []string
+	for _, stage := range []string{"AWSCURRENT", "AWSPREVIOUS"} {
+		out, err := s.client.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: &s.id, VersionStage: &stage})
+		var notFound *smtypes.ResourceNotFoundException
+		switch {
+		case stage == "AWSPREVIOUS" && errors.As(err, &notFound):
+			continue // never rotated
+		case err != nil:
+			return nil, fmt.Errorf("reading the %s value of the origin secret: %w", stage, err)
+		}
+		values = append(values, aws.ToString(out.SecretString))
+	}
+	s.values, s.fetched = values, s.now()
+	return values, nil
+}
+
+// Front is the API as it faces callers: in prod (ORIGIN_VERIFY_SECRET_ARN
+// set), only requests that came through the portal's distribution are
+// answered; elsewhere h itself. The function must name OriginVerifySecret.
+func (f *Function) Front(h http.Handler) http.Handler {
+	id := f.Env.Text(OriginVerifySecret)
+	if id == "" {
+		return h
+	}
+	secret := NewSecretValues(f.AWS, f.Endpoints["SECRETSMANAGER"], id, 5*time.Minute)
+	return httpapi.RequireOrigin(f.Log, secret.Values, h)
+}
