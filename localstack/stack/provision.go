@@ -393,6 +393,16 @@ func normaliseNumbers(v any) any {
 	return v
 }
 
+// dayCount reads a lifecycle rule's days: a number, or a parameter's value
+// as text.
+func dayCount(v any) (int32, error) {
+	days, err := strconv.ParseInt(fmt.Sprint(v), 10, 32)
+	if err != nil || days < 1 {
+		return 0, fmt.Errorf("%v is not a number of days", v)
+	}
+	return int32(days), nil
+}
+
 // putLifecycle gives the bucket the template's lifecycle rules. SeaweedFS
 // keeps and answers them, but rules counted in days cannot be watched
 // working in a test: the tests check that the bucket has them, and test the
@@ -407,7 +417,7 @@ func (p *Provisioned) putLifecycle(ctx context.Context, c Clients, id, name stri
 		Status, Prefix                 string
 		ExpiredObjectDeleteMarker      bool
 		ExpirationInDays               any // a number, or a parameter's value as text
-		NoncurrentVersionExpiration    *struct{ NoncurrentDays int32 }
+		NoncurrentVersionExpiration    *struct{ NoncurrentDays any }
 		AbortIncompleteMultipartUpload *struct{ DaysAfterInitiation int32 }
 	}
 	if err := decode(normaliseNumbers(v), &rules); err != nil {
@@ -425,14 +435,18 @@ func (p *Provisioned) putLifecycle(ctx context.Context, c Clients, id, name stri
 		case r.ExpiredObjectDeleteMarker:
 			rule.Expiration = &s3types.LifecycleExpiration{ExpiredObjectDeleteMarker: aws.Bool(true)}
 		case r.ExpirationInDays != nil:
-			days, err := strconv.Atoi(fmt.Sprint(r.ExpirationInDays))
+			days, err := dayCount(r.ExpirationInDays)
 			if err != nil {
-				return fmt.Errorf("%s lifecycle: ExpirationInDays %v", id, r.ExpirationInDays)
+				return fmt.Errorf("%s lifecycle: ExpirationInDays %w", id, err)
 			}
-			rule.Expiration = &s3types.LifecycleExpiration{Days: aws.Int32(int32(days))}
+			rule.Expiration = &s3types.LifecycleExpiration{Days: aws.Int32(days)}
 		}
 		if n := r.NoncurrentVersionExpiration; n != nil {
-			rule.NoncurrentVersionExpiration = &s3types.NoncurrentVersionExpiration{NoncurrentDays: aws.Int32(n.NoncurrentDays)}
+			days, err := dayCount(n.NoncurrentDays)
+			if err != nil {
+				return fmt.Errorf("%s lifecycle: NoncurrentDays %w", id, err)
+			}
+			rule.NoncurrentVersionExpiration = &s3types.NoncurrentVersionExpiration{NoncurrentDays: aws.Int32(days)}
 		}
 		if a := r.AbortIncompleteMultipartUpload; a != nil {
 			rule.AbortIncompleteMultipartUpload = &s3types.AbortIncompleteMultipartUpload{DaysAfterInitiation: aws.Int32(a.DaysAfterInitiation)}

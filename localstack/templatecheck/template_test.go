@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"gopkg.in/yaml.v3"
@@ -37,10 +38,19 @@ func templatePath() string {
 	return filepath.Join("..", "..", "template.yaml")
 }
 
+// parsed holds each template read, by path: the tests only read it, and
+// the mutation test's child runs (under the race detector in make test)
+// would otherwise parse it once per test.
+var parsed sync.Map
+
 // document is the whole template (Rules, Globals and Resources).
 func document(t *testing.T) *node {
 	t.Helper()
-	b, err := os.ReadFile(templatePath())
+	path := templatePath()
+	if doc, ok := parsed.Load(path); ok {
+		return doc.(*node)
+	}
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,6 +58,7 @@ func document(t *testing.T) *node {
 	if err := yaml.Unmarshal(b, &doc); err != nil {
 		t.Fatal(err)
 	}
+	parsed.Store(path, doc.Content[0])
 	return doc.Content[0]
 }
 
