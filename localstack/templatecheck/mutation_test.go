@@ -46,6 +46,8 @@ var mutations = []mutation{
 	{"the default authorizer removed", "HttpApi", "        DefaultAuthorizer: ProviderJwt\n", ""},
 	{"Auth: NONE on a route", "ClaimsFunction", `Path: "/claims/{claimNumber}"}`, `Path: "/claims/{claimNumber}", Auth: {Authorizer: NONE}}`},
 	{"a table deleted with the stack", "ClaimsTable", "DeletionPolicy: Retain", "DeletionPolicy: Delete"},
+	{"a dead-letter queue deleted with the stack", "CaseDecisionsDLQ", "    DeletionPolicy: Retain\n", ""},
+	{"the cursor key deleted with the stack", "CursorKeySecret", "    DeletionPolicy: Retain\n", ""},
 	{"a table without point-in-time recovery", "AppealsTable", "PointInTimeRecoveryEnabled: true", "PointInTimeRecoveryEnabled: false"},
 	{"a queue without its dead-letter queue", "UploadQueue", "      RedrivePolicy:\n        deadLetterTargetArn: !GetAtt UploadDLQ.Arn\n        maxReceiveCount: 5\n", ""},
 	{"'unsafe-inline' scripts", "PortalHeaders", "script-src 'self';", "script-src 'self' 'unsafe-inline';"},

@@ -338,7 +338,9 @@ func TestWhatHoldsPHIOutlivesTheStack(t *testing.T) {
 			t.Errorf("table %s has no point-in-time recovery", id)
 		}
 	}
-	for _, typ := range []string{"AWS::S3::Bucket", "AWS::KMS::Key", "AWS::Logs::LogGroup"} {
+	// Queues hold messages about members' claims; the secrets sign what
+	// clients hold (cursors) and guard the API's origin.
+	for _, typ := range []string{"AWS::S3::Bucket", "AWS::KMS::Key", "AWS::Logs::LogGroup", "AWS::SQS::Queue", "AWS::SecretsManager::Secret"} {
 		for _, id := range ofType(res, typ) {
 			if !retained(res[id]) {
 				t.Errorf("%s %s is deleted with the stack", typ, id)
