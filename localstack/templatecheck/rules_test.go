@@ -1,6 +1,8 @@
 package templatecheck
 
 import (
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -400,5 +402,42 @@ func TestTheAuditTrailCannotBeErased(t *testing.T) {
 	}
 	if !delivered {
 		t.Error("CloudFront's access logs are not delivered to the audit trail bucket")
+	}
+}
+
+// The README's operations and cost sections count what the template has:
+// a change that adds an alarm, a queue or a job and leaves the README
+// behind fails here.
+func TestTheREADMECountsWhatTheTemplateHas(t *testing.T) {
+	res := load(t)
+	b, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := strings.Join(strings.Fields(string(b)), " ")
+	scheduled := 0
+	for _, id := range ofType(res, "AWS::Serverless::Function") {
+		events := get(res[id], "Properties", "Events")
+		for i := 0; events != nil && i+1 < len(events.Content); i += 2 {
+			if text(get(events.Content[i+1], "Type")) == "Schedule" {
+				scheduled++
+			}
+		}
+	}
+	for phrase, want := range map[string]int{
+		`(\d+) CloudWatch alarms`:     len(ofType(res, "AWS::CloudWatch::Alarm")),
+		`(\d+) SQS queues`:            len(ofType(res, "AWS::SQS::Queue")),
+		`(\d+) scheduled jobs`:        scheduled,
+		`(\d+) event source mappings`: len(ofType(res, "AWS::Lambda::EventSourceMapping")),
+	} {
+		ms := regexp.MustCompile(phrase).FindAllStringSubmatch(readme, -1)
+		if len(ms) == 0 {
+			t.Errorf("the README does not say %q", phrase)
+		}
+		for _, m := range ms {
+			if got, _ := strconv.Atoi(m[1]); got != want {
+				t.Errorf("the README says %q; the template has %d", m[0], want)
+			}
+		}
 	}
 }
