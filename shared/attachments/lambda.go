@@ -8,6 +8,7 @@ import (
 	"github.com/openpayer/provider-portal/shared/documentevents"
 	"github.com/openpayer/provider-portal/shared/dynamo"
 	"github.com/openpayer/provider-portal/shared/lambdaenv"
+	"github.com/openpayer/provider-portal/shared/origin"
 	"github.com/openpayer/provider-portal/shared/s3"
 )
 
@@ -22,7 +23,7 @@ func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (http.Handler, error) {
 	}
 	db := dynamo.NewStores(f)
 	store := db.Attachments()
-	return f.Front(New(Deps{
+	return origin.Front(f, New(Deps{
 		Log:         f.Log,
 		Claims:      db.Claims(),
 		Members:     db.Members(),

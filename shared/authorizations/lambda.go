@@ -8,6 +8,7 @@ import (
 	"github.com/openpayer/provider-portal/shared/authorizationevents"
 	"github.com/openpayer/provider-portal/shared/dynamo"
 	"github.com/openpayer/provider-portal/shared/lambdaenv"
+	"github.com/openpayer/provider-portal/shared/origin"
 )
 
 // FromEnv builds the authorizations API from its environment. Its main and
@@ -20,7 +21,7 @@ func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (http.Handler, error) {
 	}
 	db := dynamo.NewStores(f)
 	store := db.AuthorizationRequests()
-	return f.Front(New(Deps{
+	return origin.Front(f, New(Deps{
 		Log:         f.Log,
 		Members:     db.Members(),
 		Requests:    store,

@@ -7,6 +7,7 @@ import (
 
 	"github.com/openpayer/provider-portal/shared/dynamo"
 	"github.com/openpayer/provider-portal/shared/lambdaenv"
+	"github.com/openpayer/provider-portal/shared/origin"
 	"github.com/openpayer/provider-portal/shared/portal"
 	"github.com/openpayer/provider-portal/shared/sqs"
 )
@@ -43,7 +44,7 @@ func DisputesFromEnv(_ context.Context, getenv lambdaenv.Getenv) (http.Handler, 
 	if err != nil {
 		return nil, err
 	}
-	return f.Front(Disputes(d)), nil
+	return origin.Front(f, Disputes(d)), nil
 }
 
 // AppealsFromEnv builds the appeals API from its environment: the appeals
@@ -54,5 +55,5 @@ func AppealsFromEnv(_ context.Context, getenv lambdaenv.Getenv) (http.Handler, e
 		return nil, err
 	}
 	d.Authorizations = db.Authorizations()
-	return f.Front(Appeals(d)), nil
+	return origin.Front(f, Appeals(d)), nil
 }

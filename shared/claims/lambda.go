@@ -7,6 +7,7 @@ import (
 
 	"github.com/openpayer/provider-portal/shared/dynamo"
 	"github.com/openpayer/provider-portal/shared/lambdaenv"
+	"github.com/openpayer/provider-portal/shared/origin"
 )
 
 // FromEnv builds the claims function from its environment, with only the
@@ -17,5 +18,5 @@ func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (http.Handler, error) {
 		return nil, err
 	}
 	db := dynamo.NewStores(f)
-	return f.Front(New(Deps{Log: f.Log, Claims: db.ClaimSearch(), Members: db.Members(), Plan: f.Plan, Now: time.Now})), nil
+	return origin.Front(f, New(Deps{Log: f.Log, Claims: db.ClaimSearch(), Members: db.Members(), Plan: f.Plan, Now: time.Now})), nil
 }

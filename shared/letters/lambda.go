@@ -7,6 +7,7 @@ import (
 
 	"github.com/openpayer/provider-portal/shared/dynamo"
 	"github.com/openpayer/provider-portal/shared/lambdaenv"
+	"github.com/openpayer/provider-portal/shared/origin"
 	"github.com/openpayer/provider-portal/shared/s3"
 )
 
@@ -25,5 +26,5 @@ func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return f.Front(New(Deps{Log: f.Log, Publisher: NewPublisher(f, dynamo.NewStores(f).LetterList()), Now: time.Now})), nil
+	return origin.Front(f, New(Deps{Log: f.Log, Publisher: NewPublisher(f, dynamo.NewStores(f).LetterList()), Now: time.Now})), nil
 }

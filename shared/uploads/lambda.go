@@ -7,6 +7,7 @@ import (
 
 	"github.com/openpayer/provider-portal/shared/dynamo"
 	"github.com/openpayer/provider-portal/shared/lambdaenv"
+	"github.com/openpayer/provider-portal/shared/origin"
 	"github.com/openpayer/provider-portal/shared/s3"
 )
 
@@ -20,7 +21,7 @@ func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (http.Handler, error) {
 	}
 	files := s3.NewFiles(f)
 	db := dynamo.NewStores(f)
-	return f.Front(New(Deps{
+	return origin.Front(f, New(Deps{
 		Log:       f.Log,
 		Retention: f.Env.Duration(lambdaenv.UploadRetention),
 		Uploads:   db.Attachments(),

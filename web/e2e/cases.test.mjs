@@ -11,14 +11,20 @@ let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-test('a dispute of a claim denied for a missing consent form says to upload it, and links to the claim', async () => {
+/** Submit Dispute for a claim, signed in as tin, its type, category and reasons filled in. */
+async function disputeForm(tin, claim, reasons) {
   const page = await open(browser);
-  await signIn(page, A);
-  await go(page, '#/disputes/new?claim=C10000000002');
+  await signIn(page, tin);
+  await go(page, `#/disputes/new?claim=${claim}`);
   await page.getByRole('heading', {name: 'Submit Dispute'}).waitFor();
   await field(page, 'Dispute type').selectOption('payment_amount');
   await field(page, 'Issue category').selectOption('claim_dispute_medical');
-  await field(page, 'Why the claim should be adjusted').fill('Consent was on file.');
+  await field(page, 'Why the claim should be adjusted').fill(reasons);
+  return page;
+}
+
+test('a dispute of a claim denied for a missing consent form says to upload it, and links to the claim', async () => {
+  const page = await disputeForm(A, 'C10000000002', 'Consent was on file.');
   await field(page, 'Contact name').fill('Robin Edge');
   await page.getByRole('button', {name: 'Submit Dispute'}).click();
   // What was typed would be lost: the portal asks first.
@@ -30,13 +36,7 @@ test('a dispute of a claim denied for a missing consent form says to upload it, 
 });
 
 test('Submit Dispute: errors in the API’s words, a second open dispute, then submitted, documents added, withdrawn', async () => {
-  const page = await open(browser);
-  await signIn(page, C);
-  await go(page, '#/disputes/new?claim=C30000000001');
-  await page.getByRole('heading', {name: 'Submit Dispute'}).waitFor();
-  await field(page, 'Dispute type').selectOption('payment_amount');
-  await field(page, 'Issue category').selectOption('claim_dispute_medical');
-  await field(page, 'Why the claim should be adjusted').fill('Paid below the contracted rate.');
+  const page = await disputeForm(C, 'C30000000001', 'Paid below the contracted rate.');
   // Without a contact name: the API's words next to the field, and the rest kept.
   await page.getByRole('button', {name: 'Submit Dispute'}).click();
   await page.locator('#contactName-error').waitFor();

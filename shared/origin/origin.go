@@ -1,4 +1,7 @@
-package lambdaenv
+// Package origin is what an API function needs to answer only the portal's
+// distribution: the origin secret, read at run time so that it rotates. Its
+// own package, so that only the API functions link Secrets Manager.
+package origin
 
 import (
 	"context"
@@ -13,6 +16,7 @@ import (
 	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 
 	"github.com/openpayer/provider-portal/shared/httpapi"
+	"github.com/openpayer/provider-portal/shared/lambdaenv"
 )
 
 // SecretValues reads what a function may check a secret against: its
@@ -62,8 +66,8 @@ func (s *SecretValues) Values(ctx context.Context) ([]string, error) {
 // Front is the API as it faces callers: in prod (ORIGIN_VERIFY_SECRET_ARN
 // set), only requests that came through the portal's distribution are
 // answered; elsewhere h itself. The function must name OriginVerifySecret.
-func (f *Function) Front(h http.Handler) http.Handler {
-	id := f.Env.Text(OriginVerifySecret)
+func Front(f *lambdaenv.Function, h http.Handler) http.Handler {
+	id := f.Env.Text(lambdaenv.OriginVerifySecret)
 	if id == "" {
 		return h
 	}

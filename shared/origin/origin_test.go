@@ -1,4 +1,4 @@
-package lambdaenv_test
+package origin_test
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/openpayer/provider-portal/localstack/stack"
 	"github.com/openpayer/provider-portal/shared/lambdaenv"
+	"github.com/openpayer/provider-portal/shared/origin"
 )
 
 // The origin secret as Secrets Manager (moto) keeps it: its value before
@@ -36,7 +37,7 @@ func TestTheOriginSecretRotates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	values := lambdaenv.NewSecretValues(cfg, &srv.Endpoint, aws.ToString(created.ARN), 0)
+	values := origin.NewSecretValues(cfg, &srv.Endpoint, aws.ToString(created.ARN), 0)
 	got, err := values.Values(ctx)
 	if err != nil || !slices.Equal(got, []string{"first-value"}) {
 		t.Fatalf("before a rotation: %q, %v", got, err)
@@ -49,7 +50,7 @@ func TestTheOriginSecretRotates(t *testing.T) {
 		t.Fatalf("after a rotation: %q, %v; want the new value, then the previous", got, err)
 	}
 	// Kept for its time to live: a request does not call Secrets Manager.
-	kept := lambdaenv.NewSecretValues(cfg, &srv.Endpoint, aws.ToString(created.ARN), time.Hour)
+	kept := origin.NewSecretValues(cfg, &srv.Endpoint, aws.ToString(created.ARN), time.Hour)
 	if _, err := kept.Values(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +62,7 @@ func TestTheOriginSecretRotates(t *testing.T) {
 	}
 	// A secret that does not exist is an error, not an empty list that
 	// would refuse every request without saying why.
-	if _, err := lambdaenv.NewSecretValues(cfg, &srv.Endpoint, "no-such-secret", 0).Values(ctx); err == nil {
+	if _, err := origin.NewSecretValues(cfg, &srv.Endpoint, "no-such-secret", 0).Values(ctx); err == nil {
 		t.Error("a missing secret read without error")
 	}
 }
