@@ -139,7 +139,14 @@ func TestDecisionRoundTripThroughTheQueues(t *testing.T) {
 	late := []byte(strings.Replace(string(sampledata.Decision(id, portal.AuthDenied, start, time.Now().Add(-time.Minute))), `"decisionId":"D-`, `"decisionId":"L-`, 1))
 	malformed := []byte(`{"decisionId":"X-1","authorizationId":"` + id + `","status":"pended","decidedAt":"2026-11-25T09:00:00Z"}`)
 	drain(t, "AuthorizationDecisionsDLQ")
-	if err := local.Feed(context.Background(), "AuthorizationDecisionsQueue", [][]byte{approve, approve, late, malformed}, 30*time.Second); err != nil {
+	// Standard SQS promises no order, and a final decision stands: a late
+	// denial delivered before the approval would be applied and the approval
+	// dropped. So the late one is sent once the approval is in, which is the
+	// case this test is about (a late decision that changes nothing).
+	if err := local.Feed(context.Background(), "AuthorizationDecisionsQueue", [][]byte{approve, approve}, 30*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if err := local.Feed(context.Background(), "AuthorizationDecisionsQueue", [][]byte{late, malformed}, 30*time.Second); err != nil {
 		t.Fatal(err)
 	}
 	status, body = get(t, a, "/authorizations/"+id)

@@ -313,7 +313,11 @@ func TestDisputeRoundTripThroughTheQueues(t *testing.T) {
 	late := sampledata.CaseDecision(id, portal.OutcomeAcknowledged, time.Now().Add(-time.Minute))
 	malformed := []byte(`{"decisionId":"X-1","caseId":"` + id + `","outcome":"approved","decidedAt":"2026-11-25T09:00:00Z"}`)
 	unknown := sampledata.CaseDecision("DP-ZZZZ-ZZZZ", portal.OutcomeUpheld, time.Now())
-	if err := local.Feed(context.Background(), "CaseDecisionsQueue", [][]byte{upheld, upheld, late, malformed, unknown}, 30*time.Second); err != nil {
+	// Sent after the decision is in: standard SQS promises no order.
+	if err := local.Feed(context.Background(), "CaseDecisionsQueue", [][]byte{upheld, upheld}, 30*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if err := local.Feed(context.Background(), "CaseDecisionsQueue", [][]byte{late, malformed, unknown}, 30*time.Second); err != nil {
 		t.Fatal(err)
 	}
 	status, body = get(t, c, "/disputes/"+id)
