@@ -18,9 +18,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/openpayer/provider-portal/localstack/sampledata"
+	"github.com/openpayer/provider-portal/localstack/stack"
 	"github.com/openpayer/provider-portal/shared/dynamo"
 	"github.com/openpayer/provider-portal/shared/filetype"
 	"github.com/openpayer/provider-portal/shared/filetype/filetypetest"
+	"github.com/openpayer/provider-portal/shared/malwarescan"
 	"github.com/openpayer/provider-portal/shared/portal"
 	"github.com/openpayer/provider-portal/shared/s3"
 )
@@ -184,6 +186,10 @@ func TestRefusedContentIsRemovedWithReason(t *testing.T) {
 		"docx declared xlsx":   {"totals.xlsx", filetypetest.OOXML("word/document.xml"), portal.CodeFileContentMismatch},
 		"macros named .docx":   {"letter.docx", filetypetest.OOXML("word/document.xml", "word/vbaProject.bin"), portal.CodeFileHasMacros},
 		"macros named .xls":    {"totals.xls", filetypetest.OLE2("Workbook", "_VBA_PROJECT_CUR"), portal.CodeFileHasMacros},
+		// The malware scan (the local stack's stand-in finds the EICAR test
+		// signature) comes first: what it finds is refused unread.
+		"test virus as .txt":  {"notes.txt", stack.EICAR(), portal.CodeFileHasMalware},
+		"test virus in a PDF": {"scan.pdf", append(filetypetest.PDF(0), stack.EICAR()...), portal.CodeFileHasMalware},
 	} {
 		id := upload(t, a, tc.file, tc.content)
 		v := waitChecked(t, a, id)
@@ -324,10 +330,15 @@ func TestDeniedClaimUploadAndRepeatedEvent(t *testing.T) {
 	if status != 201 || !strings.Contains(string(body), `"attached"`) {
 		t.Fatalf("submission: %d %s", status, body)
 	}
-	// The same S3 event delivered twice more changes nothing.
-	ev := fmt.Sprintf(`{"Records":[{"eventSource":"aws:s3","eventName":"ObjectCreated:Post","s3":{"bucket":{"name":%q},"object":{"key":"uploads/%s","size":10}}}]}`,
-		local.Res.Buckets["AttachmentsBucket"], id)
-	if err := local.Feed(context.Background(), "UploadQueue", [][]byte{[]byte(ev), []byte(ev)}, 20*time.Second); err != nil {
+	// The same scan result delivered twice more changes nothing.
+	ev, err := json.Marshal(malwarescan.Event{DetailType: malwarescan.DetailType, Source: malwarescan.Source,
+		Detail: malwarescan.Detail{ScanStatus: "COMPLETED", S3ObjectDetails: malwarescan.ObjectDetails{
+			BucketName: local.Res.Buckets["AttachmentsBucket"], ObjectKey: "uploads/" + id},
+			ScanResultDetails: malwarescan.ResultDetails{ScanResultStatus: malwarescan.NoThreatsFound}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := local.Feed(context.Background(), "UploadQueue", [][]byte{ev, ev}, 20*time.Second); err != nil {
 		t.Fatal(err)
 	}
 	var n int

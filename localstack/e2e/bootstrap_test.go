@@ -21,6 +21,7 @@ import (
 	"github.com/openpayer/provider-portal/shared/dynamo"
 	"github.com/openpayer/provider-portal/shared/filetype"
 	"github.com/openpayer/provider-portal/shared/filetype/filetypetest"
+	"github.com/openpayer/provider-portal/shared/malwarescan"
 	"github.com/openpayer/provider-portal/shared/portal"
 )
 
@@ -131,7 +132,8 @@ func TestBootstrapsServeRealEvents(t *testing.T) {
 		t.Errorf("the member claims-ingest applied: %+v %v", got, err)
 	}
 
-	// The processor checks a file by its content and records the verdict.
+	// The processor checks a file its malware scan cleared by its content,
+	// and records the verdict.
 	id := portal.NewID()
 	if err := attachments().CreateUpload(ctx, &portal.Attachment{ID: id, Provider: portal.ProviderID(sampledata.ProviderA.TIN),
 		DeclaredType: filetype.PDF, ObjectKey: "uploads/" + id, Status: portal.UploadPending, CreatedAt: time.Now()}); err != nil {
@@ -141,8 +143,13 @@ func TestBootstrapsServeRealEvents(t *testing.T) {
 		Body: bytes.NewReader(filetypetest.PDF(0))}); err != nil {
 		t.Fatal(err)
 	}
-	ev := `{"Records":[{"eventSource":"aws:s3","eventName":"ObjectCreated:Post","s3":{"bucket":{"name":"` + quiet + `"},"object":{"key":"uploads/` + id + `"}}}]}`
-	resp, err = pollers["AttachmentProcessorFunction"](ctx, events.SQSEvent{Records: []events.SQSMessage{{MessageId: "m2", Body: ev}}})
+	ev, err := json.Marshal(malwarescan.Event{DetailType: malwarescan.DetailType, Source: malwarescan.Source,
+		Detail: malwarescan.Detail{ScanStatus: "COMPLETED", S3ObjectDetails: malwarescan.ObjectDetails{BucketName: quiet, ObjectKey: "uploads/" + id},
+			ScanResultDetails: malwarescan.ResultDetails{ScanResultStatus: malwarescan.NoThreatsFound}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err = pollers["AttachmentProcessorFunction"](ctx, events.SQSEvent{Records: []events.SQSMessage{{MessageId: "m2", Body: string(ev)}}})
 	if err != nil || len(resp.BatchItemFailures) != 0 {
 		t.Fatalf("attachment processor: %+v %v", resp, err)
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 )
 
@@ -24,20 +25,25 @@ type BucketNotification struct {
 
 // Notifier plays S3's event notifications to SQS for a local S3 server that
 // has none: SeaweedFS's filer posts each write here, and the notifier sends
-// the S3 event record that S3 would send to the queue the bucket names.
+// the S3 event record that S3 would send to the queue the bucket names. It
+// also stands in for GuardDuty's malware scan of the buckets the template's
+// plans protect (scan.go).
 type Notifier struct {
 	Log    *slog.Logger
 	mu     sync.RWMutex
 	sqs    *sqs.Client
+	s3     *s3.Client
 	routes []BucketNotification
+	scans  []ScanRoute
 }
 
-// SetRoutes gives the notifier its queue client and the buckets'
-// notifications, once they are provisioned; until then it delivers nothing.
-func (n *Notifier) SetRoutes(c *sqs.Client, routes []BucketNotification) {
+// SetRoutes gives the notifier its clients, the buckets' notifications and
+// the malware scans to play, once they are provisioned; until then it
+// delivers nothing.
+func (n *Notifier) SetRoutes(c Clients, p *Provisioned) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	n.sqs, n.routes = c, routes
+	n.sqs, n.s3, n.routes, n.scans = c.SQS, c.S3, p.Notifications, p.Scans
 }
 
 // filerEvent is the part of SeaweedFS's webhook payload the notifier reads.
@@ -92,7 +98,7 @@ func (n *Notifier) forward(ctx context.Context, ev filerEvent) error {
 		key, versionID = k, v
 	}
 	n.mu.RLock()
-	client, routes := n.sqs, n.routes
+	client, routes, scans := n.sqs, n.routes, n.scans
 	n.mu.RUnlock()
 	for _, route := range routes {
 		if route.Bucket != bucket || !strings.HasPrefix(key, route.Prefix) || !strings.HasSuffix(key, route.Suffix) {
@@ -120,6 +126,15 @@ func (n *Notifier) forward(ctx context.Context, ev filerEvent) error {
 			return err
 		}
 		if _, err := client.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: &route.QueueURL, MessageBody: strPtr(string(body))}); err != nil {
+			return err
+		}
+	}
+	for _, route := range scans {
+		if !route.protects(bucket, key) {
+			continue
+		}
+		md5, _ := base64.StdEncoding.DecodeString(e.Attributes.MD5)
+		if err := n.scan(ctx, route, bucket, key, versionID, hex.EncodeToString(md5)); err != nil {
 			return err
 		}
 	}

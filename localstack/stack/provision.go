@@ -37,6 +37,8 @@ type Provisioned struct {
 	// Notifications are the buckets' queue notifications, for a runner that
 	// plays them (the local S3 server has none of its own).
 	Notifications []BucketNotification
+	// Scans are the template's malware scans, for the stand-in scanner.
+	Scans []ScanRoute
 	// secrets are the values the stack made up for the template's
 	// Secrets Manager dynamic references, one per reference.
 	secrets map[string]string
@@ -168,6 +170,11 @@ func Provision(ctx context.Context, c Clients, t *Template, stackName string, pa
 			continue
 		}
 		if err := p.createBucket(ctx, c, id, t.Resources[id], nativeNotifications); err != nil {
+			return nil, err
+		}
+	}
+	if c.S3 != nil { // without S3 there is nothing to scan
+		if err := p.scanRoutes(t); err != nil {
 			return nil, err
 		}
 	}

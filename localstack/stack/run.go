@@ -122,7 +122,7 @@ func Up(ctx context.Context, o Options) (*Local, error) {
 		return fail(fmt.Errorf("provision: %w", err))
 	}
 	// The notifier's routes are set before any object can be written.
-	notifier.SetRoutes(l.Clients.SQS, l.Res.Notifications)
+	notifier.SetRoutes(l.Clients, l.Res)
 	if l.Wired, err = Wire(ctx, l.Clients, t, l.Res, l.AWSEnv, o.Auth, o.Log); err != nil {
 		return fail(fmt.Errorf("wire functions: %w", err))
 	}

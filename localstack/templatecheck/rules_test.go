@@ -114,7 +114,7 @@ func TestTheAlarmsThatMustPage(t *testing.T) {
 	pages := func(id string) bool {
 		return slices.Contains(scalars(get(res[id], "Properties", "AlarmActions")), "!Ref AlarmTopic")
 	}
-	for _, id := range []string{"Api5xxAlarm", "ApiLatencyAlarm", "InternalProblemsAlarm", "DeniedRequestsAlarm"} {
+	for _, id := range []string{"Api5xxAlarm", "ApiLatencyAlarm", "InternalProblemsAlarm", "DeniedRequestsAlarm", "MalwareFoundAlarm"} {
 		if res[id] == nil || !pages(id) {
 			t.Errorf("%s is missing or pages no one", id)
 		}
@@ -374,6 +374,135 @@ func TestInboundQueuesTakeOnlyTheirSenders(t *testing.T) {
 		if !ok {
 			t.Errorf("queue %s takes messages from senders other than %s", queue, param)
 		}
+	}
+}
+
+// No uploaded file is checked, served or forwarded before its malware
+// scan: GuardDuty scans the upload prefix; its results, and nothing else,
+// reach the upload queue the processor reads; the bucket notifies no queue,
+// topic or function directly. The scan's role names its actions.
+func TestEveryUploadIsScannedBeforeItIsChecked(t *testing.T) {
+	res := load(t)
+	var plans []string
+	for _, id := range ofType(res, "AWS::GuardDuty::MalwareProtectionPlan") {
+		b := get(res[id], "Properties", "ProtectedResource", "S3Bucket")
+		if text(get(b, "BucketName")) == "!Ref AttachmentsBucket" && slices.Equal(scalars(get(b, "ObjectPrefixes")), []string{"!Ref UploadPrefix"}) {
+			plans = append(plans, id)
+		}
+		role := strings.TrimSuffix(strings.TrimPrefix(text(get(res[id], "Properties", "Role")), "!GetAtt "), ".Arn")
+		if res[role] == nil {
+			t.Errorf("the plan %s scans with a role this stack does not declare: %s", id, role)
+			continue
+		}
+		for _, st := range get(res[role], "Properties", "Policies").Content {
+			for _, s := range get(st, "PolicyDocument", "Statement").Content {
+				for _, a := range scalars(get(s, "Action")) {
+					if strings.Contains(a, "*") {
+						t.Errorf("the scan's role: the action %q is a wildcard", a)
+					}
+				}
+			}
+		}
+	}
+	if len(plans) != 1 {
+		t.Fatalf("no malware protection plan scans the attachments bucket's upload prefix (and only it): %v", plans)
+	}
+	nc := get(res["AttachmentsBucket"], "Properties", "NotificationConfiguration")
+	for _, direct := range []string{"QueueConfigurations", "TopicConfigurations", "LambdaConfigurations"} {
+		if get(nc, direct) != nil {
+			t.Errorf("the attachments bucket's %s reach a consumer before the scan", direct)
+		}
+	}
+	if text(get(nc, "EventBridgeConfiguration", "EventBridgeEnabled")) != "true" {
+		t.Error("the attachments bucket does not send its events to EventBridge, which the scan hears them through")
+	}
+	var rules []string
+	for _, id := range ofType(res, "AWS::Events::Rule") {
+		p := get(res[id], "Properties")
+		if !slices.Contains(scalars(get(p, "EventPattern", "resources")), "!GetAtt "+plans[0]+".Arn") ||
+			!slices.Contains(scalars(get(p, "EventPattern", "detail-type")), "GuardDuty Malware Protection Object Scan Result") {
+			continue
+		}
+		for _, tg := range get(p, "Targets").Content {
+			if text(get(tg, "Arn")) == "!GetAtt UploadQueue.Arn" {
+				rules = append(rules, id)
+			}
+		}
+	}
+	if len(rules) != 1 {
+		t.Fatalf("no rule sends the scan's results to the upload queue: %v", rules)
+	}
+	if text(get(res["UploadsMapping"], "Properties", "EventSourceArn")) != "!GetAtt UploadQueue.Arn" ||
+		text(get(res["UploadsMapping"], "Properties", "FunctionName")) != "!Ref AttachmentProcessorFunction" {
+		t.Error("the attachment processor does not read the upload queue")
+	}
+	for _, id := range ofType(res, "AWS::SQS::QueuePolicy") {
+		p := get(res[id], "Properties")
+		if !slices.Contains(scalars(get(p, "Queues")), "!Ref UploadQueue") {
+			continue
+		}
+		for _, st := range get(p, "PolicyDocument", "Statement").Content {
+			if text(get(st, "Effect")) != "Allow" {
+				continue
+			}
+			if c := flat(get(st, "Condition")); !strings.Contains(c, "ArnEquals aws:SourceArn !GetAtt "+rules[0]+".Arn") {
+				t.Errorf("the upload queue takes messages from more than the scan results rule: %s %s", flat(get(st, "Principal")), c)
+			}
+		}
+	}
+}
+
+// Backups outlive a bad day in the region and a bad actor in the account:
+// every table and the documents bucket are backed up into a vault locked
+// in compliance mode in prod, copied to another region's vault (which prod
+// must name), and a failed backup pages.
+func TestBackupsAreLockedCopiedAndWatched(t *testing.T) {
+	doc := document(t)
+	res := load(t)
+	var selected []string
+	for _, id := range ofType(res, "AWS::Backup::BackupSelection") {
+		selected = append(selected, scalars(get(res[id], "Properties", "BackupSelection", "Resources"))...)
+	}
+	for _, id := range append(ofType(res, "AWS::DynamoDB::Table"), "AttachmentsBucket") {
+		if !slices.Contains(selected, "!GetAtt "+id+".Arn") {
+			t.Errorf("%s is in no backup selection", id)
+		}
+	}
+	vaults := ofType(res, "AWS::Backup::BackupVault")
+	if len(vaults) != 1 {
+		t.Fatalf("want one backup vault, have %v", vaults)
+	}
+	lock := get(res[vaults[0]], "Properties", "LockConfiguration")
+	if !strings.Contains(flat(get(lock, "ChangeableForDays")), "!If IsProd") || number(get(lock, "MinRetentionDays")) < 7 {
+		t.Errorf("the vault is not locked in compliance mode in prod: %s", flat(lock))
+	}
+	for _, id := range ofType(res, "AWS::Backup::BackupPlan") {
+		rules := get(res[id], "Properties", "BackupPlan", "BackupPlanRule")
+		if rules == nil || len(rules.Content) == 0 {
+			t.Errorf("%s has no rules", id)
+			continue
+		}
+		for _, r := range rules.Content {
+			if text(get(r, "TargetBackupVault")) != "!Ref "+vaults[0] || !strings.Contains(flat(get(r, "CopyActions")), "DestinationBackupVaultArn !Ref BackupCopyVaultArn") {
+				t.Errorf("%s: the rule %s does not back up into the vault and copy to BackupCopyVaultArn", id, text(get(r, "RuleName")))
+			}
+		}
+	}
+	if !prodRuleRequires(doc, "BackupCopyVaultArn") {
+		t.Error("no rule refuses a prod deploy without BackupCopyVaultArn")
+	}
+	pages := false
+	for _, id := range ofType(res, "AWS::Events::Rule") {
+		p := get(res[id], "Properties")
+		if slices.Contains(scalars(get(p, "EventPattern", "source")), "aws.backup") &&
+			slices.Contains(scalars(get(p, "EventPattern", "detail", "state")), "FAILED") {
+			for _, tg := range get(p, "Targets").Content {
+				pages = pages || text(get(tg, "Arn")) == "!Ref AlarmTopic"
+			}
+		}
+	}
+	if !pages {
+		t.Error("a failed backup pages no one")
 	}
 }
 

@@ -1,14 +1,16 @@
-// Package attachmentprocessor is the attachment processor: fed by the bucket's
-// ObjectCreated notifications, it checks each uploaded file by its content
-// and records the verdict; a refused file is deleted.
+// Package attachmentprocessor is the attachment processor: fed the malware
+// scan result of every file written under the upload prefix (GuardDuty
+// Malware Protection for S3, through EventBridge and the upload queue), it
+// refuses a file the scan did not clear, checks a clean one by its content,
+// and records the verdict; a refused file is deleted. A bucket notification
+// alone checks nothing: no file is accepted before its scan.
 package attachmentprocessor
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
-	"net/url"
 	"strings"
 	"time"
 
@@ -16,6 +18,7 @@ import (
 
 	"github.com/openpayer/provider-portal/shared/emf"
 	"github.com/openpayer/provider-portal/shared/filetype"
+	"github.com/openpayer/provider-portal/shared/malwarescan"
 	"github.com/openpayer/provider-portal/shared/portal"
 	"github.com/openpayer/provider-portal/shared/s3"
 	"github.com/openpayer/provider-portal/shared/sqs"
@@ -110,33 +113,43 @@ func (h *Handler) Handle(ctx context.Context, batch events.SQSEvent) (events.SQS
 const concurrency = 10
 
 func (h *Handler) message(ctx context.Context, msg events.SQSMessage) error {
-	var ev events.S3Event
-	if err := json.Unmarshal([]byte(msg.Body), &ev); err != nil {
-		// Not an S3 event: nothing to check, and retrying cannot help.
-		h.d.Log.WarnContext(ctx, "upload queue message is not an S3 event; dropped", "messageId", msg.MessageId)
+	ev, err := malwarescan.Parse([]byte(msg.Body))
+	if err != nil {
+		// A bucket notification, S3's test event or anything else: no file
+		// is checked before its scan, and retrying cannot help.
+		h.d.Log.WarnContext(ctx, "upload queue message is not a malware scan result; dropped", "messageId", msg.MessageId)
 		return nil
 	}
-	for _, rec := range ev.Records { // s3:TestEvent has none
-		if !strings.HasPrefix(rec.EventName, "ObjectCreated:") {
-			continue
+	obj := ev.Detail.S3ObjectDetails
+	switch status := ev.Detail.ScanResultDetails.ScanResultStatus; status {
+	case malwarescan.NoThreatsFound:
+		return h.object(ctx, obj.ObjectKey, obj.VersionID, nil)
+	case malwarescan.ThreatsFound:
+		var names []string
+		for _, t := range ev.Detail.ScanResultDetails.Threats {
+			names = append(names, t.Name)
 		}
-		key, err := url.QueryUnescape(rec.S3.Object.Key) // S3 sends keys URL-encoded
-		if err != nil {
-			h.d.Log.WarnContext(ctx, "undecodable object key; dropped", "messageId", msg.MessageId)
-			continue
-		}
-		if err := h.object(ctx, key, rec.S3.Object.VersionID); err != nil {
-			return err
-		}
+		// The scanner's names for what it found, never the file's.
+		h.d.Log.WarnContext(ctx, "malware found in an upload", "messageId", msg.MessageId, "threats", strings.Join(names, ", "))
+		return h.object(ctx, obj.ObjectKey, obj.VersionID, &portal.Attachment{Status: portal.UploadRejected,
+			RejectCode: portal.CodeFileHasMalware, RejectReason: portal.FileHasMalware})
+	case malwarescan.Unsupported:
+		return h.object(ctx, obj.ObjectKey, obj.VersionID, &portal.Attachment{Status: portal.UploadRejected,
+			RejectCode: portal.CodeFileNotScannable, RejectReason: portal.FileNotScannable})
+	default:
+		// ACCESS_DENIED or FAILED: the scanner's fault, not the file's. The
+		// file waits, unchecked; the message is retried and then parked on
+		// the dead-letter queue, whose alarm pages (README: uploads DLQ).
+		return fmt.Errorf("malware scan did not complete (%s)", status)
 	}
-	return nil
 }
 
 // object checks one version of an uploaded file. The first version of an
 // upload to be checked is the upload's file: its verdict and version are
 // recorded together, and only that version is ever served or forwarded.
-// Any other version (the same form posted again) is removed.
-func (h *Handler) object(ctx context.Context, key, version string) error {
+// Any other version (the same form posted again) is removed. With refusal
+// (the malware scan's), the file is refused without being read.
+func (h *Handler) object(ctx context.Context, key, version string, refusal *portal.Attachment) error {
 	id, ok := strings.CutPrefix(key, h.d.Prefix)
 	if !ok || !portal.ValidIdentifier(id) {
 		h.d.Log.WarnContext(ctx, "object outside the upload prefix; ignored")
@@ -151,15 +164,23 @@ func (h *Handler) object(ctx context.Context, key, version string) error {
 	}
 	obj := &object{files: h.d.Files, key: key, version: version}
 	var verdict filetype.Verdict
-	if size <= h.d.Plan.MaxUploadBytes {
-		if verdict, err = filetype.Detect(ctx, obj, size); err != nil {
-			return err
+	var first portal.Attachment
+	if refusal != nil {
+		// A refusal is recorded whatever the file was declared as.
+		first = *refusal
+		first.Size, first.ObjectVersion = size, version
+	} else {
+		if size <= h.d.Plan.MaxUploadBytes {
+			if verdict, err = filetype.Detect(ctx, obj, size); err != nil {
+				return err
+			}
 		}
+		// The verdict is written in one conditional update, as if the file
+		// was declared as what it is; the record is read only when that fails.
+		first = h.result(verdict.Type, verdict, size, obj.read, version)
 	}
-	// The verdict is written in one conditional update, as if the file
-	// was declared as what it is; the record is read only when that fails.
-	updated, changed, err := h.d.Uploads.RecordCheck(ctx, id, h.result(verdict.Type, verdict, size, obj.read, version))
-	if err == nil && !changed && updated.Status == portal.UploadPending {
+	updated, changed, err := h.d.Uploads.RecordCheck(ctx, id, first)
+	if refusal == nil && err == nil && !changed && updated.Status == portal.UploadPending {
 		// Declared as another type: refused for the mismatch.
 		updated, changed, err = h.d.Uploads.RecordCheck(ctx, id, h.result(updated.DeclaredType, verdict, size, obj.read, version))
 	}

@@ -2,6 +2,7 @@ package attachmentprocessor_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -19,6 +20,7 @@ import (
 	"github.com/openpayer/provider-portal/shared/filetype"
 	"github.com/openpayer/provider-portal/shared/filetype/filetypetest"
 	"github.com/openpayer/provider-portal/shared/inmem"
+	"github.com/openpayer/provider-portal/shared/malwarescan"
 	"github.com/openpayer/provider-portal/shared/portal"
 	"github.com/openpayer/provider-portal/shared/s3"
 )
@@ -112,16 +114,25 @@ func upload(t *testing.T, s *inmem.Attachments, id string) *portal.Attachment {
 	return a
 }
 
-func s3Event(keys ...string) events.SQSMessage {
-	body := `{"Records":[`
-	for i, k := range keys {
-		if i > 0 {
-			body += ","
-		}
-		body += fmt.Sprintf(`{"eventName":"ObjectCreated:Post","s3":{"object":{"key":%q}}}`, k)
+// scanResult is the malware scan's result for a version of an object, as
+// EventBridge puts it on the upload queue.
+func scanResult(key, version, status string, threats ...string) events.SQSMessage {
+	ev := malwarescan.Event{Version: "0", ID: "e-" + key + version, DetailType: malwarescan.DetailType, Source: malwarescan.Source,
+		Detail: malwarescan.Detail{SchemaVersion: "1.0", ScanStatus: "COMPLETED", ResourceType: "S3_OBJECT",
+			S3ObjectDetails:   malwarescan.ObjectDetails{BucketName: "attachments", ObjectKey: key, VersionID: version},
+			ScanResultDetails: malwarescan.ResultDetails{ScanResultStatus: status}}}
+	for _, name := range threats {
+		ev.Detail.ScanResultDetails.Threats = append(ev.Detail.ScanResultDetails.Threats, malwarescan.Threat{Name: name})
 	}
-	return events.SQSMessage{MessageId: "m1", Body: body + "]}"}
+	b, err := json.Marshal(ev)
+	if err != nil {
+		panic(err)
+	}
+	return events.SQSMessage{MessageId: "m-" + key + version, Body: string(b)}
 }
+
+// clean is a scan that found nothing in the object's only version.
+func clean(key string) events.SQSMessage { return scanResult(key, "", malwarescan.NoThreatsFound) }
 
 func handle(t *testing.T, h *attachmentprocessor.Handler, msgs ...events.SQSMessage) events.SQSEventResponse {
 	resp, err := h.Handle(context.Background(), events.SQSEvent{Records: msgs})
@@ -135,7 +146,7 @@ func TestAcceptedDocumentOnAClaimIsAnnouncedOnce(t *testing.T) {
 	h, store, files, ev := setup()
 	pending(t, store, "u1", filetype.PDF, "C1")
 	files.objects["uploads/u1"] = filetypetest.PDF(0)
-	handle(t, h, s3Event("uploads/u1"), s3Event("uploads/u1"))
+	handle(t, h, clean("uploads/u1"), clean("uploads/u1"))
 	if a := upload(t, store, "u1"); a.Status != portal.UploadAccepted || a.BytesRead == 0 {
 		t.Errorf("%+v", a)
 	}
@@ -148,7 +159,7 @@ func TestRefusedFileIsDeleted(t *testing.T) {
 	h, store, files, _ := setup()
 	pending(t, store, "u2", filetype.PDF, "")
 	files.objects["uploads/u2"] = filetypetest.Executable()
-	handle(t, h, s3Event("uploads/u2"))
+	handle(t, h, clean("uploads/u2"))
 	if a := upload(t, store, "u2"); a.Status != portal.UploadRejected || a.RejectCode != portal.CodeFileIsProgram {
 		t.Errorf("%+v", a)
 	}
@@ -157,20 +168,70 @@ func TestRefusedFileIsDeleted(t *testing.T) {
 	}
 }
 
-func TestKeysArriveURLEncoded(t *testing.T) {
+// Only the scan's result starts a check: a bucket notification for a file
+// that was not scanned (or a forged one on the queue) leaves it pending.
+func TestABucketNotificationChecksNothing(t *testing.T) {
 	h, store, files, _ := setup()
-	pending(t, store, "u-3", filetype.TXT, "")
-	files.objects["uploads/u-3"] = []byte("notes")
-	handle(t, h, s3Event("uploads%2Fu-3"))
-	if a := upload(t, store, "u-3"); a.Status != portal.UploadAccepted {
-		t.Errorf("%+v", a)
+	pending(t, store, "u3", filetype.TXT, "")
+	files.objects["uploads/u3"] = []byte("notes")
+	resp := handle(t, h, events.SQSMessage{MessageId: "n",
+		Body: `{"Records":[{"eventName":"ObjectCreated:Post","s3":{"object":{"key":"uploads/u3"}}}]}`})
+	if a := upload(t, store, "u3"); a.Status != portal.UploadPending || len(resp.BatchItemFailures) != 0 {
+		t.Errorf("%+v %+v", a, resp)
+	}
+	handle(t, h, clean("uploads/u3"))
+	if a := upload(t, store, "u3"); a.Status != portal.UploadAccepted {
+		t.Errorf("after its scan: %+v", a)
+	}
+}
+
+// What the scan did not clear is refused unread, whatever it was declared
+// as, and deleted; the provider reads why in plain words.
+func TestWhatTheScanDidNotClearIsRefused(t *testing.T) {
+	for status, code := range map[string]string{malwarescan.ThreatsFound: portal.CodeFileHasMalware, malwarescan.Unsupported: portal.CodeFileNotScannable} {
+		h, store, files, ev := setup()
+		pending(t, store, "u4", filetype.PDF, "C1")
+		files.objects["uploads/u4"] = filetypetest.PDF(0)
+		handle(t, h, scanResult("uploads/u4", "", status, "EICAR-Test-File (not a virus)"))
+		a := upload(t, store, "u4")
+		if a.Status != portal.UploadRejected || a.RejectCode != code || a.RejectReason == "" || a.BytesRead != 0 {
+			t.Errorf("%s: %+v", status, a)
+		}
+		if _, ok := files.objects["uploads/u4"]; ok {
+			t.Errorf("%s: the file is still stored", status)
+		}
+		if ev.Total() != 0 {
+			t.Errorf("%s: announced to core claims", status)
+		}
+		// A clean result for the same version later changes nothing.
+		handle(t, h, clean("uploads/u4"))
+		if a := upload(t, store, "u4"); a.Status != portal.UploadRejected {
+			t.Errorf("%s then clean: %+v", status, a)
+		}
+	}
+}
+
+// A scan that failed (the scanner's fault) leaves the file pending and the
+// message retried, then parked where the uploads DLQ alarm sees it.
+func TestAFailedScanIsRetried(t *testing.T) {
+	for _, status := range []string{malwarescan.Failed, malwarescan.AccessDenied, "SOMETHING_NEW"} {
+		h, store, files, _ := setup()
+		pending(t, store, "u6", filetype.PDF, "")
+		files.objects["uploads/u6"] = filetypetest.PDF(0)
+		resp := handle(t, h, scanResult("uploads/u6", "", status))
+		if len(resp.BatchItemFailures) != 1 {
+			t.Errorf("%s: not retried: %+v", status, resp)
+		}
+		if a := upload(t, store, "u6"); a.Status != portal.UploadPending {
+			t.Errorf("%s: %+v", status, a)
+		}
 	}
 }
 
 func TestOrphanObjectIsDeleted(t *testing.T) {
 	h, _, files, _ := setup()
 	files.objects["uploads/gone"] = filetypetest.PDF(0)
-	handle(t, h, s3Event("uploads/gone"))
+	handle(t, h, clean("uploads/gone"))
 	if len(files.deleted) != 1 {
 		t.Error("a file without an upload record stayed")
 	}
@@ -181,7 +242,8 @@ func TestWhatCannotSucceedIsNotRetried(t *testing.T) {
 	resp := handle(t, h,
 		events.SQSMessage{MessageId: "a", Body: "not json"},
 		events.SQSMessage{MessageId: "b", Body: `{"Service":"Amazon S3","Event":"s3:TestEvent"}`},
-		s3Event("elsewhere/x"))
+		events.SQSMessage{MessageId: "c", Body: `{"detail-type":"Object Created","source":"aws.s3","detail":{}}`},
+		clean("elsewhere/x"))
 	if len(resp.BatchItemFailures) != 0 {
 		t.Errorf("retrying these cannot help: %+v", resp.BatchItemFailures)
 	}
@@ -192,12 +254,12 @@ func TestPassingFailureIsRetried(t *testing.T) {
 	pending(t, store, "u1", filetype.PDF, "")
 	files.objects["uploads/u1"] = filetypetest.PDF(0)
 	store.Fault = func(string) error { return errors.New("throttled") }
-	resp := handle(t, h, s3Event("uploads/u1"))
+	resp := handle(t, h, clean("uploads/u1"))
 	if len(resp.BatchItemFailures) != 1 {
 		t.Errorf("a throttled message must be retried: %+v", resp)
 	}
 	store.Fault = nil
-	handle(t, h, s3Event("uploads/u1"))
+	handle(t, h, clean("uploads/u1"))
 	if a := upload(t, store, "u1"); a.Status != portal.UploadAccepted {
 		t.Errorf("the retry: %+v", a)
 	}
@@ -207,7 +269,7 @@ func TestContentOfAnotherDeclaredTypeIsRefused(t *testing.T) {
 	h, store, files, _ := setup()
 	pending(t, store, "u5", filetype.PNG, "")
 	files.objects["uploads/u5"] = filetypetest.PDF(0)
-	handle(t, h, s3Event("uploads/u5"))
+	handle(t, h, clean("uploads/u5"))
 	if a := upload(t, store, "u5"); a.Status != portal.UploadRejected || a.RejectCode != portal.CodeFileContentMismatch ||
 		!strings.Contains(a.RejectReason, "PNG") {
 		t.Errorf("%+v", a)
@@ -252,7 +314,7 @@ func TestABatchIsCheckedConcurrently(t *testing.T) {
 		id := fmt.Sprintf("c%d", i)
 		pending(t, store, id, filetype.PDF, "")
 		files.objects["uploads/"+id] = filetypetest.PDF(0)
-		m := s3Event("uploads/" + id)
+		m := clean("uploads/" + id)
 		m.MessageId = id
 		msgs = append(msgs, m)
 	}
@@ -266,10 +328,9 @@ func TestABatchIsCheckedConcurrently(t *testing.T) {
 	}
 }
 
-// versionEvent is the notification of one version of an object.
+// versionEvent is a clean scan of one version of an object.
 func versionEvent(key, version string) events.SQSMessage {
-	return events.SQSMessage{MessageId: "m-" + version,
-		Body: fmt.Sprintf(`{"Records":[{"eventName":"ObjectCreated:Post","s3":{"object":{"key":%q,"versionId":%q}}}]}`, key, version)}
+	return scanResult(key, version, malwarescan.NoThreatsFound)
 }
 
 // A form stays usable until it expires: a file posted with it after the

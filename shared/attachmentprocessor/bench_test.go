@@ -29,7 +29,7 @@ func benchmarkBatch(b *testing.B, latency time.Duration) {
 	for i := range 10 {
 		id := fmt.Sprintf("u%d", i)
 		files.objects["uploads/"+id] = content
-		batch.Records = append(batch.Records, s3Event("uploads/"+id))
+		batch.Records = append(batch.Records, clean("uploads/"+id))
 		batch.Records[i].MessageId = id
 	}
 	ctx := context.Background()

@@ -200,6 +200,14 @@ func (p Plan) CheckContent(declared filetype.Type, v filetype.Verdict, size int6
 	return "", ""
 }
 
+// The reasons a provider reads for a file the malware scan refused.
+const (
+	FileHasMalware = "Our virus scan found something harmful in this file, so it was removed and no one at the plan received it. " +
+		"Have the computer it came from checked, then upload a clean copy of the document."
+	FileNotScannable = "This file could not be scanned for viruses (it may be password-protected, or an archive too large to open), " +
+		"so it was removed. Remove any password, save it as a PDF, and upload it again."
+)
+
 // SubmissionRequest is a provider's Claim Attachment form (proactive) or
 // Document Upload form (denied claim).
 type SubmissionRequest struct {

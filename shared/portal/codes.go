@@ -103,6 +103,11 @@ const (
 	CodeFileHasMacros       = "FILE_HAS_MACROS"
 	CodeFileContentMismatch = "FILE_CONTENT_MISMATCH"
 	CodeFileUnrecognised    = "FILE_UNRECOGNISED"
+	// The malware scan found a threat.
+	CodeFileHasMalware = "FILE_HAS_MALWARE"
+	// The malware scan could not scan the file (password-protected, an
+	// archive past the scanner's limits), so it cannot be shown safe.
+	CodeFileNotScannable = "FILE_NOT_SCANNABLE"
 )
 
 // Message codes: why a message from another system was parked on its
