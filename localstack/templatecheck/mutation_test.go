@@ -60,6 +60,8 @@ var mutations = []mutation{
 	{"uploads checked before their scan", "AttachmentsBucket", "        EventBridgeConfiguration: {EventBridgeEnabled: true}\n",
 		"        EventBridgeConfiguration: {EventBridgeEnabled: true}\n        QueueConfigurations: [{Event: \"s3:ObjectCreated:*\", Queue: !GetAtt UploadQueue.Arn}]\n"},
 	{"the malware-found alarm deleted", "MalwareFoundAlarm", "", ""},
+	{"the member-search limit alarm deleted", "MemberSearchLimitAlarm", "", ""},
+	{"the claims function free to write any idempotency item", "ClaimsFunction", "                ForAllValues:StringLike: {dynamodb:LeadingKeys: [\"member-searches#*\"]}\n", ""},
 	{"the scan pointed at another prefix", "UploadScanPlan", "ObjectPrefixes: [!Ref UploadPrefix]", "ObjectPrefixes: [scanned/]"},
 	{"anyone in the account may start a check", "UploadQueuePolicy", "ArnEquals: {aws:SourceArn: !GetAtt UploadScanResultRule.Arn}", "StringEquals: {aws:SourceAccount: !Ref AWS::AccountId}"},
 	{"the scan's role given s3:*", "UploadScanRole", "Action: s3:PutObject", "Action: s3:*"},

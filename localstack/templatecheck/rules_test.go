@@ -78,6 +78,31 @@ func TestPoliciesNameTheirActionsAndResources(t *testing.T) {
 	}
 }
 
+// The claims function reads claims and members; the one item it writes is
+// its provider's hourly count of member searches, held there by the key
+// prefix of the count items.
+func TestTheClaimsFunctionWritesOnlySearchCounts(t *testing.T) {
+	res := load(t)
+	writes := 0
+	for _, pol := range get(res["ClaimsFunction"], "Properties", "Policies").Content {
+		for _, st := range get(pol, "Statement").Content {
+			for _, a := range scalars(get(st, "Action")) {
+				if a == "dynamodb:GetItem" || a == "dynamodb:Query" || a == "secretsmanager:GetSecretValue" {
+					continue
+				}
+				writes++
+				if a != "dynamodb:UpdateItem" || text(get(st, "Resource")) != "!GetAtt IdempotencyTable.Arn" ||
+					!strings.Contains(flat(get(st, "Condition")), "ForAllValues:StringLike dynamodb:LeadingKeys member-searches#*") {
+					t.Errorf("the claims function may %s on %s (%s)", a, flat(get(st, "Resource")), flat(get(st, "Condition")))
+				}
+			}
+		}
+	}
+	if writes != 1 {
+		t.Errorf("the claims function has %d write statements, want the search count's one", writes)
+	}
+}
+
 // Each function writes only its own log group: the boundary on every role
 // denies any other, by the role's portal-function tag, which names the
 // function.
@@ -114,7 +139,8 @@ func TestTheAlarmsThatMustPage(t *testing.T) {
 	pages := func(id string) bool {
 		return slices.Contains(scalars(get(res[id], "Properties", "AlarmActions")), "!Ref AlarmTopic")
 	}
-	for _, id := range []string{"Api5xxAlarm", "ApiLatencyAlarm", "InternalProblemsAlarm", "DeniedRequestsAlarm", "MalwareFoundAlarm"} {
+	for _, id := range []string{"Api5xxAlarm", "ApiLatencyAlarm", "InternalProblemsAlarm", "DeniedRequestsAlarm", "MalwareFoundAlarm",
+		"MemberSearchLimitAlarm"} {
 		if res[id] == nil || !pages(id) {
 			t.Errorf("%s is missing or pages no one", id)
 		}

@@ -75,7 +75,8 @@ func setup(t *testing.T) world {
 	logs := &bytes.Buffer{}
 	h := authorizations.New(authorizations.Deps{Log: slog.New(slog.NewJSONHandler(logs, nil)), Members: members, Requests: requests,
 		Events:      &outbox.Publisher{Outbox: requests, Senders: map[string]outbox.Sender{portal.QueueUtilizationManagement: um, portal.QueueCOB: cob}},
-		Idempotency: &inmem.Idempotency{TTL: time.Hour}, Plan: portal.KYMarketplace, Now: func() time.Time { return now }})
+		Idempotency: &inmem.Idempotency{TTL: time.Hour}, Searches: &inmem.SearchAllowance{}, Plan: portal.KYMarketplace,
+		Now: func() time.Time { return now }})
 	return world{logs: logs, send: httpapitest.NewWithBody(t, h), requests: requests, uploads: uploads, um: um, cob: cob}
 }
 

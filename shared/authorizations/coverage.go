@@ -84,7 +84,7 @@ func coverageQuery(q url.Values) (method string, dos portal.Date, err error) {
 	return methods[0], dos, nil
 }
 
-func findMembers(r *http.Request, d Deps, method string) ([]portal.Member, error) {
+func findMembers(r *http.Request, d Deps, provider portal.ProviderID, method string) ([]portal.Member, error) {
 	q, ctx := r.URL.Query(), r.Context()
 	switch method {
 	case "memberId":
@@ -109,6 +109,9 @@ func findMembers(r *http.Request, d Deps, method string) ([]portal.Member, error
 	if err != nil {
 		return nil, badQuery(portal.CodeInvalidDate, "Enter the member's date of birth.", "dateOfBirth", portal.SayDate)
 	}
+	if err := d.Plan.TakeMemberSearch(ctx, d.Searches, provider, d.Now()); err != nil {
+		return nil, err
+	}
 	return d.Members.MembersByName(ctx, q.Get("lastName"), q.Get("firstName"), dob)
 }
 
@@ -129,7 +132,7 @@ func handleCoverage(d Deps) httpapi.ProviderHandler {
 		if err != nil {
 			return err
 		}
-		members, err := findMembers(r, d, method)
+		members, err := findMembers(r, d, caller.Provider, method)
 		if err != nil {
 			return err
 		}

@@ -27,6 +27,7 @@ func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (http.Handler, error) {
 		Requests:    store,
 		Events:      authorizationevents.NewPublisher(f, store),
 		Idempotency: db.Idempotency(24 * time.Hour),
+		Searches:    db.SearchAllowance(),
 		Plan:        f.Plan,
 		Now:         time.Now,
 	})), nil

@@ -50,8 +50,11 @@ type Deps struct {
 	Requests    Requests
 	Events      Events
 	Idempotency httpapi.IdempotencyStore
-	Plan        portal.Plan
-	Now         func() time.Time
+	// Searches counts each provider's member searches by name and date of
+	// birth against the plan's hourly allowance.
+	Searches portal.SearchAllowance
+	Plan     portal.Plan
+	Now      func() time.Time
 }
 
 // New returns the authorizations API.

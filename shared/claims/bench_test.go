@@ -58,7 +58,7 @@ func benchHandler(b *testing.B, n int) http.Handler {
 		}
 	}
 	return claims.New(claims.Deps{Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), Claims: store, Members: members,
-		Plan: portal.KYMarketplace, Now: func() time.Time { return today.Time() }})
+		Searches: &inmem.SearchAllowance{}, Plan: portal.KYMarketplace, Now: func() time.Time { return today.Time() }})
 }
 
 // BenchmarkSearch is a page of 25 claims found by member info, through the

@@ -52,7 +52,7 @@ func newHandler(t *testing.T) (*inmem.Claims, *bytes.Buffer, http.Handler) {
 	}
 	var logs bytes.Buffer
 	h := claims.New(claims.Deps{Log: slog.New(slog.NewJSONHandler(&logs, nil)), Claims: store, Members: members,
-		Plan: portal.KYMarketplace, Now: func() time.Time { return today.Time().Add(10 * time.Hour) }})
+		Searches: &inmem.SearchAllowance{}, Plan: portal.KYMarketplace, Now: func() time.Time { return today.Time().Add(10 * time.Hour) }})
 	return store, &logs, h
 }
 
@@ -258,5 +258,35 @@ func TestTheProviderIsThePlansRecordOfItsTIN(t *testing.T) {
 	resp = invoke("/provider", map[string]string{"sub": "user-x", httpapi.ProviderClaim: "999999999"})
 	if err := json.Unmarshal([]byte(resp.Body), &got); err != nil || resp.StatusCode != 200 || got.Name != "" || got.NPIs == nil || len(got.NPIs) != 0 {
 		t.Errorf("a TIN without a record: %d %s", resp.StatusCode, resp.Body)
+	}
+}
+
+// A provider's searches by name and date of birth stop at the plan's hourly
+// allowance with 429, a code, the provider's words and Retry-After; a search
+// by member ID, and another provider's, go on.
+func TestMemberSearchesByNameStopAtTheHourlyAllowance(t *testing.T) {
+	_, _, invoke := newServer(t)
+	byName := "/claims?lastName=sample-quinn&firstName=AVERY&dateOfBirth=1984-03-07"
+	for i := range portal.KYMarketplace.MemberSearchesPerHour {
+		if resp := invoke(byName, providerA); resp.StatusCode != 200 {
+			t.Fatalf("search %d: %d %s", i+1, resp.StatusCode, resp.Body)
+		}
+	}
+	resp := invoke(byName, providerA)
+	var p httpapi.Problem
+	if err := json.Unmarshal([]byte(resp.Body), &p); err != nil {
+		t.Fatal(err)
+	}
+	// The handler's clock is 10:00: the next hour is 3600 seconds away.
+	if resp.StatusCode != 429 || p.Code != portal.CodeTooManyMemberSearches || resp.Headers["Retry-After"] != "3600" ||
+		!strings.Contains(p.Detail, "member ID") || strings.Contains(p.Detail, "_") {
+		t.Errorf("past the allowance: %d %v %+v", resp.StatusCode, resp.Headers, p)
+	}
+	if resp := invoke("/claims?memberId="+sampledata.MemberAvery, providerA); resp.StatusCode != 200 {
+		t.Errorf("by member ID past the allowance: %d", resp.StatusCode)
+	}
+	providerB := map[string]string{"sub": "user-b", httpapi.ProviderClaim: sampledata.ProviderB.TIN}
+	if resp := invoke(byName, providerB); resp.StatusCode != 200 {
+		t.Errorf("another provider: %d %s", resp.StatusCode, resp.Body)
 	}
 }

@@ -81,7 +81,7 @@ func search(r *http.Request, d Deps, provider portal.ProviderID, s portal.ClaimS
 		var err error
 		if s.Method == portal.ByMedicaidID {
 			found, err = d.Members.MembersByMedicaidID(ctx, s.Value)
-		} else {
+		} else if err = d.Plan.TakeMemberSearch(ctx, d.Searches, provider, d.Now()); err == nil {
 			found, err = d.Members.MembersByName(ctx, s.LastName, s.FirstName, s.DateOfBirth)
 		}
 		if err != nil {

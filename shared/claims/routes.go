@@ -36,8 +36,11 @@ type Deps struct {
 	Log     *slog.Logger
 	Claims  Claims
 	Members Members
-	Plan    portal.Plan
-	Now     func() time.Time
+	// Searches counts each provider's member searches by name and date of
+	// birth against the plan's hourly allowance.
+	Searches portal.SearchAllowance
+	Plan     portal.Plan
+	Now      func() time.Time
 }
 
 // New returns the claims API.

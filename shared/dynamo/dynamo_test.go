@@ -9,6 +9,7 @@ import (
 
 	"github.com/openpayer/provider-portal/localstack/stack"
 	"github.com/openpayer/provider-portal/shared/dynamo"
+	"github.com/openpayer/provider-portal/shared/portal"
 	"github.com/openpayer/provider-portal/shared/storetest"
 )
 
@@ -74,4 +75,10 @@ func TestCasesContract(t *testing.T) {
 			})
 		})
 	}
+}
+
+func TestSearchAllowanceContract(t *testing.T) {
+	storetest.SearchAllowance(t, func(*testing.T) portal.SearchAllowance {
+		return &dynamo.SearchAllowance{DB: local.Clients.DynamoDB, Table: table("IdempotencyTable")}
+	})
 }

@@ -114,3 +114,40 @@ func (s *IdempotencyStore) Abandon(ctx context.Context, key string) error {
 		Key: map[string]types.AttributeValue{"idempotencyKey": str(key)}})
 	return err
 }
+
+// SearchAllowance counts a provider's member searches by name and date of
+// birth per clock hour, in the idempotency table (whose TTL removes the
+// counts): one item per provider and hour, keyed "member-searches#<TIN>#<hour>",
+// raised by one conditional update, so concurrent searches never count past
+// the allowance.
+type SearchAllowance struct {
+	DB    TxAPI
+	Table string
+}
+
+// SearchAllowanceKeyPrefix begins the keys of the counts: the functions'
+// roles may write only those items of the table (dynamodb:LeadingKeys).
+const SearchAllowanceKeyPrefix = "member-searches#"
+
+// TakeMemberSearch counts one search in the provider's hour, unless perHour
+// were counted already. A retry by the SDK of an update whose answer was
+// lost counts twice: the allowance is a ceiling, not a bill.
+func (s *SearchAllowance) TakeMemberSearch(ctx context.Context, provider portal.ProviderID, hour time.Time, perHour int) (bool, error) {
+	key := SearchAllowanceKeyPrefix + string(provider) + "#" + hour.UTC().Format("2006-01-02T15")
+	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.Table,
+		Key:                 map[string]types.AttributeValue{"idempotencyKey": str(key)},
+		UpdateExpression:    aws.String("ADD searches :one SET expiresAt = if_not_exists(expiresAt, :expires)"),
+		ConditionExpression: aws.String("attribute_not_exists(searches) OR searches < :max"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":one":     &types.AttributeValueMemberN{Value: "1"},
+			":max":     &types.AttributeValueMemberN{Value: strconv.Itoa(perHour)},
+			":expires": &types.AttributeValueMemberN{Value: strconv.FormatInt(hour.Add(2*time.Hour).Unix(), 10)},
+		}})
+	if conditionFailed(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("count member search: %w", err)
+	}
+	return true, nil
+}

@@ -57,6 +57,12 @@ func (s Stores) Attachments() *AttachmentStore {
 	return &AttachmentStore{DB: s.DB, Table: s.Env.Text(lambdaenv.AttachmentsTable), Now: time.Now}
 }
 
+// SearchAllowance counts member searches in the idempotency table
+// (IDEMPOTENCY_TABLE).
+func (s Stores) SearchAllowance() *SearchAllowance {
+	return &SearchAllowance{DB: s.DB, Table: s.Env.Text(lambdaenv.IdempotencyTable)}
+}
+
 // Idempotency is the idempotency table (IDEMPOTENCY_TABLE), whose answers
 // are replayed for ttl.
 func (s Stores) Idempotency(ttl time.Duration) *IdempotencyStore {

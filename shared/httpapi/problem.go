@@ -7,6 +7,8 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/openpayer/provider-portal/shared/portal"
 )
@@ -43,6 +45,7 @@ var kindStatus = map[portal.Kind]int{
 	portal.KindConflict:     http.StatusConflict,
 	portal.KindRefused:      http.StatusUnprocessableEntity,
 	portal.KindUnauthorized: http.StatusForbidden,
+	portal.KindTooMany:      http.StatusTooManyRequests,
 }
 
 // Error writes err as a problem response. A *portal.Error is shown as it is;
@@ -61,6 +64,9 @@ func Error(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) 
 		status = http.StatusInternalServerError
 	}
 	noteProblem(r, pe.Code)
+	if pe.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int((pe.RetryAfter+time.Second-1)/time.Second)))
+	}
 	WriteProblem(w, Problem{
 		Type:                ProblemTypeBase + pe.Code,
 		Title:               http.StatusText(status),

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/openpayer/provider-portal/shared/inmem"
+	"github.com/openpayer/provider-portal/shared/portal"
 	"github.com/openpayer/provider-portal/shared/storetest"
 )
 
@@ -44,4 +45,8 @@ func TestCasesContract(t *testing.T) {
 		uploads, letters := &inmem.Attachments{}, &inmem.Letters{}
 		return &inmem.Cases{Attachments: uploads, Letters: letters}, letters, uploads
 	})
+}
+
+func TestSearchAllowanceContract(t *testing.T) {
+	storetest.SearchAllowance(t, func(*testing.T) portal.SearchAllowance { return &inmem.SearchAllowance{} })
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"time"
 
 	"github.com/openpayer/provider-portal/shared/portal"
 )
@@ -81,4 +82,30 @@ func (s *Members) UpsertMember(_ context.Context, m *portal.Member) (portal.Upse
 	}
 	s.members[m.ID] = cloneMember(*m)
 	return portal.Applied, nil
+}
+
+// SearchAllowance counts member searches per provider and hour, as
+// dynamo.SearchAllowance does.
+type SearchAllowance struct {
+	base
+	counts map[string]int
+}
+
+// TakeMemberSearch counts one search in the provider's hour, unless perHour
+// were counted already.
+func (s *SearchAllowance) TakeMemberSearch(_ context.Context, provider portal.ProviderID, hour time.Time, perHour int) (bool, error) {
+	if err := s.fault("TakeMemberSearch"); err != nil {
+		return false, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	key := string(provider) + "#" + hour.UTC().Format(time.RFC3339)
+	if s.counts[key] >= perHour {
+		return false, nil
+	}
+	if s.counts == nil {
+		s.counts = map[string]int{}
+	}
+	s.counts[key]++
+	return true, nil
 }

@@ -30,6 +30,9 @@ const (
 	CodeMemberInfoPartial  = "MEMBER_INFO_INCOMPLETE"
 	CodeTooManyMembers     = "TOO_MANY_MEMBERS"
 	CodeInvalidClaimNumber = "INVALID_CLAIM_NUMBER"
+	// The provider's searches for members by name and date of birth this
+	// hour reached the plan's allowance (429, with Retry-After).
+	CodeTooManyMemberSearches = "TOO_MANY_MEMBER_SEARCHES"
 )
 
 // Problem codes of uploads and document submissions.

@@ -179,7 +179,7 @@ func TestTheDisputeChoicesAreTheDocumentsValues(t *testing.T) {
 // pass by codes.go and the document.
 func TestEachCodesMeaningAndStatusAreDocumented(t *testing.T) {
 	status := map[string]string{"KindInvalid": "400", "KindNotFound": "404", "KindConflict": "409",
-		"KindRefused": "422", "KindUnauthorized": "403", "KindInternal": "500"}
+		"KindRefused": "422", "KindUnauthorized": "403", "KindInternal": "500", "KindTooMany": "429"}
 	sent := map[string]map[string]bool{} // code name -> statuses
 	note := func(kind, code ast.Expr) {
 		if lit, ok := code.(*ast.BasicLit); ok {

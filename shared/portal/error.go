@@ -20,6 +20,7 @@ package portal
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Kind groups error codes by how a client should react to them. The HTTP
@@ -33,6 +34,7 @@ const (
 	KindConflict                 // the request clashes with the current state
 	KindRefused                  // well formed, but a business rule says no
 	KindUnauthorized             // the caller is not identified as a provider
+	KindTooMany                  // the caller did this too often lately: try again after RetryAfter
 )
 
 // Error is the domain's one error type: a stable machine code and a sentence
@@ -57,6 +59,8 @@ type Error struct {
 	// DocumentUploadPath is the claim's Document Upload, where the document
 	// a refusal asks for goes instead (UPLOAD_RECORDS_ON_CLAIM).
 	DocumentUploadPath string
+	// RetryAfter is when a KindTooMany problem may be tried again.
+	RetryAfter time.Duration
 }
 
 // WithReason adds the developer's reason to a problem.

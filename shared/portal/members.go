@@ -1,8 +1,10 @@
 package portal
 
 import (
+	"context"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Member is a person covered by the plan, as the core claims system sends it.
@@ -120,3 +122,29 @@ func validID(s string) bool {
 // ValidIdentifier reports whether s has the shape of a member, claim or
 // reference number.
 func ValidIdentifier(s string) bool { return validID(s) }
+
+// SearchAllowance counts a provider's searches for members by name and date
+// of birth, per clock hour.
+type SearchAllowance interface {
+	// TakeMemberSearch counts one search in the provider's hour that starts
+	// at hour, unless perHour were counted already: then it counts nothing
+	// and reports false.
+	TakeMemberSearch(ctx context.Context, provider ProviderID, hour time.Time, perHour int) (bool, error)
+}
+
+// TakeMemberSearch spends one of the provider's member searches by name and
+// date of birth this hour, or answers TOO_MANY_MEMBER_SEARCHES, to try again
+// when the next hour starts.
+func (p Plan) TakeMemberSearch(ctx context.Context, a SearchAllowance, provider ProviderID, now time.Time) error {
+	hour := now.UTC().Truncate(time.Hour)
+	ok, err := a.TakeMemberSearch(ctx, provider, hour, p.MemberSearchesPerHour)
+	if err != nil || ok {
+		return err
+	}
+	wait := hour.Add(time.Hour).Sub(now)
+	minutes := int((wait + time.Minute - 1) / time.Minute)
+	return &Error{Kind: KindTooMany, Code: CodeTooManyMemberSearches, RetryAfter: wait,
+		Detail: fmt.Sprintf("Your organisation has searched for members by name and date of birth %d times this hour, "+
+			"the most the portal allows. Search by member ID or Medicaid ID instead, or try again in %d %s.",
+			p.MemberSearchesPerHour, minutes, map[bool]string{true: "minute", false: "minutes"}[minutes == 1])}
+}

@@ -46,6 +46,11 @@ type Plan struct {
 	AuthForms map[AuthType]AuthForm
 	// Cases are the windows of disputes and appeals.
 	Cases CaseRules
+	// MemberSearchesPerHour is how many searches for a member by name and
+	// date of birth one provider organisation may make in a clock hour
+	// (claim search and coverage together): enough for a busy billing
+	// office, and a ceiling on what a stolen sign-in can look up that way.
+	MemberSearchesPerHour int
 	// Practices are the plan's provider records by TIN: the practice's name
 	// and the NPIs registered under it, which the portal shows and offers
 	// where a form asks for an NPI.
@@ -66,10 +71,11 @@ type PracticeNPI struct {
 
 // KYMarketplace is the KY Marketplace plan of the quick start guides.
 var KYMarketplace = Plan{
-	ID:                  "KY-MARKETPLACE",
-	Name:                "KY Marketplace",
-	ClaimLookbackMonths: 24,
-	MaxUploadBytes:      100 << 20,
+	ID:                    "KY-MARKETPLACE",
+	Name:                  "KY Marketplace",
+	ClaimLookbackMonths:   24,
+	MaxUploadBytes:        100 << 20,
+	MemberSearchesPerHour: 300,
 	// The guides' lists differ page to page (tef, ppt, gif, tiff, txt); this
 	// is their union of document and image types that can be checked by content.
 	UploadTypes: []string{"bmp", "png", "gif", "tiff", "jpeg", "txt", "pdf", "xls", "xlsx", "doc", "docx"},
