@@ -112,6 +112,9 @@ func AWSEnv(dynamodbEndpoint, sqsEndpoint, s3Endpoint string) map[string]string 
 	env := map[string]string{
 		"AWS_REGION": LocalRegion, "AWS_ACCESS_KEY_ID": LocalAccessKey, "AWS_SECRET_ACCESS_KEY": LocalSecretKey,
 		"AWS_ENDPOINT_URL_DYNAMODB": dynamodbEndpoint, "AWS_ENDPOINT_URL_SQS": sqsEndpoint,
+		// moto's SQS process serves Secrets Manager too: secrets are few
+		// and read every few minutes.
+		"AWS_ENDPOINT_URL_SECRETS_MANAGER": sqsEndpoint,
 	}
 	if s3Endpoint != "" {
 		env["AWS_ENDPOINT_URL_S3"] = s3Endpoint
@@ -168,7 +171,13 @@ func (p *Provisioned) FunctionEnv(t *Template, id string, awsEnv map[string]stri
 	for _, src := range []any{globalEnv, fnEnv} {
 		m, _ := src.(map[string]any)
 		for k, v := range m {
-			env[k] = p.resolveSecret(fmt.Sprint(v))
+			s := fmt.Sprint(v)
+			if strings.Contains(s, "{{resolve:") {
+				// A resolved secret sits in plain sight in the function's
+				// configuration, and cannot rotate: read it at run time.
+				return nil, fmt.Errorf("%s: %s resolves a secret into the environment; pass the secret's ARN and read it at run time", id, k)
+			}
+			env[k] = s
 		}
 	}
 	return env, nil

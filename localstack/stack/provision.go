@@ -15,6 +15,8 @@ import (
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
@@ -39,28 +41,45 @@ type Provisioned struct {
 	Notifications []BucketNotification
 	// Scans are the template's malware scans, for the stand-in scanner.
 	Scans []ScanRoute
-	// secrets are the values the stack made up for the template's
-	// Secrets Manager dynamic references, one per reference.
-	secrets map[string]string
+	// Secrets are the template's secrets: logical ID -> ARN.
+	Secrets map[string]string
 }
 
-// resolveSecret plays CloudFormation's {{resolve:secretsmanager:...}}
-// dynamic reference: the local stack has no Secrets Manager, so each
-// reference gets a random value of its own, the same for every function.
-func (p *Provisioned) resolveSecret(v string) string {
-	if !strings.HasPrefix(v, "{{resolve:secretsmanager:") {
-		return v
+// createSecret creates one of the template's secrets in the local Secrets
+// Manager (moto's SQS process serves it too), with a random value where
+// the template has Secrets Manager generate one, as the functions read it
+// at run time. A secret already there (LocalStack, provisioned before) is
+// kept, value and all.
+func (p *Provisioned) createSecret(ctx context.Context, c Clients, id string, res Resource) error {
+	name, err := p.name(id, res, "Name")
+	if err != nil {
+		return err
 	}
-	if s, ok := p.secrets[v]; ok {
-		return s
+	value, err := p.Resolver.ResolveField(&res.Properties, "SecretString")
+	if err != nil {
+		return fmt.Errorf("%s: %w", id, err)
 	}
-	b := make([]byte, 32)
-	_, _ = rand.Read(b) // crypto/rand does not fail
-	if p.secrets == nil {
-		p.secrets = map[string]string{}
+	s, _ := value.(string)
+	if s == "" {
+		b := make([]byte, 32)
+		_, _ = rand.Read(b) // crypto/rand does not fail
+		s = hex.EncodeToString(b)
 	}
-	p.secrets[v] = hex.EncodeToString(b)
-	return p.secrets[v]
+	out, err := c.SecretsManager.CreateSecret(ctx, &secretsmanager.CreateSecretInput{Name: &name, SecretString: &s})
+	var exists *smtypes.ResourceExistsException
+	if errors.As(err, &exists) {
+		d, derr := c.SecretsManager.DescribeSecret(ctx, &secretsmanager.DescribeSecretInput{SecretId: &name})
+		if derr != nil {
+			return fmt.Errorf("%s: %w", id, derr)
+		}
+		p.Secrets[id], p.Resolver.Refs[id] = aws.ToString(d.ARN), aws.ToString(d.ARN)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("%s: create secret: %w", id, err)
+	}
+	p.Secrets[id], p.Resolver.Refs[id] = aws.ToString(out.ARN), aws.ToString(out.ARN)
+	return nil
 }
 
 // newResolver resolves the template's intrinsics for a local stack named
@@ -103,9 +122,10 @@ func Planned(t *Template, stackName string) *Provisioned {
 // Clients are the AWS clients provisioning and the runner use. S3 is nil
 // when the stack runs without an S3 server.
 type Clients struct {
-	DynamoDB *dynamodb.Client
-	SQS      *sqs.Client
-	S3       *s3.Client
+	DynamoDB       *dynamodb.Client
+	SQS            *sqs.Client
+	S3             *s3.Client
+	SecretsManager *secretsmanager.Client
 }
 
 // NewClients builds the runner's clients from the same environment the
@@ -119,6 +139,9 @@ func NewClients(env map[string]string) (Clients, error) {
 	c := Clients{
 		DynamoDB: dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = lambdaenv.Endpoint(getenv, "DYNAMODB") }),
 		SQS:      sqs.NewFromConfig(cfg, func(o *sqs.Options) { o.BaseEndpoint = lambdaenv.Endpoint(getenv, "SQS") }),
+		SecretsManager: secretsmanager.NewFromConfig(cfg, func(o *secretsmanager.Options) {
+			o.BaseEndpoint = lambdaenv.Endpoint(getenv, "SECRETS_MANAGER")
+		}),
 	}
 	if ep := lambdaenv.Endpoint(getenv, "S3"); ep != nil {
 		c.S3 = s3.NewFromConfig(cfg, func(o *s3.Options) { o.BaseEndpoint, o.UsePathStyle = ep, true })
@@ -134,7 +157,12 @@ func NewClients(env map[string]string) (Clients, error) {
 func Provision(ctx context.Context, c Clients, t *Template, stackName string, params map[string]string, nativeNotifications bool) (*Provisioned, error) {
 	r := newResolver(t, stackName, params)
 	p := &Provisioned{Resolver: r, Tables: map[string]string{}, Queues: map[string]string{},
-		QueueARNs: map[string]string{}, Buckets: map[string]string{}}
+		QueueARNs: map[string]string{}, Buckets: map[string]string{}, Secrets: map[string]string{}}
+	for _, id := range t.ResourcesOfType("AWS::SecretsManager::Secret") {
+		if err := p.createSecret(ctx, c, id, t.Resources[id]); err != nil {
+			return nil, err
+		}
+	}
 
 	for _, id := range t.ResourcesOfType("AWS::DynamoDB::Table") {
 		if err := p.createTable(ctx, c, id, t.Resources[id]); err != nil {

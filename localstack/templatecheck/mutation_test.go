@@ -60,6 +60,8 @@ var mutations = []mutation{
 	{"uploads checked before their scan", "AttachmentsBucket", "        EventBridgeConfiguration: {EventBridgeEnabled: true}\n",
 		"        EventBridgeConfiguration: {EventBridgeEnabled: true}\n        QueueConfigurations: [{Event: \"s3:ObjectCreated:*\", Queue: !GetAtt UploadQueue.Arn}]\n"},
 	{"the malware-found alarm deleted", "MalwareFoundAlarm", "", ""},
+	{"a secret resolved into a function's environment", "LettersFunction", "          CURSOR_KEY_SECRET_ARN: !Ref CursorKeySecret\n",
+		"          CURSOR_KEY: !Sub \"{{resolve:secretsmanager:${CursorKeySecret}:SecretString}}\"\n"},
 	{"the member-search limit alarm deleted", "MemberSearchLimitAlarm", "", ""},
 	{"the claims function free to write any idempotency item", "ClaimsFunction", "                ForAllValues:StringLike: {dynamodb:LeadingKeys: [\"member-searches#*\"]}\n", ""},
 	{"the scan pointed at another prefix", "UploadScanPlan", "ObjectPrefixes: [!Ref UploadPrefix]", "ObjectPrefixes: [scanned/]"},

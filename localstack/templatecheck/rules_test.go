@@ -103,6 +103,32 @@ func TestTheClaimsFunctionWritesOnlySearchCounts(t *testing.T) {
 	}
 }
 
+// No secret sits in a function's configuration, where anyone who may read
+// the function sees it and from where it cannot rotate: functions name a
+// secret by its ARN and read it at run time.
+func TestNoSecretSitsInAFunctionsEnvironment(t *testing.T) {
+	doc := document(t)
+	res := load(t)
+	envs := map[string]*node{"Globals": get(doc, "Globals", "Function", "Environment", "Variables")}
+	for _, id := range ofType(res, "AWS::Serverless::Function") {
+		envs[id] = get(res[id], "Properties", "Environment", "Variables")
+	}
+	read := 0
+	for id, env := range envs {
+		for i := 0; env != nil && i+1 < len(env.Content); i += 2 {
+			if v := flat(env.Content[i+1]); strings.Contains(v, "{{resolve:") {
+				t.Errorf("%s: %s resolves a secret into the environment", id, env.Content[i].Value)
+			}
+			if text(env.Content[i+1]) == "!Ref CursorKeySecret" {
+				read++
+			}
+		}
+	}
+	if read < 5 {
+		t.Errorf("%d functions read the cursor key's secret, want the 5 that hand out cursors", read)
+	}
+}
+
 // Each function writes only its own log group: the boundary on every role
 // denies any other, by the role's portal-function tag, which names the
 // function.

@@ -15,11 +15,12 @@ import (
 // the local runner both call it.
 func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (http.Handler, error) {
 	f, err := lambdaenv.Load(getenv, lambdaenv.OriginVerifySecret, lambdaenv.AuthorizationsTable, lambdaenv.MembersTable, lambdaenv.AttachmentsTable,
-		lambdaenv.IdempotencyTable, lambdaenv.UMQueue, lambdaenv.COBQueue, lambdaenv.CursorKey)
+		lambdaenv.IdempotencyTable, lambdaenv.UMQueue, lambdaenv.COBQueue, lambdaenv.CursorKeySecret)
 	if err != nil {
 		return nil, err
 	}
 	db := dynamo.NewStores(f)
+	db.Cursors = origin.CursorKeys(f)
 	store := db.AuthorizationRequests()
 	return origin.Front(f, New(Deps{
 		Log:         f.Log,

@@ -16,7 +16,7 @@ import (
 // claims and idempotency tables, the appeals system's queue, and the key
 // that signs the worklist's cursors.
 var caseVars = []lambdaenv.Var{lambdaenv.DocumentsTable, lambdaenv.AttachmentsTable, lambdaenv.ClaimsTable,
-	lambdaenv.IdempotencyTable, lambdaenv.AppealsQueue, lambdaenv.CursorKey, lambdaenv.OriginVerifySecret}
+	lambdaenv.IdempotencyTable, lambdaenv.AppealsQueue, lambdaenv.CursorKeySecret, lambdaenv.OriginVerifySecret}
 
 func fromEnv(getenv lambdaenv.Getenv, family *portal.CaseFamily, vars ...lambdaenv.Var) (Deps, dynamo.Stores, *lambdaenv.Function, error) {
 	f, err := lambdaenv.Load(getenv, append(vars, caseVars...)...)
@@ -24,6 +24,7 @@ func fromEnv(getenv lambdaenv.Getenv, family *portal.CaseFamily, vars ...lambdae
 		return Deps{}, dynamo.Stores{}, nil, err
 	}
 	db := dynamo.NewStores(f)
+	db.Cursors = origin.CursorKeys(f)
 	store := db.CaseForms(family)
 	return Deps{
 		Log:         f.Log,

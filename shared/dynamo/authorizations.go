@@ -37,8 +37,8 @@ type AuthorizationStore struct {
 	// Attachments holds the uploads: a request's documents are submitted in
 	// the same transaction as the request, all or none.
 	Attachments *AttachmentStore
-	// CursorKey signs list cursors.
-	CursorKey []byte
+	// Cursors sign list cursors (CURSOR_KEY_SECRET_ARN).
+	Cursors CursorKeys
 }
 
 type authItem struct {
@@ -209,7 +209,7 @@ func decodeAuth(item map[string]types.AttributeValue) (portal.Authorization, str
 // date falls from from to to, newest first, limit at a time.
 func (s *AuthorizationStore) Authorizations(ctx context.Context, provider portal.ProviderID, memberID string, from, to portal.Date, limit int, cur string) ([]portal.Authorization, string, error) {
 	memberKey := IndexKey(provider, memberID)
-	return pageOf(ctx, s.DB, s.CursorKey, indexPage{
+	return pageOf(ctx, s.DB, s.Cursors, indexPage{
 		Table: s.Table, Index: "byMember", Hash: "memberKey", HashValue: memberKey,
 		Sort: "listKey", From: from.String(), To: to.String(),
 		Limit: limit, Cursor: cur, Query: listFingerprint(memberKey, from.String(), to.String()),
@@ -222,7 +222,7 @@ func (s *AuthorizationStore) Authorizations(ctx context.Context, provider portal
 // byStatus index, all from byProvider.
 func (s *AuthorizationStore) Worklist(ctx context.Context, q portal.WorkQuery) ([]portal.Authorization, string, error) {
 	p := worklistPage(s.Table, "workKey", q, authKey, portal.ValidAuthorizationID)
-	return pageOf(ctx, s.DB, s.CursorKey, p, func(item map[string]types.AttributeValue) (portal.Authorization, string, string, error) {
+	return pageOf(ctx, s.DB, s.Cursors, p, func(item map[string]types.AttributeValue) (portal.Authorization, string, string, error) {
 		var it authItem
 		if err := unmarshal(item, &it); err != nil {
 			return portal.Authorization{}, "", "", fmt.Errorf("decode authorization: %w", err)

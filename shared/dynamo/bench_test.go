@@ -93,7 +93,7 @@ func BenchmarkSearchClaims(b *testing.B) {
 		}
 		api.items = append(api.items, item)
 	}
-	s := &ClaimStore{DB: api, Table: "claims", Now: time.Now}
+	s := &ClaimStore{DB: api, Table: "claims", Now: time.Now, Cursors: StaticCursorKey("a bench cursor key of 32 bytes or more")}
 	q := portal.ClaimQuery{Provider: "111111111", Index: portal.IndexMember, Keys: []string{"100000001"},
 		ReceivedFrom: portal.MustDate("2024-11-01"), Limit: 25}
 	for b.Loop() {

@@ -34,8 +34,8 @@ type CaseStore struct {
 	Now         func() time.Time
 	Attachments *AttachmentStore
 	Letters     *LetterStore
-	// CursorKey signs the worklist's cursors.
-	CursorKey []byte
+	// Cursors sign list cursors (CURSOR_KEY_SECRET_ARN).
+	Cursors CursorKeys
 }
 
 type caseItem struct {
@@ -215,7 +215,7 @@ func (s *CaseStore) Cases(ctx context.Context, q portal.SubjectQuery) ([]portal.
 		Query: listFingerprint(string(q.Provider), "subject", q.Subject),
 		Key:   caseKey, ValidID: portal.ValidCaseID,
 	}
-	return pageOf(ctx, s.DB, s.CursorKey, p, decodeCase)
+	return pageOf(ctx, s.DB, s.Cursors, p, decodeCase)
 }
 
 func decodeCase(item map[string]types.AttributeValue) (portal.Case, string, string, error) {
@@ -231,7 +231,7 @@ func decodeCase(item map[string]types.AttributeValue) (portal.Case, string, stri
 // all from byProvider.
 func (s *CaseStore) Worklist(ctx context.Context, q portal.WorkQuery) ([]portal.Case, string, error) {
 	p := worklistPage(s.Table, "listKey", q, caseKey, portal.ValidCaseID)
-	return pageOf(ctx, s.DB, s.CursorKey, p, decodeCase)
+	return pageOf(ctx, s.DB, s.Cursors, p, decodeCase)
 }
 
 // CountByStatus counts the provider's cases of a status.

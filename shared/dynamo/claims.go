@@ -37,9 +37,9 @@ type ClaimStore struct {
 	DB    API
 	Table string
 	Now   func() time.Time
-	// CursorKey signs search cursors, so that only a cursor this
-	// deployment issued is read at all (CURSOR_KEY).
-	CursorKey []byte
+	// Cursors sign search cursors, so that only a cursor this deployment
+	// issued is read at all (CURSOR_KEY_SECRET_ARN).
+	Cursors CursorKeys
 }
 
 type claimItem struct {
@@ -148,11 +148,11 @@ var errCursor = portal.ErrInvalidCursor()
 
 // decodeCursor checks a cursor's signature, then every value in it, so
 // that nothing a caller forged reaches DynamoDB as a key.
-func decodeCursor(key []byte, s, fingerprint string, keys int) (cursor, error) {
+func decodeCursor(ring [][]byte, s, fingerprint string, keys int) (cursor, error) {
 	if s == "" {
 		return cursor{Query: fingerprint, At: make([]position, keys)}, nil
 	}
-	b, err := openSigned(key, s)
+	b, err := openSigned(ring, s)
 	if err != nil {
 		return cursor{}, errCursor
 	}
@@ -195,14 +195,16 @@ func signed(key, b []byte) string {
 	return payload + "." + base64.RawURLEncoding.EncodeToString(cursorMAC(key, payload))
 }
 
-// openSigned checks a signed token's MAC and returns what it signs.
-func openSigned(key []byte, s string) ([]byte, error) {
+// openSigned checks a signed token's MAC against each key of the ring (the
+// current key, and the previous one during a rotation) and returns what it
+// signs.
+func openSigned(ring [][]byte, s string) ([]byte, error) {
 	payload, sig, ok := strings.Cut(s, ".")
 	if !ok {
 		return nil, errCursor
 	}
 	got, err := base64.RawURLEncoding.DecodeString(sig)
-	if err != nil || !hmac.Equal(got, cursorMAC(key, payload)) {
+	if err != nil || !slices.ContainsFunc(ring, func(key []byte) bool { return hmac.Equal(got, cursorMAC(key, payload)) }) {
 		return nil, errCursor
 	}
 	b, err := base64.RawURLEncoding.DecodeString(payload)
@@ -253,7 +255,11 @@ func (s *ClaimStore) SearchClaims(ctx context.Context, q portal.ClaimQuery) (por
 		return portal.ClaimPage{}, fmt.Errorf("search claims: %d keys, at most %d", len(q.Keys), portal.MaxSearchKeys)
 	}
 	fp := queryFingerprint(q)
-	cur, err := decodeCursor(s.CursorKey, q.Cursor, fp, len(q.Keys))
+	ring, err := cursorRing(ctx, s.Cursors)
+	if err != nil {
+		return portal.ClaimPage{}, err
+	}
+	cur, err := decodeCursor(ring, q.Cursor, fp, len(q.Keys))
 	if err != nil {
 		return portal.ClaimPage{}, err
 	}
@@ -311,7 +317,7 @@ func (s *ClaimStore) SearchClaims(ctx context.Context, q portal.ClaimQuery) (por
 		more = more || !next.At[i].Done
 	}
 	if more {
-		page.Next = next.encode(s.CursorKey)
+		page.Next = next.encode(ring[0])
 	}
 	return page, nil
 }

@@ -32,9 +32,11 @@ func TestMain(m *testing.M) {
 
 func table(id string) string { return local.Res.Tables[id] }
 
+var testCursorKey = dynamo.StaticCursorKey("a test cursor key of 32 bytes or more")
+
 func TestClaimsContract(t *testing.T) {
 	storetest.Claims(t, func(*testing.T) storetest.ClaimStore {
-		return &dynamo.ClaimStore{DB: local.Clients.DynamoDB, Table: table("ClaimsTable"), Now: time.Now}
+		return &dynamo.ClaimStore{DB: local.Clients.DynamoDB, Table: table("ClaimsTable"), Now: time.Now, Cursors: testCursorKey}
 	})
 }
 
@@ -60,7 +62,7 @@ func TestAuthorizationsContract(t *testing.T) {
 	storetest.Authorizations(t, func(*testing.T) (storetest.AuthorizationStore, storetest.AttachmentStore) {
 		uploads := &dynamo.AttachmentStore{DB: local.Clients.DynamoDB, Table: table("AttachmentsTable"), Now: time.Now}
 		return &dynamo.AuthorizationStore{DB: local.Clients.DynamoDB, Table: table("AuthorizationsTable"), Now: time.Now,
-			CursorKey: []byte("test-cursor-key"), Attachments: uploads}, uploads
+			Cursors: testCursorKey, Attachments: uploads}, uploads
 	})
 }
 
@@ -69,9 +71,9 @@ func TestCasesContract(t *testing.T) {
 		t.Run(tbl, func(t *testing.T) {
 			storetest.Cases(t, func(*testing.T) (storetest.CaseStore, storetest.LetterStore, storetest.AttachmentStore) {
 				uploads := &dynamo.AttachmentStore{DB: local.Clients.DynamoDB, Table: table("AttachmentsTable"), Now: time.Now}
-				letters := &dynamo.LetterStore{DB: local.Clients.DynamoDB, Table: table("DocumentsTable"), CursorKey: []byte("test-cursor-key")}
+				letters := &dynamo.LetterStore{DB: local.Clients.DynamoDB, Table: table("DocumentsTable"), Cursors: testCursorKey}
 				return &dynamo.CaseStore{DB: local.Clients.DynamoDB, Table: table(tbl), Outbox: "cases", Now: time.Now,
-					Attachments: uploads, Letters: letters, CursorKey: []byte("test-cursor-key")}, letters, uploads
+					Attachments: uploads, Letters: letters, Cursors: testCursorKey}, letters, uploads
 			})
 		})
 	}

@@ -19,9 +19,10 @@ import (
 // marked in the sparse byOutbox index ("letters"), which the letters sweep
 // reads.
 type LetterStore struct {
-	DB        TxAPI
-	Table     string
-	CursorKey []byte
+	DB    TxAPI
+	Table string
+	// Cursors sign list cursors (CURSOR_KEY_SECRET_ARN).
+	Cursors CursorKeys
 }
 
 const lettersOutbox = "letters"
@@ -86,7 +87,7 @@ func (s *LetterStore) Letter(ctx context.Context, provider portal.ProviderID, id
 // Letters lists the provider's letters written from q.From to q.To, newest
 // first, of q.Type if given, q.Limit at a time.
 func (s *LetterStore) Letters(ctx context.Context, q portal.LetterQuery) ([]portal.Letter, string, error) {
-	return pageOf(ctx, s.DB, s.CursorKey, indexPage{
+	return pageOf(ctx, s.DB, s.Cursors, indexPage{
 		Table: s.Table, Index: "byProvider", Hash: "providerTin", HashValue: string(q.Provider),
 		Sort: "listKey", From: q.From.String(), To: q.To.String(), FilterName: "type", FilterValue: string(q.Type),
 		Limit: q.Limit, Cursor: q.Cursor, Query: listFingerprint(string(q.Provider), string(q.Type), q.From.String(), q.To.String()),

@@ -3,6 +3,7 @@ package dynamo
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -12,6 +13,42 @@ import (
 
 	"github.com/openpayer/provider-portal/shared/portal"
 )
+
+// CursorKeys are the keys cursors are signed with, current first: the
+// current signs, any verifies (a rotation leaves the previous key's cursors
+// in providers' open pages).
+type CursorKeys interface {
+	CursorKeys(ctx context.Context) ([][]byte, error)
+}
+
+// StaticCursorKey is one key that never rotates, for tests.
+type StaticCursorKey []byte
+
+// CursorKeys returns the one key.
+func (k StaticCursorKey) CursorKeys(context.Context) ([][]byte, error) { return [][]byte{k}, nil }
+
+// MinCursorKeyLength is the shortest key a cursor is signed with.
+const MinCursorKeyLength = 32
+
+// cursorRing reads the keys, and refuses none or a short one.
+func cursorRing(ctx context.Context, c CursorKeys) ([][]byte, error) {
+	if c == nil {
+		return nil, errors.New("cursor keys: none given to a store that hands out cursors")
+	}
+	ring, err := c.CursorKeys(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("cursor keys: %w", err)
+	}
+	if len(ring) == 0 {
+		return nil, errors.New("cursor keys: none")
+	}
+	for _, k := range ring {
+		if len(k) < MinCursorKeyLength {
+			return nil, fmt.Errorf("cursor keys: a key of %d bytes, want %d or more", len(k), MinCursorKeyLength)
+		}
+	}
+	return ring, nil
+}
 
 // indexPage asks for one page of one partition of an index, newest first:
 // the one way this package lists a provider's items (its letters, a
@@ -46,8 +83,8 @@ type listCursor struct {
 
 // pageOf reads one page as p asks, decoding each item with decode (which
 // returns the item and its ID and sort key), and the cursor of the next
-// page, signed with cursorKey; empty on the last page.
-func pageOf[T any](ctx context.Context, db API, cursorKey []byte, p indexPage,
+// page, signed with the current cursor key; empty on the last page.
+func pageOf[T any](ctx context.Context, db API, cursors CursorKeys, p indexPage,
 	decode func(item map[string]types.AttributeValue) (T, string, string, error)) ([]T, string, error) {
 	in := &dynamodb.QueryInput{
 		TableName: &p.Table, IndexName: &p.Index, ScanIndexForward: aws.Bool(false),
@@ -60,8 +97,12 @@ func pageOf[T any](ctx context.Context, db API, cursorKey []byte, p indexPage,
 		in.ExpressionAttributeNames["#f"] = p.FilterName
 		in.ExpressionAttributeValues[":f"] = str(p.FilterValue)
 	}
+	ring, err := cursorRing(ctx, cursors)
+	if err != nil {
+		return nil, "", err
+	}
 	if p.Cursor != "" {
-		b, err := openSigned(cursorKey, p.Cursor)
+		b, err := openSigned(ring, p.Cursor)
 		var c listCursor
 		if err != nil || json.Unmarshal(b, &c) != nil || c.Query != p.Query || !strings.HasSuffix(c.List, "#"+c.ID) || !p.ValidID(c.ID) {
 			return nil, "", errCursor
@@ -92,7 +133,7 @@ func pageOf[T any](ctx context.Context, db API, cursorKey []byte, p indexPage,
 		}
 		if len(list) >= p.Limit {
 			b, _ := json.Marshal(listCursor{Query: p.Query, ID: lastID, List: lastSort}) // strings: always marshal
-			return list, signed(cursorKey, b), nil
+			return list, signed(ring[0], b), nil
 		}
 		in.ExclusiveStartKey = out.LastEvaluatedKey
 	}

@@ -27,6 +27,10 @@ type Stores struct {
 	// function, 30 KB in the claims bootstrap).
 	DB  *dynamodb.Client
 	Env *lambdaenv.Env
+	// Cursors sign the cursors of searches and lists: an API function
+	// sets them (origin.CursorKeys, from CURSOR_KEY_SECRET_ARN); the
+	// stores that hand out cursors fail without them.
+	Cursors CursorKeys
 }
 
 // NewStores returns the stores of f on one DynamoDB client.
@@ -40,10 +44,10 @@ func (s Stores) Claims() *ClaimStore {
 	return &ClaimStore{DB: s.DB, Table: s.Env.Text(lambdaenv.ClaimsTable), Now: time.Now}
 }
 
-// ClaimSearch is Claims with searches (CLAIMS_TABLE, CURSOR_KEY).
+// ClaimSearch is Claims with searches (CLAIMS_TABLE, the cursor keys).
 func (s Stores) ClaimSearch() *ClaimStore {
 	c := s.Claims()
-	c.CursorKey = s.Env.Key(lambdaenv.CursorKey)
+	c.Cursors = s.Cursors
 	return c
 }
 
@@ -76,10 +80,10 @@ func (s Stores) Authorizations() *AuthorizationStore {
 }
 
 // AuthorizationRequests is Authorizations as the API uses it: requests
-// that submit uploads (ATTACHMENTS_TABLE) and lists (CURSOR_KEY).
+// that submit uploads (ATTACHMENTS_TABLE) and lists (the cursor keys).
 func (s Stores) AuthorizationRequests() *AuthorizationStore {
 	a := s.Authorizations()
-	a.Attachments, a.CursorKey = s.Attachments(), s.Env.Key(lambdaenv.CursorKey)
+	a.Attachments, a.Cursors = s.Attachments(), s.Cursors
 	return a
 }
 
@@ -89,10 +93,10 @@ func (s Stores) Letters() *LetterStore {
 	return &LetterStore{DB: s.DB, Table: s.Env.Text(lambdaenv.DocumentsTable)}
 }
 
-// LetterList is Letters with lists (DOCUMENTS_TABLE, CURSOR_KEY).
+// LetterList is Letters with lists (DOCUMENTS_TABLE, the cursor keys).
 func (s Stores) LetterList() *LetterStore {
 	l := s.Letters()
-	l.CursorKey = s.Env.Key(lambdaenv.CursorKey)
+	l.Cursors = s.Cursors
 	return l
 }
 
@@ -113,9 +117,9 @@ func (s Stores) Cases(family *portal.CaseFamily) *CaseStore {
 }
 
 // CaseForms is Cases with the uploads its forms submit (ATTACHMENTS_TABLE)
-// and the key that signs its worklist's cursors (CURSOR_KEY).
+// and the key that signs its worklist's cursors (the cursor keys).
 func (s Stores) CaseForms(family *portal.CaseFamily) *CaseStore {
 	c := s.Cases(family)
-	c.Attachments, c.CursorKey = s.Attachments(), s.Env.Key(lambdaenv.CursorKey)
+	c.Attachments, c.Cursors = s.Attachments(), s.Cursors
 	return c
 }

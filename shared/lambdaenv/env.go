@@ -20,7 +20,6 @@ type kind uint8
 
 const (
 	text     kind = iota // a table, queue URL, bucket or stack name: Env.Text
-	key                  // a signing key of 32 bytes or more: Env.Key
 	duration             // a positive duration such as 15m: Env.Duration
 	prefix               // an object key prefix ending in /: Env.Text
 	optional             // a resource that may be empty (none): Env.Text
@@ -49,8 +48,9 @@ var (
 	CaseDecisionsDLQ    = Var{Name: "CASE_DECISIONS_DLQ_URL"}
 	ClaimsFeedDLQ       = Var{Name: "CLAIMS_FEED_DLQ_URL"}
 
-	// CursorKey signs the cursors of lists.
-	CursorKey = Var{Name: "CURSOR_KEY", kind: key}
+	// CursorKeySecret holds the key the cursors of lists are signed with,
+	// read at run time so that it rotates (origin.CursorKeys).
+	CursorKeySecret = Var{Name: "CURSOR_KEY_SECRET_ARN"}
 	// StackName is the dimension of the sweeps' and consumers' metrics.
 	StackName = Var{Name: "STACK_NAME"}
 	// OriginVerifySecret is the secret the portal's distribution sends
@@ -90,10 +90,6 @@ func (v Var) parse(e *Env, val string) error {
 		val = v.def
 	}
 	switch v.kind {
-	case key:
-		if len(val) < 32 {
-			return fmt.Errorf("%s must be at least 32 characters", v.Name)
-		}
 	case duration:
 		d, err := time.ParseDuration(val)
 		if err != nil || d <= 0 {
@@ -171,12 +167,6 @@ func (e *Env) must(v Var, k kind) {
 func (e *Env) Text(v Var) string {
 	e.must(v, text)
 	return e.values[v.Name]
-}
-
-// Key returns a signing key the function named, under Must's rule.
-func (e *Env) Key(v Var) []byte {
-	e.must(v, key)
-	return []byte(e.values[v.Name])
 }
 
 // Duration returns a duration setting: its default unless the function

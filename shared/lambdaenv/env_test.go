@@ -23,12 +23,12 @@ func getenv(env map[string]string) lambdaenv.Getenv {
 // A function stops at init with one line naming every variable it named
 // that is missing, empty or malformed; the rest is parsed once.
 func TestLoadNamesEveryMissingOrMalformedVariable(t *testing.T) {
-	_, err := lambdaenv.Load(getenv(map[string]string{"CLAIMS_TABLE": "", "CURSOR_KEY": "short", "UPLOAD_FORM_TTL": "soon"}),
-		lambdaenv.ClaimsTable, lambdaenv.MembersTable, lambdaenv.CursorKey, lambdaenv.UploadFormTTL)
+	_, err := lambdaenv.Load(getenv(map[string]string{"CLAIMS_TABLE": "", "UPLOAD_PREFIX": "uploads", "UPLOAD_FORM_TTL": "soon"}),
+		lambdaenv.ClaimsTable, lambdaenv.MembersTable, lambdaenv.UploadPrefix, lambdaenv.UploadFormTTL)
 	if err == nil {
 		t.Fatal("loaded with nothing set")
 	}
-	for _, want := range []string{"CLAIMS_TABLE", "MEMBERS_TABLE", "CURSOR_KEY", "UPLOAD_FORM_TTL"} {
+	for _, want := range []string{"CLAIMS_TABLE", "MEMBERS_TABLE", "UPLOAD_PREFIX", "UPLOAD_FORM_TTL"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("%q does not name %s", err, want)
 		}
@@ -78,14 +78,14 @@ func TestMustStopsAConstructorOnAVariableNotNamed(t *testing.T) {
 // A variable read the wrong way is a wiring mistake too: a table is not a
 // signing key.
 func TestAVariableIsReadOnlyAsWhatItIs(t *testing.T) {
-	f, err := lambdaenv.Load(getenv(map[string]string{"CLAIMS_TABLE": "claims"}), lambdaenv.ClaimsTable)
+	f, err := lambdaenv.Load(getenv(map[string]string{"CLAIMS_TABLE": "claims"}), lambdaenv.ClaimsTable, lambdaenv.UploadFormTTL)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer func() {
-		if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "CLAIMS_TABLE") {
-			t.Errorf("recovered %v, want a stop naming CLAIMS_TABLE", r)
+		if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "UPLOAD_FORM_TTL is not read that way") {
+			t.Errorf("recovered %v, want a stop naming UPLOAD_FORM_TTL", r)
 		}
 	}()
-	_ = f.Env.Key(lambdaenv.ClaimsTable)
+	_ = f.Env.Text(lambdaenv.UploadFormTTL)
 }

@@ -21,10 +21,12 @@ func NewPublisher(f *lambdaenv.Function, store *dynamo.LetterStore) *Publisher {
 // FromEnv builds the Provider Documents API from its environment. Its main
 // and the local runner both call it.
 func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (http.Handler, error) {
-	f, err := lambdaenv.Load(getenv, lambdaenv.DocumentsTable, lambdaenv.AttachmentsBucket, lambdaenv.CursorKey, lambdaenv.OriginVerifySecret,
+	f, err := lambdaenv.Load(getenv, lambdaenv.DocumentsTable, lambdaenv.AttachmentsBucket, lambdaenv.CursorKeySecret, lambdaenv.OriginVerifySecret,
 		lambdaenv.LetterPrefix, lambdaenv.DownloadLinkTTL)
 	if err != nil {
 		return nil, err
 	}
-	return origin.Front(f, New(Deps{Log: f.Log, Publisher: NewPublisher(f, dynamo.NewStores(f).LetterList()), Now: time.Now})), nil
+	db := dynamo.NewStores(f)
+	db.Cursors = origin.CursorKeys(f)
+	return origin.Front(f, New(Deps{Log: f.Log, Publisher: NewPublisher(f, db.LetterList()), Now: time.Now})), nil
 }

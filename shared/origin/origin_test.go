@@ -15,11 +15,11 @@ import (
 	"github.com/openpayer/provider-portal/shared/origin"
 )
 
-// The origin secret as Secrets Manager (moto) keeps it: its value before
+// The origin secret (and the cursor key) as Secrets Manager (moto) keeps it: its value before
 // any rotation, then the new and the previous value after one, so that
 // requests CloudFront still signs with the old value pass until the
 // distribution is redeployed.
-func TestTheOriginSecretRotates(t *testing.T) {
+func TestSecretsRotate(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	srv, err := stack.StartMoto(ctx, "SecretsManager", 0, filepath.Join(t.TempDir(), "secretsmanager.log"))
@@ -59,6 +59,12 @@ func TestTheOriginSecretRotates(t *testing.T) {
 	}
 	if got, err := kept.Values(ctx); err != nil || got[0] != "second-value" {
 		t.Errorf("within its time to live: %q, %v; want the value read first", got, err)
+	}
+	// The cursor key is read the same way: the current value signs, the
+	// previous one still verifies (shared/dynamo's cursor tests).
+	ring, err := origin.KeysOf(values).CursorKeys(ctx)
+	if err != nil || len(ring) != 2 || string(ring[0]) != "third-value" || string(ring[1]) != "second-value" {
+		t.Errorf("cursor keys after a rotation: %q, %v", ring, err)
 	}
 	// A secret that does not exist is an error, not an empty list that
 	// would refuse every request without saying why.
