@@ -62,6 +62,8 @@ var mutations = []mutation{
 	{"the malware-found alarm deleted", "MalwareFoundAlarm", "", ""},
 	{"a secret resolved into a function's environment", "LettersFunction", "          CURSOR_KEY_SECRET_ARN: !Ref CursorKeySecret\n",
 		"          CURSOR_KEY: !Sub \"{{resolve:secretsmanager:${CursorKeySecret}:SecretString}}\"\n"},
+	{"the dashboard's alarm states dropped", "Dashboard", `{"type": "alarm"`, `{"type": "text"`},
+	{"a workflow's outbox left off the dashboard", "Dashboard", `"Outbox", "authorizations"`, `"Outbox", "documents"`},
 	{"the member-search limit alarm deleted", "MemberSearchLimitAlarm", "", ""},
 	{"the claims function free to write any idempotency item", "ClaimsFunction", "                ForAllValues:StringLike: {dynamodb:LeadingKeys: [\"member-searches#*\"]}\n", ""},
 	{"the scan pointed at another prefix", "UploadScanPlan", "ObjectPrefixes: [!Ref UploadPrefix]", "ObjectPrefixes: [scanned/]"},

@@ -1,6 +1,8 @@
 package templatecheck
 
 import (
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -238,6 +240,65 @@ func TestTheAlarmsThatMustPage(t *testing.T) {
 	}
 	if text(get(res["AlarmEmailSubscription"], "Properties", "TopicArn")) != "!Ref AlarmTopic" {
 		t.Error("AlarmEmail is not subscribed to the alarm topic")
+	}
+}
+
+// The dashboard an operator opens first shows every alarm's state, every
+// queue and dead-letter queue, and each workflow's outbox.
+func TestTheDashboardShowsEveryAlarmQueueAndOutbox(t *testing.T) {
+	res := load(t)
+	var body struct {
+		Widgets []struct {
+			Type       string `json:"type"`
+			Properties struct {
+				Alarms  []string `json:"alarms"`
+				Metrics [][]any  `json:"metrics"`
+			} `json:"properties"`
+		} `json:"widgets"`
+	}
+	b := get(res["Dashboard"], "Properties", "DashboardBody")
+	if b == nil {
+		t.Fatal("no dashboard")
+	}
+	if err := json.Unmarshal([]byte(b.Value), &body); err != nil {
+		t.Fatalf("the dashboard's body: %v", err)
+	}
+	shown := map[string]bool{}
+	for _, w := range body.Widgets {
+		for _, a := range w.Properties.Alarms {
+			if w.Type != "alarm" {
+				break
+			}
+			if _, name, ok := strings.Cut(a, ":alarm:"); ok {
+				shown["alarm "+name] = true
+			}
+		}
+		for _, m := range w.Properties.Metrics {
+			for i := 0; i+1 < len(m); i++ {
+				if k, _ := m[i].(string); k == "QueueName" || k == "Outbox" {
+					shown[k+" "+fmt.Sprint(m[i+1])] = true
+				}
+			}
+		}
+	}
+	for _, id := range ofType(res, "AWS::CloudWatch::Alarm") {
+		if get(res[id], "Condition") != nil {
+			continue // may not exist
+		}
+		name := strings.TrimPrefix(text(get(res[id], "Properties", "AlarmName")), "!Sub ")
+		if !shown["alarm "+name] {
+			t.Errorf("the alarm %s (%s) is not on the dashboard's alarm widget", id, name)
+		}
+	}
+	for _, id := range ofType(res, "AWS::SQS::Queue") {
+		if !shown["QueueName ${"+id+".QueueName}"] {
+			t.Errorf("the queue %s is on no dashboard widget", id)
+		}
+	}
+	for _, outbox := range []string{"documents", "authorizations", "disputes", "appeals", "letters"} {
+		if !shown["Outbox "+outbox] {
+			t.Errorf("the %s outbox is on no dashboard widget", outbox)
+		}
 	}
 }
 
