@@ -67,7 +67,7 @@ const (
 // CheckAuthorizationForm checks a request's fields against the plan's form
 // for its type, today being today, and lists every problem by field.
 func (p Plan) CheckAuthorizationForm(r *AuthorizationRequest, today Date) error {
-	return p.checkAuthorization(r, today, false)
+	return p.checkAuthorization(r, today, false, true)
 }
 
 // CheckAuthorizationRequest is CheckAuthorizationForm with the clinical
@@ -75,10 +75,19 @@ func (p Plan) CheckAuthorizationForm(r *AuthorizationRequest, today Date) error 
 // from the request alone: every problem in one answer. What depends on
 // stored data (the member, the retro window) is checked after.
 func (p Plan) CheckAuthorizationRequest(r *AuthorizationRequest, today Date) error {
-	return p.checkAuthorization(r, today, true)
+	return p.checkAuthorization(r, today, true, true)
 }
 
-func (p Plan) checkAuthorization(r *AuthorizationRequest, today Date, clinical bool) error {
+// CheckSystemAuthorizationRequest checks a request another system sent (an
+// EHR, through Da Vinci PAS) by the same rules, less the two that ask a
+// person at the portal: the confirmation that they checked COB (the COB
+// check on the date still runs, by the plan) and a contact email (checked
+// if given; the system is answered through its own channel).
+func (p Plan) CheckSystemAuthorizationRequest(r *AuthorizationRequest, today Date) error {
+	return p.checkAuthorization(r, today, true, false)
+}
+
+func (p Plan) checkAuthorization(r *AuthorizationRequest, today Date, clinical, person bool) error {
 	f := Problems{}
 	form, ok := p.AuthForms[r.Type]
 	if !ok {
@@ -96,7 +105,7 @@ func (p Plan) checkAuthorization(r *AuthorizationRequest, today Date, clinical b
 	if !r.EndDate.IsZero() && (r.EndDate.Before(r.StartDate) || r.EndDate.After(today)) {
 		f.Set("endDate", SayEndDate)
 	}
-	if !r.COBVerified {
+	if person && !r.COBVerified {
 		f.Set("cobVerified", SayCOBVerified)
 	}
 	for _, n := range []struct{ field, label, npi string }{
@@ -119,7 +128,9 @@ func (p Plan) checkAuthorization(r *AuthorizationRequest, today Date, clinical b
 	} else if r.Admission != nil {
 		f.Set("admission", SayNoAdmission)
 	}
-	if a, err := mail.ParseAddress(r.ContactEmail); err != nil || a.Address != r.ContactEmail || len(r.ContactEmail) > 254 {
+	if !person && r.ContactEmail == "" {
+		// Nothing to check: the system that sent it is answered.
+	} else if a, err := mail.ParseAddress(r.ContactEmail); err != nil || a.Address != r.ContactEmail || len(r.ContactEmail) > 254 {
 		if strings.TrimSpace(r.ContactEmail) == "" {
 			f.Required("contactEmail", "a contact email")
 		} else {

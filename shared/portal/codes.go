@@ -66,6 +66,9 @@ const (
 	CodeAuthorizationNotFound  = "AUTHORIZATION_NOT_FOUND"
 	CodeDuplicateAuthorization = "DUPLICATE_AUTHORIZATION"
 	CodeAuthorizationClosed    = "AUTHORIZATION_CLOSED"
+	// A Da Vinci PAS Bundle that cannot be read as a prior authorization
+	// request (the FHIR routes answer it as an OperationOutcome).
+	CodeInvalidPASRequest = "INVALID_PAS_REQUEST"
 )
 
 // Problem codes of disputes and appeals: the paths the guides send a
