@@ -12,6 +12,7 @@ import (
 
 	"github.com/openpayer/provider-portal/localstack/sampledata"
 	"github.com/openpayer/provider-portal/shared/openapi"
+	"github.com/openpayer/provider-portal/shared/pas/pastest"
 	"github.com/openpayer/provider-portal/shared/portal"
 )
 
@@ -130,7 +131,17 @@ func matrixFixtures(t *testing.T, a string) map[string]func() any {
 		},
 		"PUT /appeals/{caseId} body": func() any { return appeal() },
 		"POST /authorizations body":  func() any { return authorizationRequest() },
-		"POST /claims/search body":   func() any { return map[string]any{"claimNumber": denied} },
+		// Da Vinci PAS: a $submit of the package's medical services request
+		// on the claim's member and date, with services of its own. Another
+		// provider's is a request of its own, as at POST /authorizations.
+		"POST /fhir/Claim/{operation} operation": func() any { return "$submit" },
+		"POST /fhir/Claim/{operation} body": func() any {
+			b := pastest.Mapped(t, pastest.Example(t, "Bundle-MedicalServicesAuthorizationBundleExample.json"), pastest.Sample{
+				MemberID: claim.MemberID, RequestingNPI: "1234567893", ServicingNPI: "1245319599", ServiceDate: claim.ServiceFrom.String(), Diagnosis: "E11.9"})
+			serviceCode++
+			return json.RawMessage(strings.Replace(string(b), `"code":"99212"`, fmt.Sprintf(`"code":"993%02d"`, serviceCode%100), 1))
+		},
+		"POST /claims/search body": func() any { return map[string]any{"claimNumber": denied} },
 		"POST /members/coverage/search body": func() any {
 			return map[string]any{"memberId": claim.MemberID, "dateOfService": claim.ServiceFrom.String()}
 		},
@@ -234,7 +245,8 @@ func matrixRequestFor(t *testing.T, fixtures map[string]func() any, path, method
 			path = strings.ReplaceAll(path, "{"+p.Name+"}", fmt.Sprint(f()))
 			// A member is the plan's, not a provider's: another provider
 			// may report their other insurance.
-			req.pathParams = req.pathParams || p.Name != "memberId"
+			// Nor is an operation's name.
+			req.pathParams = req.pathParams || (p.Name != "memberId" && p.Name != "operation")
 		case p.In == "query" && p.Required:
 			q.Set(p.Name, fmt.Sprint(fill(t, fixtures, scope, p.Name, p.Schema.Value)))
 		case p.In == "query":

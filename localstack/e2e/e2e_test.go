@@ -129,7 +129,9 @@ func newRequest(t testing.TB, tok, method, target string, body any) *http.Reques
 	if err != nil {
 		t.Fatal(err)
 	}
-	if body != nil {
+	if _, fhir := body.(json.RawMessage); fhir {
+		req.Header.Set("Content-Type", "application/fhir+json") // a FHIR resource, as is
+	} else if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	if tok != "" {

@@ -51,44 +51,62 @@ func handleSubmit(d Deps) httpapi.ProviderHandler {
 		if err := httpapi.Decode(r, &req); err != nil {
 			return err
 		}
-		now := d.Now().UTC()
-		today := portal.DateOf(now)
-		// Every field first, then what depends on stored data.
-		if err := d.Plan.CheckAuthorizationRequest(&req, today); err != nil {
-			return err
-		}
-		m, err := d.Members.Member(r.Context(), req.MemberID)
+		a, err := submit(r, d, caller, req, nil)
 		if err != nil {
 			return err
 		}
-		reported, err := d.Requests.ReportedCOB(r.Context(), m.ID)
-		if err != nil {
-			return err
-		}
-		coverage := portal.CoverageOn(m, reported, req.StartDate)
-		if err := d.Plan.CheckRetro(coverage, today); err != nil {
-			return err
-		}
-		// The clinical answers and documents were checked with the form.
-		a := &portal.Authorization{ID: portal.NewAuthorizationID(), Provider: caller.Provider, SubmittedBy: caller.Subject, SubmittedAt: now,
-			Request: req, COBShown: coverage, COBCheckedAt: now, Status: portal.AuthReceived,
-			DecisionDue: d.Plan.RetroDecisionDue(now, req.Urgent), Documents: req.UploadIDs, UpdatedAt: now, Version: 1}
-		ev, err := portal.NewEvent(portal.EventAuthorizationSubmitted, portal.QueueUtilizationManagement, now, map[string]any{"authorization": a})
-		if err != nil {
-			return err
-		}
-		open, err := d.Requests.CreateAuthorization(r.Context(), a, ev)
-		if err != nil {
-			return err
-		}
-		if open != "" {
-			return portal.ErrDuplicateAuthorization(open)
-		}
-		deliver(r, d, ev.ID)
 		httpapi.Audit(r, d.Log, caller, "authorizations.submit", a.ID)
 		httpapi.Encode(w, http.StatusCreated, view(a))
 		return nil
 	}
+}
+
+// submit checks a request by the plan's rules and records it, with the
+// event that sends it to utilization management: the same for a request
+// made at the portal and one a system sent by Da Vinci PAS (trace set:
+// checked without the two questions only a person at the portal answers).
+// The same member, type, start date and services open already answers
+// DUPLICATE_AUTHORIZATION naming the open request.
+func submit(r *http.Request, d Deps, caller httpapi.Caller, req portal.AuthorizationRequest, trace *portal.TraceID) (*portal.Authorization, error) {
+	now := d.Now().UTC()
+	today := portal.DateOf(now)
+	// Every field first, then what depends on stored data.
+	check := d.Plan.CheckAuthorizationRequest
+	if trace != nil {
+		check = d.Plan.CheckSystemAuthorizationRequest
+	}
+	if err := check(&req, today); err != nil {
+		return nil, err
+	}
+	m, err := d.Members.Member(r.Context(), req.MemberID)
+	if err != nil {
+		return nil, err
+	}
+	reported, err := d.Requests.ReportedCOB(r.Context(), m.ID)
+	if err != nil {
+		return nil, err
+	}
+	coverage := portal.CoverageOn(m, reported, req.StartDate)
+	if err := d.Plan.CheckRetro(coverage, today); err != nil {
+		return nil, err
+	}
+	// The clinical answers and documents were checked with the form.
+	a := &portal.Authorization{ID: portal.NewAuthorizationID(), Provider: caller.Provider, SubmittedBy: caller.Subject, SubmittedAt: now,
+		Request: req, COBShown: coverage, COBCheckedAt: now, Status: portal.AuthReceived,
+		DecisionDue: d.Plan.RetroDecisionDue(now, req.Urgent), Documents: req.UploadIDs, UpdatedAt: now, Version: 1, Trace: trace}
+	ev, err := portal.NewEvent(portal.EventAuthorizationSubmitted, portal.QueueUtilizationManagement, now, map[string]any{"authorization": a})
+	if err != nil {
+		return nil, err
+	}
+	open, err := d.Requests.CreateAuthorization(r.Context(), a, ev)
+	if err != nil {
+		return nil, err
+	}
+	if open != "" {
+		return nil, portal.ErrDuplicateAuthorization(open)
+	}
+	deliver(r, d, ev.ID)
+	return a, nil
 }
 
 func handleGet(d Deps) httpapi.ProviderHandler {

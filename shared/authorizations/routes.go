@@ -69,5 +69,7 @@ func New(d Deps) http.Handler {
 	rs.Handle("GET /authorizations/worklist", handleWorklist(d))
 	rs.Handle("GET /authorizations/{authorizationId}", handleGet(d))
 	rs.Handle("POST /authorizations/{authorizationId}/documents", handleAddDocuments(d), httpapi.WithIdempotencyKey)
+	// Da Vinci PAS: the same requests, by FHIR (fhir.go).
+	rs.Handle("POST /fhir/Claim/{operation}", handlePAS(d))
 	return rs.Handler()
 }

@@ -48,6 +48,24 @@ var kindStatus = map[portal.Kind]int{
 	portal.KindTooMany:      http.StatusTooManyRequests,
 }
 
+// Failure is what a handler that answers in another format than problems
+// (the FHIR routes' OperationOutcome) needs of an error: its status, and
+// the code noted for the request's log line and metrics. Anything but a
+// *portal.Error is logged in full and is a 500.
+func Failure(r *http.Request, log *slog.Logger, err error) int {
+	var pe *portal.Error
+	if !errors.As(err, &pe) {
+		log.ErrorContext(r.Context(), "internal error", "error", err.Error(), "route", r.Pattern)
+		noteProblem(r, portal.CodeInternal)
+		return http.StatusInternalServerError
+	}
+	noteProblem(r, pe.Code)
+	if status, ok := kindStatus[pe.Kind]; ok {
+		return status
+	}
+	return http.StatusInternalServerError
+}
+
 // Error writes err as a problem response. A *portal.Error is shown as it is;
 // anything else is logged in full for operators and shown as "Internal error".
 func Error(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {

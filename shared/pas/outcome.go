@@ -52,6 +52,9 @@ func Outcome(err error, locate func(field string) string) OperationOutcome {
 	if !ok {
 		typ = "exception"
 	}
+	if pe.Code == portal.CodeDuplicateAuthorization {
+		typ = "duplicate"
+	}
 	issue := func(detail string, where ...string) Issue {
 		return Issue{Severity: "error", Code: typ, Diagnostics: pe.Code, Expression: where,
 			Details: CodeableConcept{Coding: []Coding{{System: ProblemSystem, Code: pe.Code}}, Text: detail}}

@@ -1,71 +1,18 @@
 package pas_test
 
 import (
-	"archive/tar"
-	"compress/gzip"
 	"encoding/json"
 	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/openpayer/provider-portal/shared/pas"
+	"github.com/openpayer/provider-portal/shared/pas/pastest"
 	"github.com/openpayer/provider-portal/shared/portal"
 )
 
-// The PAS 2.2.1 package the plan's notes hold (../shared/standards beside
-// the project), read straight from its archive.
-var (
-	examplesOnce sync.Once
-	examples     map[string][]byte
-	examplesErr  error
-)
-
-func example(t *testing.T, name string) []byte {
-	t.Helper()
-	examplesOnce.Do(func() {
-		f, err := os.Open(filepath.Join("..", "..", "..", "shared", "standards", "hl7.fhir.us.davinci-pas-2.2.1.tgz"))
-		if err != nil {
-			examplesErr = err
-			return
-		}
-		defer f.Close()
-		gz, err := gzip.NewReader(f)
-		if err != nil {
-			examplesErr = err
-			return
-		}
-		examples = map[string][]byte{}
-		tr := tar.NewReader(gz)
-		for {
-			h, err := tr.Next()
-			if err == io.EOF {
-				return
-			}
-			if err != nil {
-				examplesErr = err
-				return
-			}
-			if name, ok := strings.CutPrefix(h.Name, "package/example/"); ok {
-				if examples[name], err = io.ReadAll(tr); err != nil {
-					examplesErr = err
-					return
-				}
-			}
-		}
-	})
-	if examplesErr != nil {
-		t.Fatalf("the PAS package: %v", examplesErr)
-	}
-	b, ok := examples[name]
-	if !ok {
-		t.Fatalf("no example %s in the PAS package", name)
-	}
-	return b
-}
+func example(t *testing.T, name string) []byte { return pastest.Example(t, name) }
 
 // Each of the package's request Bundles reads as the request it states.
 func TestThePackagesRequestsRead(t *testing.T) {

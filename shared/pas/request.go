@@ -69,6 +69,9 @@ func Read(body []byte) (*Request, error) {
 			}
 		}
 	}
+	if r.Trace.Value == "" {
+		f[claim+".identifier"] = "Give the Claim the identifier your system tracks the request by."
+	}
 	a.Urgent = urgent(&c)
 	if a.Type == portal.AuthInpatient && a.Admission != nil && a.Urgent {
 		a.Admission.Type = "urgent"

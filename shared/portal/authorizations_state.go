@@ -49,6 +49,17 @@ type Authorization struct {
 	UpdatedAt time.Time `json:"updatedAt"`
 	// Version counts the record's writes: each update is conditional on it.
 	Version int64 `json:"version"`
+	// Trace is the identifier a system that sent the request by Da Vinci
+	// PAS gave it (its Claim's identifier): $inquire finds the request by
+	// it, and PAS answers repeat it. Nil for a request made at the portal.
+	Trace *TraceID `json:"trace,omitempty"`
+}
+
+// TraceID is another system's identifier of a request: a system (a URI)
+// and a value.
+type TraceID struct {
+	System string `json:"system,omitempty"`
+	Value  string `json:"value"`
 }
 
 // AuthDecision is a decision from the plan's utilization management system.

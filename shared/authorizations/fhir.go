@@ -1,0 +1,162 @@
+package authorizations
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+
+	"github.com/openpayer/provider-portal/shared/httpapi"
+	"github.com/openpayer/provider-portal/shared/pas"
+	"github.com/openpayer/provider-portal/shared/portal"
+)
+
+// The retro authorization workflow by standard: Da Vinci PAS's Claim
+// operations, for EHRs and clearinghouses. $submit makes the same request
+// the portal's form makes (the same rules, record and events); $inquire
+// answers where a request stands. Both answer FHIR resources, problems as
+// an OperationOutcome with each issue at its place in the Bundle.
+
+// fhirJSON is FHIR's JSON media type.
+const fhirJSON = "application/fhir+json"
+
+// maxBundle is the largest Bundle read: what API Gateway lets through.
+const maxBundle = 10 << 20
+
+func handlePAS(d Deps) httpapi.ProviderHandler {
+	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) error {
+		switch r.PathValue("operation") {
+		case "$submit":
+			pasSubmit(w, r, d, caller)
+		case "$inquire":
+			pasInquire(w, r, d, caller)
+		default:
+			pasFail(w, r, d, portal.Errorf(portal.KindNotFound, portal.CodeRouteNotFound,
+				"This operation does not exist: send $submit or $inquire.").WithReason("POST /fhir/Claim/$submit or /fhir/Claim/$inquire"), nil)
+		}
+		return nil
+	}
+}
+
+// pasBody reads the request's Bundle, at most maxBundle bytes.
+func pasBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBundle))
+	if err != nil {
+		return nil, &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidPASRequest, Detail: "Send the Bundle in 10 MB or less.",
+			Fields: map[string]string{"Bundle": "Send the Bundle in 10 MB or less."}}
+	}
+	return body, nil
+}
+
+// pasFail answers err as an OperationOutcome, each problem where req read
+// it from.
+func pasFail(w http.ResponseWriter, r *http.Request, d Deps, err error, req *pas.Request) {
+	status := httpapi.Failure(r, d.Log, err)
+	locate := func(f string) string { return f }
+	if req != nil {
+		locate = req.Locate
+	}
+	writeFHIR(w, status, pas.Outcome(err, locate))
+}
+
+// writeFHIR writes a resource, or a resource already encoded.
+func writeFHIR(w http.ResponseWriter, status int, v any) {
+	b, ok := v.([]byte)
+	if !ok {
+		var err error
+		if b, err = json.Marshal(v); err != nil {
+			status, b = http.StatusInternalServerError, []byte(`{"resourceType":"OperationOutcome","issue":[{"severity":"fatal","code":"exception"}]}`)
+		}
+	}
+	w.Header().Set("Content-Type", fhirJSON)
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// pasOperation reads the request's Bundle, finds or makes the request it
+// is about, and answers where that stands; every failure is an
+// OperationOutcome.
+func pasOperation(w http.ResponseWriter, r *http.Request, d Deps, caller httpapi.Caller, action string,
+	do func(req *pas.Request) (*portal.Authorization, error)) {
+	body, err := pasBody(w, r)
+	if err != nil {
+		pasFail(w, r, d, err, nil)
+		return
+	}
+	req, err := pas.Read(body)
+	if err != nil {
+		pasFail(w, r, d, err, nil)
+		return
+	}
+	a, err := do(req)
+	if err != nil {
+		pasFail(w, r, d, err, req)
+		return
+	}
+	answer, err := pas.Answer(body, a, d.Now())
+	if err != nil {
+		pasFail(w, r, d, err, req)
+		return
+	}
+	httpapi.Audit(r, d.Log, caller, action, a.ID)
+	writeFHIR(w, http.StatusOK, answer)
+}
+
+// pasSubmit makes the request ($submit). The same request sent again (a
+// retry) is answered as it stands; another with the same member, type,
+// date and services is a duplicate of the open one.
+func pasSubmit(w http.ResponseWriter, r *http.Request, d Deps, caller httpapi.Caller) {
+	pasOperation(w, r, d, caller, "authorizations.pas.submit", func(req *pas.Request) (*portal.Authorization, error) {
+		trace := &portal.TraceID{System: req.Trace.System, Value: req.Trace.Value}
+		a, err := submit(r, d, caller, req.Auth, trace)
+		var pe *portal.Error
+		if errors.As(err, &pe) && pe.Code == portal.CodeDuplicateAuthorization {
+			open, gerr := d.Requests.Authorization(r.Context(), caller.Provider, pe.OpenAuthorizationID)
+			if gerr == nil && open.Trace != nil && *open.Trace == *trace {
+				return open, nil
+			}
+		}
+		return a, err
+	})
+}
+
+// pasInquire answers where the request the inquiry names stands
+// ($inquire).
+func pasInquire(w http.ResponseWriter, r *http.Request, d Deps, caller httpapi.Caller) {
+	pasOperation(w, r, d, caller, "authorizations.pas.inquire", func(req *pas.Request) (*portal.Authorization, error) {
+		return findTraced(r, d, caller, req)
+	})
+}
+
+// findTraced is the provider's request the inquiry names: by this plan's
+// ID, or by the submitter's identifier among the member's requests of the
+// last two years. Another provider's request is not found.
+func findTraced(r *http.Request, d Deps, caller httpapi.Caller, req *pas.Request) (*portal.Authorization, error) {
+	if a, err := d.Requests.Authorization(r.Context(), caller.Provider, req.Trace.Value); err == nil {
+		return a, nil
+	} else if portal.ErrorCode(err) != portal.CodeAuthorizationNotFound {
+		return nil, err
+	}
+	if !portal.ValidIdentifier(req.Auth.MemberID) || req.Trace.Value == "" {
+		return nil, portal.ErrAuthorizationNotFound()
+	}
+	today := portal.DateOf(d.Now())
+	cursor := ""
+	for range 20 { // 20 pages of 100: more requests for one member than two years hold
+		list, next, err := d.Requests.Authorizations(r.Context(), caller.Provider, req.Auth.MemberID, today.AddDate(-2, 0, 0), today, 100, cursor)
+		if err != nil {
+			return nil, err
+		}
+		for i := range list {
+			if t := list[i].Trace; t != nil && t.Value == req.Trace.Value && t.System == req.Trace.System {
+				return &list[i], nil
+			}
+		}
+		if next == "" {
+			break
+		}
+		cursor = next
+	}
+	return nil, portal.ErrAuthorizationNotFound()
+}

@@ -1,0 +1,198 @@
+package authorizations_test
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/openpayer/provider-portal/shared/pas/pastest"
+	"github.com/openpayer/provider-portal/shared/portal"
+)
+
+// medical is the package's medical services request, mapped onto this
+// test's member, NPIs and date of service.
+func medical(t *testing.T) string {
+	return string(pastest.Mapped(t, pastest.Example(t, "Bundle-MedicalServicesAuthorizationBundleExample.json"),
+		pastest.Sample{MemberID: "M-PLAIN", RequestingNPI: "1234567893", ServicingNPI: "1245319599", ServiceDate: dos.String(), Diagnosis: "M25.561"}))
+}
+
+// fhirAnswer is the part of a PAS answer the tests read.
+type fhirAnswer struct {
+	ResourceType string
+	Entry        []struct {
+		Resource struct {
+			ResourceType string
+			Identifier   []struct{ System, Value string }
+			Outcome      string
+			PreAuthRef   string
+			Item         []struct {
+				ItemSequence int
+				Adjudication []struct {
+					Extension []struct {
+						URL       string
+						Extension []struct {
+							URL                  string
+							ValueString          string
+							ValueCodeableConcept struct{ Coding []struct{ Code string } }
+						}
+					}
+				}
+			}
+		}
+	}
+	Issue []struct {
+		Severity, Code string
+		Expression     []string
+		Details        struct {
+			Coding []struct{ Code string }
+			Text   string
+		}
+	}
+}
+
+func readFHIR(t *testing.T, resp events.APIGatewayV2HTTPResponse) fhirAnswer {
+	t.Helper()
+	if ct := resp.Headers["Content-Type"]; ct != "application/fhir+json" {
+		t.Errorf("content type %q", ct)
+	}
+	var a fhirAnswer
+	if err := json.Unmarshal([]byte(resp.Body), &a); err != nil {
+		t.Fatalf("%v: %s", err, resp.Body)
+	}
+	return a
+}
+
+// reviewAction is the X12 306 code on the answer's first item, and the
+// authorization number with it.
+func (a fhirAnswer) reviewAction() (code, number string) {
+	if len(a.Entry) == 0 || len(a.Entry[0].Resource.Item) == 0 || len(a.Entry[0].Resource.Item[0].Adjudication) == 0 {
+		return "", ""
+	}
+	for _, e := range a.Entry[0].Resource.Item[0].Adjudication[0].Extension {
+		for _, x := range e.Extension {
+			if strings.HasSuffix(x.URL, "reviewActionCode") && len(x.ValueCodeableConcept.Coding) > 0 {
+				code = x.ValueCodeableConcept.Coding[0].Code
+			}
+			if x.URL == "number" {
+				number = x.ValueString
+			}
+		}
+	}
+	return code, number
+}
+
+// A PAS request is the portal's request: the same rules, the same record
+// (read at the portal's route), the same event to utilization management;
+// it is answered pended until decided, a retry of it is answered as it
+// stands, and $inquire follows it to its decision.
+func TestAPASRequestIsThePortalsRequest(t *testing.T) {
+	w := setup(t)
+	resp := w.send("POST", "/fhir/Claim/$submit", medical(t), tinA)
+	if resp.StatusCode != 200 {
+		t.Fatalf("submit: %d %s", resp.StatusCode, resp.Body)
+	}
+	a := readFHIR(t, resp)
+	cr := a.Entry[0].Resource
+	if a.ResourceType != "Bundle" || cr.ResourceType != "ClaimResponse" || cr.Outcome != "complete" {
+		t.Fatalf("answer %s", resp.Body)
+	}
+	if code, _ := a.reviewAction(); code != "A4" {
+		t.Errorf("a new request is %q, want A4 (pended)", code)
+	}
+	var id string
+	for _, i := range cr.Identifier {
+		if strings.HasPrefix(i.Value, "RA-") {
+			id = i.Value
+		}
+	}
+	if got := w.send("GET", "/authorizations/"+id, "", tinA); got.StatusCode != 200 || !strings.Contains(got.Body, `"status":"received"`) {
+		t.Errorf("the portal's view of %s: %d %s", id, got.StatusCode, got.Body)
+	}
+	if len(w.um.events) != 1 || w.um.events[0].Type != portal.EventAuthorizationSubmitted {
+		t.Errorf("utilization management got %d events", len(w.um.events))
+	}
+	// Sent again (the EHR's retry): the same request, as it stands.
+	again := w.send("POST", "/fhir/Claim/$submit", medical(t), tinA)
+	if again.StatusCode != 200 || !strings.Contains(again.Body, id) || len(w.um.events) != 1 {
+		t.Errorf("the retry: %d %s; %d events", again.StatusCode, again.Body, len(w.um.events))
+	}
+	inquiry := w.send("POST", "/fhir/Claim/$inquire", medical(t), tinA)
+	if code, _ := readFHIR(t, inquiry).reviewAction(); inquiry.StatusCode != 200 || code != "A4" {
+		t.Errorf("inquiry while pended: %d %s", inquiry.StatusCode, inquiry.Body)
+	}
+	if _, _, err := w.requests.ApplyDecision(context.Background(), portal.AuthDecision{DecisionID: "D-1", AuthorizationID: id,
+		Status: portal.AuthApproved, DecidedAt: now, AuthorizationNumber: "AUTH-77", ApprovedFrom: dos, ApprovedTo: dos, ApprovedUnits: 1}); err != nil {
+		t.Fatal(err)
+	}
+	inquiry = w.send("POST", "/fhir/Claim/$inquire", medical(t), tinA)
+	decided := readFHIR(t, inquiry)
+	if code, number := decided.reviewAction(); code != "A1" || number != "AUTH-77" || decided.Entry[0].Resource.PreAuthRef != "AUTH-77" {
+		t.Errorf("inquiry once approved: %s", inquiry.Body)
+	}
+	// Another provider's inquiry finds nothing.
+	if other := w.send("POST", "/fhir/Claim/$inquire", medical(t), tinB); other.StatusCode != 404 ||
+		readFHIR(t, other).Issue[0].Code != "not-found" {
+		t.Errorf("provider B: %d %s", other.StatusCode, other.Body)
+	}
+}
+
+// Every problem the plan's rules find is an issue at its place in the
+// Bundle, in one OperationOutcome; a Bundle that is no PAS request, or an
+// operation that does not exist, answers an OperationOutcome too, never a
+// problem or a 500.
+func TestPASProblemsAreIssuesAtTheirPlace(t *testing.T) {
+	w := setup(t)
+	noDiagnosis := string(pastest.Mapped(t, pastest.Example(t, "Bundle-MedicalServicesAuthorizationBundleExample.json"),
+		pastest.Sample{MemberID: "M-PLAIN", RequestingNPI: "1234567894", ServicingNPI: "1245319599", ServiceDate: dos.String()}))
+	resp := w.send("POST", "/fhir/Claim/$submit", noDiagnosis, tinA)
+	out := readFHIR(t, resp)
+	at := map[string]string{}
+	for _, is := range out.Issue {
+		at[strings.Join(is.Expression, ",")] = is.Details.Text
+	}
+	if resp.StatusCode != 400 || out.ResourceType != "OperationOutcome" || at["Bundle.entry[0].resource.diagnosis"] == "" ||
+		at["Bundle.entry[1].resource.identifier"] == "" {
+		t.Errorf("%d %s", resp.StatusCode, resp.Body)
+	}
+	for name, tc := range map[string]struct {
+		target, body string
+		status       int
+	}{
+		"not JSON":           {"/fhir/Claim/$submit", "{", 400},
+		"a Patient":          {"/fhir/Claim/$submit", `{"resourceType":"Patient"}`, 400},
+		"another operation":  {"/fhir/Claim/$validate", medical(t), 404},
+		"COB on the date":    {"/fhir/Claim/$submit", strings.ReplaceAll(medical(t), `"M-PLAIN"`, `"M-COB"`), 422},
+		"no such member":     {"/fhir/Claim/$submit", strings.ReplaceAll(medical(t), `"M-PLAIN"`, `"NOBODY"`), 404},
+		"inquiry, no record": {"/fhir/Claim/$inquire", medical(t), 404},
+	} {
+		resp := w.send("POST", tc.target, tc.body, tinA)
+		out := readFHIR(t, resp)
+		if resp.StatusCode != tc.status || out.ResourceType != "OperationOutcome" || len(out.Issue) == 0 || out.Issue[0].Details.Text == "" {
+			t.Errorf("%s: %d %s", name, resp.StatusCode, resp.Body)
+		}
+	}
+}
+
+// The same member, type, date and services under another identifier is a
+// duplicate of the open request, which the issue names.
+func TestAnotherPASRequestForTheSameServicesIsADuplicate(t *testing.T) {
+	w := setup(t)
+	first := w.send("POST", "/fhir/Claim/$submit", medical(t), tinA)
+	if first.StatusCode != 200 {
+		t.Fatalf("%d %s", first.StatusCode, first.Body)
+	}
+	var id string
+	for _, i := range readFHIR(t, first).Entry[0].Resource.Identifier {
+		if strings.HasPrefix(i.Value, "RA-") {
+			id = i.Value
+		}
+	}
+	resp := w.send("POST", "/fhir/Claim/$submit", strings.Replace(medical(t), `"value":"111099"`, `"value":"222333"`, 1), tinA)
+	out := readFHIR(t, resp)
+	if resp.StatusCode != 409 || len(out.Issue) != 1 || out.Issue[0].Code != "duplicate" || !strings.Contains(out.Issue[0].Details.Text, id) {
+		t.Errorf("%d %s", resp.StatusCode, resp.Body)
+	}
+}
