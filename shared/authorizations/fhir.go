@@ -77,7 +77,7 @@ func writeFHIR(w http.ResponseWriter, status int, v any) {
 // pasOperation reads the request's Bundle, finds or makes the request it
 // is about, and answers where that stands; every failure is an
 // OperationOutcome.
-func pasOperation(w http.ResponseWriter, r *http.Request, d Deps, caller httpapi.Caller, action string,
+func pasOperation(w http.ResponseWriter, r *http.Request, d Deps, caller httpapi.Caller, action string, inquiry bool,
 	do func(req *pas.Request) (*portal.Authorization, error)) {
 	body, err := pasBody(w, r)
 	if err != nil {
@@ -94,7 +94,7 @@ func pasOperation(w http.ResponseWriter, r *http.Request, d Deps, caller httpapi
 		pasFail(w, r, d, err, req)
 		return
 	}
-	answer, err := pas.Answer(body, a, d.Now())
+	answer, err := pas.Answer(body, a, d.Now(), inquiry)
 	if err != nil {
 		pasFail(w, r, d, err, req)
 		return
@@ -107,7 +107,7 @@ func pasOperation(w http.ResponseWriter, r *http.Request, d Deps, caller httpapi
 // retry) is answered as it stands; another with the same member, type,
 // date and services is a duplicate of the open one.
 func pasSubmit(w http.ResponseWriter, r *http.Request, d Deps, caller httpapi.Caller) {
-	pasOperation(w, r, d, caller, "authorizations.pas.submit", func(req *pas.Request) (*portal.Authorization, error) {
+	pasOperation(w, r, d, caller, "authorizations.pas.submit", false, func(req *pas.Request) (*portal.Authorization, error) {
 		trace := &portal.TraceID{System: req.Trace.System, Value: req.Trace.Value}
 		a, err := submit(r, d, caller, req.Auth, trace)
 		var pe *portal.Error
@@ -124,7 +124,7 @@ func pasSubmit(w http.ResponseWriter, r *http.Request, d Deps, caller httpapi.Ca
 // pasInquire answers where the request the inquiry names stands
 // ($inquire).
 func pasInquire(w http.ResponseWriter, r *http.Request, d Deps, caller httpapi.Caller) {
-	pasOperation(w, r, d, caller, "authorizations.pas.inquire", func(req *pas.Request) (*portal.Authorization, error) {
+	pasOperation(w, r, d, caller, "authorizations.pas.inquire", true, func(req *pas.Request) (*portal.Authorization, error) {
 		return findTraced(r, d, caller, req)
 	})
 }

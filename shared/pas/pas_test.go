@@ -206,3 +206,42 @@ func TestAnInternalErrorSaysNothingOfItsCause(t *testing.T) {
 		t.Errorf("%+v", out)
 	}
 }
+
+// The conformance checker (pastest.Validate) passes the package's own
+// answers and fails each one it is given broken.
+func TestTheCheckerPassesThePackagesAnswersAndFailsBrokenOnes(t *testing.T) {
+	for _, name := range []string{"Bundle-ReferralAuthorizationResponseBundleExample.json", "Bundle-ReferralPendingAuthorizationResponseBundleExample.json"} {
+		b := example(t, name)
+		if p := pastest.Validate(t, b, pas.ProfileResponseBundle); len(p) > 0 {
+			t.Errorf("%s: %v", name, p)
+		}
+		var bundle struct {
+			Entry []struct{ Resource json.RawMessage }
+		}
+		if err := json.Unmarshal(b, &bundle); err != nil {
+			t.Fatal(err)
+		}
+		cr := bundle.Entry[0].Resource
+		if p := pastest.Validate(t, cr, pas.ProfileClaimResponse); len(p) > 0 {
+			t.Errorf("%s's ClaimResponse: %v", name, p)
+		}
+		for broken, change := range map[string][2]string{
+			"no request":             {`"request"`, `"requestX"`},
+			"use claim":              {`"use":"preauthorization"`, `"use":"claim"`},
+			"category not submitted": {`"code":"submitted"`, `"code":"eligible"`},
+		} {
+			var m map[string]any
+			if err := json.Unmarshal(cr, &m); err != nil {
+				t.Fatal(err)
+			}
+			compact, _ := json.Marshal(m)
+			bad := strings.Replace(string(compact), change[0], change[1], 1)
+			if bad == string(compact) {
+				t.Fatalf("%s: %q not in the example", broken, change[0])
+			}
+			if p := pastest.Validate(t, []byte(bad), pas.ProfileClaimResponse); len(p) == 0 {
+				t.Errorf("%s, %s: passed", name, broken)
+			}
+		}
+	}
+}

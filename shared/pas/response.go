@@ -12,8 +12,10 @@ import (
 
 // Profiles and systems of the answers.
 const (
-	ProfileResponseBundle = "http://hl7.org/fhir/us/davinci-pas/StructureDefinition/profile-pas-response-bundle"
-	ProfileClaimResponse  = "http://hl7.org/fhir/us/davinci-pas/StructureDefinition/profile-claimresponse"
+	ProfileResponseBundle        = "http://hl7.org/fhir/us/davinci-pas/StructureDefinition/profile-pas-response-bundle"
+	ProfileClaimResponse         = "http://hl7.org/fhir/us/davinci-pas/StructureDefinition/profile-claimresponse"
+	ProfileInquiryResponseBundle = "http://hl7.org/fhir/us/davinci-pas/StructureDefinition/profile-pas-inquiry-response-bundle"
+	ProfileInquiryResponse       = "http://hl7.org/fhir/us/davinci-pas/StructureDefinition/profile-claiminquiryresponse"
 	ExtReviewAction       = "http://hl7.org/fhir/us/davinci-pas/StructureDefinition/extension-reviewAction"
 	ExtReviewActionCode   = "http://hl7.org/fhir/us/davinci-pas/StructureDefinition/extension-reviewActionCode"
 	ExtItemPreAuthPeriod  = "http://hl7.org/fhir/us/davinci-pas/StructureDefinition/extension-itemPreAuthPeriod"
@@ -40,12 +42,13 @@ func reviewAction(s portal.AuthStatus) (code, display string) {
 	return "A4", "Pended"
 }
 
-// Answer is the PAS response Bundle for a request recorded as a: the
-// ClaimResponse first (a review action on each item; the authorization
-// number and dates once approved, the reason once denied; when the
-// decision is due while pended), then the patient, insurer and requestor
-// the request named, as it sent them.
-func Answer(req []byte, a *portal.Authorization, now time.Time) ([]byte, error) {
+// Answer is the PAS response Bundle for a request recorded as a (the
+// inquiry response Bundle for an inquiry): the ClaimResponse first (a
+// review action on each item; the authorization number and dates once
+// approved, the reason once denied; when the decision is due while
+// pended), then the patient, insurer and requestor the request named, as
+// it sent them.
+func Answer(req []byte, a *portal.Authorization, now time.Time, inquiry bool) ([]byte, error) {
 	var b Bundle
 	if err := json.Unmarshal(req, &b); err != nil || len(b.Entry) == 0 {
 		return nil, fmt.Errorf("answer: the request is not a Bundle")
@@ -85,13 +88,13 @@ func Answer(req []byte, a *portal.Authorization, now time.Time) ([]byte, error) 
 		items = append(items, item)
 	}
 	identifiers := []any{map[string]any{"system": SystemAuthorization, "value": a.ID}}
-	if a.Trace != nil {
+	if a.Trace != nil && a.Trace.System != "" {
 		identifiers = append([]any{map[string]any{"system": a.Trace.System, "value": a.Trace.Value}}, identifiers...)
 	}
 	cr := map[string]any{
 		"resourceType": "ClaimResponse",
 		"id":           a.ID,
-		"meta":         map[string]any{"profile": []any{ProfileClaimResponse}},
+		"meta":         map[string]any{"profile": []any{profile(inquiry, ProfileInquiryResponse, ProfileClaimResponse)}},
 		"identifier":   identifiers,
 		"status":       "active",
 		"type":         c.Type,
@@ -129,25 +132,27 @@ func Answer(req []byte, a *portal.Authorization, now time.Time) ([]byte, error) 
 	}
 	entries := []any{map[string]any{"fullUrl": "urn:uuid:" + uuidOf(a.ID), "resource": cr}}
 	for _, ref := range []Reference{c.Patient, c.Insurer, c.Provider} {
-		if i, _ := b.resolve(ref); i > 0 {
-			e := map[string]any{"resource": b.Entry[i].Resource}
-			if b.Entry[i].FullURL != "" {
-				e["fullUrl"] = b.Entry[i].FullURL
+		if i, h := b.resolve(ref); i > 0 {
+			full := b.Entry[i].FullURL
+			if full == "" {
+				full = "urn:uuid:" + uuidOf(h.ResourceType+"/"+h.ID)
 			}
-			entries = append(entries, e)
+			entries = append(entries, map[string]any{"fullUrl": full, "resource": b.Entry[i].Resource})
 		}
 	}
-	out := map[string]any{
+	// The answer's own identifier: the request Bundle's, else one of its own.
+	id := any(map[string]any{"system": SystemAuthorization + "/answer", "value": a.ID + "-" + now.UTC().Format("20060102150405")})
+	if b.Identifier != nil && b.Identifier.Value != "" {
+		id = b.Identifier
+	}
+	return json.Marshal(map[string]any{
 		"resourceType": "Bundle",
-		"meta":         map[string]any{"profile": []any{ProfileResponseBundle}},
+		"meta":         map[string]any{"profile": []any{profile(inquiry, ProfileInquiryResponseBundle, ProfileResponseBundle)}},
+		"identifier":   id,
 		"type":         "collection",
 		"timestamp":    now.UTC().Format(time.RFC3339),
 		"entry":        entries,
-	}
-	if b.Identifier != nil {
-		out["identifier"] = b.Identifier
-	}
-	return json.Marshal(out)
+	})
 }
 
 // uuidOf is a stable UUID-shaped name for a request's ClaimResponse entry.
@@ -155,4 +160,11 @@ func uuidOf(id string) string {
 	sum := sha256.Sum256([]byte(id))
 	h := hex.EncodeToString(sum[:16])
 	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}
+
+func profile(inquiry bool, ifInquiry, otherwise string) string {
+	if inquiry {
+		return ifInquiry
+	}
+	return otherwise
 }

@@ -21,7 +21,10 @@ import (
 var (
 	once     sync.Once
 	examples map[string][]byte
-	readErr  error
+	// definitions are the package's StructureDefinitions and ValueSets, by
+	// canonical URL.
+	definitions map[string][]byte
+	readErr     error
 )
 
 // Archive is where the package is, from the project's root.
@@ -44,7 +47,7 @@ func read() {
 		readErr = err
 		return
 	}
-	examples = map[string][]byte{}
+	examples, definitions = map[string][]byte{}, map[string][]byte{}
 	tr := tar.NewReader(gz)
 	for {
 		h, err := tr.Next()
@@ -59,6 +62,19 @@ func read() {
 			if examples[name], err = io.ReadAll(tr); err != nil {
 				readErr = err
 				return
+			}
+			continue
+		}
+		name := strings.TrimPrefix(h.Name, "package/")
+		if strings.HasPrefix(name, "StructureDefinition-") || strings.HasPrefix(name, "ValueSet-") {
+			b, err := io.ReadAll(tr)
+			if err != nil {
+				readErr = err
+				return
+			}
+			var head struct{ URL string }
+			if json.Unmarshal(b, &head) == nil && head.URL != "" {
+				definitions[head.URL] = b
 			}
 		}
 	}
