@@ -257,7 +257,9 @@ func checkAnswer(t *testing.T, name string, answer []byte, bundleProfile, respon
 	if p := pastest.Validate(t, answer, bundleProfile); len(p) > 0 {
 		t.Errorf("%s: the Bundle: %v", name, p)
 	}
-	var b struct{ Entry []struct{ Resource json.RawMessage } }
+	var b struct {
+		Entry []struct{ Resource json.RawMessage }
+	}
 	if err := json.Unmarshal(answer, &b); err != nil || len(b.Entry) == 0 {
 		t.Fatalf("%s: %v", name, err)
 	}

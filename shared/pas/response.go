@@ -16,11 +16,11 @@ const (
 	ProfileClaimResponse         = "http://hl7.org/fhir/us/davinci-pas/StructureDefinition/profile-claimresponse"
 	ProfileInquiryResponseBundle = "http://hl7.org/fhir/us/davinci-pas/StructureDefinition/profile-pas-inquiry-response-bundle"
 	ProfileInquiryResponse       = "http://hl7.org/fhir/us/davinci-pas/StructureDefinition/profile-claiminquiryresponse"
-	ExtReviewAction       = "http://hl7.org/fhir/us/davinci-pas/StructureDefinition/extension-reviewAction"
-	ExtReviewActionCode   = "http://hl7.org/fhir/us/davinci-pas/StructureDefinition/extension-reviewActionCode"
-	ExtItemPreAuthPeriod  = "http://hl7.org/fhir/us/davinci-pas/StructureDefinition/extension-itemPreAuthPeriod"
-	SystemReviewAction    = "https://codesystem.x12.org/005010/306"
-	SystemAdjudication    = "http://terminology.hl7.org/CodeSystem/adjudication"
+	ExtReviewAction              = "http://hl7.org/fhir/us/davinci-pas/StructureDefinition/extension-reviewAction"
+	ExtReviewActionCode          = "http://hl7.org/fhir/us/davinci-pas/StructureDefinition/extension-reviewActionCode"
+	ExtItemPreAuthPeriod         = "http://hl7.org/fhir/us/davinci-pas/StructureDefinition/extension-itemPreAuthPeriod"
+	SystemReviewAction           = "https://codesystem.x12.org/005010/306"
+	SystemAdjudication           = "http://terminology.hl7.org/CodeSystem/adjudication"
 	// SystemAuthorization names this plan's request IDs (RA-XXXX-XXXX).
 	SystemAuthorization = "https://provider-portal.example/fhir/NamingSystem/authorization-request"
 	// SystemDenialReason is the plan's denial reason codes.
