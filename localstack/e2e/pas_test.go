@@ -3,6 +3,7 @@ package e2e_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -77,4 +78,62 @@ func TestAPASRequestThroughTheStack(t *testing.T) {
 	if st, out := pasCall(t, a, "$submit", []byte(`{"resourceType":"Bundle","type":"collection","entry":[]}`)); st != 400 || out["resourceType"] != "OperationOutcome" {
 		t.Errorf("an empty Bundle: %d %v", st, out)
 	}
+}
+
+// pasBenchBundle is the package's largest request that the plan answers
+// (home care, update: three items), mapped onto a member with other
+// insurance on file but not active, with services of its own (a CPT
+// Category III code, as BenchmarkRetroSubmit's) and an identifier of its
+// own, so that each is a new request.
+func pasBenchBundle(b *testing.B, start portal.Date) []byte {
+	body := pastest.Mapped(b, pastest.Example(b, "Bundle-HomecareAuthorizationUpdateBundleExample.json"), pastest.Sample{
+		MemberID: sampledata.MemberFinley, RequestingNPI: "1234567893", ServicingNPI: "1245319599", ServiceDate: start.String(), Diagnosis: "M25.561"})
+	n := 1 + benchCodes.Add(1)%9999
+	s := strings.Replace(string(body), `"code":"G0154"`, fmt.Sprintf(`"code":"%04dT"`, n), 1)
+	return []byte(strings.Replace(s, `"value":"111099-UPDATE"`, `"value":"bench-`+portal.NewID()[:12]+`"`, 1))
+}
+
+// BenchmarkPASSubmit times POST /fhir/Claim/$submit through the local
+// gateway: the Bundle read and mapped, the plan's checks, the request,
+// its guard and its event written, the PAS answer built. Target: p99 under
+// 300 ms locally (issue 22). The package's largest example overall (the
+// referral, 24 KB) is refused by the plan's rules after the same reading
+// and checks: BenchmarkPASSubmitLargest times it.
+func BenchmarkPASSubmit(b *testing.B) {
+	tok, err := auth.Token("bench", sampledata.ProviderA.TIN, time.Hour)
+	if err != nil {
+		b.Fatal(err)
+	}
+	start := sampledata.RetroDate(portal.DateOf(time.Now()))
+	var took []time.Duration
+	for b.Loop() {
+		b.StopTimer()
+		body := json.RawMessage(pasBenchBundle(b, start))
+		b.StartTimer()
+		t0 := time.Now()
+		if status, out := rawCall(b, tok, "POST", "/fhir/Claim/$submit", body, "Content-Type", "application/fhir+json"); status != 200 {
+			b.Fatalf("submit: %d %s", status, out)
+		}
+		took = append(took, time.Since(t0))
+	}
+	percentiles(b, took)
+}
+
+func BenchmarkPASSubmitLargest(b *testing.B) {
+	tok, err := auth.Token("bench", sampledata.ProviderA.TIN, time.Hour)
+	if err != nil {
+		b.Fatal(err)
+	}
+	body := json.RawMessage(pastest.Mapped(b, pastest.Example(b, "Bundle-ReferralAuthorizationBundleExample.json"), pastest.Sample{
+		MemberID: sampledata.MemberFinley, RequestingNPI: "1234567893", ServicingNPI: "1245319599",
+		ServiceDate: sampledata.RetroDate(portal.DateOf(time.Now())).String(), Diagnosis: "M25.561"}))
+	var took []time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		if status, out := rawCall(b, tok, "POST", "/fhir/Claim/$submit", body, "Content-Type", "application/fhir+json"); status != 400 {
+			b.Fatalf("submit: %d %s", status, out)
+		}
+		took = append(took, time.Since(t0))
+	}
+	percentiles(b, took)
 }
