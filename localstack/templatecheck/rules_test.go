@@ -412,7 +412,8 @@ func TestSignInAndTheFrontDoor(t *testing.T) {
 		for i := 0; events != nil && i+1 < len(events.Content); i += 2 {
 			e := get(events.Content[i+1], "Properties")
 			if a := get(e, "Auth"); a != nil {
-				if text(get(a, "Authorizer")) == "NONE" && text(get(e, "Path")) == "/openapi.yaml" && text(get(e, "Method")) == "GET" {
+				if path := text(get(e, "Path")); text(get(a, "Authorizer")) == "NONE" && text(get(e, "Method")) == "GET" &&
+					(path == "/openapi.yaml" || path == "/fhir/metadata") {
 					public++
 					continue
 				}
@@ -420,8 +421,8 @@ func TestSignInAndTheFrontDoor(t *testing.T) {
 			}
 		}
 	}
-	if public != 1 {
-		t.Errorf("%d public routes, want the OpenAPI document's only", public)
+	if public != 2 {
+		t.Errorf("%d public routes, want the OpenAPI document's and the FHIR CapabilityStatement's only", public)
 	}
 	cfg := get(res["PortalDistribution"], "Properties", "DistributionConfig")
 	if f := flat(get(cfg, "WebACLId")); !strings.Contains(f, "PortalWebAcl.Arn") || !strings.Contains(f, "!Ref WebAclArn") {

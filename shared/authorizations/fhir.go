@@ -38,6 +38,20 @@ func handlePAS(d Deps) httpapi.ProviderHandler {
 	}
 }
 
+// handleMetadata answers the CapabilityStatement, to anyone: what the
+// server answers, never data.
+func handleMetadata() http.Handler {
+	capability, err := json.Marshal(pas.Capability())
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		if err != nil {
+			writeFHIR(w, http.StatusInternalServerError, []byte(`{"resourceType":"OperationOutcome","issue":[{"severity":"fatal","code":"exception"}]}`))
+			return
+		}
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		writeFHIR(w, http.StatusOK, capability)
+	})
+}
+
 // pasBody reads the request's Bundle, at most maxBundle bytes.
 func pasBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBundle))
@@ -69,7 +83,9 @@ func writeFHIR(w http.ResponseWriter, status int, v any) {
 		}
 	}
 	w.Header().Set("Content-Type", fhirJSON)
-	w.Header().Set("Cache-Control", "no-store")
+	if w.Header().Get("Cache-Control") == "" {
+		w.Header().Set("Cache-Control", "no-store")
+	}
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
 }

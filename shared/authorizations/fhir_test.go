@@ -267,3 +267,14 @@ func checkAnswer(t *testing.T, name string, answer []byte, bundleProfile, respon
 		t.Errorf("%s: the ClaimResponse: %v", name, p)
 	}
 }
+
+// The CapabilityStatement is answered to anyone, as FHIR, cacheable.
+func TestTheCapabilityStatementNeedsNoToken(t *testing.T) {
+	w := setup(t)
+	resp := w.send("GET", "/fhir/metadata", "", nil)
+	var cs struct{ ResourceType string }
+	if err := json.Unmarshal([]byte(resp.Body), &cs); err != nil || resp.StatusCode != 200 || cs.ResourceType != "CapabilityStatement" ||
+		resp.Headers["Content-Type"] != "application/fhir+json" || !strings.Contains(resp.Headers["Cache-Control"], "max-age") {
+		t.Errorf("%d %v %s", resp.StatusCode, resp.Headers, resp.Body)
+	}
+}

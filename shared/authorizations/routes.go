@@ -71,5 +71,6 @@ func New(d Deps) http.Handler {
 	rs.Handle("POST /authorizations/{authorizationId}/documents", handleAddDocuments(d), httpapi.WithIdempotencyKey)
 	// Da Vinci PAS: the same requests, by FHIR (fhir.go).
 	rs.Handle("POST /fhir/Claim/{operation}", handlePAS(d))
+	rs.HandlePublic("GET /fhir/metadata", handleMetadata())
 	return rs.Handler()
 }

@@ -245,3 +245,45 @@ func TestTheCheckerPassesThePackagesAnswersAndFailsBrokenOnes(t *testing.T) {
 		}
 	}
 }
+
+// The CapabilityStatement names the package's own operation definitions
+// and profiles, each of which the package holds.
+func TestTheCapabilityStatementNamesWhatThePackageDefines(t *testing.T) {
+	b, err := json.Marshal(pas.Capability())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cs struct {
+		ResourceType, Kind, FhirVersion string
+		Rest                            []struct {
+			Mode     string
+			Resource []struct {
+				Type             string
+				SupportedProfile []string
+				Operation        []struct{ Name, Definition string }
+			}
+		}
+	}
+	if err := json.Unmarshal(b, &cs); err != nil {
+		t.Fatal(err)
+	}
+	if cs.ResourceType != "CapabilityStatement" || cs.Kind != "instance" || cs.FhirVersion != "4.0.1" || len(cs.Rest) != 1 || cs.Rest[0].Mode != "server" {
+		t.Fatalf("%s", b)
+	}
+	claim := cs.Rest[0].Resource[0]
+	if claim.Type != "Claim" || len(claim.Operation) != len(pas.Operations) {
+		t.Fatalf("%+v", claim)
+	}
+	for _, op := range claim.Operation {
+		url, version, _ := strings.Cut(op.Definition, "|")
+		if pas.Operations[op.Name] != url || version != pas.Version || !pastest.Defines(t, url) {
+			t.Errorf("operation %+v", op)
+		}
+	}
+	for _, p := range claim.SupportedProfile {
+		url, _, _ := strings.Cut(p, "|")
+		if !pastest.Defines(t, url) {
+			t.Errorf("profile %s is not in the package", url)
+		}
+	}
+}

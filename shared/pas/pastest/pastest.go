@@ -66,7 +66,7 @@ func read() {
 			continue
 		}
 		name := strings.TrimPrefix(h.Name, "package/")
-		if strings.HasPrefix(name, "StructureDefinition-") || strings.HasPrefix(name, "ValueSet-") {
+		if strings.HasPrefix(name, "StructureDefinition-") || strings.HasPrefix(name, "ValueSet-") || strings.HasPrefix(name, "OperationDefinition-") {
 			b, err := io.ReadAll(tr)
 			if err != nil {
 				readErr = err
@@ -165,4 +165,16 @@ func Mapped(t testing.TB, body []byte, s Sample) []byte {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// Defines says whether the package holds a StructureDefinition, ValueSet or
+// OperationDefinition of that canonical URL.
+func Defines(t testing.TB, url string) bool {
+	t.Helper()
+	once.Do(read)
+	if readErr != nil {
+		t.Fatalf("the PAS package: %v", readErr)
+	}
+	_, ok := definitions[url]
+	return ok
 }
