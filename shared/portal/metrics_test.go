@@ -24,7 +24,7 @@ func TestPriorAuthMetricsOnKnownRequests(t *testing.T) {
 		req("RA-B", false, portal.AuthDenied, 200*time.Hour), // standard: 7 days = 168 h, so late
 		req("RA-C", false, portal.AuthApproved, 24*time.Hour),
 		req("RA-D", true, portal.AuthApproved, 10*time.Hour),
-		req("RA-E", true, portal.AuthDenied, 80*time.Hour), // urgent: 72 h, so late; then won on appeal
+		req("RA-E", true, portal.AuthDenied, 80*time.Hour),        // urgent: 72 h, so late; then won on appeal
 		req("RA-F", false, portal.AuthReceived, 0),                // not decided: not counted
 		req("RA-G", false, portal.AuthWithdrawn, time.Hour),       // withdrawn: no decision to count
 		req("RA-H", false, portal.AuthApproved, 400*24*time.Hour), // decided after the period
