@@ -309,6 +309,8 @@ build-CaseEventsFunction:
 	$(call lambda-build,caseevents)
 build-CaseDecisionsFunction:
 	$(call lambda-build,casedecisions)
+build-PriorAuthMetricsFunction:
+	$(call lambda-build,priorauthmetrics)
 
 .PHONY: clean
 clean: ## Remove build output and local state (not the tools cache)

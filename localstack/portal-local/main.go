@@ -174,7 +174,15 @@ func up(ctx context.Context, addr string, port int, endpoint string, auth *stack
 		return fmt.Errorf("load sample authorizations: %w", err)
 	}
 	// The portal and the API at one address, as CloudFront serves them.
-	srv := &http.Server{Handler: stack.NewPortal(l.Wired.Gateway, auth, "web/dist", l.AWSEnv["AWS_ENDPOINT_URL_S3"]), ReadHeaderTimeout: 10 * time.Second}
+	portal := stack.NewPortal(l.Wired.Gateway, auth, "web/dist", l.AWSEnv["AWS_ENDPOINT_URL_S3"])
+	if l.Clients.S3 != nil {
+		portal.ServeSite(l.Clients, l.Res.Buckets["WebBucket"])
+		// The daily metrics job once now, so that its page is there.
+		if err := l.RunScheduled(ctx, "PriorAuthMetricsFunction"); err != nil {
+			return fmt.Errorf("publish the prior authorization metrics: %w", err)
+		}
+	}
+	srv := &http.Server{Handler: portal, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	defer srv.Close()
 	tokA, err := auth.Token(devUser, sampledata.ProviderA.TIN, 12*time.Hour)

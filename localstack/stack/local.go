@@ -30,6 +30,7 @@ import (
 	"github.com/openpayer/provider-portal/shared/documentevents"
 	"github.com/openpayer/provider-portal/shared/lambdaenv"
 	"github.com/openpayer/provider-portal/shared/letters"
+	"github.com/openpayer/provider-portal/shared/priorauthmetrics"
 	"github.com/openpayer/provider-portal/shared/uploadexpiry"
 	"github.com/openpayer/provider-portal/shared/uploads"
 )
@@ -103,6 +104,7 @@ var builders = map[string]struct {
 	"LettersFunction":                {http: httpFn(letters.FromEnv)},
 	"CaseEventsFunction":             {scheduled: scheduledFn(caseevents.FromEnv)},
 	"CaseDecisionsFunction":          {sqs: sqsFn(casedecisions.FromEnv)},
+	"PriorAuthMetricsFunction":       {scheduled: scheduledFn(priorauthmetrics.FromEnv)},
 }
 
 // AWSEnv is what Lambda would put in a function's environment to reach AWS,

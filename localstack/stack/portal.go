@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"html/template"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -15,6 +16,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/openpayer/provider-portal/localstack/sampledata"
 )
@@ -30,6 +34,29 @@ type Portal struct {
 	csp   string
 	idp   *devIdP
 	files http.Handler
+	// site is the web bucket's published files (metrics/), as CloudFront
+	// serves them from it; nil: none.
+	site *Clients
+	web  string
+}
+
+// ServeSite serves the web bucket's published files (metrics/) from the
+// local S3 server, as CloudFront serves them from the bucket in AWS.
+func (p *Portal) ServeSite(c Clients, bucket string) { p.site, p.web = &c, bucket }
+
+// published answers a file a job published in the web bucket.
+func (p *Portal) published(w http.ResponseWriter, r *http.Request) {
+	p.securityHeaders(w.Header())
+	key := strings.TrimPrefix(r.URL.Path, "/")
+	out, err := p.site.S3.GetObject(r.Context(), &s3.GetObjectInput{Bucket: &p.web, Key: &key})
+	if err != nil {
+		http.Error(w, "Not published yet.", http.StatusNotFound)
+		return
+	}
+	defer out.Body.Close()
+	w.Header().Set("Content-Type", aws.ToString(out.ContentType))
+	w.Header().Set("Cache-Control", aws.ToString(out.CacheControl))
+	_, _ = io.Copy(w, out.Body)
 }
 
 // PortalClientID is the local portal's app client: a JWT audience.
@@ -110,6 +137,8 @@ func (p *Portal) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case strings.HasPrefix(path, "/dev-auth/"):
 		p.securityHeaders(w.Header())
 		p.idp.ServeHTTP(w, r)
+	case strings.HasPrefix(path, "/metrics/") && p.site != nil && r.Method == http.MethodGet:
+		p.published(w, r)
 	case (path == "/" || path == "/index.html" || strings.HasPrefix(path, "/assets/")) && r.Method == http.MethodGet:
 		p.static(w, r)
 	default:

@@ -274,3 +274,14 @@ func UpForTests(ctx context.Context, name string, withoutS3 bool) (*Local, *DevA
 	l.temp = true
 	return l, auth, nil
 }
+
+// RunScheduled runs a scheduled function of the stack once, now, as its
+// schedule would.
+func (l *Local) RunScheduled(ctx context.Context, function string) error {
+	for _, s := range l.Wired.Schedules {
+		if s.Function == function {
+			return s.Invoke(ctx)
+		}
+	}
+	return fmt.Errorf("no scheduled function %s", function)
+}

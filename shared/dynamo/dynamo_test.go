@@ -84,3 +84,11 @@ func TestSearchAllowanceContract(t *testing.T) {
 		return &dynamo.SearchAllowance{DB: local.Clients.DynamoDB, Table: table("IdempotencyTable")}
 	})
 }
+
+func TestDecidedAuthorizationsContract(t *testing.T) {
+	storetest.DecidedAuthorizations(t, func(*testing.T) (storetest.AuthorizationStore, storetest.DecidedLister) {
+		uploads := &dynamo.AttachmentStore{DB: local.Clients.DynamoDB, Table: table("AttachmentsTable"), Now: time.Now}
+		return &dynamo.AuthorizationStore{DB: local.Clients.DynamoDB, Table: table("AuthorizationsTable"), Now: time.Now, Attachments: uploads},
+			&dynamo.Reports{DB: local.Clients.DynamoDB, Authorizations: table("AuthorizationsTable"), Appeals: table("AppealsTable")}
+	})
+}

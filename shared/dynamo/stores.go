@@ -123,3 +123,9 @@ func (s Stores) CaseForms(family *portal.CaseFamily) *CaseStore {
 	c.Attachments, c.Cursors = s.Attachments(), s.Cursors
 	return c
 }
+
+// Reports reads every provider's requests (AUTHORIZATIONS_TABLE) and
+// appeals (APPEALS_TABLE) for the plan's reports.
+func (s Stores) Reports() *Reports {
+	return &Reports{DB: s.DB, Authorizations: s.Env.Text(lambdaenv.AuthorizationsTable), Appeals: s.Env.Text(lambdaenv.AppealsTable)}
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"time"
 
 	"github.com/openpayer/provider-portal/shared/portal"
 )
@@ -206,4 +207,21 @@ func (s *Authorizations) ReportedCOB(_ context.Context, memberID string) ([]port
 // none; the authorizations' lock is held.
 func (s *Authorizations) submitDocuments(provider portal.ProviderID, ids []string, sub portal.Submission) error {
 	return s.Attachments.submitLocked(provider, ids, sub)
+}
+
+// DecidedAuthorizations lists every provider's requests decided from from
+// to to, as dynamo.Reports does.
+func (s *Authorizations) DecidedAuthorizations(_ context.Context, from, to time.Time) ([]portal.Authorization, error) {
+	if err := s.fault("DecidedAuthorizations"); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []portal.Authorization
+	for _, a := range s.requests {
+		if d := a.Decision; d != nil && !d.DecidedAt.Before(from.AddDate(0, 0, -1)) && !d.DecidedAt.After(to.AddDate(0, 0, 1)) {
+			out = append(out, *cloneAuthorization(a))
+		}
+	}
+	return out, nil
 }

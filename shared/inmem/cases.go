@@ -165,3 +165,20 @@ func (s *Cases) CountByStatus(_ context.Context, provider portal.ProviderID, sta
 	}
 	return n, nil
 }
+
+// AuthorizationAppeals lists the decided appeals of retro authorization
+// requests, as dynamo.Reports does.
+func (s *Cases) AuthorizationAppeals(context.Context) ([]portal.Case, error) {
+	if err := s.fault("AuthorizationAppeals"); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []portal.Case
+	for _, c := range s.cases {
+		if c.AuthorizationID != "" && c.Decision != nil {
+			out = append(out, *cloneCase(c))
+		}
+	}
+	return out, nil
+}

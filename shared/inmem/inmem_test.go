@@ -50,3 +50,10 @@ func TestCasesContract(t *testing.T) {
 func TestSearchAllowanceContract(t *testing.T) {
 	storetest.SearchAllowance(t, func(*testing.T) portal.SearchAllowance { return &inmem.SearchAllowance{} })
 }
+
+func TestDecidedAuthorizationsContract(t *testing.T) {
+	storetest.DecidedAuthorizations(t, func(*testing.T) (storetest.AuthorizationStore, storetest.DecidedLister) {
+		s := &inmem.Authorizations{Attachments: &inmem.Attachments{}}
+		return s, s
+	})
+}

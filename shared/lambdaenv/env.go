@@ -37,6 +37,8 @@ var (
 	DocumentsTable      = Var{Name: "DOCUMENTS_TABLE"}
 
 	AttachmentsBucket = Var{Name: "ATTACHMENTS_BUCKET"}
+	// WebBucket holds the portal's web files (the public metrics page too).
+	WebBucket = Var{Name: "WEB_BUCKET"}
 
 	// Queues the portal sends to, and the dead-letter queues its consumers
 	// park refused messages on.

@@ -228,3 +228,27 @@ func (f *Files) Put(ctx context.Context, key, contentType, fileName string, body
 	}
 	return nil
 }
+
+// Site is the portal's web bucket (WEB_BUCKET), served at the portal's host:
+// what the plan publishes there for anyone (the prior authorization
+// metrics). It holds no PHI.
+type Site struct {
+	S3     *s3.Client
+	Bucket string
+}
+
+// NewSite is the web bucket the function names to lambdaenv.Load.
+func NewSite(f *lambdaenv.Function) *Site {
+	client := s3.NewFromConfig(f.AWS, func(o *s3.Options) { o.BaseEndpoint, o.UsePathStyle = f.Endpoints["S3"], f.S3PathStyle })
+	return &Site{S3: client, Bucket: f.Env.Text(lambdaenv.WebBucket)}
+}
+
+// Publish stores a page or a file of the site, cached an hour by viewers.
+func (s *Site) Publish(ctx context.Context, key, contentType string, body []byte) error {
+	_, err := s.S3.PutObject(ctx, &s3.PutObjectInput{Bucket: &s.Bucket, Key: &key, ContentType: &contentType,
+		CacheControl: aws.String("public, max-age=3600"), Body: bytes.NewReader(body), ContentLength: aws.Int64(int64(len(body)))})
+	if err != nil {
+		return fmt.Errorf("publish %s: %w", key, err)
+	}
+	return nil
+}

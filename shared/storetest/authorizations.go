@@ -402,3 +402,56 @@ func Authorizations(t *testing.T, newStores func(t *testing.T) (AuthorizationSto
 		}
 	})
 }
+
+// DecidedLister lists every provider's decided requests, for the plan's
+// reports.
+type DecidedLister interface {
+	DecidedAuthorizations(ctx context.Context, from, to time.Time) ([]portal.Authorization, error)
+}
+
+// DecidedAuthorizations runs the reports' contract: the requests decided in
+// a period, whoever's they are, and no undecided one.
+func DecidedAuthorizations(t *testing.T, newStores func(t *testing.T) (AuthorizationStore, DecidedLister)) {
+	ctx := context.Background()
+	s, reports := newStores(t)
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	var ids []string
+	for i, st := range []portal.AuthStatus{portal.AuthApproved, portal.AuthDenied, ""} {
+		p := []portal.ProviderID{providerA, providerB, providerA}[i]
+		a := authorization(p, fresh("M"), Today.AddDate(0, 0, -5), "97110")
+		if _, err := s.CreateAuthorization(ctx, a, event(portal.EventAuthorizationSubmitted)); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, a.ID)
+		if st == "" {
+			continue
+		}
+		d := portal.AuthDecision{DecisionID: fresh("D"), AuthorizationID: a.ID, Status: st, DecidedAt: now, ReasonCode: "X", ReasonText: "x"}
+		if st == portal.AuthApproved {
+			d = portal.AuthDecision{DecisionID: fresh("D"), AuthorizationID: a.ID, Status: st, DecidedAt: now,
+				AuthorizationNumber: "AUTH-1", ApprovedFrom: a.Request.StartDate, ApprovedTo: a.Request.StartDate, ApprovedUnits: 1}
+		}
+		if _, ok, err := s.ApplyDecision(ctx, d); !ok || err != nil {
+			t.Fatalf("decide: %v %v", ok, err)
+		}
+	}
+	listed := func(from, to time.Time) map[string]portal.AuthStatus {
+		got, err := reports.DecidedAuthorizations(ctx, from, to)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]portal.AuthStatus{}
+		for _, a := range got {
+			if slices.Contains(ids, a.ID) {
+				out[a.ID] = a.Status
+			}
+		}
+		return out
+	}
+	if got := listed(now.AddDate(0, 0, -1), now); len(got) != 2 || got[ids[0]] != portal.AuthApproved || got[ids[1]] != portal.AuthDenied {
+		t.Errorf("decided today, both providers': %v", got)
+	}
+	if got := listed(now.AddDate(0, 0, 10), now.AddDate(0, 0, 20)); len(got) != 0 {
+		t.Errorf("decided in ten days: %v", got)
+	}
+}
