@@ -169,6 +169,10 @@ decide-case: ## Post the appeals system's message on a dispute or appeal to the 
 decide: ## Post a decision on a retro authorization request to the local decisions queue (RA=RA-XXXX-XXXX STATUS=approved)
 	@go run ./localstack/portal-local decide -id $(RA) -status $(or $(STATUS),approved) -aws-port $(AWS_PORT)
 
+.PHONY: pas-request
+pas-request: ## Print a Da Vinci PAS request Bundle for the local sample data (the PAS package's medical services example, mapped)
+	@go run ./localstack/portal-local pas-request
+
 .PHONY: token
 token: ## Print a development token (TIN=222222222 for the second sample provider)
 	@go run ./localstack/portal-local token $(if $(TIN),-tin $(TIN))

@@ -68,6 +68,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprintln(stdout, tok)
 		return nil
+	case "pas-request":
+		// The PAS package's medical services request, mapped onto the
+		// sample data: provider A's NPIs, Avery, the sample retro date.
+		examples, _, err := sampledata.PASPackage(".")
+		if err != nil {
+			return fmt.Errorf("the PAS package (%s): %w", sampledata.PASArchive, err)
+		}
+		body, err := sampledata.MapPAS(examples["Bundle-MedicalServicesAuthorizationBundleExample.json"], sampledata.PASSample{
+			MemberID: sampledata.MemberAvery, RequestingNPI: "1234567893", ServicingNPI: "1245319599",
+			ServiceDate: sampledata.RetroDate(portal.DateOf(time.Now())).String(), Diagnosis: "M25.561"})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, string(body))
+		return nil
 	case "up":
 		fs := flag.NewFlagSet("up", flag.ContinueOnError)
 		addr := fs.String("addr", "127.0.0.1:3000", "address of the local API")
