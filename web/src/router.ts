@@ -36,6 +36,7 @@ export function useLeaveGuard(dirty: boolean) {
 
 export function useRoute(): Route {
   const [route, setRoute] = useState(parse);
+  const [rendered] = useState(() => location.hash);
   useEffect(() => {
     const on = () => {
       if (guards.size > 0 && !confirm(leaveQuestion)) {
@@ -46,6 +47,13 @@ export function useRoute(): Route {
       setRoute(parse());
     };
     addEventListener('hashchange', on);
+    // The address may have changed between the first render and now (a
+    // link followed while the screen was mounting, as right after sign-in):
+    // that hashchange fired before anyone listened, so take it up here.
+    if (location.hash !== rendered) {
+      here = location.href;
+      setRoute(parse());
+    }
     return () => removeEventListener('hashchange', on);
   }, []);
   return route;
