@@ -64,6 +64,8 @@ var mutations = []mutation{
 		"          CURSOR_KEY: !Sub \"{{resolve:secretsmanager:${CursorKeySecret}:SecretString}}\"\n"},
 	{"the dashboard's alarm states dropped", "Dashboard", `{"type": "alarm"`, `{"type": "text"`},
 	{"a workflow's outbox left off the dashboard", "Dashboard", `"Outbox", "authorizations"`, `"Outbox", "documents"`},
+	{"the metrics job's stopped alarm deleted", "PriorAuthMetricsStoppedAlarm", "", ""},
+	{"the metrics job free to scan every table", "PriorAuthMetricsFunction", "Resource: [!GetAtt AuthorizationsTable.Arn, !GetAtt AppealsTable.Arn]", "Resource: \"*\""},
 	{"the member-search limit alarm deleted", "MemberSearchLimitAlarm", "", ""},
 	{"the claims function free to write any idempotency item", "ClaimsFunction", "                ForAllValues:StringLike: {dynamodb:LeadingKeys: [\"member-searches#*\"]}\n", ""},
 	{"the scan pointed at another prefix", "UploadScanPlan", "ObjectPrefixes: [!Ref UploadPrefix]", "ObjectPrefixes: [scanned/]"},

@@ -52,12 +52,14 @@ func handleMetadata() http.Handler {
 	})
 }
 
+const sayTooLarge = "The request is larger than 10 MB, the most the portal takes."
+
 // pasBody reads the request's Bundle, at most maxBundle bytes.
 func pasBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBundle))
 	if err != nil {
-		return nil, &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidPASRequest, Detail: "Send the Bundle in 10 MB or less.",
-			Fields: map[string]string{"Bundle": "Send the Bundle in 10 MB or less."}}
+		return nil, &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidPASRequest, Detail: sayTooLarge,
+			Fields: map[string]string{"Bundle": sayTooLarge}, Reason: "the Bundle is over 10 MB"}
 	}
 	return body, nil
 }

@@ -55,8 +55,12 @@ func Outcome(err error, locate func(field string) string) OperationOutcome {
 	if pe.Code == portal.CodeDuplicateAuthorization {
 		typ = "duplicate"
 	}
+	diagnostics := pe.Code
+	if pe.Reason != "" {
+		diagnostics += ": " + pe.Reason // for the sending system's developers
+	}
 	issue := func(detail string, where ...string) Issue {
-		return Issue{Severity: "error", Code: typ, Diagnostics: pe.Code, Expression: where,
+		return Issue{Severity: "error", Code: typ, Diagnostics: diagnostics, Expression: where,
 			Details: CodeableConcept{Coding: []Coding{{System: ProblemSystem, Code: pe.Code}}, Text: detail}}
 	}
 	out := OperationOutcome{ResourceType: "OperationOutcome"}

@@ -191,6 +191,16 @@ func TestWhatIsNotAPASRequestIsRefusedAtItsPlace(t *testing.T) {
 		var got []string
 		for _, is := range pas.Outcome(err, func(f string) string { return f }).Issue {
 			got = append(got, is.Expression...)
+			// The sentence is for a person at the sending system; the
+			// developers' reason is in diagnostics, after the code.
+			for _, word := range []string{"Bundle", "Claim", "FHIR", "JSON", "Coverage", "preauthorization"} {
+				if strings.Contains(is.Details.Text, word) {
+					t.Errorf("%s: %q says %s", name, is.Details.Text, word)
+				}
+			}
+			if !strings.HasPrefix(is.Diagnostics, portal.CodeInvalidPASRequest+": ") {
+				t.Errorf("%s: diagnostics %q", name, is.Diagnostics)
+			}
 		}
 		slices.Sort(got)
 		if !slices.Equal(got, tc.at) {

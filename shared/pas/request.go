@@ -37,20 +37,20 @@ type Request struct {
 func Read(body []byte) (*Request, error) {
 	var b Bundle
 	if err := json.Unmarshal(body, &b); err != nil {
-		return nil, invalid(map[string]string{"Bundle": "Send a FHIR Bundle in JSON."})
+		return nil, invalid(map[string]string{"Bundle": sayUnreadable}, "not a FHIR resource in JSON")
 	}
 	if b.ResourceType != "Bundle" || len(b.Entry) == 0 {
-		return nil, invalid(map[string]string{"Bundle": "Send a PAS request Bundle: a Bundle whose first entry is the Claim."})
+		return nil, invalid(map[string]string{"Bundle": sayUnreadable}, "a PAS request is a Bundle whose first entry is the Claim")
 	}
 	var c Claim
 	if err := b.decode(0, &c); err != nil || c.ResourceType != "Claim" {
-		return nil, invalid(map[string]string{entryPath(0): "Put the Claim first in the Bundle."})
+		return nil, invalid(map[string]string{entryPath(0): sayUnreadable}, "the Bundle's first entry must be the Claim")
 	}
 	r := &Request{Where: map[string]string{}}
 	claim := entryPath(0)
 	f := map[string]string{}
 	if c.Use != "preauthorization" {
-		f[claim+".use"] = "Send the Claim as a prior authorization request (use preauthorization)."
+		f[claim+".use"] = "This was sent as a claim, not as a prior authorization request. Send it as a prior authorization request."
 	}
 	if len(c.Identifier) > 0 {
 		r.Trace = c.Identifier[0]
@@ -70,25 +70,30 @@ func Read(body []byte) (*Request, error) {
 		}
 	}
 	if r.Trace.Value == "" {
-		f[claim+".identifier"] = "Give the Claim the identifier your system tracks the request by."
+		f[claim+".identifier"] = "The request has no reference number from your system. Send it again with one."
 	}
 	a.Urgent = urgent(&c)
 	if a.Type == portal.AuthInpatient && a.Admission != nil && a.Urgent {
 		a.Admission.Type = "urgent"
 	}
 	if len(f) > 0 {
-		return nil, invalid(f)
+		return nil, invalid(f, "each issue's expression is the element at fault; references must resolve within the Bundle")
 	}
 	return r, nil
 }
 
-// invalid is the answer to a Bundle the mapping cannot read.
-func invalid(f map[string]string) *portal.Error {
+// sayUnreadable is what a person at the sending system reads when nothing
+// of the request could be read.
+const sayUnreadable = "Your system's request could not be read as a prior authorization request. Send it again; if it keeps happening, contact your system's vendor."
+
+// invalid is the answer to a Bundle the mapping cannot read: the sentences
+// are for the people at the sending system; reason, for its developers.
+func invalid(f map[string]string, reason string) *portal.Error {
 	detail := portal.SayOneField
 	if len(f) > 1 {
 		detail = fmt.Sprintf(portal.SayFields, len(f))
 	}
-	return &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidPASRequest, Detail: detail, Fields: f}
+	return &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidPASRequest, Detail: detail, Fields: f, Reason: reason}
 }
 
 // readMember finds the member by the focal coverage's subscriber ID (the
@@ -111,12 +116,12 @@ func (r *Request) readMember(b *Bundle, c *Claim, f map[string]string) {
 	}
 	i, h := b.resolve(c.Insurance[k].Coverage)
 	if i < 0 || h.ResourceType != "Coverage" {
-		f[fmt.Sprintf("%s.insurance[%d].coverage", claim, k)] = "Include the member's Coverage in the Bundle."
+		f[fmt.Sprintf("%s.insurance[%d].coverage", claim, k)] = "The member's insurance details are missing from the request."
 		return
 	}
 	var cov Coverage
 	if b.decode(i, &cov) != nil {
-		f[entryPath(i)] = "Send the Coverage as FHIR defines it."
+		f[entryPath(i)] = "The member's insurance details could not be read."
 		return
 	}
 	r.Where["memberId"] = entryPath(i) + ".subscriberId"
@@ -202,7 +207,7 @@ func (r *Request) readParties(b *Bundle, c *Claim, f map[string]string) {
 		a.RequestingNPI, a.ContactEmail = p.NPI(), p.Email()
 		r.Where["requestingNpi"], r.Where["contactEmail"] = entryPath(i)+".identifier", entryPath(i)+".telecom"
 	} else if c.Provider.Reference != "" {
-		f[claim+".provider"] = "Include the requesting provider in the Bundle."
+		f[claim+".provider"] = "The requesting provider's details are missing from the request."
 	}
 	a.ServicingNPI, r.Where["servicingNpi"] = a.RequestingNPI, r.Where["requestingNpi"]
 	if len(c.CareTeam) == 0 {
@@ -210,7 +215,7 @@ func (r *Request) readParties(b *Bundle, c *Claim, f map[string]string) {
 	}
 	p, i := party(b, c.CareTeam[0].Provider)
 	if p == nil {
-		f[claim+".careTeam[0].provider"] = "Include the care team's provider in the Bundle."
+		f[claim+".careTeam[0].provider"] = "The servicing provider's details are missing from the request."
 		return
 	}
 	for p.ResourceType == "PractitionerRole" {
@@ -223,7 +228,7 @@ func (r *Request) readParties(b *Bundle, c *Claim, f map[string]string) {
 		}
 		q, j := party(b, *ref)
 		if q == nil {
-			f[entryPath(i)] = "Include the practitioner of this role in the Bundle."
+			f[entryPath(i)] = "The servicing practitioner's details are missing from the request."
 			return
 		}
 		p, i = q, j
