@@ -315,6 +315,8 @@ build-CaseDecisionsFunction:
 	$(call lambda-build,casedecisions)
 build-PriorAuthMetricsFunction:
 	$(call lambda-build,priorauthmetrics)
+build-SystemAuthFunction:
+	$(call lambda-build,systemauth)
 
 .PHONY: clean
 clean: ## Remove build output and local state (not the tools cache)

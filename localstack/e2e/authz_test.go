@@ -141,7 +141,10 @@ func matrixFixtures(t *testing.T, a string) map[string]func() any {
 			serviceCode++
 			return json.RawMessage(strings.Replace(string(b), `"code":"99212"`, fmt.Sprintf(`"code":"993%02d"`, serviceCode%100), 1))
 		},
-		"POST /claims/search body": func() any { return map[string]any{"claimNumber": denied} },
+		// The system token endpoint's form: the sample EHR's own assertion,
+		// whoever sends it (the assertion is the credential).
+		"POST /fhir/auth/token body": func() any { return tokenForm(t, sampledata.EHRClient, "system/Claim.cr") },
+		"POST /claims/search body":   func() any { return map[string]any{"claimNumber": denied} },
 		"POST /members/coverage/search body": func() any {
 			return map[string]any{"memberId": claim.MemberID, "dateOfService": claim.ServiceFrom.String()}
 		},
@@ -309,6 +312,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 			aClaims = append(aClaims, c.Number)
 		}
 	}
+	// The FHIR operations take systems' tokens: provider A's EHR, and
+	// provider B's.
+	sysA := systemToken(t, sampledata.EHRClient, "system/Claim.cr")
+	sysB := systemToken(t, sampledata.HospitalEHRClient, "system/Claim.cr")
 	fixtures := matrixFixtures(t, a)
 	paths := doc.Paths.InMatchingOrder()
 	sort.Strings(paths)
@@ -318,10 +325,14 @@ func TestAuthorizationMatrix(t *testing.T) {
 		for method, op := range item.Operations() {
 			routes++
 			secured := len(doc.Security) > 0
+			own, other := a, b
 			if op.Security != nil {
 				secured = len(*op.Security) > 0
+				if secured && (*op.Security)[0]["smartBackend"] != nil {
+					own, other = sysA, sysB
+				}
 			}
-			for _, caller := range []struct{ name, tok string }{{"own", a}, {"other", b}, {"none", ""}, {"forged", forged}} {
+			for _, caller := range []struct{ name, tok string }{{"own", own}, {"other", other}, {"none", ""}, {"forged", forged}} {
 				req := matrixRequestFor(t, fixtures, path, method, item, op)
 				name := fmt.Sprintf("%s %s as %s", method, req.target, caller.name)
 				status, body := call(t, caller.tok, method, req.target, req.body)

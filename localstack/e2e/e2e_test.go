@@ -26,6 +26,7 @@ import (
 	"github.com/openpayer/provider-portal/localstack/stack"
 	"github.com/openpayer/provider-portal/shared/openapi"
 	"github.com/openpayer/provider-portal/shared/portal"
+	"github.com/openpayer/provider-portal/shared/systemauth"
 )
 
 // End to end: the sample data goes in through the claims feed queue and the
@@ -42,6 +43,8 @@ var (
 	sampleAuthorizations map[portal.AuthStatus]string
 	// sampleCases are provider C's sample disputes and appeals by status.
 	sampleCases map[portal.CaseStatus]string
+	// systemClients are the sample systems registered for the FHIR routes.
+	systemClients []sampledata.SystemClient
 )
 
 func TestMain(m *testing.M) {
@@ -80,9 +83,49 @@ func run(m *testing.M) (int, error) {
 	if sampleCases, err = local.SeedCases(ctx, auth); err != nil {
 		return 0, fmt.Errorf("load sample cases: %w", err)
 	}
+	if systemClients, err = local.SeedSystemClients(ctx); err != nil {
+		return 0, err
+	}
 	api = httptest.NewServer(local.Wired.Gateway)
 	defer api.Close()
 	return m.Run(), nil
+}
+
+// assertionFor is a client assertion of the sample system id for the
+// stack's token endpoint.
+func assertionFor(t *testing.T, id string) string {
+	t.Helper()
+	for _, c := range systemClients {
+		if c.ID == id {
+			a, err := c.Assertion(systemauth.TokenEndpoint(local.Wired.Env["SystemAuthFunction"]["SYSTEM_ISSUER"]))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return a
+		}
+	}
+	t.Fatalf("no sample system %s", id)
+	return ""
+}
+
+// tokenForm is a token request of the sample system id for scope.
+func tokenForm(t *testing.T, id, scope string) url.Values {
+	return url.Values{"grant_type": {"client_credentials"}, "client_assertion_type": {systemauth.ClientAssertionType},
+		"client_assertion": {assertionFor(t, id)}, "scope": {scope}}
+}
+
+// systemToken is an access token of the sample system id, got as the
+// system gets it: a signed assertion posted to the token endpoint.
+func systemToken(t *testing.T, id, scope string) string {
+	t.Helper()
+	status, body := call(t, "", "POST", "/fhir/auth/token", tokenForm(t, id, scope))
+	var out struct {
+		AccessToken string `json:"access_token"`
+	}
+	if status != 200 || json.Unmarshal(body, &out) != nil || out.AccessToken == "" {
+		t.Fatalf("token of %s: %d %s", id, status, body)
+	}
+	return out.AccessToken
 }
 
 func token(t *testing.T, tin string) string {
@@ -118,7 +161,10 @@ func call(t *testing.T, tok, method, target string, body any) (int, []byte) {
 func newRequest(t testing.TB, tok, method, target string, body any) *http.Request {
 	t.Helper()
 	var rd io.Reader
-	if body != nil {
+	form, isForm := body.(url.Values)
+	if isForm {
+		rd = strings.NewReader(form.Encode())
+	} else if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
 			t.Fatal(err)
@@ -129,7 +175,9 @@ func newRequest(t testing.TB, tok, method, target string, body any) *http.Reques
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, fhir := body.(json.RawMessage); fhir {
+	if isForm {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	} else if _, fhir := body.(json.RawMessage); fhir {
 		req.Header.Set("Content-Type", "application/fhir+json") // a FHIR resource, as is
 	} else if body != nil {
 		req.Header.Set("Content-Type", "application/json")

@@ -40,7 +40,8 @@ func reviewCode(answer map[string]any) string {
 // utilization management, answered pended; the decision that comes back
 // through the decisions queue is what $inquire then answers.
 func TestAPASRequestThroughTheStack(t *testing.T) {
-	a, b := token(t, sampledata.ProviderA.TIN), token(t, sampledata.ProviderB.TIN)
+	a, b := systemToken(t, sampledata.EHRClient, "system/Claim.cr"), systemToken(t, sampledata.HospitalEHRClient, "system/Claim.cr")
+	portalA := token(t, sampledata.ProviderA.TIN)
 	start := sampledata.RetroDate(portal.DateOf(time.Now()))
 	bundle := pastest.Mapped(t, pastest.Example(t, "Bundle-MedicalServicesAuthorizationBundleExample.json"), pastest.Sample{
 		MemberID: sampledata.MemberAvery, RequestingNPI: "1234567893", ServicingNPI: "1245319599", ServiceDate: start.String(), Diagnosis: "M25.561"})
@@ -57,7 +58,7 @@ func TestAPASRequestThroughTheStack(t *testing.T) {
 	}
 	raw, _ := json.Marshal(answer)
 	id := string(raw[strings.Index(string(raw), `"RA-`)+1:][:12])
-	if st, body := get(t, a, "/authorizations/"+id); st != 200 || !strings.Contains(string(body), `"received"`) {
+	if st, body := get(t, portalA, "/authorizations/"+id); st != 200 || !strings.Contains(string(body), `"received"`) {
 		t.Errorf("the portal's view of %s: %d %s", id, st, body)
 	}
 	if um := drain(t, "UtilizationManagementQueue"); len(um) != 1 {
@@ -136,4 +137,35 @@ func BenchmarkPASSubmitLargest(b *testing.B) {
 		took = append(took, time.Since(t0))
 	}
 	percentiles(b, took)
+}
+
+// The two doors take their own tokens only: a portal user's token is
+// refused at the FHIR operations and a system's at the portal's routes,
+// by the gateway, before any function runs. A disabled system gets no
+// token; a system's read-only token cannot submit.
+func TestEachDoorTakesItsOwnTokens(t *testing.T) {
+	portalA := token(t, sampledata.ProviderA.TIN)
+	sys := systemToken(t, sampledata.ClearinghouseClient, "system/Claim.cr")
+	bundle := pastest.Mapped(t, pastest.Example(t, "Bundle-MedicalServicesAuthorizationBundleExample.json"), pastest.Sample{
+		MemberID: sampledata.MemberAvery, RequestingNPI: "1234567893", ServicingNPI: "1245319599",
+		ServiceDate: sampledata.RetroDate(portal.DateOf(time.Now())).String(), Diagnosis: "M25.561"})
+	if st, _ := rawCall(t, portalA, "POST", "/fhir/Claim/$inquire", json.RawMessage(bundle), "Content-Type", "application/fhir+json"); st != 401 {
+		t.Errorf("a portal user's token at the FHIR operations: %d, want 401", st)
+	}
+	if st, _ := get(t, sys, "/claims?claimNumber=C10000000002"); st != 401 {
+		t.Errorf("a system's token at the portal's routes: %d, want 401", st)
+	}
+	if st, body := call(t, "", "POST", "/fhir/auth/token", tokenForm(t, sampledata.RetiredClient, "system/Claim.cr")); st != 401 ||
+		!strings.Contains(string(body), "invalid_client") {
+		t.Errorf("a disabled system's token request: %d %s", st, body)
+	}
+	readOnly := systemToken(t, sampledata.EHRClient, "system/Claim.rs")
+	if st, out := pasCall(t, readOnly, "$submit", bundle); st != 403 || !strings.Contains(fmt.Sprint(out), portal.CodeScopeNotGranted) {
+		t.Errorf("$submit with a read-only token: %d %v", st, out)
+	}
+	// The clearinghouse acts for A and B; the requesting NPI here is on
+	// neither's practice, so which organisation it is is not known.
+	if st, out := pasCall(t, sys, "$inquire", bundle); st != 404 || !strings.Contains(fmt.Sprint(out), portal.CodeOrganizationNotFound) {
+		t.Errorf("the clearinghouse for an NPI of neither: %d %v", st, out)
+	}
 }

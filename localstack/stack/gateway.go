@@ -24,10 +24,13 @@ import (
 // events, verifies the JWT as the authorizer would, and invokes the
 // function's Lambda handler with a payload format 2.0 event.
 type Gateway struct {
-	mux  *http.ServeMux
-	auth *DevAuth
-	cors CORS
-	log  *slog.Logger
+	mux *http.ServeMux
+	// authorizers are the API's JWT authorizers by name; a route with
+	// none named has the default one's.
+	authorizers       map[string]Verifier
+	defaultAuthorizer string
+	cors              CORS
+	log               *slog.Logger
 }
 
 // CORS is an HTTP API's CorsConfiguration, as the template gives it.
@@ -40,8 +43,8 @@ type CORS struct {
 // MaxBody is the largest request body API Gateway's HTTP APIs take: 10 MB.
 const MaxBody = 10 << 20
 
-func newGateway(auth *DevAuth, cors CORS, log *slog.Logger) *Gateway {
-	g := &Gateway{mux: http.NewServeMux(), auth: auth, cors: cors, log: log}
+func newGateway(cors CORS, log *slog.Logger) *Gateway {
+	g := &Gateway{mux: http.NewServeMux(), authorizers: map[string]Verifier{}, cors: cors, log: log}
 	g.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		gatewayMessage(w, http.StatusNotFound, "Not Found")
 	})
@@ -107,7 +110,13 @@ func gatewayMessage(w http.ResponseWriter, status int, msg string) {
 // function's Timeout): as on Lambda, its context ends then, and the
 // gateway answers as API Gateway does when its function fails or times out,
 // whatever the function does after.
-func (g *Gateway) route(method, path string, authorize bool, timeout time.Duration, fn HTTPFunc) {
+func (g *Gateway) route(method, path, authorizer string, timeout time.Duration, fn HTTPFunc) {
+	switch authorizer {
+	case "":
+		authorizer = g.defaultAuthorizer
+	case "NONE":
+		authorizer = ""
+	}
 	routeKey := method + " " + path
 	pattern := method + " " + strings.ReplaceAll(path, "+}", "...}")
 	var params []string
@@ -117,7 +126,7 @@ func (g *Gateway) route(method, path string, authorize bool, timeout time.Durati
 		}
 	}
 	g.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
-		ev, err := g.event(r, routeKey, params, authorize)
+		ev, err := g.event(r, routeKey, params, authorizer)
 		if errors.Is(err, errTooLarge) {
 			gatewayMessage(w, http.StatusRequestEntityTooLarge, "Request Entity Too Large")
 			return
@@ -160,7 +169,7 @@ func invokeWithin(ctx context.Context, timeout time.Duration, ev events.APIGatew
 	}
 }
 
-func (g *Gateway) event(r *http.Request, routeKey string, params []string, authorize bool) (events.APIGatewayV2HTTPRequest, error) {
+func (g *Gateway) event(r *http.Request, routeKey string, params []string, authorizer string) (events.APIGatewayV2HTTPRequest, error) {
 	now := time.Now().UTC()
 	ev := events.APIGatewayV2HTTPRequest{
 		Version: "2.0", RouteKey: routeKey, RawPath: r.URL.EscapedPath(), RawQueryString: r.URL.RawQuery,
@@ -206,12 +215,16 @@ func (g *Gateway) event(r *http.Request, routeKey string, params []string, autho
 	} else {
 		ev.Body, ev.IsBase64Encoded = base64.StdEncoding.EncodeToString(body), true
 	}
-	if authorize {
+	if authorizer != "" {
 		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		if !ok {
 			return ev, errNoToken
 		}
-		claims, err := g.auth.Verify(token)
+		v, ok := g.authorizers[authorizer]
+		if !ok {
+			return ev, fmt.Errorf("the template names no authorizer %s", authorizer)
+		}
+		claims, err := v.Verify(token)
 		if err != nil {
 			return ev, err
 		}

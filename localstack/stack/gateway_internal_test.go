@@ -18,15 +18,15 @@ import (
 // its context is done at the timeout, and the caller gets API Gateway's
 // answer to a failed function at once, not the function's late one.
 func TestGatewayEndsAnInvocationAtTheFunctionsTimeout(t *testing.T) {
-	g := newGateway(nil, CORS{}, slog.New(slog.NewJSONHandler(io.Discard, nil)))
+	g := newGateway(CORS{}, slog.New(slog.NewJSONHandler(io.Discard, nil)))
 	deadline := make(chan time.Duration, 1)
-	g.route("POST", "/slow", false, 200*time.Millisecond, func(ctx context.Context, _ events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
+	g.route("POST", "/slow", "NONE", 200*time.Millisecond, func(ctx context.Context, _ events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
 		d, _ := ctx.Deadline()
 		deadline <- time.Until(d)
 		time.Sleep(2 * time.Second) // a stalled call that ignores its context
 		return events.APIGatewayV2HTTPResponse{StatusCode: 201, Body: "{}"}, nil
 	})
-	g.route("POST", "/quick", false, 200*time.Millisecond, func(ctx context.Context, _ events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
+	g.route("POST", "/quick", "NONE", 200*time.Millisecond, func(ctx context.Context, _ events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
 		return events.APIGatewayV2HTTPResponse{StatusCode: 201, Body: "{}"}, nil
 	})
 	srv := httptest.NewServer(g)

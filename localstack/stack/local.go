@@ -31,6 +31,7 @@ import (
 	"github.com/openpayer/provider-portal/shared/lambdaenv"
 	"github.com/openpayer/provider-portal/shared/letters"
 	"github.com/openpayer/provider-portal/shared/priorauthmetrics"
+	"github.com/openpayer/provider-portal/shared/systemauth"
 	"github.com/openpayer/provider-portal/shared/uploadexpiry"
 	"github.com/openpayer/provider-portal/shared/uploads"
 )
@@ -105,6 +106,7 @@ var builders = map[string]struct {
 	"CaseEventsFunction":             {scheduled: scheduledFn(caseevents.FromEnv)},
 	"CaseDecisionsFunction":          {sqs: sqsFn(casedecisions.FromEnv)},
 	"PriorAuthMetricsFunction":       {scheduled: scheduledFn(priorauthmetrics.FromEnv)},
+	"SystemAuthFunction":             {http: httpFn(systemauth.FromEnv)},
 }
 
 // AWSEnv is what Lambda would put in a function's environment to reach AWS,
@@ -117,6 +119,9 @@ func AWSEnv(dynamodbEndpoint, sqsEndpoint, s3Endpoint string) map[string]string 
 		// moto's SQS process serves Secrets Manager too: secrets are few
 		// and read every few minutes.
 		"AWS_ENDPOINT_URL_SECRETS_MANAGER": sqsEndpoint,
+		// And KMS, for the one key a function uses itself: the system
+		// tokens' signing key.
+		"AWS_ENDPOINT_URL_KMS": sqsEndpoint,
 	}
 	if s3Endpoint != "" {
 		env["AWS_ENDPOINT_URL_S3"] = s3Endpoint
@@ -240,6 +245,16 @@ func Wire(ctx context.Context, c Clients, t *Template, p *Provisioned, awsEnv ma
 // WireWith is Wire with the functions made by build.
 func WireWith(ctx context.Context, build Builder, c Clients, t *Template, p *Provisioned, awsEnv map[string]string, auth *DevAuth, log *slog.Logger) (*Wired, error) {
 	var cors CORS
+	var apiAuth struct {
+		DefaultAuthorizer string
+		Authorizers       map[string]struct {
+			JwtConfiguration struct {
+				Issuer   string `json:"issuer"`
+				Audience any    `json:"audience"` // a list, or a parameter's comma-separated list
+
+			}
+		}
+	}
 	for _, id := range t.ResourcesOfType("AWS::Serverless::HttpApi") {
 		props := t.Resources[id].Properties
 		v, err := p.Resolver.ResolveField(&props, "CorsConfiguration")
@@ -249,8 +264,35 @@ func WireWith(ctx context.Context, build Builder, c Clients, t *Template, p *Pro
 		if err := decode(normaliseNumbers(v), &cors); err != nil {
 			return nil, fmt.Errorf("%s CorsConfiguration: %w", id, err)
 		}
+		if v, err = p.Resolver.ResolveField(&props, "Auth"); err != nil {
+			return nil, fmt.Errorf("%s Auth: %w", id, err)
+		}
+		if err := decode(v, &apiAuth); err != nil {
+			return nil, fmt.Errorf("%s Auth: %w", id, err)
+		}
 	}
-	w := &Wired{Gateway: newGateway(auth, cors, log), Env: map[string]map[string]string{}}
+	w := &Wired{Gateway: newGateway(cors, log), Env: map[string]map[string]string{}}
+	// The portal users' issuer is the development issuer, whose key signs
+	// the test tokens; any other (the system clients') is found as API
+	// Gateway finds it, by its discovery document.
+	w.Gateway.defaultAuthorizer = apiAuth.DefaultAuthorizer
+	for name, a := range apiAuth.Authorizers {
+		if a.JwtConfiguration.Issuer == DevIssuer {
+			w.Gateway.authorizers[name] = auth
+			continue
+		}
+		var audiences []string
+		switch aud := a.JwtConfiguration.Audience.(type) {
+		case string:
+			audiences = strings.Split(aud, ",")
+		case []any:
+			for _, x := range aud {
+				audiences = append(audiences, fmt.Sprint(x))
+			}
+		}
+		w.Gateway.authorizers[name] = &issuerVerifier{issuer: a.JwtConfiguration.Issuer, audiences: audiences,
+			get: w.Gateway.localGet(p.Resolver.Params["PortalOrigin"])}
+	}
 	// Locally a function's physical name is its logical ID: event source
 	// mappings name their function with !Ref.
 	for _, id := range t.ResourcesOfType("AWS::Serverless::Function") {
@@ -303,7 +345,7 @@ func WireWith(ctx context.Context, build Builder, c Clients, t *Template, p *Pro
 						return nil, fmt.Errorf("build %s: %w", id, err)
 					}
 				}
-				w.Gateway.route(strings.ToUpper(ev.Properties.Method), ev.Properties.Path, ev.Properties.Auth.Authorizer != "NONE", timeout, httpFn)
+				w.Gateway.route(strings.ToUpper(ev.Properties.Method), ev.Properties.Path, ev.Properties.Auth.Authorizer, timeout, httpFn)
 			case "SQS":
 				if sqsFn == nil {
 					if sqsFn, err = build.SQS(ctx, id, env); err != nil {

@@ -13,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
@@ -82,6 +84,33 @@ func (p *Provisioned) createSecret(ctx context.Context, c Clients, id string, re
 	return nil
 }
 
+// createSigningKey creates one of the template's signing keys (KeyUsage
+// SIGN_VERIFY) in the local KMS (moto's SQS process serves it too), as a
+// function signs with it itself; the encryption keys, which the local
+// servers do not use, stay logical IDs. Ref is the key ID and Arn its ARN.
+func (p *Provisioned) createSigningKey(ctx context.Context, c Clients, id string, res Resource) error {
+	usage, err := p.Resolver.ResolveField(&res.Properties, "KeyUsage")
+	if err != nil || usage != "SIGN_VERIFY" {
+		return err
+	}
+	spec, err := p.Resolver.ResolveField(&res.Properties, "KeySpec")
+	if err != nil {
+		return fmt.Errorf("%s: %w", id, err)
+	}
+	s, _ := spec.(string)
+	out, err := c.KMS.CreateKey(ctx, &kms.CreateKeyInput{KeySpec: kmstypes.KeySpec(s), KeyUsage: kmstypes.KeyUsageTypeSignVerify,
+		Description: aws.String(id)})
+	if err != nil {
+		return fmt.Errorf("%s: create key: %w", id, err)
+	}
+	p.Resolver.Refs[id] = aws.ToString(out.KeyMetadata.KeyId)
+	if p.Resolver.Atts == nil {
+		p.Resolver.Atts = map[string]string{}
+	}
+	p.Resolver.Atts[id+".Arn"] = aws.ToString(out.KeyMetadata.Arn)
+	return nil
+}
+
 // newResolver resolves the template's intrinsics for a local stack named
 // stackName: its parameters' defaults overridden by params, and the pseudo
 // parameters of the local account and region.
@@ -103,6 +132,10 @@ func newResolver(t *Template, stackName string, params map[string]string) *Resol
 	for k, v := range params {
 		r.Params[k] = v
 	}
+	// The one condition besides IsProd that the local stack reads: the
+	// authorizer trusts the issuer JwtIssuer names (locally, the
+	// development issuer) instead of a user pool.
+	r.Conditions["OwnIssuer"] = r.Params["JwtIssuer"] != ""
 	return r
 }
 
@@ -126,6 +159,7 @@ type Clients struct {
 	SQS            *sqs.Client
 	S3             *s3.Client
 	SecretsManager *secretsmanager.Client
+	KMS            *kms.Client
 }
 
 // NewClients builds the runner's clients from the same environment the
@@ -142,6 +176,7 @@ func NewClients(env map[string]string) (Clients, error) {
 		SecretsManager: secretsmanager.NewFromConfig(cfg, func(o *secretsmanager.Options) {
 			o.BaseEndpoint = lambdaenv.Endpoint(getenv, "SECRETS_MANAGER")
 		}),
+		KMS: kms.NewFromConfig(cfg, func(o *kms.Options) { o.BaseEndpoint = lambdaenv.Endpoint(getenv, "KMS") }),
 	}
 	if ep := lambdaenv.Endpoint(getenv, "S3"); ep != nil {
 		c.S3 = s3.NewFromConfig(cfg, func(o *s3.Options) { o.BaseEndpoint, o.UsePathStyle = ep, true })
@@ -160,6 +195,11 @@ func Provision(ctx context.Context, c Clients, t *Template, stackName string, pa
 		QueueARNs: map[string]string{}, Buckets: map[string]string{}, Secrets: map[string]string{}}
 	for _, id := range t.ResourcesOfType("AWS::SecretsManager::Secret") {
 		if err := p.createSecret(ctx, c, id, t.Resources[id]); err != nil {
+			return nil, err
+		}
+	}
+	for _, id := range t.ResourcesOfType("AWS::KMS::Key") {
+		if err := p.createSigningKey(ctx, c, id, t.Resources[id]); err != nil {
 			return nil, err
 		}
 	}

@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/openpayer/provider-portal/localstack/sampledata"
+	"github.com/openpayer/provider-portal/shared/dynamo"
 	"github.com/openpayer/provider-portal/shared/portal"
 )
 
@@ -109,4 +111,21 @@ func (l *Local) sendAndWait(ctx context.Context, queueID string, messages [][]by
 		}
 	}
 	return WaitIdle(ctx, l.Clients.SQS, url, 30*time.Second)
+}
+
+// SeedSystemClients registers the sample systems (sampledata.SystemClients)
+// in the stack's system clients table, their keys kept in the stack's
+// state folder, and returns them with their keys.
+func (l *Local) SeedSystemClients(ctx context.Context) ([]sampledata.SystemClient, error) {
+	clients, err := sampledata.SystemClients(filepath.Join(l.dir, "system-clients"))
+	if err != nil {
+		return nil, fmt.Errorf("sample system clients: %w", err)
+	}
+	store := &dynamo.SystemClientStore{DB: l.Clients.DynamoDB, Table: l.Res.Tables["SystemClientsTable"]}
+	for _, c := range clients {
+		if err := store.RegisterSystemClient(ctx, c.SystemClient); err != nil {
+			return nil, fmt.Errorf("register %s: %w", c.ID, err)
+		}
+	}
+	return clients, nil
 }

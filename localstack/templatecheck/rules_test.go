@@ -3,6 +3,7 @@ package templatecheck
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -406,23 +407,47 @@ func TestSignInAndTheFrontDoor(t *testing.T) {
 	if text(get(res["HttpApi"], "Properties", "Auth", "DefaultAuthorizer")) != "ProviderJwt" {
 		t.Error("the API has no default authorizer")
 	}
-	public := 0
+	// The public routes: the OpenAPI document, the FHIR CapabilityStatement,
+	// and the system token function's endpoint and discovery (a client
+	// authenticates to the token endpoint with its signed assertion). The
+	// FHIR operations take the system clients' tokens, and only they do.
+	publicRoutes := map[string]string{
+		"GET /openapi.yaml": "", "GET /fhir/metadata": "AuthorizationsFunction",
+		"POST /fhir/auth/token": "SystemAuthFunction", "GET /fhir/.well-known/smart-configuration": "SystemAuthFunction",
+		"GET /fhir/.well-known/openid-configuration": "SystemAuthFunction", "GET /fhir/.well-known/jwks.json": "SystemAuthFunction",
+	}
+	public, system := 0, 0
 	for _, id := range ofType(res, "AWS::Serverless::Function") {
 		events := get(res[id], "Properties", "Events")
 		for i := 0; events != nil && i+1 < len(events.Content); i += 2 {
 			e := get(events.Content[i+1], "Properties")
+			route := text(get(e, "Method")) + " " + text(get(e, "Path"))
 			if a := get(e, "Auth"); a != nil {
-				if path := text(get(e, "Path")); text(get(a, "Authorizer")) == "NONE" && text(get(e, "Method")) == "GET" &&
-					(path == "/openapi.yaml" || path == "/fhir/metadata") {
+				fn, ok := publicRoutes[route]
+				if text(get(a, "Authorizer")) == "NONE" && ok && (fn == "" || fn == id) {
 					public++
 					continue
 				}
-				t.Errorf("function %s, route %s %s: its own Auth (%s), not the default authorizer", id, text(get(e, "Method")), text(get(e, "Path")), flat(a))
+				if text(get(a, "Authorizer")) == "SystemJwt" && id == "AuthorizationsFunction" && strings.HasPrefix(text(get(e, "Path")), "/fhir/Claim/") {
+					system++
+					continue
+				}
+				t.Errorf("function %s, route %s: its own Auth (%s), not the default authorizer", id, route, flat(a))
+			} else if strings.HasPrefix(text(get(e, "Path")), "/fhir/") {
+				t.Errorf("function %s, route %s: a FHIR route with the portal users' authorizer, not SystemJwt", id, route)
 			}
 		}
 	}
-	if public != 2 {
-		t.Errorf("%d public routes, want the OpenAPI document's and the FHIR CapabilityStatement's only", public)
+	if public != len(publicRoutes) || system != 1 {
+		t.Errorf("%d public routes and %d for systems, want exactly %d (%v) and the PAS operations", public, system, len(publicRoutes), slices.Sorted(maps.Keys(publicRoutes)))
+	}
+	// The system clients' tokens are the token function's: the authorizer
+	// trusts its issuer, for its audience.
+	sysJwt := get(res["HttpApi"], "Properties", "Auth", "Authorizers", "SystemJwt", "JwtConfiguration")
+	env := get(res["SystemAuthFunction"], "Properties", "Environment", "Variables")
+	if flat(get(sysJwt, "issuer")) != flat(get(env, "SYSTEM_ISSUER")) || flat(get(sysJwt, "audience")) != flat(get(env, "SYSTEM_AUDIENCE")) {
+		t.Errorf("the SystemJwt authorizer (%s, %s) does not trust the token function's issuer and audience (%s, %s)",
+			flat(get(sysJwt, "issuer")), flat(get(sysJwt, "audience")), flat(get(env, "SYSTEM_ISSUER")), flat(get(env, "SYSTEM_AUDIENCE")))
 	}
 	cfg := get(res["PortalDistribution"], "Properties", "DistributionConfig")
 	if f := flat(get(cfg, "WebACLId")); !strings.Contains(f, "PortalWebAcl.Arn") || !strings.Contains(f, "!Ref WebAclArn") {
@@ -450,7 +475,7 @@ func TestKeysSeparateDuties(t *testing.T) {
 	if len(keys) < 2 {
 		t.Fatalf("keys %v: want the data key and the audit key", keys)
 	}
-	use := []string{"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:CreateGrant", "kms:PutKeyPolicy"}
+	use := []string{"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:CreateGrant", "kms:PutKeyPolicy", "kms:Sign", "kms:GetPublicKey"}
 	for _, id := range keys {
 		for _, st := range get(res[id], "Properties", "KeyPolicy", "Statement").Content {
 			sid := text(get(st, "Sid"))

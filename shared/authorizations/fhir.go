@@ -23,19 +23,92 @@ const fhirJSON = "application/fhir+json"
 // maxBundle is the largest Bundle read: what API Gateway lets through.
 const maxBundle = 10 << 20
 
-func handlePAS(d Deps) httpapi.ProviderHandler {
-	return func(w http.ResponseWriter, r *http.Request, caller httpapi.Caller) error {
+// handlePAS serves a system client (SMART Backend Services): $submit
+// needs its scope system/Claim.c, $inquire system/Claim.r; each acts for
+// the organisation the Bundle's requestor is, among the client's.
+func handlePAS(d Deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sys, ok := httpapi.SystemFromRequest(r)
+		unknown := portal.Errorf(portal.KindUnauthorized, portal.CodeSystemUnknown,
+			"These routes are for systems registered with the plan: sign in with your system's client credentials (SMART Backend Services) and send its access token.")
+		if !ok {
+			pasFail(w, r, d, unknown.WithReason("the bearer token is not a system client's access token"), nil)
+			return
+		}
+		// The organisations it acts for are its registration's now: a
+		// client disabled or changed a moment ago counts at once.
+		reg, found, err := d.SystemClients.SystemClient(r.Context(), sys.Client)
+		if err != nil {
+			pasFail(w, r, d, err, nil)
+			return
+		}
+		if !found || reg.Disabled {
+			pasFail(w, r, d, unknown.WithReason("the client is no longer registered or enabled"), nil)
+			return
+		}
+		sys.TINs = reg.TINs
+		var permission byte
+		var scope string
 		switch r.PathValue("operation") {
 		case "$submit":
-			pasSubmit(w, r, d, caller)
+			permission, scope = 'c', "system/Claim.c"
 		case "$inquire":
-			pasInquire(w, r, d, caller)
+			permission, scope = 'r', "system/Claim.r"
 		default:
 			pasFail(w, r, d, portal.Errorf(portal.KindNotFound, portal.CodeRouteNotFound,
 				"This operation does not exist: send $submit or $inquire.").WithReason("POST /fhir/Claim/$submit or /fhir/Claim/$inquire"), nil)
+			return
 		}
-		return nil
+		if !sys.Scopes.Allows("Claim", permission) {
+			pasFail(w, r, d, portal.Errorf(portal.KindUnauthorized, portal.CodeScopeNotGranted,
+				"Your system's access does not allow this: ask for a token with the scope %s.", scope).
+				WithReason("the token's scopes are "+sys.Scopes.String()), nil)
+			return
+		}
+		if permission == 'c' {
+			pasSubmit(w, r, d, sys)
+		} else {
+			pasInquire(w, r, d, sys)
+		}
+	})
+}
+
+// actingFor is the provider organisation a system's request acts for: the
+// TIN the requestor names, or else the client's organisation whose
+// practice the plan has the requesting NPI under (a client of one
+// organisation acts for it). An organisation the client is not registered
+// for is not found, as another provider's data is.
+func actingFor(d Deps, sys httpapi.System, req *pas.Request) (portal.ProviderID, error) {
+	notFound := portal.Errorf(portal.KindNotFound, portal.CodeOrganizationNotFound,
+		"The requesting provider is not an organisation your system is registered to act for. Check the requesting provider's NPI or TIN, or ask the plan to register the organisation for your system.").
+		WithReason("the requestor's TIN, or the practice of its NPI, is not among the client's TINs")
+	notFound.Fields = map[string]string{"requestingNpi": notFound.Detail}
+	if tin := portal.ProviderID(req.RequestingTIN); tin != "" {
+		if !sys.ActsFor(tin) {
+			return "", notFound
+		}
+		return tin, nil
 	}
+	var found []portal.ProviderID
+	for _, tin := range sys.TINs {
+		for _, n := range d.Plan.Practices[tin].NPIs {
+			if n.NPI == req.Auth.RequestingNPI && req.Auth.RequestingNPI != "" {
+				found = append(found, tin)
+				break
+			}
+		}
+	}
+	switch {
+	case len(found) == 1:
+		return found[0], nil
+	case len(found) > 1:
+		say := "The requesting NPI belongs to more than one organisation your system acts for: add the organisation's TIN to the requesting provider's identifiers."
+		return "", &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidPASRequest, Detail: say,
+			Fields: map[string]string{"requestingNpi": say}, Reason: "add an identifier of system " + pas.SystemTIN + " to the requestor"}
+	case len(sys.TINs) == 1:
+		return sys.TINs[0], nil
+	}
+	return "", notFound
 }
 
 // handleMetadata answers the CapabilityStatement, to anyone: what the
@@ -95,8 +168,8 @@ func writeFHIR(w http.ResponseWriter, status int, v any) {
 // pasOperation reads the request's Bundle, finds or makes the request it
 // is about, and answers where that stands; every failure is an
 // OperationOutcome.
-func pasOperation(w http.ResponseWriter, r *http.Request, d Deps, caller httpapi.Caller, action string, inquiry bool,
-	do func(req *pas.Request) (*portal.Authorization, error)) {
+func pasOperation(w http.ResponseWriter, r *http.Request, d Deps, sys httpapi.System, action string, inquiry bool,
+	do func(req *pas.Request, caller httpapi.Caller) (*portal.Authorization, error)) {
 	body, err := pasBody(w, r)
 	if err != nil {
 		pasFail(w, r, d, err, nil)
@@ -107,7 +180,14 @@ func pasOperation(w http.ResponseWriter, r *http.Request, d Deps, caller httpapi
 		pasFail(w, r, d, err, nil)
 		return
 	}
-	a, err := do(req)
+	tin, err := actingFor(d, sys, req)
+	if err != nil {
+		pasFail(w, r, d, err, req)
+		return
+	}
+	caller := sys.As(tin)
+	httpapi.NoteProvider(r, string(tin))
+	a, err := do(req, caller)
 	if err != nil {
 		pasFail(w, r, d, err, req)
 		return
@@ -124,8 +204,8 @@ func pasOperation(w http.ResponseWriter, r *http.Request, d Deps, caller httpapi
 // pasSubmit makes the request ($submit). The same request sent again (a
 // retry) is answered as it stands; another with the same member, type,
 // date and services is a duplicate of the open one.
-func pasSubmit(w http.ResponseWriter, r *http.Request, d Deps, caller httpapi.Caller) {
-	pasOperation(w, r, d, caller, "authorizations.pas.submit", false, func(req *pas.Request) (*portal.Authorization, error) {
+func pasSubmit(w http.ResponseWriter, r *http.Request, d Deps, sys httpapi.System) {
+	pasOperation(w, r, d, sys, "authorizations.pas.submit", false, func(req *pas.Request, caller httpapi.Caller) (*portal.Authorization, error) {
 		trace := &portal.TraceID{System: req.Trace.System, Value: req.Trace.Value}
 		a, err := submit(r, d, caller, req.Auth, trace)
 		var pe *portal.Error
@@ -141,8 +221,8 @@ func pasSubmit(w http.ResponseWriter, r *http.Request, d Deps, caller httpapi.Ca
 
 // pasInquire answers where the request the inquiry names stands
 // ($inquire).
-func pasInquire(w http.ResponseWriter, r *http.Request, d Deps, caller httpapi.Caller) {
-	pasOperation(w, r, d, caller, "authorizations.pas.inquire", true, func(req *pas.Request) (*portal.Authorization, error) {
+func pasInquire(w http.ResponseWriter, r *http.Request, d Deps, sys httpapi.System) {
+	pasOperation(w, r, d, sys, "authorizations.pas.inquire", true, func(req *pas.Request, caller httpapi.Caller) (*portal.Authorization, error) {
 		return findTraced(r, d, caller, req)
 	})
 }

@@ -14,6 +14,13 @@ import (
 	"github.com/openpayer/provider-portal/shared/portal"
 )
 
+// The system clients of these tests: one EHR of provider A's, with both
+// Claim scopes; one of provider B's.
+var (
+	ehrA = map[string]string{"client_id": "ehr-a", "sub": "ehr-a", "scope": "system/Claim.cr"}
+	ehrB = map[string]string{"client_id": "ehr-b", "sub": "ehr-b", "scope": "system/Claim.cr"}
+)
+
 // medical is the package's medical services request, mapped onto this
 // test's member, NPIs and date of service.
 func medical(t *testing.T) string {
@@ -92,7 +99,7 @@ func (a fhirAnswer) reviewAction() (code, number string) {
 // stands, and $inquire follows it to its decision.
 func TestAPASRequestIsThePortalsRequest(t *testing.T) {
 	w := setup(t)
-	resp := w.send("POST", "/fhir/Claim/$submit", medical(t), tinA)
+	resp := w.send("POST", "/fhir/Claim/$submit", medical(t), ehrA)
 	if resp.StatusCode != 200 {
 		t.Fatalf("submit: %d %s", resp.StatusCode, resp.Body)
 	}
@@ -117,11 +124,11 @@ func TestAPASRequestIsThePortalsRequest(t *testing.T) {
 		t.Errorf("utilization management got %d events", len(w.um.events))
 	}
 	// Sent again (the EHR's retry): the same request, as it stands.
-	again := w.send("POST", "/fhir/Claim/$submit", medical(t), tinA)
+	again := w.send("POST", "/fhir/Claim/$submit", medical(t), ehrA)
 	if again.StatusCode != 200 || !strings.Contains(again.Body, id) || len(w.um.events) != 1 {
 		t.Errorf("the retry: %d %s; %d events", again.StatusCode, again.Body, len(w.um.events))
 	}
-	inquiry := w.send("POST", "/fhir/Claim/$inquire", medical(t), tinA)
+	inquiry := w.send("POST", "/fhir/Claim/$inquire", medical(t), ehrA)
 	if code, _ := readFHIR(t, inquiry).reviewAction(); inquiry.StatusCode != 200 || code != "A4" {
 		t.Errorf("inquiry while pended: %d %s", inquiry.StatusCode, inquiry.Body)
 	}
@@ -129,13 +136,13 @@ func TestAPASRequestIsThePortalsRequest(t *testing.T) {
 		Status: portal.AuthApproved, DecidedAt: now, AuthorizationNumber: "AUTH-77", ApprovedFrom: dos, ApprovedTo: dos, ApprovedUnits: 1}); err != nil {
 		t.Fatal(err)
 	}
-	inquiry = w.send("POST", "/fhir/Claim/$inquire", medical(t), tinA)
+	inquiry = w.send("POST", "/fhir/Claim/$inquire", medical(t), ehrA)
 	decided := readFHIR(t, inquiry)
 	if code, number := decided.reviewAction(); code != "A1" || number != "AUTH-77" || decided.Entry[0].Resource.PreAuthRef != "AUTH-77" {
 		t.Errorf("inquiry once approved: %s", inquiry.Body)
 	}
 	// Another provider's inquiry finds nothing.
-	if other := w.send("POST", "/fhir/Claim/$inquire", medical(t), tinB); other.StatusCode != 404 ||
+	if other := w.send("POST", "/fhir/Claim/$inquire", medical(t), ehrB); other.StatusCode != 404 ||
 		readFHIR(t, other).Issue[0].Code != "not-found" {
 		t.Errorf("provider B: %d %s", other.StatusCode, other.Body)
 	}
@@ -149,7 +156,7 @@ func TestPASProblemsAreIssuesAtTheirPlace(t *testing.T) {
 	w := setup(t)
 	noDiagnosis := string(pastest.Mapped(t, pastest.Example(t, "Bundle-MedicalServicesAuthorizationBundleExample.json"),
 		pastest.Sample{MemberID: "M-PLAIN", RequestingNPI: "1234567894", ServicingNPI: "1245319599", ServiceDate: dos.String()}))
-	resp := w.send("POST", "/fhir/Claim/$submit", noDiagnosis, tinA)
+	resp := w.send("POST", "/fhir/Claim/$submit", noDiagnosis, ehrA)
 	out := readFHIR(t, resp)
 	at := map[string]string{}
 	for _, is := range out.Issue {
@@ -170,7 +177,7 @@ func TestPASProblemsAreIssuesAtTheirPlace(t *testing.T) {
 		"no such member":     {"/fhir/Claim/$submit", strings.ReplaceAll(medical(t), `"M-PLAIN"`, `"NOBODY"`), 404},
 		"inquiry, no record": {"/fhir/Claim/$inquire", medical(t), 404},
 	} {
-		resp := w.send("POST", tc.target, tc.body, tinA)
+		resp := w.send("POST", tc.target, tc.body, ehrA)
 		out := readFHIR(t, resp)
 		if resp.StatusCode != tc.status || out.ResourceType != "OperationOutcome" || len(out.Issue) == 0 || out.Issue[0].Details.Text == "" {
 			t.Errorf("%s: %d %s", name, resp.StatusCode, resp.Body)
@@ -182,7 +189,7 @@ func TestPASProblemsAreIssuesAtTheirPlace(t *testing.T) {
 // duplicate of the open request, which the issue names.
 func TestAnotherPASRequestForTheSameServicesIsADuplicate(t *testing.T) {
 	w := setup(t)
-	first := w.send("POST", "/fhir/Claim/$submit", medical(t), tinA)
+	first := w.send("POST", "/fhir/Claim/$submit", medical(t), ehrA)
 	if first.StatusCode != 200 {
 		t.Fatalf("%d %s", first.StatusCode, first.Body)
 	}
@@ -192,7 +199,7 @@ func TestAnotherPASRequestForTheSameServicesIsADuplicate(t *testing.T) {
 			id = i.Value
 		}
 	}
-	resp := w.send("POST", "/fhir/Claim/$submit", strings.Replace(medical(t), `"value":"111099"`, `"value":"222333"`, 1), tinA)
+	resp := w.send("POST", "/fhir/Claim/$submit", strings.Replace(medical(t), `"value":"111099"`, `"value":"222333"`, 1), ehrA)
 	out := readFHIR(t, resp)
 	if resp.StatusCode != 409 || len(out.Issue) != 1 || out.Issue[0].Code != "duplicate" || !strings.Contains(out.Issue[0].Details.Text, id) {
 		t.Errorf("%d %s", resp.StatusCode, resp.Body)
@@ -227,7 +234,7 @@ func TestEveryPackageRequestIsAnsweredConformantly(t *testing.T) {
 		if strings.HasPrefix(name, "Bundle-Surgical") {
 			body = []byte(strings.Replace(string(body), "Practitioner/ReferralPractitionerExample", "Practitioner/SurgicalPractitionerExample", 1))
 		}
-		resp := w.send("POST", "/fhir/Claim/$submit", string(pastest.Mapped(t, body, sample)), tinA)
+		resp := w.send("POST", "/fhir/Claim/$submit", string(pastest.Mapped(t, body, sample)), ehrA)
 		if refused == nil {
 			if resp.StatusCode != 200 {
 				t.Errorf("%s: %d %s", name, resp.StatusCode, resp.Body)
@@ -245,7 +252,7 @@ func TestEveryPackageRequestIsAnsweredConformantly(t *testing.T) {
 		}
 	}
 	inquiry := pastest.Mapped(t, pastest.Example(t, "Bundle-PASClaimInquiryBundleExample.json"), sample)
-	resp := w.send("POST", "/fhir/Claim/$inquire", string(inquiry), tinA)
+	resp := w.send("POST", "/fhir/Claim/$inquire", string(inquiry), ehrA)
 	if resp.StatusCode != 200 {
 		t.Fatalf("inquiry: %d %s", resp.StatusCode, resp.Body)
 	}
@@ -276,5 +283,86 @@ func TestTheCapabilityStatementNeedsNoToken(t *testing.T) {
 	if err := json.Unmarshal([]byte(resp.Body), &cs); err != nil || resp.StatusCode != 200 || cs.ResourceType != "CapabilityStatement" ||
 		resp.Headers["Content-Type"] != "application/fhir+json" || !strings.Contains(resp.Headers["Cache-Control"], "max-age") {
 		t.Errorf("%d %v %s", resp.StatusCode, resp.Headers, resp.Body)
+	}
+}
+
+// Only a system client's token is served, with the scope each operation
+// needs, for an organisation it is registered for: the requestor's TIN if
+// the Bundle names one, else the client's practice holding the requesting
+// NPI. Any other organisation is not found.
+func TestPASActsForTheSystemsOrganisations(t *testing.T) {
+	w := setup(t)
+	outcome := func(resp events.APIGatewayV2HTTPResponse) (int, string, string) {
+		o := readFHIR(t, resp)
+		if len(o.Issue) == 0 || len(o.Issue[0].Details.Coding) == 0 {
+			t.Fatalf("no issue: %d %s", resp.StatusCode, resp.Body)
+		}
+		return resp.StatusCode, o.Issue[0].Details.Coding[0].Code, strings.Join(o.Issue[0].Expression, ",")
+	}
+	if st, code, _ := outcome(w.send("POST", "/fhir/Claim/$submit", medical(t), tinA)); st != 403 || code != portal.CodeSystemUnknown {
+		t.Errorf("a provider's own token: %d %s", st, code)
+	}
+	readOnly := map[string]string{"client_id": "ehr-a", "sub": "ehr-a", "scope": "system/Claim.rs"}
+	if st, code, _ := outcome(w.send("POST", "/fhir/Claim/$submit", medical(t), readOnly)); st != 403 || code != portal.CodeScopeNotGranted {
+		t.Errorf("$submit with a read scope: %d %s", st, code)
+	}
+	writeOnly := map[string]string{"client_id": "ehr-a", "sub": "ehr-a", "scope": "system/Claim.c"}
+	if st, code, _ := outcome(w.send("POST", "/fhir/Claim/$inquire", medical(t), writeOnly)); st != 403 || code != portal.CodeScopeNotGranted {
+		t.Errorf("$inquire with a create scope: %d %s", st, code)
+	}
+	// A clearinghouse for A and B: the requesting NPI names the practice.
+	both := map[string]string{"client_id": "hub", "sub": "hub", "scope": "system/*.cruds"}
+	byNPI := strings.ReplaceAll(medical(t), `"value":"1234567893"`, `"value":"2222222236"`) // Dr. Jordan Ames, of B
+	resp := w.send("POST", "/fhir/Claim/$submit", byNPI, both)
+	if resp.StatusCode != 200 {
+		t.Fatalf("the clearinghouse for B: %d %s", resp.StatusCode, resp.Body)
+	}
+	var id string
+	for _, i := range readFHIR(t, resp).Entry[0].Resource.Identifier {
+		if strings.HasPrefix(i.Value, "RA-") {
+			id = i.Value
+		}
+	}
+	if got := w.send("GET", "/authorizations/"+id, "", tinB); got.StatusCode != 200 {
+		t.Errorf("B's portal does not show the request made for B: %d", got.StatusCode)
+	}
+	if got := w.send("GET", "/authorizations/"+id, "", tinA); got.StatusCode != 404 {
+		t.Errorf("A's portal shows B's request: %d", got.StatusCode)
+	}
+	// An NPI of none of its practices, from a client of two: not found,
+	// at the requestor.
+	if st, code, where := outcome(w.send("POST", "/fhir/Claim/$submit", medical(t), both)); st != 404 || code != portal.CodeOrganizationNotFound || !strings.Contains(where, "identifier") {
+		t.Errorf("an NPI of no practice of the client's: %d %s at %s", st, code, where)
+	}
+	// A TIN named in the Bundle that the client does not hold: not found.
+	withTIN := strings.Replace(medical(t), `{"system":"http://hl7.org/fhir/sid/us-npi","value":"1234567893"}`,
+		`{"system":"http://hl7.org/fhir/sid/us-npi","value":"1234567893"},{"system":"urn:oid:2.16.840.1.113883.4.4","value":"333333333"}`, 1)
+	if withTIN == medical(t) {
+		t.Fatal("the requestor's NPI identifier was not found to add a TIN beside")
+	}
+	if st, code, _ := outcome(w.send("POST", "/fhir/Claim/$submit", withTIN, ehrA)); st != 404 || code != portal.CodeOrganizationNotFound {
+		t.Errorf("a TIN the client does not hold: %d %s", st, code)
+	}
+	// The same TIN named by a client that holds it: served for it.
+	for3 := map[string]string{"client_id": "hub3", "sub": "hub3", "scope": "system/Claim.c"}
+	if resp := w.send("POST", "/fhir/Claim/$submit", withTIN, for3); resp.StatusCode != 200 {
+		t.Errorf("a TIN the client holds: %d %s", resp.StatusCode, resp.Body)
+	}
+	// The registration counts at once: a client disabled, or never
+	// registered, is served nothing, whatever its token still says.
+	hub3, _, err := w.systems.SystemClient(context.Background(), "hub3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hub3.Disabled = true
+	if err := w.systems.RegisterSystemClient(context.Background(), hub3); err != nil {
+		t.Fatal(err)
+	}
+	if st, code, _ := outcome(w.send("POST", "/fhir/Claim/$submit", withTIN, for3)); st != 403 || code != portal.CodeSystemUnknown {
+		t.Errorf("a disabled client: %d %s", st, code)
+	}
+	stranger := map[string]string{"client_id": "stranger", "sub": "stranger", "scope": "system/Claim.c"}
+	if st, code, _ := outcome(w.send("POST", "/fhir/Claim/$submit", medical(t), stranger)); st != 403 || code != portal.CodeSystemUnknown {
+		t.Errorf("a client never registered: %d %s", st, code)
 	}
 }

@@ -15,7 +15,7 @@ import (
 // the local runner both call it.
 func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (http.Handler, error) {
 	f, err := lambdaenv.Load(getenv, lambdaenv.OriginVerifySecret, lambdaenv.AuthorizationsTable, lambdaenv.MembersTable, lambdaenv.AttachmentsTable,
-		lambdaenv.IdempotencyTable, lambdaenv.UMQueue, lambdaenv.COBQueue, lambdaenv.CursorKeySecret)
+		lambdaenv.IdempotencyTable, lambdaenv.UMQueue, lambdaenv.COBQueue, lambdaenv.CursorKeySecret, lambdaenv.SystemClientsTable)
 	if err != nil {
 		return nil, err
 	}
@@ -23,13 +23,14 @@ func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (http.Handler, error) {
 	db.Cursors = origin.CursorKeys(f)
 	store := db.AuthorizationRequests()
 	return origin.Front(f, New(Deps{
-		Log:         f.Log,
-		Members:     db.Members(),
-		Requests:    store,
-		Events:      authorizationevents.NewPublisher(f, store),
-		Idempotency: db.Idempotency(24 * time.Hour),
-		Searches:    db.SearchAllowance(),
-		Plan:        f.Plan,
-		Now:         time.Now,
+		Log:           f.Log,
+		Members:       db.Members(),
+		Requests:      store,
+		Events:        authorizationevents.NewPublisher(f, store),
+		Idempotency:   db.Idempotency(24 * time.Hour),
+		Searches:      db.SearchAllowance(),
+		SystemClients: db.SystemClients(),
+		Plan:          f.Plan,
+		Now:           time.Now,
 	})), nil
 }

@@ -53,8 +53,11 @@ type Deps struct {
 	// Searches counts each provider's member searches by name and date of
 	// birth against the plan's hourly allowance.
 	Searches portal.SearchAllowance
-	Plan     portal.Plan
-	Now      func() time.Time
+	// SystemClients are the systems registered for the FHIR routes: the
+	// organisations each acts for.
+	SystemClients portal.SystemClients
+	Plan          portal.Plan
+	Now           func() time.Time
 }
 
 // New returns the authorizations API.
@@ -70,7 +73,7 @@ func New(d Deps) http.Handler {
 	rs.Handle("GET /authorizations/{authorizationId}", handleGet(d))
 	rs.Handle("POST /authorizations/{authorizationId}/documents", handleAddDocuments(d), httpapi.WithIdempotencyKey)
 	// Da Vinci PAS: the same requests, by FHIR (fhir.go).
-	rs.Handle("POST /fhir/Claim/{operation}", handlePAS(d))
+	rs.HandleSystem("POST /fhir/Claim/{operation}", handlePAS(d))
 	rs.HandlePublic("GET /fhir/metadata", handleMetadata())
 	return rs.Handler()
 }

@@ -92,3 +92,15 @@ func TestDecidedAuthorizationsContract(t *testing.T) {
 			&dynamo.Reports{DB: local.Clients.DynamoDB, Authorizations: table("AuthorizationsTable"), Appeals: table("AppealsTable")}
 	})
 }
+
+func TestSystemClientsContract(t *testing.T) {
+	storetest.SystemClients(t, func(*testing.T) portal.SystemClients {
+		return &dynamo.SystemClientStore{DB: local.Clients.DynamoDB, Table: table("SystemClientsTable")}
+	})
+}
+
+func TestAssertionLedgerContract(t *testing.T) {
+	storetest.AssertionLedger(t, func(*testing.T) portal.AssertionLedger {
+		return &dynamo.AssertionLedger{DB: local.Clients.DynamoDB, Table: table("IdempotencyTable")}
+	})
+}

@@ -67,6 +67,18 @@ func (s Stores) SearchAllowance() *SearchAllowance {
 	return &SearchAllowance{DB: s.DB, Table: s.Env.Text(lambdaenv.IdempotencyTable)}
 }
 
+// SystemClients is the registered system clients' table
+// (SYSTEM_CLIENTS_TABLE).
+func (s Stores) SystemClients() *SystemClientStore {
+	return &SystemClientStore{DB: s.DB, Table: s.Env.Text(lambdaenv.SystemClientsTable)}
+}
+
+// AssertionLedger keeps spent client assertions in the idempotency table
+// (IDEMPOTENCY_TABLE).
+func (s Stores) AssertionLedger() *AssertionLedger {
+	return &AssertionLedger{DB: s.DB, Table: s.Env.Text(lambdaenv.IdempotencyTable)}
+}
+
 // Idempotency is the idempotency table (IDEMPOTENCY_TABLE), whose answers
 // are replayed for ttl.
 func (s Stores) Idempotency(ttl time.Duration) *IdempotencyStore {

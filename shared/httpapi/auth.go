@@ -63,3 +63,47 @@ func RequireProvider(log *slog.Logger, next ProviderHandler) http.Handler {
 		}
 	})
 }
+
+// System is a system client calling the FHIR routes with its access token
+// (SMART Backend Services): who it is and what its scopes let it do; the
+// organisations it acts for come from its registration (TINs), read by the
+// handler on each request.
+type System struct {
+	Client string
+	Scopes portal.Scopes
+	TINs   []portal.ProviderID
+}
+
+// ActsFor reports whether the client may act for the TIN.
+func (s System) ActsFor(tin portal.ProviderID) bool {
+	for _, t := range s.TINs {
+		if t == tin {
+			return true
+		}
+	}
+	return false
+}
+
+// As is the caller a system request is served as once its organisation is
+// known: the workflows' scoping, audit and records are the same whichever
+// door a request came through; the subject names the client.
+func (s System) As(tin portal.ProviderID) Caller {
+	return Caller{Subject: "system/" + s.Client, Provider: tin}
+}
+
+// SystemFromRequest reads the system client from the claims the JWT
+// authorizer verified; ok is false when the token is not a system
+// client's (no client_id, or a subject other than it).
+func SystemFromRequest(r *http.Request) (System, bool) {
+	var claims map[string]string
+	if rc, ok := core.GetAPIGatewayV2ContextFromContext(r.Context()); ok && rc.Authorizer != nil && rc.Authorizer.JWT != nil {
+		claims = rc.Authorizer.JWT.Claims
+	}
+	client := claims["client_id"]
+	if client == "" || claims["sub"] != client {
+		return System{}, false
+	}
+	s := System{Client: client}
+	s.Scopes, _ = portal.ParseScopes(claims["scope"])
+	return s, true
+}

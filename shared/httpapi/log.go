@@ -24,6 +24,10 @@ func noteProblem(r *http.Request, code string) {
 	}
 }
 
+// NoteProvider tells the request log which provider organisation a
+// request acted for, when the handler learns it (a system client's).
+func NoteProvider(r *http.Request, p string) { noteProvider(r, p) }
+
 func noteProvider(r *http.Request, p string) {
 	if ri, ok := r.Context().Value(requestInfoKey{}).(*requestInfo); ok {
 		ri.provider = p

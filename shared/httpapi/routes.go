@@ -37,6 +37,12 @@ func (rs *Routes) Handle(pattern string, h ProviderHandler, opts ...RouteOption)
 	rs.mux.Handle(pattern, RequireProvider(rs.log, h))
 }
 
+// HandleSystem serves pattern with h to system clients (the FHIR routes,
+// behind the system clients' authorizer): h reads the client with
+// SystemFromRequest and answers its own errors, as FHIR's
+// OperationOutcome.
+func (rs *Routes) HandleSystem(pattern string, h http.Handler) { rs.mux.Handle(pattern, h) }
+
 // HandlePublic serves pattern with h to anyone (the OpenAPI document).
 func (rs *Routes) HandlePublic(pattern string, h http.Handler) { rs.mux.Handle(pattern, h) }
 

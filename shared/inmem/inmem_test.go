@@ -57,3 +57,11 @@ func TestDecidedAuthorizationsContract(t *testing.T) {
 		return s, s
 	})
 }
+
+func TestSystemClientsContract(t *testing.T) {
+	storetest.SystemClients(t, func(*testing.T) portal.SystemClients { return &inmem.SystemClients{} })
+}
+
+func TestAssertionLedgerContract(t *testing.T) {
+	storetest.AssertionLedger(t, func(*testing.T) portal.AssertionLedger { return &inmem.AssertionLedger{} })
+}

@@ -35,6 +35,7 @@ var (
 	DisputesTable       = Var{Name: "DISPUTES_TABLE"}
 	AppealsTable        = Var{Name: "APPEALS_TABLE"}
 	DocumentsTable      = Var{Name: "DOCUMENTS_TABLE"}
+	SystemClientsTable  = Var{Name: "SYSTEM_CLIENTS_TABLE"}
 
 	AttachmentsBucket = Var{Name: "ATTACHMENTS_BUCKET"}
 	// WebBucket holds the portal's web files (the public metrics page too).
@@ -53,6 +54,13 @@ var (
 	// CursorKeySecret holds the key the cursors of lists are signed with,
 	// read at run time so that it rotates (origin.CursorKeys).
 	CursorKeySecret = Var{Name: "CURSOR_KEY_SECRET_ARN"}
+	// SystemTokenKey is the KMS key (RSA, sign and verify) the system
+	// clients' access tokens are signed with; SystemIssuer is their issuer
+	// (the FHIR base URL, as the gateway's authorizer names it) and
+	// SystemAudience the audience they carry.
+	SystemTokenKey = Var{Name: "SYSTEM_TOKEN_KEY_ID"}
+	SystemIssuer   = Var{Name: "SYSTEM_ISSUER"}
+	SystemAudience = Var{Name: "SYSTEM_AUDIENCE"}
 	// StackName is the dimension of the sweeps' and consumers' metrics.
 	StackName = Var{Name: "STACK_NAME"}
 	// OriginVerifySecret is the secret the portal's distribution sends

@@ -88,7 +88,7 @@ func Load(getenv Getenv, vars ...Var) (*Function, error) {
 	}
 	f := &Function{Env: env, Plan: plan, AWS: cfg, Log: Logger(getenv, os.Stdout),
 		Endpoints: map[string]*string{}, S3PathStyle: getenv("S3_FORCE_PATH_STYLE") == "true"}
-	for _, service := range []string{"DYNAMODB", "SQS", "S3", "SECRETS_MANAGER"} {
+	for _, service := range []string{"DYNAMODB", "SQS", "S3", "SECRETS_MANAGER", "KMS"} {
 		f.Endpoints[service] = Endpoint(getenv, service)
 	}
 	return f, nil

@@ -15,7 +15,10 @@ import (
 
 // Systems and URLs the mapping reads.
 const (
-	SystemNPI       = "http://hl7.org/fhir/sid/us-npi"
+	SystemNPI = "http://hl7.org/fhir/sid/us-npi"
+	// SystemTIN is the US employer identification number, the TIN an
+	// organisation's identifier may carry (US Core).
+	SystemTIN       = "urn:oid:2.16.840.1.113883.4.4"
 	SystemICD10CM   = "http://hl7.org/fhir/sid/icd-10-cm"
 	SystemHCPCS     = "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets"
 	SystemCPT       = "http://www.ama-assn.org/go/cpt"
@@ -180,6 +183,16 @@ type Party struct {
 func (p *Party) NPI() string {
 	for _, id := range p.Identifier {
 		if id.System == SystemNPI {
+			return id.Value
+		}
+	}
+	return ""
+}
+
+// TIN is the party's TIN identifier, or "".
+func (p *Party) TIN() string {
+	for _, id := range p.Identifier {
+		if id.System == SystemTIN {
 			return id.Value
 		}
 	}

@@ -24,6 +24,9 @@ type Request struct {
 	// Trace is the Claim's identifier, the submitter's: $inquire finds the
 	// request by it, and the answer repeats it.
 	Trace Identifier
+	// RequestingTIN is the TIN the requestor's identifiers name, if any:
+	// the provider organisation a system client says it acts for.
+	RequestingTIN string
 	// Where is the FHIRPath each of the request's fields was read from,
 	// by the field's key in the plan's problems (memberId, services[0].code).
 	Where map[string]string
@@ -204,7 +207,7 @@ func (r *Request) readParties(b *Bundle, c *Claim, f map[string]string) {
 	a := &r.Auth
 	r.Where["requestingNpi"] = claim + ".provider"
 	if p, i := party(b, c.Provider); p != nil {
-		a.RequestingNPI, a.ContactEmail = p.NPI(), p.Email()
+		a.RequestingNPI, a.ContactEmail, r.RequestingTIN = p.NPI(), p.Email(), p.TIN()
 		r.Where["requestingNpi"], r.Where["contactEmail"] = entryPath(i)+".identifier", entryPath(i)+".telecom"
 	} else if c.Provider.Reference != "" {
 		f[claim+".provider"] = "The requesting provider's details are missing from the request."

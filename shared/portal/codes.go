@@ -69,6 +69,12 @@ const (
 	// A Da Vinci PAS Bundle that cannot be read as a prior authorization
 	// request (the FHIR routes answer it as an OperationOutcome).
 	CodeInvalidPASRequest = "INVALID_PAS_REQUEST"
+	// The FHIR routes' callers are systems with SMART Backend Services
+	// tokens: a token that is not one, a scope not granted, and a
+	// requesting organisation the system is not registered for.
+	CodeSystemUnknown        = "SYSTEM_NOT_IDENTIFIED"
+	CodeScopeNotGranted      = "SCOPE_NOT_GRANTED"
+	CodeOrganizationNotFound = "ORGANIZATION_NOT_FOUND"
 )
 
 // Problem codes of disputes and appeals: the paths the guides send a
