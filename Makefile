@@ -173,6 +173,10 @@ decide: ## Post a decision on a retro authorization request to the local decisio
 pas-request: ## Print a Da Vinci PAS request Bundle for the local sample data (the PAS package's medical services example, mapped)
 	@go run ./localstack/portal-local pas-request
 
+.PHONY: system-token
+system-token: ## Print an access token of a sample system for the FHIR routes, got by SMART Backend Services from the running portal (SYSTEM=kentucky-clearinghouse SCOPE=system/Claim.r)
+	@go run ./localstack/portal-local system-token $(if $(SYSTEM),-client $(SYSTEM)) $(if $(SCOPE),-scope $(SCOPE)) -portal http://127.0.0.1:$(API_PORT)
+
 .PHONY: token
 token: ## Print a development token (TIN=222222222 for the second sample provider)
 	@go run ./localstack/portal-local token $(if $(TIN),-tin $(TIN))

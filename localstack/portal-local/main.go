@@ -6,6 +6,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -27,6 +29,7 @@ import (
 	"github.com/openpayer/provider-portal/localstack/sampledata"
 	"github.com/openpayer/provider-portal/localstack/stack"
 	"github.com/openpayer/provider-portal/shared/portal"
+	"github.com/openpayer/provider-portal/shared/systemauth"
 )
 
 func main() {
@@ -46,7 +49,7 @@ const devUser = "dev-user"
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("usage: portal-local up [-addr 127.0.0.1:3000] [-endpoint URL] | token [-tin 111111111] [-sub user] | " +
+		return errors.New("usage: portal-local up [-addr 127.0.0.1:3000] [-endpoint URL] | token [-tin 111111111] [-sub user] | system-token [-client bluegrass-ehr] [-scope system/Claim.cr] | pas-request | " +
 			"decide -id RA-XXXX-XXXX -status approved|denied|more_information_requested|withdrawn | decide-case -id AP-XXXX-XXXX -outcome upheld|overturned|partially_overturned|returned_incomplete|in_review | provision [-endpoint URL]")
 	}
 	auth, err := stack.LoadDevAuth(filepath.Join(stateDir, "dev-jwt-key.pem"))
@@ -63,6 +66,25 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		tok, err := auth.Token(*sub, *tin, *ttl)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, tok)
+		return nil
+	case "system-token":
+		// SMART Backend Services as a registered system does it: sign an
+		// assertion with the sample system's key (kept in the state
+		// folder), post it to the running portal's token endpoint, print
+		// the access token.
+		fs := flag.NewFlagSet("system-token", flag.ContinueOnError)
+		client := fs.String("client", sampledata.EHRClient, "the sample system: "+sampledata.EHRClient+" (provider A), "+
+			sampledata.HospitalEHRClient+" (B), "+sampledata.ClearinghouseClient+" (A and B)")
+		scope := fs.String("scope", "system/Claim.cr", "the scopes asked for")
+		portalURL := fs.String("portal", "http://127.0.0.1:3000", "the running portal (make run)")
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		tok, err := systemToken(ctx, *portalURL, *client, *scope)
 		if err != nil {
 			return err
 		}
@@ -160,6 +182,47 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return fmt.Errorf("unknown command %q", args[0])
 }
 
+// systemToken gets an access token of the sample system client from the
+// portal at portalURL, whose issuer is the local stack's.
+func systemToken(ctx context.Context, portalURL, client, scope string) (string, error) {
+	clients, err := sampledata.SystemClients(filepath.Join(stateDir, "system-clients"))
+	if err != nil {
+		return "", err
+	}
+	issuer := stack.LocalParams["PortalOrigin"] + "/api/fhir"
+	for _, c := range clients {
+		if c.ID != client {
+			continue
+		}
+		assertion, err := c.Assertion(systemauth.TokenEndpoint(issuer))
+		if err != nil {
+			return "", err
+		}
+		form := url.Values{"grant_type": {"client_credentials"}, "client_assertion_type": {systemauth.ClientAssertionType},
+			"client_assertion": {assertion}, "scope": {scope}}
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, portalURL+"/api/fhir/auth/token", strings.NewReader(form.Encode()))
+		if err != nil {
+			return "", err
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return "", fmt.Errorf("the portal at %s (is `make run` running?): %w", portalURL, err)
+		}
+		defer resp.Body.Close()
+		var out struct {
+			AccessToken string `json:"access_token"`
+			Error       string `json:"error"`
+			Description string `json:"error_description"`
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || out.AccessToken == "" {
+			return "", fmt.Errorf("token endpoint: %s %s: %s", resp.Status, out.Error, out.Description)
+		}
+		return out.AccessToken, nil
+	}
+	return "", fmt.Errorf("no sample system %q", client)
+}
+
 func up(ctx context.Context, addr string, port int, endpoint string, auth *stack.DevAuth, stdout, stderr io.Writer) error {
 	start := time.Now()
 	// The API's port first: a second `make run` fails at once, in one line.
@@ -187,6 +250,9 @@ func up(ctx context.Context, addr string, port int, endpoint string, auth *stack
 	}
 	if _, err := l.SeedAuthorizations(ctx, auth, portal.DateOf(time.Now())); err != nil {
 		return fmt.Errorf("load sample authorizations: %w", err)
+	}
+	if _, err := l.SeedSystemClients(ctx); err != nil {
+		return err
 	}
 	// The portal and the API at one address, as CloudFront serves them.
 	portal := stack.NewPortal(l.Wired.Gateway, auth, "web/dist", l.AWSEnv["AWS_ENDPOINT_URL_S3"])
