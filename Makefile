@@ -175,7 +175,7 @@ pas-request: ## Print a Da Vinci PAS request Bundle for the local sample data (t
 
 .PHONY: system-token
 system-token: ## Print an access token of a sample system for the FHIR routes, got by SMART Backend Services from the running portal (SYSTEM=kentucky-clearinghouse SCOPE=system/Claim.r)
-	@go run ./localstack/portal-local system-token $(if $(SYSTEM),-client $(SYSTEM)) $(if $(SCOPE),-scope $(SCOPE)) -portal http://127.0.0.1:$(API_PORT)
+	@go run ./localstack/portal-local system-token $(if $(SYSTEM),-client $(SYSTEM)) $(if $(SCOPE),-scope "$(SCOPE)") -portal http://127.0.0.1:$(API_PORT)
 
 .PHONY: token
 token: ## Print a development token (TIN=222222222 for the second sample provider)
@@ -321,6 +321,8 @@ build-PriorAuthMetricsFunction:
 	$(call lambda-build,priorauthmetrics)
 build-SystemAuthFunction:
 	$(call lambda-build,systemauth)
+build-NotificationsFunction:
+	$(call lambda-build,notifications)
 
 .PHONY: clean
 clean: ## Remove build output and local state (not the tools cache)

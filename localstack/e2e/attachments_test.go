@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -87,11 +88,17 @@ func rawCall(t testing.TB, tok, method, target string, body any, headers ...stri
 // Authorization header; a nil body, none.
 func rawCallAt(t testing.TB, base, tok, method, target string, body any, headers ...string) (int, []byte) {
 	var rd io.Reader
-	if body != nil {
+	form, isForm := body.(url.Values)
+	if isForm {
+		rd = strings.NewReader(form.Encode())
+	} else if body != nil {
 		b, _ := json.Marshal(body)
 		rd = bytes.NewReader(b)
 	}
 	req, _ := http.NewRequest(method, base+target, rd)
+	if isForm {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
 	if tok != "" {
 		req.Header.Set("Authorization", "Bearer "+tok)
 	}

@@ -20,7 +20,12 @@ import (
 // or required body property they fill. A route added later is covered with
 // no change here as long as its parameters have names listed; one whose
 // parameter has none fails, naming it.
-func matrixFixtures(t *testing.T, a string) map[string]func() any {
+// matrixSubscription is a subscription to the PAS topic at an address
+// nothing listens on.
+const matrixSubscription = `{"resourceType":"Subscription","status":"requested","criteria":"http://hl7.org/fhir/us/davinci-pas/SubscriptionTopic/PASSubscriptionTopic",
+	"channel":{"type":"rest-hook","endpoint":"http://127.0.0.1:9/hook","payload":"application/fhir+json"}}`
+
+func matrixFixtures(t *testing.T, a, sysA string) map[string]func() any {
 	denied := "C10000000002"
 	var claim portal.Claim
 	for _, c := range set.Claims {
@@ -144,7 +149,19 @@ func matrixFixtures(t *testing.T, a string) map[string]func() any {
 		// The system token endpoint's form: the sample EHR's own assertion,
 		// whoever sends it (the assertion is the credential).
 		"POST /fhir/auth/token body": func() any { return tokenForm(t, sampledata.EHRClient, "system/Claim.cr") },
-		"POST /claims/search body":   func() any { return map[string]any{"claimNumber": denied} },
+		// A subscription with an address nothing listens on (the local
+		// stack lets rest-hooks be http on 127.0.0.1): the matrix asks
+		// who may make, read and end it, not what it is told.
+		"POST /fhir/Subscription body": func() any { return json.RawMessage(matrixSubscription) },
+		"fhir.subscriptionId": func() any {
+			status, body := call(t, sysA, "POST", "/fhir/Subscription", json.RawMessage(matrixSubscription))
+			var out struct{ ID string }
+			if status != 201 || json.Unmarshal(body, &out) != nil {
+				t.Fatalf("fixture subscription: %d %s", status, body)
+			}
+			return out.ID
+		},
+		"POST /claims/search body": func() any { return map[string]any{"claimNumber": denied} },
 		"POST /members/coverage/search body": func() any {
 			return map[string]any{"memberId": claim.MemberID, "dateOfService": claim.ServiceFrom.String()}
 		},
@@ -314,9 +331,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 	}
 	// The FHIR operations take systems' tokens: provider A's EHR, and
 	// provider B's.
-	sysA := systemToken(t, sampledata.EHRClient, "system/Claim.cr")
-	sysB := systemToken(t, sampledata.HospitalEHRClient, "system/Claim.cr")
-	fixtures := matrixFixtures(t, a)
+	sysA := systemToken(t, sampledata.EHRClient, "system/Claim.cr system/Subscription.cruds")
+	sysB := systemToken(t, sampledata.HospitalEHRClient, "system/Claim.cr system/Subscription.cruds")
+	fixtures := matrixFixtures(t, a, sysA)
 	paths := doc.Paths.InMatchingOrder()
 	sort.Strings(paths)
 	routes := 0

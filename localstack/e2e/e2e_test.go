@@ -93,7 +93,7 @@ func run(m *testing.M) (int, error) {
 
 // assertionFor is a client assertion of the sample system id for the
 // stack's token endpoint.
-func assertionFor(t *testing.T, id string) string {
+func assertionFor(t testing.TB, id string) string {
 	t.Helper()
 	for _, c := range systemClients {
 		if c.ID == id {
@@ -109,16 +109,16 @@ func assertionFor(t *testing.T, id string) string {
 }
 
 // tokenForm is a token request of the sample system id for scope.
-func tokenForm(t *testing.T, id, scope string) url.Values {
+func tokenForm(t testing.TB, id, scope string) url.Values {
 	return url.Values{"grant_type": {"client_credentials"}, "client_assertion_type": {systemauth.ClientAssertionType},
 		"client_assertion": {assertionFor(t, id)}, "scope": {scope}}
 }
 
 // systemToken is an access token of the sample system id, got as the
 // system gets it: a signed assertion posted to the token endpoint.
-func systemToken(t *testing.T, id, scope string) string {
+func systemToken(t testing.TB, id, scope string) string {
 	t.Helper()
-	status, body := call(t, "", "POST", "/fhir/auth/token", tokenForm(t, id, scope))
+	status, body := rawCall(t, "", "POST", "/fhir/auth/token", tokenForm(t, id, scope))
 	var out struct {
 		AccessToken string `json:"access_token"`
 	}

@@ -4,11 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/openpayer/provider-portal/localstack/sampledata"
+	"github.com/openpayer/provider-portal/localstack/stack"
 	"github.com/openpayer/provider-portal/shared/pas/pastest"
 	"github.com/openpayer/provider-portal/shared/portal"
 )
@@ -101,10 +105,7 @@ func pasBenchBundle(b *testing.B, start portal.Date) []byte {
 // referral, 24 KB) is refused by the plan's rules after the same reading
 // and checks: BenchmarkPASSubmitLargest times it.
 func BenchmarkPASSubmit(b *testing.B) {
-	tok, err := auth.Token("bench", sampledata.ProviderA.TIN, time.Hour)
-	if err != nil {
-		b.Fatal(err)
-	}
+	tok := systemToken(b, sampledata.EHRClient, "system/Claim.cr")
 	start := sampledata.RetroDate(portal.DateOf(time.Now()))
 	var took []time.Duration
 	for b.Loop() {
@@ -121,10 +122,7 @@ func BenchmarkPASSubmit(b *testing.B) {
 }
 
 func BenchmarkPASSubmitLargest(b *testing.B) {
-	tok, err := auth.Token("bench", sampledata.ProviderA.TIN, time.Hour)
-	if err != nil {
-		b.Fatal(err)
-	}
+	tok := systemToken(b, sampledata.EHRClient, "system/Claim.cr")
 	body := json.RawMessage(pastest.Mapped(b, pastest.Example(b, "Bundle-ReferralAuthorizationBundleExample.json"), pastest.Sample{
 		MemberID: sampledata.MemberFinley, RequestingNPI: "1234567893", ServicingNPI: "1245319599",
 		ServiceDate: sampledata.RetroDate(portal.DateOf(time.Now())).String(), Diagnosis: "M25.561"}))
@@ -167,5 +165,87 @@ func TestEachDoorTakesItsOwnTokens(t *testing.T) {
 	// neither's practice, so which organisation it is is not known.
 	if st, out := pasCall(t, sys, "$inquire", bundle); st != 404 || !strings.Contains(fmt.Sprint(out), portal.CodeOrganizationNotFound) {
 		t.Errorf("the clearinghouse for an NPI of neither: %d %v", st, out)
+	}
+}
+
+// A system subscribes through the stack with a receiver on 127.0.0.1 (the
+// local stack lets rest-hooks reach it); the decision utilization
+// management sends on its queue reaches the receiver as a notification
+// naming the request, with the endpoint's own header; the system then
+// asks with $inquire and reads the approval. Ending the subscription
+// stops the notifications.
+func TestADecisionReachesTheSubscribedSystem(t *testing.T) {
+	got := make(chan string, 4)
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		if r.Header.Get("Authorization") != "Bearer hook-secret" || r.Header.Get("Content-Type") != "application/fhir+json" {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		got <- string(b)
+	}))
+	defer receiver.Close()
+	tok := systemToken(t, sampledata.EHRClient, "system/Claim.cr system/Subscription.cruds")
+	sub := `{"resourceType":"Subscription","status":"requested","criteria":"` + portal.PASTopic + `",
+		"channel":{"type":"rest-hook","endpoint":"` + receiver.URL + `/hook","payload":"application/fhir+json","header":["Authorization: Bearer hook-secret"]}}`
+	status, body := call(t, tok, "POST", "/fhir/Subscription", json.RawMessage(sub))
+	var s struct{ ID string }
+	if status != 201 || json.Unmarshal(body, &s) != nil {
+		t.Fatalf("subscribe: %d %s", status, body)
+	}
+	start := sampledata.RetroDate(portal.DateOf(time.Now()))
+	bundle := pastest.Mapped(t, pastest.Example(t, "Bundle-MedicalServicesAuthorizationBundleExample.json"), pastest.Sample{
+		MemberID: sampledata.MemberAvery, RequestingNPI: "1234567893", ServicingNPI: "1245319599", ServiceDate: start.String(), Diagnosis: "M25.561"})
+	trace := portal.NewID()[:12]
+	bundle = []byte(strings.Replace(strings.Replace(string(bundle), `"value":"111099"`, `"value":"`+trace+`"`, 1),
+		`"code":"99212"`, `"code":"99215"`, 1))
+	status, answer := pasCall(t, tok, "$submit", bundle)
+	if status != 200 {
+		t.Fatalf("submit: %d %v", status, answer)
+	}
+	raw, _ := json.Marshal(answer)
+	id := string(raw[strings.Index(string(raw), `"RA-`)+1:][:12])
+	if err := local.Feed(context.Background(), "AuthorizationDecisionsQueue",
+		[][]byte{sampledata.Decision(id, portal.AuthApproved, start, time.Now())}, 30*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case n := <-got:
+		if !strings.Contains(n, `"type":"history"`) || !strings.Contains(n, "/Subscription/"+s.ID) || !strings.Contains(n, "/ClaimResponse/"+id) ||
+			strings.Contains(n, sampledata.MemberAvery) {
+			t.Errorf("the notification: %s", n)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("no notification within 30 s of the decision")
+	}
+	if st, out := pasCall(t, tok, "$inquire", bundle); st != 200 || reviewCode(out) != "A1" {
+		t.Errorf("inquiry after the notification: %d %v", st, out)
+	}
+	if status, body := call(t, tok, "DELETE", "/fhir/Subscription/"+s.ID, nil); status != 200 || !strings.Contains(string(body), `"off"`) {
+		t.Fatalf("end: %d %s", status, body)
+	}
+	// Another request, decided after the end: nobody is told.
+	second := []byte(strings.Replace(strings.Replace(string(bundle), `"code":"99215"`, `"code":"99214"`, 1),
+		`"value":"`+trace+`"`, `"value":"`+portal.NewID()[:12]+`"`, 1))
+	status, answer = pasCall(t, tok, "$submit", second)
+	if status != 200 {
+		t.Fatalf("second submit: %d %v", status, answer)
+	}
+	raw, _ = json.Marshal(answer)
+	id2 := string(raw[strings.Index(string(raw), `"RA-`)+1:][:12])
+	if id2 == id {
+		t.Fatal("the second request is the first")
+	}
+	if err := local.Feed(context.Background(), "AuthorizationDecisionsQueue",
+		[][]byte{sampledata.Decision(id2, portal.AuthApproved, start, time.Now())}, 30*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if err := stack.WaitIdle(context.Background(), local.Clients.SQS, local.Res.Queues["NotificationsQueue"], 30*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case n := <-got:
+		t.Errorf("a notification after the subscription ended: %s", n)
+	default:
 	}
 }

@@ -30,6 +30,7 @@ import (
 	"github.com/openpayer/provider-portal/shared/documentevents"
 	"github.com/openpayer/provider-portal/shared/lambdaenv"
 	"github.com/openpayer/provider-portal/shared/letters"
+	"github.com/openpayer/provider-portal/shared/notifications"
 	"github.com/openpayer/provider-portal/shared/priorauthmetrics"
 	"github.com/openpayer/provider-portal/shared/systemauth"
 	"github.com/openpayer/provider-portal/shared/uploadexpiry"
@@ -107,6 +108,7 @@ var builders = map[string]struct {
 	"CaseDecisionsFunction":          {sqs: sqsFn(casedecisions.FromEnv)},
 	"PriorAuthMetricsFunction":       {scheduled: scheduledFn(priorauthmetrics.FromEnv)},
 	"SystemAuthFunction":             {http: httpFn(systemauth.FromEnv)},
+	"NotificationsFunction":          {sqs: sqsFn(notifications.FromEnv)},
 }
 
 // AWSEnv is what Lambda would put in a function's environment to reach AWS,
@@ -122,6 +124,9 @@ func AWSEnv(dynamodbEndpoint, sqsEndpoint, s3Endpoint string) map[string]string 
 		// And KMS, for the one key a function uses itself: the system
 		// tokens' signing key.
 		"AWS_ENDPOINT_URL_KMS": sqsEndpoint,
+		// Subscriptions' rest-hooks may be http on 127.0.0.1 here: the
+		// tests' receivers. Never set in AWS (https, public addresses).
+		"REST_HOOK_LOOPBACK": "allow",
 	}
 	if s3Endpoint != "" {
 		env["AWS_ENDPOINT_URL_S3"] = s3Endpoint

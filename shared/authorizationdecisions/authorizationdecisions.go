@@ -26,11 +26,19 @@ type DeadLetters interface {
 	Park(ctx context.Context, body, sourceMessageID, code, reason string) error
 }
 
+// Events delivers a recorded event at once; what it fails to deliver the
+// authorization-events sweep sends.
+type Events interface {
+	Deliver(ctx context.Context, id string) error
+}
+
 // Deps are the function's collaborators.
 type Deps struct {
 	Log         *slog.Logger
 	Requests    Requests
 	DeadLetters DeadLetters
+	// Events tells the notifier of each decision applied, at once.
+	Events Events
 }
 
 // Handler is the authorization-decisions function.
@@ -68,5 +76,11 @@ func (h *Handler) apply(ctx context.Context, msg events.SQSMessage) error {
 	}
 	h.d.Log.InfoContext(ctx, "decision", "messageId", msg.MessageId, "authorizationId", a.ID, "decisionId", d.DecisionID,
 		"status", string(d.Status), "applied", applied, "now", string(a.Status))
+	if applied && h.d.Events != nil {
+		// Recorded with the decision: if this fails, the sweep sends it.
+		if err := h.d.Events.Deliver(ctx, portal.DecidedEventID(a)); err != nil {
+			h.d.Log.WarnContext(ctx, "decision event left to the sweep", "authorizationId", a.ID, "error", err.Error())
+		}
+	}
 	return nil
 }

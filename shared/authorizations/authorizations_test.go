@@ -49,6 +49,8 @@ type world struct {
 	uploads  *inmem.Attachments
 	um, cob  *sent
 	systems  *inmem.SystemClients
+	// subscriptions are the systems' subscriptions.
+	subscriptions *inmem.Subscriptions
 }
 
 func setup(t *testing.T) world {
@@ -76,7 +78,7 @@ func setup(t *testing.T) world {
 	logs := &bytes.Buffer{}
 	// The systems registered for the FHIR routes: an EHR of A's and one
 	// of B's, a clearinghouse for A and B and one for A and C.
-	systems := &inmem.SystemClients{}
+	systems, subscriptions := &inmem.SystemClients{}, &inmem.Subscriptions{}
 	for id, tins := range map[string][]portal.ProviderID{"ehr-a": {"111111111"}, "ehr-b": {"222222222"},
 		"hub": {"111111111", "222222222"}, "hub3": {"111111111", "333333333"}} {
 		if err := systems.RegisterSystemClient(context.Background(), portal.SystemClient{ID: id, Name: id, TINs: tins}); err != nil {
@@ -84,11 +86,11 @@ func setup(t *testing.T) world {
 		}
 	}
 	h := authorizations.New(authorizations.Deps{Log: slog.New(slog.NewJSONHandler(logs, nil)), Members: members, Requests: requests,
-		SystemClients: systems,
-		Events:        &outbox.Publisher{Outbox: requests, Senders: map[string]outbox.Sender{portal.QueueUtilizationManagement: um, portal.QueueCOB: cob}},
-		Idempotency:   &inmem.Idempotency{TTL: time.Hour}, Searches: &inmem.SearchAllowance{}, Plan: portal.KYMarketplace,
+		SystemClients: systems, Subscriptions: subscriptions,
+		Events:      &outbox.Publisher{Outbox: requests, Senders: map[string]outbox.Sender{portal.QueueUtilizationManagement: um, portal.QueueCOB: cob}},
+		Idempotency: &inmem.Idempotency{TTL: time.Hour}, Searches: &inmem.SearchAllowance{}, Plan: portal.KYMarketplace,
 		Now: func() time.Time { return now }})
-	return world{logs: logs, send: httpapitest.NewWithBody(t, h), requests: requests, uploads: uploads, um: um, cob: cob, systems: systems}
+	return world{logs: logs, send: httpapitest.NewWithBody(t, h), requests: requests, uploads: uploads, um: um, cob: cob, systems: systems, subscriptions: subscriptions}
 }
 
 func body(t *testing.T, v any) string {

@@ -28,41 +28,22 @@ const maxBundle = 10 << 20
 // the organisation the Bundle's requestor is, among the client's.
 func handlePAS(d Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sys, ok := httpapi.SystemFromRequest(r)
-		unknown := portal.Errorf(portal.KindUnauthorized, portal.CodeSystemUnknown,
-			"These routes are for systems registered with the plan: sign in with your system's client credentials (SMART Backend Services) and send its access token.")
+		sys, ok := systemCaller(w, r, d)
 		if !ok {
-			pasFail(w, r, d, unknown.WithReason("the bearer token is not a system client's access token"), nil)
 			return
 		}
-		// The organisations it acts for are its registration's now: a
-		// client disabled or changed a moment ago counts at once.
-		reg, found, err := d.SystemClients.SystemClient(r.Context(), sys.Client)
-		if err != nil {
-			pasFail(w, r, d, err, nil)
-			return
-		}
-		if !found || reg.Disabled {
-			pasFail(w, r, d, unknown.WithReason("the client is no longer registered or enabled"), nil)
-			return
-		}
-		sys.TINs = reg.TINs
 		var permission byte
-		var scope string
 		switch r.PathValue("operation") {
 		case "$submit":
-			permission, scope = 'c', "system/Claim.c"
+			permission = 'c'
 		case "$inquire":
-			permission, scope = 'r', "system/Claim.r"
+			permission = 'r'
 		default:
 			pasFail(w, r, d, portal.Errorf(portal.KindNotFound, portal.CodeRouteNotFound,
 				"This operation does not exist: send $submit or $inquire.").WithReason("POST /fhir/Claim/$submit or /fhir/Claim/$inquire"), nil)
 			return
 		}
-		if !sys.Scopes.Allows("Claim", permission) {
-			pasFail(w, r, d, portal.Errorf(portal.KindUnauthorized, portal.CodeScopeNotGranted,
-				"Your system's access does not allow this: ask for a token with the scope %s.", scope).
-				WithReason("the token's scopes are "+sys.Scopes.String()), nil)
+		if !requireScope(w, r, d, sys, "Claim", permission) {
 			return
 		}
 		if permission == 'c' {
@@ -73,17 +54,62 @@ func handlePAS(d Deps) http.Handler {
 	})
 }
 
+// systemCaller is the system client calling, with the organisations its
+// registration names now (a client disabled or changed a moment ago
+// counts at once); a token that is no registered system's is answered,
+// and ok is false.
+func systemCaller(w http.ResponseWriter, r *http.Request, d Deps) (httpapi.System, bool) {
+	sys, ok := httpapi.SystemFromRequest(r)
+	unknown := portal.Errorf(portal.KindUnauthorized, portal.CodeSystemUnknown,
+		"These routes are for systems registered with the plan: sign in with your system's client credentials (SMART Backend Services) and send its access token.")
+	if !ok {
+		pasFail(w, r, d, unknown.WithReason("the bearer token is not a system client's access token"), nil)
+		return sys, false
+	}
+	reg, found, err := d.SystemClients.SystemClient(r.Context(), sys.Client)
+	if err != nil {
+		pasFail(w, r, d, err, nil)
+		return sys, false
+	}
+	if !found || reg.Disabled {
+		pasFail(w, r, d, unknown.WithReason("the client is no longer registered or enabled"), nil)
+		return sys, false
+	}
+	sys.TINs = reg.TINs
+	return sys, true
+}
+
+// requireScope answers SCOPE_NOT_GRANTED unless the system's token allows
+// permission on resource; ok is false then.
+func requireScope(w http.ResponseWriter, r *http.Request, d Deps, sys httpapi.System, resource string, permission byte) bool {
+	if sys.Scopes.Allows(resource, permission) {
+		return true
+	}
+	scope := "system/" + resource + "." + string(permission)
+	pasFail(w, r, d, portal.Errorf(portal.KindUnauthorized, portal.CodeScopeNotGranted,
+		"Your system's access does not allow this: ask for a token with the scope %s.", scope).
+		WithReason("the token's scopes are "+sys.Scopes.String()), nil)
+	return false
+}
+
 // actingFor is the provider organisation a system's request acts for: the
 // TIN the requestor names, or else the client's organisation whose
 // practice the plan has the requesting NPI under (a client of one
 // organisation acts for it). An organisation the client is not registered
 // for is not found, as another provider's data is.
 func actingFor(d Deps, sys httpapi.System, req *pas.Request) (portal.ProviderID, error) {
+	return organisationOf(d, sys, portal.ProviderID(req.RequestingTIN), req.Auth.RequestingNPI, "requestingNpi")
+}
+
+// organisationOf is the client's organisation of that TIN, or else whose
+// practice has that NPI (a client of one organisation: it), reported at
+// field when there is none or more than one.
+func organisationOf(d Deps, sys httpapi.System, tin portal.ProviderID, npi, field string) (portal.ProviderID, error) {
 	notFound := portal.Errorf(portal.KindNotFound, portal.CodeOrganizationNotFound,
 		"The requesting provider is not an organisation your system is registered to act for. Check the requesting provider's NPI or TIN, or ask the plan to register the organisation for your system.").
 		WithReason("the requestor's TIN, or the practice of its NPI, is not among the client's TINs")
-	notFound.Fields = map[string]string{"requestingNpi": notFound.Detail}
-	if tin := portal.ProviderID(req.RequestingTIN); tin != "" {
+	notFound.Fields = map[string]string{field: notFound.Detail}
+	if tin != "" {
 		if !sys.ActsFor(tin) {
 			return "", notFound
 		}
@@ -92,7 +118,7 @@ func actingFor(d Deps, sys httpapi.System, req *pas.Request) (portal.ProviderID,
 	var found []portal.ProviderID
 	for _, tin := range sys.TINs {
 		for _, n := range d.Plan.Practices[tin].NPIs {
-			if n.NPI == req.Auth.RequestingNPI && req.Auth.RequestingNPI != "" {
+			if n.NPI == npi && npi != "" {
 				found = append(found, tin)
 				break
 			}
@@ -104,7 +130,7 @@ func actingFor(d Deps, sys httpapi.System, req *pas.Request) (portal.ProviderID,
 	case len(found) > 1:
 		say := "The requesting NPI belongs to more than one organisation your system acts for: add the organisation's TIN to the requesting provider's identifiers."
 		return "", &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidPASRequest, Detail: say,
-			Fields: map[string]string{"requestingNpi": say}, Reason: "add an identifier of system " + pas.SystemTIN + " to the requestor"}
+			Fields: map[string]string{field: say}, Reason: "add an identifier of system " + pas.SystemTIN + " to the requestor"}
 	case len(sys.TINs) == 1:
 		return sys.TINs[0], nil
 	}

@@ -9,13 +9,15 @@ import (
 	"github.com/openpayer/provider-portal/shared/dynamo"
 	"github.com/openpayer/provider-portal/shared/lambdaenv"
 	"github.com/openpayer/provider-portal/shared/origin"
+	"github.com/openpayer/provider-portal/shared/portal"
 )
 
 // FromEnv builds the authorizations API from its environment. Its main and
 // the local runner both call it.
 func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (http.Handler, error) {
 	f, err := lambdaenv.Load(getenv, lambdaenv.OriginVerifySecret, lambdaenv.AuthorizationsTable, lambdaenv.MembersTable, lambdaenv.AttachmentsTable,
-		lambdaenv.IdempotencyTable, lambdaenv.UMQueue, lambdaenv.COBQueue, lambdaenv.CursorKeySecret, lambdaenv.SystemClientsTable)
+		lambdaenv.IdempotencyTable, lambdaenv.UMQueue, lambdaenv.COBQueue, lambdaenv.CursorKeySecret, lambdaenv.SystemClientsTable,
+		lambdaenv.SubscriptionsTable, lambdaenv.RestHookLoopback)
 	if err != nil {
 		return nil, err
 	}
@@ -23,14 +25,16 @@ func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (http.Handler, error) {
 	db.Cursors = origin.CursorKeys(f)
 	store := db.AuthorizationRequests()
 	return origin.Front(f, New(Deps{
-		Log:           f.Log,
-		Members:       db.Members(),
-		Requests:      store,
-		Events:        authorizationevents.NewPublisher(f, store),
-		Idempotency:   db.Idempotency(24 * time.Hour),
-		Searches:      db.SearchAllowance(),
-		SystemClients: db.SystemClients(),
-		Plan:          f.Plan,
-		Now:           time.Now,
+		Log:               f.Log,
+		Members:           db.Members(),
+		Requests:          store,
+		Events:            authorizationevents.NewPublisher(f, store, portal.QueueUtilizationManagement, portal.QueueCOB),
+		Idempotency:       db.Idempotency(24 * time.Hour),
+		Searches:          db.SearchAllowance(),
+		SystemClients:     db.SystemClients(),
+		Subscriptions:     db.Subscriptions(),
+		LoopbackRestHooks: f.Env.Text(lambdaenv.RestHookLoopback) == "allow",
+		Plan:              f.Plan,
+		Now:               time.Now,
 	})), nil
 }

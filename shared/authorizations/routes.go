@@ -56,8 +56,13 @@ type Deps struct {
 	// SystemClients are the systems registered for the FHIR routes: the
 	// organisations each acts for.
 	SystemClients portal.SystemClients
-	Plan          portal.Plan
-	Now           func() time.Time
+	// Subscriptions are the systems' subscriptions to decisions;
+	// LoopbackRestHooks lets their endpoints be http on 127.0.0.1 (the
+	// local stack's test receiver), where otherwise only https will do.
+	Subscriptions     portal.Subscriptions
+	LoopbackRestHooks bool
+	Plan              portal.Plan
+	Now               func() time.Time
 }
 
 // New returns the authorizations API.
@@ -74,6 +79,9 @@ func New(d Deps) http.Handler {
 	rs.Handle("POST /authorizations/{authorizationId}/documents", handleAddDocuments(d), httpapi.WithIdempotencyKey)
 	// Da Vinci PAS: the same requests, by FHIR (fhir.go).
 	rs.HandleSystem("POST /fhir/Claim/{operation}", handlePAS(d))
+	rs.HandleSystem("POST /fhir/Subscription", handleSubscribe(d))
+	rs.HandleSystem("GET /fhir/Subscription/{subscriptionId}", handleSubscription(d, false))
+	rs.HandleSystem("DELETE /fhir/Subscription/{subscriptionId}", handleSubscription(d, true))
 	rs.HandlePublic("GET /fhir/metadata", handleMetadata())
 	return rs.Handler()
 }

@@ -238,8 +238,9 @@ func (s *AuthorizationStore) CountByStatus(ctx context.Context, provider portal.
 
 // ApplyDecision applies a decision from utilization management, once: the
 // request is read, decided in memory and written back only if no other
-// write came between (its version). A final decision removes the open
-// guard in the same transaction, so that a new request may follow.
+// write came between (its version), with the event that tells the systems
+// that subscribed. A final decision removes the open guard in the same
+// transaction, so that a new request may follow.
 func (s *AuthorizationStore) ApplyDecision(ctx context.Context, d portal.AuthDecision) (*portal.Authorization, bool, error) {
 	for attempt := 0; ; attempt++ {
 		it, err := s.get(ctx, d.AuthorizationID)
@@ -265,6 +266,13 @@ func (s *AuthorizationStore) ApplyDecision(ctx context.Context, d portal.AuthDec
 			ExpressionAttributeNames:  map[string]string{"#v": "version"},
 			ExpressionAttributeValues: map[string]types.AttributeValue{":seen": &types.AttributeValueMemberN{Value: fmt.Sprint(seen)}},
 		}}}
+		// The systems that subscribed hear of it: an event recorded with
+		// the decision, one per version.
+		record, err := s.eventPut(portal.DecidedEvent(&a, s.Now()))
+		if err != nil {
+			return nil, false, err
+		}
+		tx = append(tx, record)
 		if a.Status.Final() {
 			tx = append(tx, types.TransactWriteItem{Delete: &types.Delete{TableName: &s.Table, Key: openKey(&a),
 				ConditionExpression:       aws.String("attribute_not_exists(pk) OR authorizationId = :id"),

@@ -104,3 +104,9 @@ func TestAssertionLedgerContract(t *testing.T) {
 		return &dynamo.AssertionLedger{DB: local.Clients.DynamoDB, Table: table("IdempotencyTable")}
 	})
 }
+
+func TestSubscriptionsContract(t *testing.T) {
+	storetest.Subscriptions(t, func(*testing.T) portal.Subscriptions {
+		return &dynamo.SubscriptionStore{DB: local.Clients.DynamoDB, Table: table("SubscriptionsTable")}
+	})
+}

@@ -73,6 +73,11 @@ func (s Stores) SystemClients() *SystemClientStore {
 	return &SystemClientStore{DB: s.DB, Table: s.Env.Text(lambdaenv.SystemClientsTable)}
 }
 
+// Subscriptions is the systems' subscriptions table (SUBSCRIPTIONS_TABLE).
+func (s Stores) Subscriptions() *SubscriptionStore {
+	return &SubscriptionStore{DB: s.DB, Table: s.Env.Text(lambdaenv.SubscriptionsTable), Now: time.Now}
+}
+
 // AssertionLedger keeps spent client assertions in the idempotency table
 // (IDEMPOTENCY_TABLE).
 func (s Stores) AssertionLedger() *AssertionLedger {

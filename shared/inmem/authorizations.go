@@ -169,6 +169,7 @@ func (s *Authorizations) ApplyDecision(_ context.Context, d portal.AuthDecision)
 	}
 	if changed {
 		a.Version++
+		s.record(portal.DecidedEvent(a, s.now()))
 		if a.Status.Final() && s.open[a.OpenKey()] == a.ID {
 			delete(s.open, a.OpenKey())
 		}

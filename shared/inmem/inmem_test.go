@@ -65,3 +65,7 @@ func TestSystemClientsContract(t *testing.T) {
 func TestAssertionLedgerContract(t *testing.T) {
 	storetest.AssertionLedger(t, func(*testing.T) portal.AssertionLedger { return &inmem.AssertionLedger{} })
 }
+
+func TestSubscriptionsContract(t *testing.T) {
+	storetest.Subscriptions(t, func(*testing.T) portal.Subscriptions { return &inmem.Subscriptions{} })
+}

@@ -36,6 +36,7 @@ var (
 	AppealsTable        = Var{Name: "APPEALS_TABLE"}
 	DocumentsTable      = Var{Name: "DOCUMENTS_TABLE"}
 	SystemClientsTable  = Var{Name: "SYSTEM_CLIENTS_TABLE"}
+	SubscriptionsTable  = Var{Name: "SUBSCRIPTIONS_TABLE"}
 
 	AttachmentsBucket = Var{Name: "ATTACHMENTS_BUCKET"}
 	// WebBucket holds the portal's web files (the public metrics page too).
@@ -47,6 +48,7 @@ var (
 	UMQueue             = Var{Name: "UM_QUEUE_URL"}
 	COBQueue            = Var{Name: "COB_QUEUE_URL"}
 	ClaimDocumentsQueue = Var{Name: "CLAIM_DOCUMENTS_QUEUE_URL"}
+	NotificationsQueue  = Var{Name: "NOTIFICATIONS_QUEUE_URL"}
 	DecisionsDLQ        = Var{Name: "DECISIONS_DLQ_URL"}
 	CaseDecisionsDLQ    = Var{Name: "CASE_DECISIONS_DLQ_URL"}
 	ClaimsFeedDLQ       = Var{Name: "CLAIMS_FEED_DLQ_URL"}
@@ -66,6 +68,10 @@ var (
 	// OriginVerifySecret is the secret the portal's distribution sends
 	// the API (prod): empty, and the API answers any caller with a token.
 	OriginVerifySecret = Var{Name: "ORIGIN_VERIFY_SECRET_ARN", kind: optional}
+	// RestHookLoopback, "allow", lets subscriptions' rest-hooks be http
+	// on 127.0.0.1: the local stack's test receiver. Unset in AWS, where
+	// only https addresses on the internet are taken and reached.
+	RestHookLoopback = Var{Name: "REST_HOOK_LOOPBACK", kind: optional}
 
 	// Settings: each holds its default unless the function names it and the
 	// variable is set.
@@ -82,7 +88,7 @@ var Settings = []Var{UploadPrefix, LetterPrefix, UploadFormTTL, DownloadLinkTTL,
 
 // Optional are the variables that may be empty or unset: the function then
 // goes without what they name.
-var Optional = []Var{OriginVerifySecret}
+var Optional = []Var{OriginVerifySecret, RestHookLoopback}
 
 // Env is a function's resources and settings, as template.yaml passes them,
 // checked once by Load: a value for each variable the function named, and

@@ -75,6 +75,9 @@ const (
 	CodeSystemUnknown        = "SYSTEM_NOT_IDENTIFIED"
 	CodeScopeNotGranted      = "SCOPE_NOT_GRANTED"
 	CodeOrganizationNotFound = "ORGANIZATION_NOT_FOUND"
+	// A system's subscriptions to decisions (FHIR Subscriptions Backport).
+	CodeInvalidSubscription  = "INVALID_SUBSCRIPTION"
+	CodeSubscriptionNotFound = "SUBSCRIPTION_NOT_FOUND"
 )
 
 // Problem codes of disputes and appeals: the paths the guides send a

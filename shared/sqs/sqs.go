@@ -32,6 +32,7 @@ var eventQueues = map[string]lambdaenv.Var{
 	portal.QueueAppeals:               lambdaenv.AppealsQueue,
 	portal.QueueUtilizationManagement: lambdaenv.UMQueue,
 	portal.QueueCOB:                   lambdaenv.COBQueue,
+	portal.QueueNotifications:         lambdaenv.NotificationsQueue,
 }
 
 // NewPublisher delivers a table's recorded events to the named queues, on
