@@ -249,3 +249,20 @@ func TestADecisionReachesTheSubscribedSystem(t *testing.T) {
 	default:
 	}
 }
+
+// BenchmarkSystemToken times SMART Backend Services' token request through
+// the local gateway: the registration read, the assertion verified (ES384)
+// and spent, the access token signed by the key service (moto's KMS here).
+func BenchmarkSystemToken(b *testing.B) {
+	var took []time.Duration
+	for b.Loop() {
+		form := tokenForm(b, sampledata.EHRClient, "system/Claim.cr")
+		start := time.Now()
+		status, body := rawCall(b, "", "POST", "/fhir/auth/token", form)
+		took = append(took, time.Since(start))
+		if status != 200 {
+			b.Fatalf("%d %s", status, body)
+		}
+	}
+	percentiles(b, took)
+}

@@ -110,19 +110,25 @@ func (d *DevAuth) Verify(token string) (jwt.MapClaims, error) {
 	if err != nil {
 		return nil, err
 	}
+	return claims, audienceIn(claims, DevAudiences)
+}
+
+// audienceIn checks a token's audience as API Gateway's JWT authorizer
+// does: its aud, or an access token's client_id, must be one listed.
+func audienceIn(claims jwt.MapClaims, audiences []string) error {
 	aud, err := claims.GetAudience()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if client, ok := claims["client_id"].(string); ok && len(aud) == 0 {
 		aud = jwt.ClaimStrings{client}
 	}
 	for _, a := range aud {
-		if slices.Contains(DevAudiences, a) {
-			return claims, nil
+		if slices.Contains(audiences, a) {
+			return nil
 		}
 	}
-	return nil, jwt.ErrTokenInvalidAudience
+	return jwt.ErrTokenInvalidAudience
 }
 
 // tokenID is a token's unique jti, as Cognito's tokens carry.

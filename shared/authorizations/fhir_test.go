@@ -28,6 +28,18 @@ func medical(t *testing.T) string {
 		pastest.Sample{MemberID: "M-PLAIN", RequestingNPI: "1234567893", ServicingNPI: "1245319599", ServiceDate: dos.String(), Diagnosis: "M25.561"}))
 }
 
+// raID is the request's ID among the answer's ClaimResponse identifiers.
+func raID(t *testing.T, resp events.APIGatewayV2HTTPResponse) string {
+	t.Helper()
+	for _, i := range readFHIR(t, resp).Entry[0].Resource.Identifier {
+		if strings.HasPrefix(i.Value, "RA-") {
+			return i.Value
+		}
+	}
+	t.Fatalf("no RA- identifier: %s", resp.Body)
+	return ""
+}
+
 // fhirAnswer is the part of a PAS answer the tests read.
 type fhirAnswer struct {
 	ResourceType string
@@ -111,12 +123,7 @@ func TestAPASRequestIsThePortalsRequest(t *testing.T) {
 	if code, _ := a.reviewAction(); code != "A4" {
 		t.Errorf("a new request is %q, want A4 (pended)", code)
 	}
-	var id string
-	for _, i := range cr.Identifier {
-		if strings.HasPrefix(i.Value, "RA-") {
-			id = i.Value
-		}
-	}
+	id := raID(t, resp)
 	if got := w.send("GET", "/authorizations/"+id, "", tinA); got.StatusCode != 200 || !strings.Contains(got.Body, `"status":"received"`) {
 		t.Errorf("the portal's view of %s: %d %s", id, got.StatusCode, got.Body)
 	}
@@ -193,12 +200,7 @@ func TestAnotherPASRequestForTheSameServicesIsADuplicate(t *testing.T) {
 	if first.StatusCode != 200 {
 		t.Fatalf("%d %s", first.StatusCode, first.Body)
 	}
-	var id string
-	for _, i := range readFHIR(t, first).Entry[0].Resource.Identifier {
-		if strings.HasPrefix(i.Value, "RA-") {
-			id = i.Value
-		}
-	}
+	id := raID(t, first)
 	resp := w.send("POST", "/fhir/Claim/$submit", strings.Replace(medical(t), `"value":"111099"`, `"value":"222333"`, 1), ehrA)
 	out := readFHIR(t, resp)
 	if resp.StatusCode != 409 || len(out.Issue) != 1 || out.Issue[0].Code != "duplicate" || !strings.Contains(out.Issue[0].Details.Text, id) {
@@ -317,12 +319,7 @@ func TestPASActsForTheSystemsOrganisations(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Fatalf("the clearinghouse for B: %d %s", resp.StatusCode, resp.Body)
 	}
-	var id string
-	for _, i := range readFHIR(t, resp).Entry[0].Resource.Identifier {
-		if strings.HasPrefix(i.Value, "RA-") {
-			id = i.Value
-		}
-	}
+	id := raID(t, resp)
 	if got := w.send("GET", "/authorizations/"+id, "", tinB); got.StatusCode != 200 {
 		t.Errorf("B's portal does not show the request made for B: %d", got.StatusCode)
 	}

@@ -48,11 +48,20 @@ func (s *Subscriptions) Subscription(_ context.Context, client, id string) (*por
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	sub, ok := s.subs[id]
-	if !ok || sub.Client != client {
-		return nil, portal.ErrSubscriptionNotFound()
+	sub, err := s.owned(client, id)
+	if err != nil {
+		return nil, err
 	}
 	return cloneSubscription(sub), nil
+}
+
+// owned is the client's subscription id; the lock is held.
+func (s *Subscriptions) owned(client, id string) (portal.Subscription, error) {
+	sub, ok := s.subs[id]
+	if !ok || sub.Client != client {
+		return portal.Subscription{}, portal.ErrSubscriptionNotFound()
+	}
+	return sub, nil
 }
 
 // EndSubscription turns the client's subscription off.
@@ -62,9 +71,9 @@ func (s *Subscriptions) EndSubscription(_ context.Context, client, id string, at
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	sub, ok := s.subs[id]
-	if !ok || sub.Client != client {
-		return nil, portal.ErrSubscriptionNotFound()
+	sub, err := s.owned(client, id)
+	if err != nil {
+		return nil, err
 	}
 	if sub.Status != portal.SubscriptionOff {
 		at = at.UTC()

@@ -2,7 +2,6 @@ package storetest
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
@@ -35,25 +34,7 @@ func SearchAllowance(t *testing.T, newAllowance func(t *testing.T) portal.Search
 	t.Run("searches at once never count past the allowance", func(t *testing.T) {
 		a := newAllowance(t)
 		p := portal.ProviderID(fresh("P"))
-		var wg sync.WaitGroup
-		var mu sync.Mutex
-		taken := 0
-		for range 12 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				ok, err := a.TakeMemberSearch(ctx, p, hour, 5)
-				if err != nil {
-					t.Error(err)
-				}
-				if ok {
-					mu.Lock()
-					taken++
-					mu.Unlock()
-				}
-			}()
-		}
-		wg.Wait()
+		taken := atOnce(t, 12, func() (bool, error) { return a.TakeMemberSearch(ctx, p, hour, 5) })
 		if taken != 5 {
 			t.Errorf("12 searches at once against an allowance of 5: %d allowed", taken)
 		}

@@ -10,6 +10,8 @@ package storetest
 import (
 	"context"
 	"errors"
+	"sync"
+	"testing"
 	"time"
 
 	"github.com/openpayer/provider-portal/shared/portal"
@@ -75,3 +77,26 @@ const (
 func fresh(prefix string) string { return prefix + "-" + portal.NewID()[:12] }
 
 func asError(err error, target **portal.Error) bool { return errors.As(err, target) }
+
+// atOnce runs try n times at once and counts the tries that took what
+// they tried for; an error fails the test.
+func atOnce(t *testing.T, n int, try func() (bool, error)) int {
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	taken := 0
+	for range n {
+		wg.Go(func() {
+			ok, err := try()
+			if err != nil {
+				t.Error(err)
+			}
+			if ok {
+				mu.Lock()
+				taken++
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	return taken
+}

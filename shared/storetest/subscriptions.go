@@ -86,23 +86,15 @@ func Subscriptions(t *testing.T, newStore func(t *testing.T) portal.Subscription
 		if err := s.CreateSubscription(ctx, sub); err != nil {
 			t.Fatal(err)
 		}
-		var wg sync.WaitGroup
 		var mu sync.Mutex
 		numbers := map[int64]bool{}
-		for range 6 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				n, _, err := s.Notification(ctx, sub.ID, "ev-1")
-				if err != nil {
-					t.Error(err)
-				}
-				mu.Lock()
-				numbers[n] = true
-				mu.Unlock()
-			}()
-		}
-		wg.Wait()
+		atOnce(t, 6, func() (bool, error) {
+			n, _, err := s.Notification(ctx, sub.ID, "ev-1")
+			mu.Lock()
+			numbers[n] = true
+			mu.Unlock()
+			return true, err
+		})
 		if len(numbers) != 1 {
 			t.Errorf("numbers handed out for one event: %v", numbers)
 		}

@@ -3,7 +3,6 @@ package storetest
 import (
 	"context"
 	"reflect"
-	"sync"
 	"testing"
 	"time"
 
@@ -65,25 +64,7 @@ func AssertionLedger(t *testing.T, newLedger func(t *testing.T) portal.Assertion
 	t.Run("of the same assertion sent at once, one is taken", func(t *testing.T) {
 		l := newLedger(t)
 		client, jti := fresh("ehr"), fresh("jti")
-		var wg sync.WaitGroup
-		var mu sync.Mutex
-		taken := 0
-		for range 8 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				ok, err := l.SpendAssertion(ctx, client, jti, time.Now().Add(time.Minute))
-				if err != nil {
-					t.Error(err)
-				}
-				if ok {
-					mu.Lock()
-					taken++
-					mu.Unlock()
-				}
-			}()
-		}
-		wg.Wait()
+		taken := atOnce(t, 8, func() (bool, error) { return l.SpendAssertion(ctx, client, jti, time.Now().Add(time.Minute)) })
 		if taken != 1 {
 			t.Errorf("8 uses at once: %d taken", taken)
 		}

@@ -287,34 +287,40 @@ func (d Deps) mint(ctx context.Context, c portal.SystemClient, granted portal.Sc
 	return signing + "." + base64.RawURLEncoding.EncodeToString(sig), nil
 }
 
-func (d Deps) smartConfiguration(w http.ResponseWriter, _ *http.Request) {
-	w.Header().Set("Cache-Control", "public, max-age=3600")
-	writeJSON(w, http.StatusOK, map[string]any{
+// discovery is what both discovery documents say: the issuer, its key
+// set and token endpoint, and how clients authenticate there.
+func (d Deps) discovery(w http.ResponseWriter, more map[string]any) {
+	doc := map[string]any{
 		"issuer":                                d.Issuer,
 		"jwks_uri":                              d.Issuer + "/.well-known/jwks.json",
 		"token_endpoint":                        TokenEndpoint(d.Issuer),
 		"grant_types_supported":                 []string{"client_credentials"},
 		"token_endpoint_auth_methods_supported": []string{"private_key_jwt"},
+		"scopes_supported":                      scopesSupported(),
+	}
+	for k, v := range more {
+		doc[k] = v
+	}
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	writeJSON(w, http.StatusOK, doc)
+}
+
+// smartConfiguration is SMART's discovery: the assertion's algorithms and
+// the server's capabilities.
+func (d Deps) smartConfiguration(w http.ResponseWriter, _ *http.Request) {
+	d.discovery(w, map[string]any{
 		"token_endpoint_auth_signing_alg_values_supported": []string{"RS384", "ES384"},
-		"scopes_supported": scopesSupported(),
-		"capabilities":     []string{"client-confidential-asymmetric", "permission-v2", "permission-v1"},
+		"capabilities": []string{"client-confidential-asymmetric", "permission-v2", "permission-v1"},
 	})
 }
 
 // openIDConfiguration is what API Gateway's JWT authorizer reads to find
 // the key set: issuer and jwks_uri (and the fields discovery requires).
 func (d Deps) openIDConfiguration(w http.ResponseWriter, _ *http.Request) {
-	w.Header().Set("Cache-Control", "public, max-age=3600")
-	writeJSON(w, http.StatusOK, map[string]any{
-		"issuer":                                d.Issuer,
-		"jwks_uri":                              d.Issuer + "/.well-known/jwks.json",
-		"token_endpoint":                        TokenEndpoint(d.Issuer),
-		"grant_types_supported":                 []string{"client_credentials"},
-		"token_endpoint_auth_methods_supported": []string{"private_key_jwt"},
+	d.discovery(w, map[string]any{
 		"response_types_supported":              []string{"token"},
 		"subject_types_supported":               []string{"public"},
 		"id_token_signing_alg_values_supported": []string{"RS256"},
-		"scopes_supported":                      scopesSupported(),
 	})
 }
 
