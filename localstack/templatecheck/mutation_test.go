@@ -49,6 +49,8 @@ var mutations = []mutation{
 	{"the system authorizer trusting another issuer", "HttpApi", "issuer: !Sub ${PortalOrigin}/api/fhir", "issuer: https://tokens.example.com"},
 	{"a FHIR route public", "AuthorizationsFunction", `Path: "/fhir/Claim/{operation}", Auth: {Authorizer: SystemJwt}}`, `Path: "/fhir/Claim/{operation}", Auth: {Authorizer: NONE}}`},
 	{"the token signing key usable by any role", "SystemTokenKey", "            Condition:\n              ArnLike: {aws:PrincipalArn: !Sub \"arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${AWS::StackName}-SystemAuthFunctionRole-*\"}\n", ""},
+	{"the notifications' dead-letter alarm deleted", "NotificationsDLQAlarm", "", ""},
+	{"the notifier reading every subscription index", "NotificationsFunction", "Resource: !Sub ${SubscriptionsTable.Arn}/index/byProvider", "Resource: !Sub ${SubscriptionsTable.Arn}/index/*"},
 	{"a table deleted with the stack", "ClaimsTable", "DeletionPolicy: Retain", "DeletionPolicy: Delete"},
 	{"a dead-letter queue deleted with the stack", "CaseDecisionsDLQ", "    DeletionPolicy: Retain\n", ""},
 	{"the cursor key deleted with the stack", "CursorKeySecret", "    DeletionPolicy: Retain\n", ""},
