@@ -20,6 +20,21 @@ import (
 // or required body property they fill. A route added later is covered with
 // no change here as long as its parameters have names listed; one whose
 // parameter has none fails, naming it.
+// endSubscription ends, when the test is over, the subscription made with
+// the answer body: its address refuses, and decisions other tests make
+// would be retried to it.
+func endSubscription(t *testing.T, tok string, body []byte) {
+	var out struct{ ID string }
+	if json.Unmarshal(body, &out) != nil || out.ID == "" {
+		return
+	}
+	t.Cleanup(func() {
+		if status, body := rawCall(t, tok, "DELETE", "/fhir/Subscription/"+out.ID, nil); status != 200 {
+			t.Errorf("end subscription %s: %d %s", out.ID, status, body)
+		}
+	})
+}
+
 // matrixSubscription is a subscription to the PAS topic at an address
 // nothing listens on.
 const matrixSubscription = `{"resourceType":"Subscription","status":"requested","criteria":"http://hl7.org/fhir/us/davinci-pas/SubscriptionTopic/PASSubscriptionTopic",
@@ -159,6 +174,7 @@ func matrixFixtures(t *testing.T, a, sysA string) map[string]func() any {
 			if status != 201 || json.Unmarshal(body, &out) != nil {
 				t.Fatalf("fixture subscription: %d %s", status, body)
 			}
+			endSubscription(t, sysA, body)
 			return out.ID
 		},
 		"POST /claims/search body": func() any { return map[string]any{"claimNumber": denied} },
@@ -353,6 +369,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 				req := matrixRequestFor(t, fixtures, path, method, item, op)
 				name := fmt.Sprintf("%s %s as %s", method, req.target, caller.name)
 				status, body := call(t, caller.tok, method, req.target, req.body)
+				if method == "POST" && path == "/fhir/Subscription" && status == 201 {
+					endSubscription(t, caller.tok, body)
+				}
 				switch {
 				case !secured || caller.name == "own":
 					if status/100 != 2 {

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/openpayer/provider-portal/localstack/sampledata"
-	"github.com/openpayer/provider-portal/localstack/stack"
 	"github.com/openpayer/provider-portal/shared/pas/pastest"
 	"github.com/openpayer/provider-portal/shared/portal"
 )
@@ -240,13 +239,13 @@ func TestADecisionReachesTheSubscribedSystem(t *testing.T) {
 		[][]byte{sampledata.Decision(id2, portal.AuthApproved, start, time.Now())}, 30*time.Second); err != nil {
 		t.Fatal(err)
 	}
-	if err := stack.WaitIdle(context.Background(), local.Clients.SQS, local.Res.Queues["NotificationsQueue"], 30*time.Second); err != nil {
-		t.Fatal(err)
-	}
+	// The first notification came within a second or two; give this one
+	// five. (Waiting for the notifications queue to empty would wait on
+	// other tests' subscriptions, whose endpoints refuse.)
 	select {
 	case n := <-got:
 		t.Errorf("a notification after the subscription ended: %s", n)
-	default:
+	case <-time.After(5 * time.Second):
 	}
 }
 
