@@ -19,6 +19,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"strings"
 	"syscall"
 	"time"
@@ -115,6 +116,12 @@ func (h *Handler) deliver(ctx context.Context, s *portal.Subscription, eventID s
 		req.Header.Set(strings.TrimSpace(name), strings.TrimSpace(value))
 	}
 	resp, err := h.d.HTTP.Do(req)
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		// Without the address: an endpoint's URL may carry its own
+		// secret, and this error is logged.
+		err = ue.Err
+	}
 	if err != nil {
 		return fmt.Errorf("post to the endpoint of %s: %w", s.ID, err)
 	}

@@ -183,3 +183,19 @@ func TestTheNotifierCallsOnlyThePublicInternet(t *testing.T) {
 		t.Errorf("a redirect was followed: %d, %d received", resp.StatusCode, len(r.received()))
 	}
 }
+
+// A failure is logged without the endpoint's address, which may carry the
+// endpoint's own secret in its query.
+func TestAFailureIsLoggedWithoutTheAddress(t *testing.T) {
+	w := setup(t)
+	var logs strings.Builder
+	w.h = notifications.New(notifications.Deps{Log: slog.New(slog.NewTextHandler(&logs, nil)), Subscriptions: w.subs, Clients: w.clients,
+		HTTP: notifications.NewHTTPClient(true), Base: "https://portal.example.com/api/fhir", Now: func() time.Time { return now }})
+	w.subscribe(t, "ehr-a", "111111111", "", "http://127.0.0.1:9/hook?token=endpoint-secret")
+	if resp, _ := w.h.Handle(context.Background(), decided(t, "RA-EEEE-FFFF", "111111111", "", 2)); len(resp.BatchItemFailures) != 1 {
+		t.Fatalf("a refusing endpoint: %+v", resp)
+	}
+	if out := logs.String(); !strings.Contains(out, "not delivered") || strings.Contains(out, "endpoint-secret") || strings.Contains(out, "/hook") {
+		t.Errorf("the log: %s", out)
+	}
+}
