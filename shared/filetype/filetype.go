@@ -56,6 +56,18 @@ type RangeReader interface {
 	ReadRange(ctx context.Context, offset, length int64) ([]byte, error)
 }
 
+// Bytes is a file already in memory (a document sent inside a request), read
+// as an object is.
+type Bytes []byte
+
+// ReadRange returns length bytes at offset, fewer at the end.
+func (b Bytes) ReadRange(_ context.Context, offset, length int64) ([]byte, error) {
+	if offset < 0 || offset > int64(len(b)) {
+		return nil, nil
+	}
+	return b[offset:min(offset+length, int64(len(b)))], nil
+}
+
 // Verdict is what Detect found. Type is empty when the content is none of
 // the accepted types; Why then says what it is, in words a provider knows.
 type Verdict struct {

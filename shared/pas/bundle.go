@@ -137,13 +137,15 @@ type Claim struct {
 // SupportingInfo is an item of supporting information: the clinical
 // questions' answers, admission dates, documents.
 type SupportingInfo struct {
-	Sequence     int              `json:"sequence"`
-	Category     CodeableConcept  `json:"category"`
-	Code         *CodeableConcept `json:"code,omitempty"`
-	TimingPeriod *Period          `json:"timingPeriod,omitempty"`
-	TimingDate   string           `json:"timingDate,omitempty"`
-	ValueString  *string          `json:"valueString,omitempty"`
-	ValueBoolean *bool            `json:"valueBoolean,omitempty"`
+	Sequence        int              `json:"sequence"`
+	Category        CodeableConcept  `json:"category"`
+	Code            *CodeableConcept `json:"code,omitempty"`
+	TimingPeriod    *Period          `json:"timingPeriod,omitempty"`
+	TimingDate      string           `json:"timingDate,omitempty"`
+	ValueString     *string          `json:"valueString,omitempty"`
+	ValueBoolean    *bool            `json:"valueBoolean,omitempty"`
+	ValueReference  *Reference       `json:"valueReference,omitempty"`
+	ValueAttachment *Attachment      `json:"valueAttachment,omitempty"`
 }
 
 // Item is one service requested.

@@ -27,6 +27,9 @@ type Request struct {
 	// RequestingTIN is the TIN the requestor's identifiers name, if any:
 	// the provider organisation a system client says it acts for.
 	RequestingTIN string
+	// Documents are the files the request carries in itself, in their
+	// order; Auth.UploadIDs is for the caller to fill once they are stored.
+	Documents []Document
 	// Where is the FHIRPath each of the request's fields was read from,
 	// by the field's key in the plan's problems (memberId, services[0].code).
 	Where map[string]string
@@ -65,6 +68,7 @@ func Read(body []byte) (*Request, error) {
 	r.readParties(&b, &c, f)
 	r.readCodes(&c)
 	r.readAnswers(&c)
+	r.readDocuments(&b, &c, f)
 	for _, it := range c.Item {
 		for _, e := range it.Extension {
 			if e.URL == ExtItemTrace && e.ValueIdentifier != nil && r.Trace.Value == "" {

@@ -174,10 +174,10 @@ type Reader struct {
 }
 
 // ReadRange returns length bytes at offset, fewer at the end.
-func (r *Reader) ReadRange(_ context.Context, offset, length int64) ([]byte, error) {
-	end := min(offset+length, int64(len(r.B)))
-	r.Read += end - offset
-	return r.B[offset:end], nil
+func (r *Reader) ReadRange(ctx context.Context, offset, length int64) ([]byte, error) {
+	b, err := filetype.Bytes(r.B).ReadRange(ctx, offset, length)
+	r.Read += int64(len(b))
+	return b, err
 }
 
 // BytesRead is how much ReadRange returned.
