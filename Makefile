@@ -53,6 +53,9 @@ GO_BUILD_FLAGS := -tags lambda.norpc -trimpath -ldflags "-s -w"
 MAX_BOOTSTRAP_BYTES := 12582912
 MAX_CASE_BOOTSTRAP_BYTES := 9437184
 CASE_FUNCTIONS := DisputesFunction AppealsFunction CaseDecisionsFunction
+# The Da Vinci PAS door (authorizations), which also writes the documents a
+# request carries, 10 MiB: it answers EHRs on their users' time.
+MAX_PAS_BOOTSTRAP_BYTES := 10485760
 
 .PHONY: help
 help: ## List the targets
@@ -252,6 +255,8 @@ sam-build: $(SAM_VENV)/.installed ## Build every function as SAM does, and check
 	@for fn in $(CASE_FUNCTIONS); do f=.aws-sam/build/$$fn/bootstrap; size=$$(stat -c %s "$$f"); \
 	  if [ "$$size" -gt $(MAX_CASE_BOOTSTRAP_BYTES) ]; then echo "$$f is over 9 MiB"; exit 1; fi; \
 	done
+	@f=.aws-sam/build/AuthorizationsFunction/bootstrap; size=$$(stat -c %s "$$f"); \
+	  if [ "$$size" -gt $(MAX_PAS_BOOTSTRAP_BYTES) ]; then echo "$$f is over 10 MiB"; exit 1; fi
 
 # ENV is a samconfig.toml environment; PARAMS overrides template parameters,
 # such as JwtIssuer=https://cognito-idp.... JwtAudience=... PortalOrigin=https://...

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/openpayer/provider-portal/localstack/sampledata"
+	"github.com/openpayer/provider-portal/localstack/stack"
+	"github.com/openpayer/provider-portal/shared/filetype/filetypetest"
 	"github.com/openpayer/provider-portal/shared/pas/pastest"
 	"github.com/openpayer/provider-portal/shared/portal"
 )
@@ -84,12 +86,60 @@ func TestAPASRequestThroughTheStack(t *testing.T) {
 	}
 }
 
+// Documents inside a PAS request go where the portal's uploads go: into
+// the bucket under the upload prefix, through the malware scan and the
+// attachment processor, onto the request (the portal shows them, with
+// their verdicts, to the provider's users). The test virus is refused
+// after the request was made, and removed, as an upload of it would be.
+func TestDocumentsInsideAPASRequestAreCheckedAsUploads(t *testing.T) {
+	sys := systemToken(t, sampledata.EHRClient, "system/Claim.cr")
+	portalA := token(t, sampledata.ProviderA.TIN)
+	note := filetypetest.PDF(4000)
+	bundle := pastest.WithDocuments(t, pasBenchBundle(t, sampledata.RetroDate(portal.DateOf(time.Now()))),
+		pastest.Doc{Title: "Operative note", ContentType: "application/pdf", Data: note},
+		pastest.Doc{Title: "notes.txt", ContentType: "text/plain", Data: stack.EICAR()})
+	drain(t, "UtilizationManagementQueue")
+	status, answer := pasCall(t, sys, "$submit", bundle)
+	if status != 200 {
+		t.Fatalf("submit: %d %v", status, answer)
+	}
+	raw, _ := json.Marshal(answer)
+	id := string(raw[strings.Index(string(raw), `"RA-`)+1:][:12])
+	var a struct{ Documents []string }
+	if st, body := get(t, portalA, "/authorizations/"+id); st != 200 || json.Unmarshal(body, &a) != nil || len(a.Documents) != 2 {
+		t.Fatalf("the portal's view of %s: %d %s", id, st, body)
+	}
+	um := drain(t, "UtilizationManagementQueue")
+	if len(um) != 1 {
+		t.Errorf("utilization management got %d events", len(um))
+	}
+	for _, body := range um {
+		if !strings.Contains(body, a.Documents[0]) || !strings.Contains(body, a.Documents[1]) {
+			t.Errorf("utilization management's event does not name the documents")
+		}
+	}
+	if v := waitChecked(t, portalA, a.Documents[0]); v.Status != "accepted" || v.DeclaredType != "pdf" || v.Size != int64(len(note)) {
+		t.Errorf("the operative note: %+v", v)
+	}
+	if v := waitChecked(t, portalA, a.Documents[1]); v.Status != "rejected" || v.RejectCode != portal.CodeFileHasMalware {
+		t.Errorf("the test virus: %+v", v)
+	}
+	waitGone(t, "uploads/"+a.Documents[1])
+	if !objectExists(t, "uploads/"+a.Documents[0]) {
+		t.Errorf("the operative note is not in the bucket")
+	}
+	// Another provider's users cannot see them.
+	if st, _ := rawCall(t, token(t, sampledata.ProviderB.TIN), "GET", "/uploads/"+a.Documents[0], nil); st != 404 {
+		t.Errorf("provider B reads A's document: %d", st)
+	}
+}
+
 // pasBenchBundle is the package's largest request that the plan answers
 // (home care, update: three items), mapped onto a member with other
 // insurance on file but not active, with services of its own (a CPT
 // Category III code, as BenchmarkRetroSubmit's) and an identifier of its
 // own, so that each is a new request.
-func pasBenchBundle(b *testing.B, start portal.Date) []byte {
+func pasBenchBundle(b testing.TB, start portal.Date) []byte {
 	body := pastest.Mapped(b, pastest.Example(b, "Bundle-HomecareAuthorizationUpdateBundleExample.json"), pastest.Sample{
 		MemberID: sampledata.MemberFinley, RequestingNPI: "1234567893", ServicingNPI: "1245319599", ServiceDate: start.String(), Diagnosis: "M25.561"})
 	n := 1 + benchCodes.Add(1)%9999

@@ -494,6 +494,39 @@ func TestKeysSeparateDuties(t *testing.T) {
 	}
 }
 
+// Files enter the attachments bucket only where they are checked: under
+// the upload prefix (scanned, then checked by the processor), written by
+// the two doors that take documents, the portal's upload forms and the
+// documents inside a PAS request; the plan's own letters under letters/.
+// No function writes anywhere else in it.
+func TestFilesEnterTheAttachmentsBucketOnlyWhereTheyAreChecked(t *testing.T) {
+	res := load(t)
+	const uploads, letters = "!Sub ${AttachmentsBucket.Arn}/${UploadPrefix}*", "!Sub ${AttachmentsBucket.Arn}/letters/*"
+	var writers []string
+	for _, id := range ofType(res, "AWS::Serverless::Function") {
+		for _, pol := range get(res[id], "Properties", "Policies").Content {
+			for _, st := range get(pol, "Statement").Content {
+				if !slices.Contains(scalars(get(st, "Action")), "s3:PutObject") {
+					continue
+				}
+				for _, r := range scalars(get(st, "Resource")) {
+					switch {
+					case !strings.Contains(r, "AttachmentsBucket"):
+					case r == uploads:
+						writers = append(writers, id)
+					case r != letters:
+						t.Errorf("function %s writes %q in the attachments bucket: only under the upload prefix, or letters/", id, r)
+					}
+				}
+			}
+		}
+	}
+	slices.Sort(writers)
+	if want := []string{"AuthorizationsFunction", "UploadsFunction"}; !slices.Equal(writers, want) {
+		t.Errorf("the functions that write uploads are %v, want %v", writers, want)
+	}
+}
+
 // The inbound queues take messages only from the senders named as
 // parameters.
 func TestInboundQueuesTakeOnlyTheirSenders(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -51,6 +52,32 @@ type world struct {
 	systems  *inmem.SystemClients
 	// subscriptions are the systems' subscriptions.
 	subscriptions *inmem.Subscriptions
+	// files is the bucket inline documents are written to.
+	files *bucket
+}
+
+// bucket keeps what was written to it, by key; with fail set, it writes
+// nothing and fails.
+type bucket struct {
+	mu      sync.Mutex
+	objects map[string][]byte
+	types   map[string]string
+	fail    bool
+}
+
+func (b *bucket) Key(id string) string { return "uploads/" + id }
+
+func (b *bucket) Put(_ context.Context, key, contentType, _ string, body []byte) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.fail {
+		return errors.New("injected: bucket unavailable")
+	}
+	if b.objects == nil {
+		b.objects, b.types = map[string][]byte{}, map[string]string{}
+	}
+	b.objects[key], b.types[key] = slices.Clone(body), contentType
+	return nil
 }
 
 func setup(t *testing.T) world {
@@ -75,7 +102,7 @@ func setup(t *testing.T) world {
 	uploads := &inmem.Attachments{}
 	requests := &inmem.Authorizations{Attachments: uploads}
 	um, cob := &sent{}, &sent{}
-	logs := &bytes.Buffer{}
+	logs, files := &bytes.Buffer{}, &bucket{}
 	// The systems registered for the FHIR routes: an EHR of A's and one
 	// of B's, a clearinghouse for A and B and one for A and C.
 	systems, subscriptions := &inmem.SystemClients{}, &inmem.Subscriptions{}
@@ -86,11 +113,11 @@ func setup(t *testing.T) world {
 		}
 	}
 	h := authorizations.New(authorizations.Deps{Log: slog.New(slog.NewJSONHandler(logs, nil)), Members: members, Requests: requests,
-		SystemClients: systems, Subscriptions: subscriptions,
+		SystemClients: systems, Subscriptions: subscriptions, Uploads: uploads, Files: files,
 		Events:      &outbox.Publisher{Outbox: requests, Senders: map[string]outbox.Sender{portal.QueueUtilizationManagement: um, portal.QueueCOB: cob}},
 		Idempotency: &inmem.Idempotency{TTL: time.Hour}, Searches: &inmem.SearchAllowance{}, Plan: portal.KYMarketplace,
 		Now: func() time.Time { return now }})
-	return world{logs: logs, send: httpapitest.NewWithBody(t, h), requests: requests, uploads: uploads, um: um, cob: cob, systems: systems, subscriptions: subscriptions}
+	return world{logs: logs, send: httpapitest.NewWithBody(t, h), requests: requests, uploads: uploads, um: um, cob: cob, systems: systems, subscriptions: subscriptions, files: files}
 }
 
 func body(t *testing.T, v any) string {

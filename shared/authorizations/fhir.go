@@ -232,12 +232,17 @@ func pasOperation(w http.ResponseWriter, r *http.Request, d Deps, sys httpapi.Sy
 // date and services is a duplicate of the open one.
 func pasSubmit(w http.ResponseWriter, r *http.Request, d Deps, sys httpapi.System) {
 	pasOperation(w, r, d, sys, "authorizations.pas.submit", false, func(req *pas.Request, caller httpapi.Caller) (*portal.Authorization, error) {
-		trace := &portal.TraceID{System: req.Trace.System, Value: req.Trace.Value}
-		a, err := submit(r, d, caller, req.Auth, trace)
+		via := &viaPAS{trace: portal.TraceID{System: req.Trace.System, Value: req.Trace.Value}}
+		docs, err := checkDocuments(r.Context(), d, caller, req.Documents)
+		if err != nil {
+			return nil, err
+		}
+		via.documents, req.Auth.UploadIDs = docs, docs.IDs()
+		a, err := submit(r, d, caller, req.Auth, via)
 		var pe *portal.Error
 		if errors.As(err, &pe) && pe.Code == portal.CodeDuplicateAuthorization {
 			open, gerr := d.Requests.Authorization(r.Context(), caller.Provider, pe.OpenAuthorizationID)
-			if gerr == nil && open.Trace != nil && *open.Trace == *trace {
+			if gerr == nil && open.Trace != nil && *open.Trace == via.trace {
 				return open, nil
 			}
 		}

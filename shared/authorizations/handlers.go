@@ -61,21 +61,32 @@ func handleSubmit(d Deps) httpapi.ProviderHandler {
 	}
 }
 
+// viaPAS is what a request a system sent by Da Vinci PAS brings to
+// submit: the submitter's identifier, and the documents it carries.
+type viaPAS struct {
+	trace     portal.TraceID
+	documents *inlineDocuments
+}
+
 // submit checks a request by the plan's rules and records it, with the
 // event that sends it to utilization management: the same for a request
-// made at the portal and one a system sent by Da Vinci PAS (trace set:
-// checked without the two questions only a person at the portal answers).
-// The same member, type, start date and services open already answers
-// DUPLICATE_AUTHORIZATION naming the open request.
-func submit(r *http.Request, d Deps, caller httpapi.Caller, req portal.AuthorizationRequest, trace *portal.TraceID) (*portal.Authorization, error) {
+// made at the portal and one a system sent by Da Vinci PAS (via set:
+// checked without the two questions only a person at the portal answers,
+// its documents' problems answered with the request's, and the documents
+// stored once every check passed). The same member, type, start date and
+// services open already answers DUPLICATE_AUTHORIZATION naming the open
+// request.
+func submit(r *http.Request, d Deps, caller httpapi.Caller, req portal.AuthorizationRequest, via *viaPAS) (*portal.Authorization, error) {
 	now := d.Now().UTC()
 	today := portal.DateOf(now)
 	// Every field first, then what depends on stored data.
 	check := d.Plan.CheckAuthorizationRequest
-	if trace != nil {
-		check = d.Plan.CheckSystemAuthorizationRequest
+	var trace *portal.TraceID
+	var docs *inlineDocuments
+	if via != nil {
+		check, trace, docs = d.Plan.CheckSystemAuthorizationRequest, &via.trace, via.documents
 	}
-	if err := check(&req, today); err != nil {
+	if err := docs.withDocuments(check(&req, today)); err != nil {
 		return nil, err
 	}
 	m, err := d.Members.Member(r.Context(), req.MemberID)
@@ -98,7 +109,13 @@ func submit(r *http.Request, d Deps, caller httpapi.Caller, req portal.Authoriza
 	if err != nil {
 		return nil, err
 	}
+	if err := docs.store(r.Context(), d); err != nil {
+		return nil, err
+	}
 	open, err := d.Requests.CreateAuthorization(r.Context(), a, ev)
+	if err != nil || open != "" {
+		docs.forget(r.Context(), d)
+	}
 	if err != nil {
 		return nil, err
 	}

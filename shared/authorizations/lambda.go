@@ -10,6 +10,7 @@ import (
 	"github.com/openpayer/provider-portal/shared/lambdaenv"
 	"github.com/openpayer/provider-portal/shared/origin"
 	"github.com/openpayer/provider-portal/shared/portal"
+	"github.com/openpayer/provider-portal/shared/s3"
 )
 
 // FromEnv builds the authorizations API from its environment. Its main and
@@ -17,7 +18,7 @@ import (
 func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (http.Handler, error) {
 	f, err := lambdaenv.Load(getenv, lambdaenv.OriginVerifySecret, lambdaenv.AuthorizationsTable, lambdaenv.MembersTable, lambdaenv.AttachmentsTable,
 		lambdaenv.IdempotencyTable, lambdaenv.UMQueue, lambdaenv.COBQueue, lambdaenv.CursorKeySecret, lambdaenv.SystemClientsTable,
-		lambdaenv.SubscriptionsTable, lambdaenv.RestHookLoopback)
+		lambdaenv.SubscriptionsTable, lambdaenv.RestHookLoopback, lambdaenv.AttachmentsBucket, lambdaenv.UploadPrefix, lambdaenv.UploadRetention)
 	if err != nil {
 		return nil, err
 	}
@@ -34,6 +35,9 @@ func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (http.Handler, error) {
 		SystemClients:     db.SystemClients(),
 		Subscriptions:     db.Subscriptions(),
 		LoopbackRestHooks: f.Env.Text(lambdaenv.RestHookLoopback) == "allow",
+		Uploads:           db.Attachments(),
+		Files:             s3.NewFiles(f),
+		Retention:         f.Env.Duration(lambdaenv.UploadRetention),
 		Plan:              f.Plan,
 		Now:               time.Now,
 	})), nil

@@ -61,8 +61,14 @@ type Deps struct {
 	// local stack's test receiver), where otherwise only https will do.
 	Subscriptions     portal.Subscriptions
 	LoopbackRestHooks bool
-	Plan              portal.Plan
-	Now               func() time.Time
+	// Uploads and Files take the documents a system's request carries in
+	// itself; Retention is how long one of a request never made is kept
+	// (portal.DefaultUploadRetention if zero).
+	Uploads   Uploads
+	Files     Files
+	Retention time.Duration
+	Plan      portal.Plan
+	Now       func() time.Time
 }
 
 // New returns the authorizations API.

@@ -372,7 +372,8 @@ func (s *AttachmentStore) Submit(ctx context.Context, provider portal.ProviderID
 
 // submitItems are the conditional updates that submit the provider's
 // uploads: each only if it is the provider's, not submitted, and pending or
-// accepted. Another store's transaction may carry them.
+// accepted (inline documents: any verdict but removal). Another store's
+// transaction may carry them.
 func (s *AttachmentStore) submitItems(provider portal.ProviderID, ids []string, sub portal.Submission, claim string) ([]types.TransactWriteItem, error) {
 	if s == nil {
 		return nil, errors.New("dynamo: this store was built without the uploads table (see Stores)")
@@ -403,10 +404,18 @@ func (s *AttachmentStore) submitItems(provider portal.ProviderID, ids []string, 
 			set += ", waitingKey = :wk, waitingReceived = :wr"
 			values[":wk"], values[":wr"] = str(waitingKey(provider, sub.MemberID, sub.ServiceDate)), str(sub.ReceivedDate.String())
 		}
+		condition := "providerTin = :p AND attribute_not_exists(submission) AND #status IN (:pending, :accepted)"
+		if sub.Inline {
+			// Any verdict but removal (portal.Attachment.Joins).
+			condition = "providerTin = :p AND attribute_not_exists(submission) AND #status <> :removed"
+			delete(values, ":pending")
+			delete(values, ":accepted")
+			values[":removed"] = str(string(portal.UploadRemoved))
+		}
 		items = append(items, types.TransactWriteItem{Update: &types.Update{
 			TableName: &s.Table, Key: map[string]types.AttributeValue{"uploadId": str(id)},
 			UpdateExpression:          aws.String(set + kept),
-			ConditionExpression:       aws.String("providerTin = :p AND attribute_not_exists(submission) AND #status IN (:pending, :accepted)"),
+			ConditionExpression:       aws.String(condition),
 			ExpressionAttributeNames:  map[string]string{"#status": "status"},
 			ExpressionAttributeValues: values,
 		}})

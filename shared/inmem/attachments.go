@@ -240,7 +240,7 @@ func (s *Attachments) Submit(_ context.Context, provider portal.ProviderID, ids 
 		if a, found := s.uploads[id]; found {
 			stored[i] = &a.Attachment
 		}
-		ok = ok && stored[i].Submittable(provider)
+		ok = ok && stored[i].Joins(provider, sub)
 	}
 	if !ok {
 		if prev, same := portal.Resubmitted(provider, ids, stored, sub); same {

@@ -104,7 +104,7 @@ func (at *Attachments) submitLocked(provider portal.ProviderID, ids []string, su
 		if u, found := at.uploads[id]; found {
 			stored[i] = &u.Attachment
 		}
-		ok = ok && stored[i].Submittable(provider)
+		ok = ok && stored[i].Joins(provider, sub)
 	}
 	if !ok {
 		return portal.WhyNotSubmittable(provider, ids, stored)

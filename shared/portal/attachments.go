@@ -108,6 +108,11 @@ type Submission struct {
 	AuthorizationID string `json:"authorizationId,omitempty"`
 	// CaseID is the dispute or appeal documents of a case go with.
 	CaseID string `json:"caseId,omitempty"`
+	// Inline: the documents came inside the request (Da Vinci PAS), written
+	// a moment before it. They join it whatever their checks found so far,
+	// as they would had the checks come a moment later; one refused shows
+	// refused on the request, as a file refused after submission does.
+	Inline bool `json:"inline,omitempty"`
 }
 
 // MaxUploadsPerSubmission bounds one submission's files.

@@ -204,8 +204,10 @@ func (a *Authorization) AddDocuments(ids []string, note string, now time.Time) e
 }
 
 // DocumentSubmission is how the request's documents are recorded on their
-// uploads: submitted with the request, waiting for no claim.
+// uploads: submitted with the request, waiting for no claim. A system's
+// request (Da Vinci PAS, traced) carries its documents inside it.
 func (a *Authorization) DocumentSubmission(by string, at time.Time) Submission {
 	return Submission{ID: NewSubmissionID(), Kind: SubmissionAuthorization, MemberID: a.Request.MemberID, ServiceDate: a.Request.StartDate,
-		ContactEmail: a.Request.ContactEmail, SubmittedBy: by, SubmittedAt: at, ReceivedDate: DateOf(at), AuthorizationID: a.ID}
+		ContactEmail: a.Request.ContactEmail, SubmittedBy: by, SubmittedAt: at, ReceivedDate: DateOf(at), AuthorizationID: a.ID,
+		Inline: a.Trace != nil}
 }

@@ -53,6 +53,16 @@ func (a *Attachment) Submittable(provider ProviderID) bool {
 		(a.Status == UploadPending || a.Status == UploadAccepted)
 }
 
+// Joins reports whether an upload may join sub: a submittable one, or for
+// documents that came inside their request (sub.Inline), any of the
+// provider's not submitted and not removed, whatever its verdict.
+func (a *Attachment) Joins(provider ProviderID, sub Submission) bool {
+	if sub.Inline {
+		return a != nil && a.Provider == provider && a.Submission == nil && a.Status != UploadRemoved
+	}
+	return a.Submittable(provider)
+}
+
 // CheckSubmittable refuses ids, given the uploads as stored (nil where
 // there is none), unless every one may join a submission: what a draft
 // keeps is checked as its submission will be, with the same problem.

@@ -401,6 +401,51 @@ func Authorizations(t *testing.T, newStores func(t *testing.T) (AuthorizationSto
 			t.Errorf("the added document: %+v", got)
 		}
 	})
+	t.Run("a system's request takes the documents it carried whatever their verdict", func(t *testing.T) {
+		s, uploads := newStores(t)
+		up := func() string {
+			a := pendingUpload(providerA, time.Now())
+			if err := uploads.CreateUpload(ctx, a); err != nil {
+				t.Fatal(err)
+			}
+			return a.ID
+		}
+		// The scan was quicker than the request: one file refused already.
+		clean, refused, removed := up(), up(), up()
+		if _, _, err := uploads.RecordCheck(ctx, refused, portal.Attachment{Status: portal.UploadRejected, RejectCode: portal.CodeFileHasMalware,
+			RejectReason: portal.FileHasMalware}); err != nil {
+			t.Fatal(err)
+		}
+		if err := uploads.DeleteUpload(ctx, providerA, removed); err != nil {
+			t.Fatal(err)
+		}
+		portalRequest := authorization(providerA, fresh("M"), Today.AddDate(0, 0, -2), "70553")
+		portalRequest.Request.UploadIDs = []string{clean, refused}
+		if _, err := s.CreateAuthorization(ctx, portalRequest, event(portal.EventAuthorizationSubmitted)); portal.ErrorCode(err) != portal.CodeUploadRejected {
+			t.Fatalf("a person's request with a refused file: %v", err)
+		}
+		traced := func() *portal.Authorization {
+			a := authorization(providerA, fresh("M"), Today.AddDate(0, 0, -2), "70553")
+			a.Trace = &portal.TraceID{System: "urn:ehr", Value: portal.NewID()}
+			return a
+		}
+		gone := traced()
+		gone.Request.UploadIDs = []string{clean, removed}
+		if _, err := s.CreateAuthorization(ctx, gone, event(portal.EventAuthorizationSubmitted)); portal.ErrorCode(err) != portal.CodeUploadNotFound {
+			t.Fatalf("a system's request with a removed file: %v", err)
+		}
+		a := traced()
+		a.Request.UploadIDs = []string{clean, refused}
+		if dup, err := s.CreateAuthorization(ctx, a, event(portal.EventAuthorizationSubmitted)); dup != "" || err != nil {
+			t.Fatalf("a system's request: %q %v", dup, err)
+		}
+		for id, status := range map[string]portal.UploadStatus{clean: portal.UploadPending, refused: portal.UploadRejected} {
+			got, err := uploads.Get(ctx, id)
+			if err != nil || got.Submission == nil || got.Submission.AuthorizationID != a.ID || !got.Submission.Inline || got.Status != status {
+				t.Errorf("%s: %+v %v", status, got, err)
+			}
+		}
+	})
 }
 
 // DecidedLister lists every provider's decided requests, for the plan's
