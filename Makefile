@@ -173,8 +173,8 @@ decide: ## Post a decision on a retro authorization request to the local decisio
 	@go run ./localstack/portal-local decide -id $(RA) -status $(or $(STATUS),approved) -aws-port $(AWS_PORT)
 
 .PHONY: pas-request
-pas-request: ## Print a Da Vinci PAS request Bundle for the local sample data (the PAS package's medical services example, mapped)
-	@go run ./localstack/portal-local pas-request
+pas-request: ## Print a Da Vinci PAS request Bundle for the local sample data (the PAS package's medical services example, mapped; DOCUMENT=note.pdf carries that file inside it)
+	@go run ./localstack/portal-local pas-request $(if $(DOCUMENT),-document "$(DOCUMENT)")
 
 .PHONY: system-token
 system-token: ## Print an access token of a sample system for the FHIR routes, got by SMART Backend Services from the running portal (SYSTEM=kentucky-clearinghouse SCOPE=system/Claim.r)

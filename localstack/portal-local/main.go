@@ -28,6 +28,7 @@ import (
 
 	"github.com/openpayer/provider-portal/localstack/sampledata"
 	"github.com/openpayer/provider-portal/localstack/stack"
+	"github.com/openpayer/provider-portal/shared/filetype"
 	"github.com/openpayer/provider-portal/shared/portal"
 	"github.com/openpayer/provider-portal/shared/systemauth"
 )
@@ -49,7 +50,7 @@ const devUser = "dev-user"
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("usage: portal-local up [-addr 127.0.0.1:3000] [-endpoint URL] | token [-tin 111111111] [-sub user] | system-token [-client bluegrass-ehr] [-scope system/Claim.cr] | pas-request | " +
+		return errors.New("usage: portal-local up [-addr 127.0.0.1:3000] [-endpoint URL] | token [-tin 111111111] [-sub user] | system-token [-client bluegrass-ehr] [-scope system/Claim.cr] | pas-request [-document file.pdf] | " +
 			"decide -id RA-XXXX-XXXX -status approved|denied|more_information_requested|withdrawn | decide-case -id AP-XXXX-XXXX -outcome upheld|overturned|partially_overturned|returned_incomplete|in_review | provision [-endpoint URL]")
 	}
 	auth, err := stack.LoadDevAuth(filepath.Join(stateDir, "dev-jwt-key.pem"))
@@ -92,7 +93,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return nil
 	case "pas-request":
 		// The PAS package's medical services request, mapped onto the
-		// sample data: provider A's NPIs, Avery, the sample retro date.
+		// sample data: provider A's NPIs, Avery, the sample retro date;
+		// with -document, carrying that file as PAS sends documents.
+		fs := flag.NewFlagSet("pas-request", flag.ContinueOnError)
+		document := fs.String("document", "", "a file the request carries inside it (its type by its extension: .pdf, .txt, ...)")
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
 		examples, _, err := sampledata.PASPackage(".")
 		if err != nil {
 			return fmt.Errorf("the PAS package (%s): %w", sampledata.PASArchive, err)
@@ -102,6 +109,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			ServiceDate: sampledata.RetroDate(portal.DateOf(time.Now())).String(), Diagnosis: "M25.561"})
 		if err != nil {
 			return err
+		}
+		if *document != "" {
+			data, err := os.ReadFile(*document)
+			if err != nil {
+				return err
+			}
+			t, ok := filetype.FromFileName(*document)
+			if !ok {
+				return fmt.Errorf("%s: not a type the plan takes (the extension tells)", *document)
+			}
+			if body, err = sampledata.WithPASDocuments(body, sampledata.PASDocument{Title: filepath.Base(*document),
+				ContentType: filetype.ContentTypes[t], Data: data}); err != nil {
+				return err
+			}
 		}
 		fmt.Fprintln(stdout, string(body))
 		return nil

@@ -3,6 +3,7 @@ package sampledata
 import (
 	"archive/tar"
 	"compress/gzip"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -128,5 +129,47 @@ func MapPAS(body []byte, s PASSample) ([]byte, error) {
 		claim["diagnosis"] = []any{map[string]any{"sequence": 1, "diagnosisCodeableConcept": map[string]any{
 			"coding": []any{map[string]any{"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": s.Diagnosis}}}}}
 	}
+	return json.Marshal(b)
+}
+
+// PASDocument is a document a request carries inline.
+type PASDocument struct {
+	Title, ContentType string
+	Data               []byte
+}
+
+// WithPASDocuments is a request Bundle with each document added as PAS
+// sends one: a DocumentReference entry whose attachment holds the file,
+// named by a supportingInfo of category additionalInformation.
+func WithPASDocuments(body []byte, docs ...PASDocument) ([]byte, error) {
+	var b map[string]any
+	if err := json.Unmarshal(body, &b); err != nil {
+		return nil, err
+	}
+	entries, _ := b["entry"].([]any)
+	if len(entries) == 0 {
+		return nil, fmt.Errorf("the request has no entries")
+	}
+	claim, _ := entries[0].(map[string]any)["resource"].(map[string]any)
+	if claim == nil {
+		return nil, fmt.Errorf("the request's first entry has no resource")
+	}
+	infos, _ := claim["supportingInfo"].([]any)
+	for i, d := range docs {
+		id := fmt.Sprintf("InlineDocument%d", i+1)
+		attachment := map[string]any{"contentType": d.ContentType, "data": base64.StdEncoding.EncodeToString(d.Data)}
+		if d.Title != "" {
+			attachment["title"] = d.Title
+		}
+		entries = append(entries, map[string]any{"fullUrl": "http://example.org/fhir/DocumentReference/" + id, "resource": map[string]any{
+			"resourceType": "DocumentReference", "id": id, "status": "current",
+			"content": []any{map[string]any{"attachment": attachment}},
+		}})
+		infos = append(infos, map[string]any{"sequence": 100 + i,
+			"category": map[string]any{"coding": []any{map[string]any{
+				"system": "http://hl7.org/fhir/us/davinci-pas/CodeSystem/PASTempCodes", "code": "additionalInformation"}}},
+			"valueReference": map[string]any{"reference": "DocumentReference/" + id}})
+	}
+	claim["supportingInfo"], b["entry"] = infos, entries
 	return json.Marshal(b)
 }

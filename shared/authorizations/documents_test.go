@@ -191,3 +191,24 @@ func TestARequestNotMadeKeepsNoDocuments(t *testing.T) {
 		t.Errorf("the records written are not left to the sweep: %v %v", due, err)
 	}
 }
+
+// A Bundle larger than a function takes (documents count in base64) is
+// refused whole, saying where larger documents go.
+func TestABundleOverSixMegabytesIsRefusedWhole(t *testing.T) {
+	w := setup(t)
+	big := filetypetest.PDF(4_800_000) // 6.4 MB in base64
+	resp := w.send("POST", "/fhir/Claim/$submit", withDocs(t, pastest.Doc{ContentType: "application/pdf", Data: big}), ehrA)
+	out := readFHIR(t, resp)
+	if resp.StatusCode != 400 || len(out.Issue) != 1 || !slices.Equal(out.Issue[0].Expression, []string{"Bundle"}) ||
+		!strings.Contains(out.Issue[0].Details.Text, "6 MB") || !strings.Contains(out.Issue[0].Details.Text, "Add documents") {
+		t.Fatalf("%d %s", resp.StatusCode, resp.Body)
+	}
+	if len(w.files.objects) != 0 || len(w.um.events) != 0 {
+		t.Errorf("%d files stored, %d events sent", len(w.files.objects), len(w.um.events))
+	}
+	// Just under: taken.
+	resp = w.send("POST", "/fhir/Claim/$submit", withDocs(t, pastest.Doc{ContentType: "application/pdf", Data: filetypetest.PDF(4_400_000)}), ehrA)
+	if resp.StatusCode != 200 {
+		t.Fatalf("4.4 MB: %d %.300s", resp.StatusCode, resp.Body)
+	}
+}

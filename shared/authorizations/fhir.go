@@ -20,8 +20,9 @@ import (
 // fhirJSON is FHIR's JSON media type.
 const fhirJSON = "application/fhir+json"
 
-// maxBundle is the largest Bundle read: what API Gateway lets through.
-const maxBundle = 10 << 20
+// maxBundle is the largest Bundle read: what a Lambda function takes in a
+// request (API Gateway lets 10 MB through; a function is given 6).
+const maxBundle = 6 << 20
 
 // handlePAS serves a system client (SMART Backend Services): $submit
 // needs its scope system/Claim.c, $inquire system/Claim.r; each acts for
@@ -151,14 +152,14 @@ func handleMetadata() http.Handler {
 	})
 }
 
-const sayTooLarge = "The request is larger than 10 MB, the most the portal takes."
+const sayTooLarge = "The request is larger than 6 MB, the most the plan takes in one request. Send the documents that do not fit from the portal, with the request's Add documents."
 
 // pasBody reads the request's Bundle, at most maxBundle bytes.
 func pasBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBundle))
 	if err != nil {
 		return nil, &portal.Error{Kind: portal.KindInvalid, Code: portal.CodeInvalidPASRequest, Detail: sayTooLarge,
-			Fields: map[string]string{"Bundle": sayTooLarge}, Reason: "the Bundle is over 10 MB"}
+			Fields: map[string]string{"Bundle": sayTooLarge}, Reason: "the Bundle is over 6 MB (documents inside it count in base64)"}
 	}
 	return body, nil
 }

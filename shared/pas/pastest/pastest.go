@@ -6,15 +6,11 @@
 package pastest
 
 import (
-	"encoding/base64"
-	"encoding/json"
-	"fmt"
 	"sync"
 	"testing"
 
 	"github.com/openpayer/provider-portal/localstack/sampledata"
 	"github.com/openpayer/provider-portal/localstack/stack"
-	"github.com/openpayer/provider-portal/shared/pas"
 )
 
 var (
@@ -76,39 +72,13 @@ func Defines(t testing.TB, url string) bool {
 }
 
 // Doc is a document a test's request carries inline.
-type Doc struct {
-	Title, ContentType string
-	Data               []byte
-}
+type Doc = sampledata.PASDocument
 
 // WithDocuments is a request Bundle with each document added as PAS sends
-// one: a DocumentReference entry, named by a supportingInfo of category
-// additionalInformation.
+// one (sampledata.WithPASDocuments).
 func WithDocuments(t testing.TB, body []byte, docs ...Doc) []byte {
 	t.Helper()
-	var b map[string]any
-	if err := json.Unmarshal(body, &b); err != nil {
-		t.Fatal(err)
-	}
-	entries, _ := b["entry"].([]any)
-	claim, _ := entries[0].(map[string]any)["resource"].(map[string]any)
-	infos, _ := claim["supportingInfo"].([]any)
-	for i, d := range docs {
-		id := fmt.Sprintf("InlineDocument%d", i+1)
-		attachment := map[string]any{"contentType": d.ContentType, "data": base64.StdEncoding.EncodeToString(d.Data)}
-		if d.Title != "" {
-			attachment["title"] = d.Title
-		}
-		entries = append(entries, map[string]any{"fullUrl": "http://example.org/fhir/DocumentReference/" + id, "resource": map[string]any{
-			"resourceType": "DocumentReference", "id": id, "status": "current",
-			"content": []any{map[string]any{"attachment": attachment}},
-		}})
-		infos = append(infos, map[string]any{"sequence": 100 + i,
-			"category":       map[string]any{"coding": []any{map[string]any{"system": pas.SystemPASTemp, "code": "additionalInformation"}}},
-			"valueReference": map[string]any{"reference": "DocumentReference/" + id}})
-	}
-	claim["supportingInfo"], b["entry"] = infos, entries
-	out, err := json.Marshal(b)
+	out, err := sampledata.WithPASDocuments(body, docs...)
 	if err != nil {
 		t.Fatal(err)
 	}
