@@ -125,6 +125,10 @@ func TestDocumentsInsideAPASRequestAreCheckedAsUploads(t *testing.T) {
 		t.Errorf("the test virus: %+v", v)
 	}
 	waitGone(t, "uploads/"+a.Documents[1])
+	// The system hears of it in its next answer.
+	if st, out := pasCall(t, sys, "$inquire", bundle); st != 200 || !strings.Contains(fmt.Sprint(out), "The document notes.txt sent with this request was refused") {
+		t.Errorf("the inquiry after the refusal: %d %v", st, out)
+	}
 	if !objectExists(t, "uploads/"+a.Documents[0]) {
 		t.Errorf("the operative note is not in the bucket")
 	}

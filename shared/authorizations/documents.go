@@ -32,6 +32,9 @@ type Uploads interface {
 	// DeleteUpload marks an upload never submitted as removed: the expiry
 	// sweep removes its file and record.
 	DeleteUpload(ctx context.Context, provider portal.ProviderID, id string) error
+	// Uploads reads the provider's uploads of those IDs in one read, nil
+	// where there is none.
+	Uploads(ctx context.Context, provider portal.ProviderID, ids []string) ([]*portal.Attachment, error)
 }
 
 // Files is where inline documents are written: the attachments bucket.
@@ -207,4 +210,24 @@ func (in *inlineDocuments) forget(ctx context.Context, d Deps) {
 			d.Log.WarnContext(ctx, "inline document not removed; the expiry sweep will", "uploadId", doc.upload.ID, "error", err.Error())
 		}
 	}
+}
+
+// refusedDocuments are the request's documents the file checks refused
+// (the malware scan's verdict comes after the request was made): the
+// system that sent them hears of it in its next answer.
+func refusedDocuments(ctx context.Context, d Deps, a *portal.Authorization) ([]pas.Refusal, error) {
+	if len(a.Documents) == 0 || d.Uploads == nil {
+		return nil, nil
+	}
+	stored, err := d.Uploads.Uploads(ctx, a.Provider, a.Documents)
+	if err != nil {
+		return nil, err
+	}
+	var out []pas.Refusal
+	for _, u := range stored {
+		if u != nil && u.Status == portal.UploadRejected {
+			out = append(out, pas.Refusal{FileName: u.FileName, Reason: u.RejectReason})
+		}
+	}
+	return out, nil
 }

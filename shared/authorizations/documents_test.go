@@ -212,3 +212,27 @@ func TestABundleOverSixMegabytesIsRefusedWhole(t *testing.T) {
 		t.Fatalf("4.4 MB: %d %.300s", resp.StatusCode, resp.Body)
 	}
 }
+
+// A document the malware scan refuses after the request was made is told
+// to the system that sent it: a note of the request's next answer, in the
+// plan's words, the answer still conformant.
+func TestADocumentRefusedLaterIsToldInTheNextAnswer(t *testing.T) {
+	w := setup(t)
+	body := withDocs(t, pastest.Doc{Title: "Operative note", ContentType: "application/pdf", Data: filetypetest.PDF(300)},
+		pastest.Doc{Title: "labs.txt", ContentType: "text/plain", Data: []byte("Hemoglobin 13.5\n")})
+	resp := w.send("POST", "/fhir/Claim/$submit", body, ehrA)
+	if resp.StatusCode != 200 || strings.Contains(resp.Body, "was refused") {
+		t.Fatalf("submit: %d %s", resp.StatusCode, resp.Body)
+	}
+	docs := authDocuments(t, w, raID(t, resp))
+	if _, _, err := w.uploads.RecordCheck(context.Background(), docs[0], portal.Attachment{Status: portal.UploadRejected,
+		RejectCode: portal.CodeFileHasMalware, RejectReason: portal.FileHasMalware}); err != nil {
+		t.Fatal(err)
+	}
+	inquiry := w.send("POST", "/fhir/Claim/$inquire", body, ehrA)
+	want := "The document Operative note.pdf sent with this request was refused: " + portal.FileHasMalware
+	if inquiry.StatusCode != 200 || !strings.Contains(inquiry.Body, want) || strings.Contains(inquiry.Body, "labs.txt") {
+		t.Fatalf("inquiry: %d %s", inquiry.StatusCode, inquiry.Body)
+	}
+	checkAnswer(t, "the inquiry", []byte(inquiry.Body), pas.ProfileInquiryResponseBundle, pas.ProfileInquiryResponse)
+}

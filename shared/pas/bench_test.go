@@ -18,7 +18,7 @@ func BenchmarkReadAndAnswer(b *testing.B) {
 		if _, err := pas.Read(body); err != nil {
 			b.Fatal(err)
 		}
-		if _, err := pas.Answer(body, a, time.Now(), false); err != nil {
+		if _, err := pas.Answer(body, a, time.Now(), false, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -42,13 +42,19 @@ func reviewAction(s portal.AuthStatus) (code, display string) {
 	return "A4", "Pended"
 }
 
+// Refusal is a document a request carried that the file checks refused
+// after the request was made (the malware scan's verdict comes later):
+// its file name and the reason, in the plan's words.
+type Refusal struct{ FileName, Reason string }
+
 // Answer is the PAS response Bundle for a request recorded as a (the
 // inquiry response Bundle for an inquiry): the ClaimResponse first (a
 // review action on each item; the authorization number and dates once
 // approved, the reason once denied; when the decision is due while
 // pended), then the patient, insurer and requestor the request named, as
-// it sent them.
-func Answer(req []byte, a *portal.Authorization, now time.Time, inquiry bool) ([]byte, error) {
+// it sent them. Each document of the request that the file checks refused
+// after it was made is a note of its own.
+func Answer(req []byte, a *portal.Authorization, now time.Time, inquiry bool, refused []Refusal) ([]byte, error) {
 	var b Bundle
 	if err := json.Unmarshal(req, &b); err != nil || len(b.Entry) == 0 {
 		return nil, fmt.Errorf("answer: the request is not a Bundle")
@@ -116,7 +122,7 @@ func Answer(req []byte, a *portal.Authorization, now time.Time, inquiry bool) ([
 			cr["preAuthPeriod"] = map[string]any{"start": d.ApprovedFrom.String(), "end": d.ApprovedTo.String()}
 		}
 	}
-	var notes []any
+	var notes []string
 	switch {
 	case a.Status == portal.AuthReceived:
 		notes = append(notes, fmt.Sprintf("Request %s received; a decision is due by %s.", a.ID, a.DecisionDue.UTC().Format(time.RFC3339)))
@@ -127,8 +133,14 @@ func Answer(req []byte, a *portal.Authorization, now time.Time, inquiry bool) ([
 	case a.Status == portal.AuthWithdrawn:
 		notes = append(notes, "The request was withdrawn.")
 	}
-	if len(notes) > 0 {
-		cr["processNote"] = []any{map[string]any{"number": 1, "type": "display", "text": notes[0]}}
+	for _, r := range refused {
+		notes = append(notes, fmt.Sprintf("The document %s sent with this request was refused: %s", r.FileName, r.Reason))
+	}
+	for i, n := range notes {
+		if i == 0 {
+			cr["processNote"] = []any{}
+		}
+		cr["processNote"] = append(cr["processNote"].([]any), map[string]any{"number": i + 1, "type": "display", "text": n})
 	}
 	entries := []any{map[string]any{"fullUrl": "urn:uuid:" + uuidOf(a.ID), "resource": cr}}
 	for _, ref := range []Reference{c.Patient, c.Insurer, c.Provider} {
