@@ -174,6 +174,27 @@ func BenchmarkPASSubmit(b *testing.B) {
 	percentiles(b, took)
 }
 
+// BenchmarkPASSubmitWithDocument is BenchmarkPASSubmit with a document of
+// 1 MB inside the request (a scanned note): read from base64, its content
+// checked, its record and file written, then the request made with it.
+func BenchmarkPASSubmitWithDocument(b *testing.B) {
+	tok := systemToken(b, sampledata.EHRClient, "system/Claim.cr")
+	start := sampledata.RetroDate(portal.DateOf(time.Now()))
+	note := pastest.Doc{Title: "Operative note", ContentType: "application/pdf", Data: filetypetest.PDF(1 << 20)}
+	var took []time.Duration
+	for b.Loop() {
+		b.StopTimer()
+		body := json.RawMessage(pastest.WithDocuments(b, pasBenchBundle(b, start), note))
+		b.StartTimer()
+		t0 := time.Now()
+		if status, out := rawCall(b, tok, "POST", "/fhir/Claim/$submit", body, "Content-Type", "application/fhir+json"); status != 200 {
+			b.Fatalf("submit: %d %s", status, out)
+		}
+		took = append(took, time.Since(t0))
+	}
+	percentiles(b, took)
+}
+
 func BenchmarkPASSubmitLargest(b *testing.B) {
 	tok := systemToken(b, sampledata.EHRClient, "system/Claim.cr")
 	body := json.RawMessage(pastest.Mapped(b, pastest.Example(b, "Bundle-ReferralAuthorizationBundleExample.json"), pastest.Sample{

@@ -224,7 +224,7 @@ func pasOperation(w http.ResponseWriter, r *http.Request, d Deps, sys httpapi.Sy
 		pasFail(w, r, d, err, req)
 		return
 	}
-	answer, err := pas.Answer(body, a, d.Now(), inquiry, refused)
+	answer, err := pas.Answer(req, a, d.Now(), inquiry, refused)
 	if err != nil {
 		pasFail(w, r, d, err, req)
 		return

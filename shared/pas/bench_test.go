@@ -15,10 +15,11 @@ func BenchmarkReadAndAnswer(b *testing.B) {
 	body := pastest.Example(b, "Bundle-ReferralAuthorizationBundleExample.json")
 	a := &portal.Authorization{ID: "RA-7K3M-9QPX", Status: portal.AuthReceived, DecisionDue: time.Now(), Trace: &portal.TraceID{System: "urn:trnorg:9012345678", Value: "111099"}}
 	for b.Loop() {
-		if _, err := pas.Read(body); err != nil {
+		r, err := pas.Read(body)
+		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := pas.Answer(body, a, time.Now(), false, nil); err != nil {
+		if _, err := pas.Answer(r, a, time.Now(), false, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -8,6 +8,7 @@
 package pas
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -222,12 +223,16 @@ type Bundle struct {
 		FullURL  string          `json:"fullUrl,omitempty"`
 		Resource json.RawMessage `json:"resource"`
 	} `json:"entry"`
+	// heads are each entry's type and id, read once: an entry may hold a
+	// document of megabytes, which every reference would read again.
+	heads []entryHead
 }
 
 // entryHead is what every resource has.
 type entryHead struct {
 	ResourceType string `json:"resourceType"`
 	ID           string `json:"id"`
+	unreadable   bool
 }
 
 // resolve finds the entry a reference names ("Type/id", or the entry's
@@ -237,9 +242,15 @@ func (b *Bundle) resolve(ref Reference) (int, entryHead) {
 	if r == "" {
 		return -1, entryHead{}
 	}
+	if b.heads == nil {
+		b.heads = make([]entryHead, len(b.Entry))
+		for i, e := range b.Entry {
+			b.heads[i] = head(e.Resource)
+		}
+	}
 	for i, e := range b.Entry {
-		var h entryHead
-		if json.Unmarshal(e.Resource, &h) != nil {
+		h := b.heads[i]
+		if h.unreadable {
 			continue
 		}
 		if e.FullURL == r || h.ResourceType+"/"+h.ID == r || (e.FullURL != "" && strings.HasSuffix(e.FullURL, "/"+r)) {
@@ -247,6 +258,37 @@ func (b *Bundle) resolve(ref Reference) (int, entryHead) {
 		}
 	}
 	return -1, entryHead{}
+}
+
+// head reads a resource's type and id, and stops there: FHIR writes them
+// first, and a document of megabytes may follow.
+func head(raw json.RawMessage) entryHead {
+	bad := entryHead{unreadable: true}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return bad
+	}
+	var h entryHead
+	var typ, id bool
+	for dec.More() && !(typ && id) {
+		t, err := dec.Token()
+		if err != nil {
+			return bad
+		}
+		switch t {
+		case "resourceType":
+			err, typ = dec.Decode(&h.ResourceType), true
+		case "id":
+			err, id = dec.Decode(&h.ID), true
+		default:
+			var skip json.RawMessage
+			err = dec.Decode(&skip)
+		}
+		if err != nil {
+			return bad
+		}
+	}
+	return h
 }
 
 // decode reads entry i into v.

@@ -30,6 +30,10 @@ type Request struct {
 	// Documents are the files the request carries in itself, in their
 	// order; Auth.UploadIDs is for the caller to fill once they are stored.
 	Documents []Document
+	// bundle and claim are the request as read, which its answer repeats
+	// parts of (read once: a Bundle may carry megabytes of documents).
+	bundle *Bundle
+	claim  *Claim
 	// Where is the FHIRPath each of the request's fields was read from,
 	// by the field's key in the plan's problems (memberId, services[0].code).
 	Where map[string]string
@@ -52,7 +56,7 @@ func Read(body []byte) (*Request, error) {
 	if err := b.decode(0, &c); err != nil || c.ResourceType != "Claim" {
 		return nil, invalid(map[string]string{entryPath(0): sayUnreadable}, "the Bundle's first entry must be the Claim")
 	}
-	r := &Request{Where: map[string]string{}}
+	r := &Request{Where: map[string]string{}, bundle: &b, claim: &c}
 	claim := entryPath(0)
 	f := map[string]string{}
 	if c.Use != "preauthorization" {

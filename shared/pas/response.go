@@ -54,15 +54,11 @@ type Refusal struct{ FileName, Reason string }
 // pended), then the patient, insurer and requestor the request named, as
 // it sent them. Each document of the request that the file checks refused
 // after it was made is a note of its own.
-func Answer(req []byte, a *portal.Authorization, now time.Time, inquiry bool, refused []Refusal) ([]byte, error) {
-	var b Bundle
-	if err := json.Unmarshal(req, &b); err != nil || len(b.Entry) == 0 {
-		return nil, fmt.Errorf("answer: the request is not a Bundle")
+func Answer(req *Request, a *portal.Authorization, now time.Time, inquiry bool, refused []Refusal) ([]byte, error) {
+	if req == nil || req.bundle == nil || req.claim == nil {
+		return nil, fmt.Errorf("answer: no request read")
 	}
-	var c Claim
-	if err := b.decode(0, &c); err != nil {
-		return nil, err
-	}
+	b, c := req.bundle, req.claim
 	code, display := reviewAction(a.Status)
 	action := map[string]any{"url": ExtReviewAction, "extension": []any{map[string]any{"url": ExtReviewActionCode,
 		"valueCodeableConcept": map[string]any{"coding": []any{map[string]any{"system": SystemReviewAction, "code": code, "display": display}}}}}}
