@@ -73,17 +73,9 @@ type PASSample struct {
 // where it has none. What the example states otherwise (types, codes,
 // urgency) is kept.
 func MapPAS(body []byte, s PASSample) ([]byte, error) {
-	var b map[string]any
-	if err := json.Unmarshal(body, &b); err != nil {
+	b, entries, claim, err := pasRequest(body)
+	if err != nil {
 		return nil, err
-	}
-	entries, _ := b["entry"].([]any)
-	if len(entries) == 0 {
-		return nil, fmt.Errorf("the example has no entries")
-	}
-	claim, _ := entries[0].(map[string]any)["resource"].(map[string]any)
-	if claim == nil {
-		return nil, fmt.Errorf("the example's first entry has no resource")
 	}
 	requestor := ""
 	if p, ok := claim["provider"].(map[string]any); ok {
@@ -142,17 +134,9 @@ type PASDocument struct {
 // sends one: a DocumentReference entry whose attachment holds the file,
 // named by a supportingInfo of category additionalInformation.
 func WithPASDocuments(body []byte, docs ...PASDocument) ([]byte, error) {
-	var b map[string]any
-	if err := json.Unmarshal(body, &b); err != nil {
+	b, entries, claim, err := pasRequest(body)
+	if err != nil {
 		return nil, err
-	}
-	entries, _ := b["entry"].([]any)
-	if len(entries) == 0 {
-		return nil, fmt.Errorf("the request has no entries")
-	}
-	claim, _ := entries[0].(map[string]any)["resource"].(map[string]any)
-	if claim == nil {
-		return nil, fmt.Errorf("the request's first entry has no resource")
 	}
 	infos, _ := claim["supportingInfo"].([]any)
 	for i, d := range docs {
@@ -172,4 +156,23 @@ func WithPASDocuments(body []byte, docs ...PASDocument) ([]byte, error) {
 	}
 	claim["supportingInfo"], b["entry"] = infos, entries
 	return json.Marshal(b)
+}
+
+// pasRequest is a request Bundle decoded for editing: the Bundle, its
+// entries and the Claim, its first entry's resource.
+func pasRequest(body []byte) (b map[string]any, entries []any, claim map[string]any, err error) {
+	if err := json.Unmarshal(body, &b); err != nil {
+		return nil, nil, nil, err
+	}
+	entries, _ = b["entry"].([]any)
+	if len(entries) == 0 {
+		return nil, nil, nil, fmt.Errorf("the request has no entries")
+	}
+	if e, ok := entries[0].(map[string]any); ok {
+		claim, _ = e["resource"].(map[string]any)
+	}
+	if claim == nil {
+		return nil, nil, nil, fmt.Errorf("the request's first entry has no resource")
+	}
+	return b, entries, claim, nil
 }

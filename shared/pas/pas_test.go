@@ -183,29 +183,36 @@ func TestWhatIsNotAPASRequestIsRefusedAtItsPlace(t *testing.T) {
 			claim["provider"] = map[string]any{"reference": "Organization/elsewhere"}
 		}), []string{"Bundle.entry[0].resource.insurance[0].coverage", "Bundle.entry[0].resource.provider"}},
 	} {
-		_, err := pas.Read(tc.body)
-		if portal.ErrorCode(err) != portal.CodeInvalidPASRequest {
-			t.Errorf("%s: %v", name, err)
-			continue
-		}
-		var got []string
-		for _, is := range pas.Outcome(err, func(f string) string { return f }).Issue {
-			got = append(got, is.Expression...)
-			// The sentence is for a person at the sending system; the
-			// developers' reason is in diagnostics, after the code.
-			for _, word := range []string{"Bundle", "Claim", "FHIR", "JSON", "Coverage", "preauthorization"} {
-				if strings.Contains(is.Details.Text, word) {
-					t.Errorf("%s: %q says %s", name, is.Details.Text, word)
-				}
+		refusedAt(t, name, tc.body, tc.at)
+	}
+}
+
+// refusedAt checks that body is refused as no readable PAS request with an
+// issue at each of at, and only there, each in words a person at the
+// sending system knows (the developers' reason is in diagnostics, after
+// the code).
+func refusedAt(t *testing.T, name string, body []byte, at []string) {
+	t.Helper()
+	_, err := pas.Read(body)
+	if portal.ErrorCode(err) != portal.CodeInvalidPASRequest {
+		t.Errorf("%s: %v", name, err)
+		return
+	}
+	var got []string
+	for _, is := range pas.Outcome(err, func(f string) string { return f }).Issue {
+		got = append(got, is.Expression...)
+		for _, word := range []string{"Bundle", "Claim", "FHIR", "JSON", "Coverage", "preauthorization", "base64", "Attachment", "DocumentReference"} {
+			if strings.Contains(is.Details.Text, word) {
+				t.Errorf("%s: %q says %s", name, is.Details.Text, word)
 			}
-			if !strings.HasPrefix(is.Diagnostics, portal.CodeInvalidPASRequest+": ") {
-				t.Errorf("%s: diagnostics %q", name, is.Diagnostics)
-			}
 		}
-		slices.Sort(got)
-		if !slices.Equal(got, tc.at) {
-			t.Errorf("%s: issues at %v, want %v", name, got, tc.at)
+		if !strings.HasPrefix(is.Diagnostics, portal.CodeInvalidPASRequest+": ") {
+			t.Errorf("%s: diagnostics %q", name, is.Diagnostics)
 		}
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, at) {
+		t.Errorf("%s: issues at %v, want %v", name, got, at)
 	}
 }
 
