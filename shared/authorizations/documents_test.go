@@ -155,8 +155,11 @@ func TestARefusedDocumentIsAnsweredAtItsPlaceAndNothingIsKept(t *testing.T) {
 	}
 }
 
-// A request sent again (the EHR's retry) keeps no second copy of its
-// documents; one the bucket cannot take is not made, and keeps none.
+// A request sent again (the EHR's retry, the same identifier) is answered
+// as it stands and writes nothing again; a duplicate of the open request
+// (another identifier, the same member, type, date and services) is
+// refused and keeps no copy of its documents; one the bucket cannot take
+// is not made, and keeps none.
 func TestARequestNotMadeKeepsNoDocuments(t *testing.T) {
 	w := setup(t)
 	doc := pastest.Doc{ContentType: "application/pdf", Data: filetypetest.PDF(300)}
@@ -166,8 +169,15 @@ func TestARequestNotMadeKeepsNoDocuments(t *testing.T) {
 		t.Fatalf("%d %s / %d %s", first.StatusCode, first.Body, again.StatusCode, again.Body)
 	}
 	kept := authDocuments(t, w, raID(t, first))
-	if len(w.files.objects) != 2 || len(kept) != 1 {
-		t.Fatalf("%d files written, %d kept", len(w.files.objects), len(kept))
+	if len(w.files.objects) != 1 || len(kept) != 1 || len(w.um.events) != 1 {
+		t.Fatalf("the retry: %d files written, %d kept, %d events", len(w.files.objects), len(kept), len(w.um.events))
+	}
+	other := strings.Replace(withDocs(t, doc), `"value":"111099"`, `"value":"111100"`, 1)
+	if dup := w.send("POST", "/fhir/Claim/$submit", other, ehrA); dup.StatusCode != 409 {
+		t.Fatalf("the duplicate: %d %s", dup.StatusCode, dup.Body)
+	}
+	if len(w.files.objects) != 2 {
+		t.Fatalf("the duplicate's document was not written before its refusal: %d files", len(w.files.objects))
 	}
 	for key := range w.files.objects {
 		id := strings.TrimPrefix(key, "uploads/")

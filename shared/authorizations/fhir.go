@@ -234,10 +234,14 @@ func pasOperation(w http.ResponseWriter, r *http.Request, d Deps, sys httpapi.Sy
 }
 
 // pasSubmit makes the request ($submit). The same request sent again (a
-// retry) is answered as it stands; another with the same member, type,
-// date and services is a duplicate of the open one.
+// retry, by its Claim identifier) is answered as it stands, decided or
+// not, and nothing of it is written again; another with the same member,
+// type, date and services is a duplicate of the open one.
 func pasSubmit(w http.ResponseWriter, r *http.Request, d Deps, sys httpapi.System) {
 	pasOperation(w, r, d, sys, "authorizations.pas.submit", false, func(req *pas.Request, caller httpapi.Caller) (*portal.Authorization, error) {
+		if prior, err := findByTrace(r, d, caller, req); err == nil || portal.ErrorCode(err) != portal.CodeAuthorizationNotFound {
+			return prior, err
+		}
 		via := &viaPAS{trace: portal.TraceID{System: req.Trace.System, Value: req.Trace.Value}}
 		docs, err := checkDocuments(r.Context(), d, caller, req.Documents)
 		if err != nil {
@@ -273,6 +277,12 @@ func findTraced(r *http.Request, d Deps, caller httpapi.Caller, req *pas.Request
 	} else if portal.ErrorCode(err) != portal.CodeAuthorizationNotFound {
 		return nil, err
 	}
+	return findByTrace(r, d, caller, req)
+}
+
+// findByTrace is the provider's request of the member that the
+// submitter's identifier names, among those of the last two years.
+func findByTrace(r *http.Request, d Deps, caller httpapi.Caller, req *pas.Request) (*portal.Authorization, error) {
 	if !portal.ValidIdentifier(req.Auth.MemberID) || req.Trace.Value == "" {
 		return nil, portal.ErrAuthorizationNotFound()
 	}

@@ -148,6 +148,12 @@ func TestAPASRequestIsThePortalsRequest(t *testing.T) {
 	if code, number := decided.reviewAction(); code != "A1" || number != "AUTH-77" || decided.Entry[0].Resource.PreAuthRef != "AUTH-77" {
 		t.Errorf("inquiry once approved: %s", inquiry.Body)
 	}
+	// Sent again once decided (a late retry): the same request, decided;
+	// no new one.
+	late := w.send("POST", "/fhir/Claim/$submit", medical(t), ehrA)
+	if code, _ := readFHIR(t, late).reviewAction(); late.StatusCode != 200 || code != "A1" || raID(t, late) != id || len(w.um.events) != 1 {
+		t.Errorf("resent once decided: %d %s; %d events", late.StatusCode, late.Body, len(w.um.events))
+	}
 	// Another provider's inquiry finds nothing.
 	if other := w.send("POST", "/fhir/Claim/$inquire", medical(t), ehrB); other.StatusCode != 404 ||
 		readFHIR(t, other).Issue[0].Code != "not-found" {
