@@ -47,12 +47,13 @@ type DocumentReference struct {
 
 // The sentences for a document the plan cannot take as sent.
 const (
-	sayDocumentLink    = "This document is given as a link, which the plan cannot open. Include the document itself in the request."
-	sayDocumentEmpty   = "This document has no content. Include the document itself in the request."
-	sayDocumentDamaged = "This document arrived damaged: its content is not what your system stated. Send the request again."
-	sayDocumentMissing = "The document this supporting information names is missing from the request."
-	sayNotADocument    = "This supporting information can be received only as a document. Send it as a file, such as a PDF, attached to the request."
-	sayTooManyDocs     = "A request can carry at most 20 documents. Send the most relevant ones; more can be added to the request at the portal."
+	sayDocumentLink       = "This document is given as a link, which the plan cannot open. Include the document itself in the request."
+	sayDocumentEmpty      = "This document has no content. Include the document itself in the request."
+	sayDocumentDamaged    = "This document arrived damaged: its content is not what your system stated. Send the request again."
+	sayDocumentMissing    = "The document this supporting information names is missing from the request."
+	sayDocumentUnreadable = "This document's details could not be read. Send the request again; if it keeps happening, contact your system's vendor."
+	sayNotADocument       = "This supporting information can be received only as a document. Send it as a file, such as a PDF, attached to the request."
+	sayTooManyDocs        = "A request can carry at most 20 documents. Send the most relevant ones; more can be added to the request at the portal."
 )
 
 // readDocuments reads the documents the request carries: every problem
@@ -76,8 +77,15 @@ func (r *Request) readDocuments(b *Bundle, c *Claim, f map[string]string) {
 				continue
 			}
 			var d DocumentReference
-			if h.ResourceType != "DocumentReference" || b.decode(i, &d) != nil || len(d.Content) == 0 {
+			switch {
+			case h.ResourceType != "DocumentReference":
 				f[where+".valueReference"] = sayNotADocument
+				continue
+			case b.decode(i, &d) != nil:
+				f[entryPath(i)] = sayDocumentUnreadable
+				continue
+			case len(d.Content) == 0:
+				f[entryPath(i)+".content"] = sayDocumentEmpty
 				continue
 			}
 			for j, c := range d.Content {

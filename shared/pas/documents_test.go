@@ -109,6 +109,8 @@ func TestDocumentsThatCannotBeTakenAreRefusedAtTheirPlace(t *testing.T) {
 			infos[len(infos)-1].(map[string]any)["valueReference"] = claim["patient"]
 		}), []string{"Bundle.entry[0].resource.supportingInfo[" + strconv.Itoa(lastInfo(t, one)) + "].valueReference"}},
 		"twenty-one": {pastest.WithDocuments(t, medical, many...), []string{"Bundle.entry[0].resource.supportingInfo"}},
+		"a size that is no number": {attachment(one, func(a map[string]any) { a["size"] = "eight" }),
+			[]string{"Bundle.entry[" + strconv.Itoa(n) + "].resource"}},
 	} {
 		refusedAt(t, name, tc.body, tc.at)
 	}
