@@ -1,6 +1,7 @@
 package e2e_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -11,11 +12,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
+
 	"github.com/openpayer/provider-portal/localstack/sampledata"
 	"github.com/openpayer/provider-portal/localstack/stack"
 	"github.com/openpayer/provider-portal/shared/filetype/filetypetest"
+	"github.com/openpayer/provider-portal/shared/lambdaenv"
 	"github.com/openpayer/provider-portal/shared/pas/pastest"
 	"github.com/openpayer/provider-portal/shared/portal"
+	"github.com/openpayer/provider-portal/shared/s3/s3put"
 )
 
 // pasCall posts a Bundle to a FHIR operation.
@@ -332,4 +339,43 @@ func BenchmarkSystemToken(b *testing.B) {
 		}
 	}
 	percentiles(b, took)
+}
+
+// The PAS door writes documents with one signed PUT (s3put), not the S3
+// client: against the local S3 server, which checks signatures, a PUT
+// with the function's credentials stores the bytes with their type and
+// download name, and one with a wrong secret is refused.
+func TestTheSignedPutIsWhatS3Takes(t *testing.T) {
+	env := local.Wired.Env["AuthorizationsFunction"]
+	f, err := lambdaenv.Load(func(k string) string { return env[k] }, lambdaenv.AttachmentsBucket, lambdaenv.UploadPrefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := s3put.New(f)
+	key := b.Key(portal.NewID())
+	body := filetypetest.PDF(70_000)
+	if err := b.Put(context.Background(), key, "application/pdf", "Operative note.pdf", body); err != nil {
+		t.Fatal(err)
+	}
+	out, err := local.Clients.S3.GetObject(context.Background(), &awss3.GetObjectInput{Bucket: aws.String(b.Name), Key: aws.String(key)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(out.Body)
+	out.Body.Close()
+	if err != nil || !bytes.Equal(got, body) || aws.ToString(out.ContentType) != "application/pdf" ||
+		aws.ToString(out.ContentDisposition) != `attachment; filename="Operative note.pdf"` {
+		t.Errorf("stored %d bytes, %q, %q: %v", len(got), aws.ToString(out.ContentType), aws.ToString(out.ContentDisposition), err)
+	}
+	// No upload record names it: the processor removes it once scanned.
+	waitGone(t, key)
+	// A signer of its own: the SDK's keeps derived keys by access key ID.
+	b.Signer = v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })
+	b.Creds = aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+		return aws.Credentials{AccessKeyID: stack.LocalAccessKey, SecretAccessKey: "not-the-secret"}, nil
+	})
+	b.Attempts = 1
+	if err := b.Put(context.Background(), b.Key(portal.NewID()), "text/plain", "x.txt", []byte("x")); err == nil || !strings.Contains(err.Error(), "403") {
+		t.Errorf("a wrong secret: %v", err)
+	}
 }

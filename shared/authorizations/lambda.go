@@ -10,7 +10,7 @@ import (
 	"github.com/openpayer/provider-portal/shared/lambdaenv"
 	"github.com/openpayer/provider-portal/shared/origin"
 	"github.com/openpayer/provider-portal/shared/portal"
-	"github.com/openpayer/provider-portal/shared/s3"
+	"github.com/openpayer/provider-portal/shared/s3/s3put"
 )
 
 // FromEnv builds the authorizations API from its environment. Its main and
@@ -36,9 +36,11 @@ func FromEnv(_ context.Context, getenv lambdaenv.Getenv) (http.Handler, error) {
 		Subscriptions:     db.Subscriptions(),
 		LoopbackRestHooks: f.Env.Text(lambdaenv.RestHookLoopback) == "allow",
 		Uploads:           db.Attachments(),
-		Files:             s3.NewFiles(f),
-		Retention:         f.Env.Duration(lambdaenv.UploadRetention),
-		Plan:              f.Plan,
-		Now:               time.Now,
+		// One signed PUT, not the S3 client: the function keeps to its
+		// 10 MiB (s3put).
+		Files:     s3put.New(f),
+		Retention: f.Env.Duration(lambdaenv.UploadRetention),
+		Plan:      f.Plan,
+		Now:       time.Now,
 	})), nil
 }

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -18,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/openpayer/provider-portal/shared/lambdaenv"
+	"github.com/openpayer/provider-portal/shared/s3/s3put"
 )
 
 // Files is the attachments bucket.
@@ -53,9 +53,7 @@ type Form struct {
 // Disposition is the Content-Disposition an object is stored with, so that
 // it downloads under fileName: the name travels in the upload form's body
 // and the object's metadata, never in a URL.
-func Disposition(fileName string) string {
-	return mime.FormatMediaType("attachment", map[string]string{"filename": fileName})
-}
+func Disposition(fileName string) string { return s3put.Disposition(fileName) }
 
 // UploadForm presigns a POST of exactly key, of contentType, of exactly size
 // bytes (the size the provider declared), stored to download as fileName,
